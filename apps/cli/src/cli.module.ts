@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, CoreModule } from '@openrathaus/core';
+import { DATABASE_ENTITIES, DatabaseModule } from '@openrathaus/database';
+import { JobsModule } from '@openrathaus/jobs';
+import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
+
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [
+        CoreModule.forRoot(config),
+        DatabaseModule.forRoot({ entities: [...DATABASE_ENTITIES, ...TENANCY_ENTITIES], poolSize: 2 }),
+        JobsModule.forRoot({ runWorkers: false }),
+        TenancyModule,
+      ],
+    };
+  }
+}

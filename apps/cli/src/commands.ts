@@ -1,0 +1,98 @@
+import { resolve } from 'node:path';
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Command } from 'commander';
+import { AppConfig, loadConfig } from '@openrathaus/core';
+import { prepareDatabase } from '@openrathaus/database';
+import { PinoNestLogger, createLogger } from '@openrathaus/observability';
+import { TenantRegistry, TenantSync, formatFault, loadTenantDir } from '@openrathaus/tenancy';
+import { MIGRATIONS } from '../../../migrations';
+import { CliModule } from './cli.module';
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/** Runs `work` with the platform's services; the database is prepared first and closed after. */
+async function withApp<T>(config: AppConfig, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const database = await prepareDatabase(config, MIGRATIONS, { migrate: config.embedded });
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(database.config), { logger: false });
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+    await database.stop();
+  }
+}
+
+/** The operator's command line. Returns the exit code instead of exiting, so tests can run it. */
+export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...env });
+  Logger.overrideLogger(new PinoNestLogger(createLogger(config.logLevel)));
+  let code = 0;
+  const program = new Command('openrathaus')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+
+  const tenants = program.command('tenants').description('tenant configuration');
+  tenants
+    .command('validate [dir]')
+    .description('check every tenants/*/tenant.yaml; names file and field of each fault; exit 1 on any')
+    .action((dir?: string) => {
+      const loaded = loadTenantDir(resolve(dir ?? config.tenantsDir));
+      const faults = loaded.flatMap((t) => t.faults);
+      for (const fault of faults) io.err(formatFault(fault));
+      io.out(`${loaded.length} tenants checked, ${faults.length} faults`);
+      code = faults.length ? 1 : 0;
+    });
+  tenants
+    .command('sync [dir]')
+    .description('validate, then create or update tenants and domains in the database')
+    .action(async (dir?: string) => {
+      const report = await withApp(config, (app) => app.get(TenantSync).sync(resolve(dir ?? config.tenantsDir)));
+      for (const t of report.tenants) for (const f of t.faults) io.err(formatFault(f));
+      io.out(
+        `created ${report.created.length}, updated ${report.updated.length}, ` +
+          `unchanged ${report.unchanged.length}, stopped ${report.stopped.length}` +
+          (report.stopped.length ? ` (${report.stopped.join(', ')})` : ''),
+      );
+      code = report.stopped.length ? 1 : 0;
+    });
+  tenants
+    .command('list')
+    .description('slug, kind, status, domains of every tenant')
+    .action(async () => {
+      await withApp(config, async (app) => {
+        const registry = app.get(TenantRegistry);
+        await registry.loadAll();
+        io.out(['slug', 'kind', 'status', 'services', 'domains'].join('\t'));
+        for (const t of registry.all()) {
+          const status = t.configError ? 'stopped' : t.status;
+          // Services arrive with the catalog; until then no tenant has any enabled.
+          io.out([t.slug, t.kind, status, '0', t.domains.join(',')].join('\t'));
+        }
+      });
+    });
+
+  program
+    .command('db')
+    .description('database')
+    .command('migrate')
+    .description('run pending migrations (as the schema owner, DATABASE_OWNER_URL)')
+    .action(async () => {
+      const database = await prepareDatabase(config, MIGRATIONS, { migrate: true });
+      await database.stop();
+      io.out('migrations are up to date');
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    const commanderCode = (error as { exitCode?: number }).exitCode;
+    if (typeof commanderCode === 'number') return commanderCode;
+    io.err(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
+  return code;
+}

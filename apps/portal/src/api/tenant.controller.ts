@@ -1,0 +1,61 @@
+import { Controller, Get, Req } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { TenancyError, TenancyErrorCode, TenantRegistry } from '@openrathaus/tenancy';
+import { tenantOf } from '../http/request-state';
+
+class BrandingView {
+  @ApiProperty({ example: '#004b93' }) primaryColor: string;
+  @ApiPropertyOptional() secondaryColor?: string;
+  @ApiPropertyOptional({ description: 'URL of the logo' }) logoUrl?: string;
+  @ApiPropertyOptional({ description: 'URL of the coat of arms' }) coatOfArmsUrl?: string;
+}
+
+class RegionView {
+  @ApiProperty() slug: string;
+  @ApiProperty() name: string;
+  @ApiProperty() url: string;
+}
+
+class TenantView {
+  @ApiProperty({ example: 'gelsenkirchen' }) slug: string;
+  @ApiProperty({ example: 'Stadt Gelsenkirchen' }) name: string;
+  @ApiProperty({ enum: ['municipality', 'district', 'region'] }) kind: string;
+  @ApiProperty({ nullable: true, example: '05513000', type: String }) ags: string | null;
+  @ApiProperty({ example: ['de', 'en'] }) locales: string[];
+  @ApiProperty({ type: BrandingView }) branding: BrandingView;
+  @ApiProperty({ type: RegionView, nullable: true }) region: RegionView | null;
+}
+
+const assetUrl = (path: string | undefined): string | undefined =>
+  path ? `/tenant-assets/${path.slice('assets/'.length)}` : undefined;
+
+@ApiTags('tenant')
+@Controller('api/v1/tenant')
+export class TenantController {
+  constructor(private readonly registry: TenantRegistry) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The tenant of this host' })
+  @ApiOkResponse({ type: TenantView })
+  current(@Req() request: FastifyRequest): TenantView {
+    const tenant = tenantOf(request);
+    if (!tenant) throw new TenancyError(TenancyErrorCode.UnknownTenant);
+    const region = tenant.regionSlug ? this.registry.get(tenant.regionSlug) : undefined;
+    const b = tenant.config.branding;
+    return {
+      slug: tenant.slug,
+      name: tenant.name,
+      kind: tenant.kind,
+      ags: tenant.ags,
+      locales: [...tenant.config.locales],
+      branding: {
+        primaryColor: b.primaryColor,
+        secondaryColor: b.secondaryColor,
+        logoUrl: assetUrl(b.logo),
+        coatOfArmsUrl: assetUrl(b.coatOfArms),
+      },
+      region: region ? { slug: region.slug, name: region.name, url: this.registry.portalUrl(region) } : null,
+    };
+  }
+}

@@ -1,0 +1,112 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { DomainError, ErrorKind } from '@openrathaus/core';
+import { I18n, ViewEngine } from '@openrathaus/web';
+import { PageContext } from '../pages/page-context.service';
+import { tenantOf } from './request-state';
+
+const STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  unprocessable: 422,
+  not_found: 404,
+  conflict: 409,
+  forbidden: 403,
+  unauthenticated: 401,
+  unavailable: 503,
+  internal: 500,
+};
+
+const HTTP_CODES: Record<number, string> = {
+  400: 'http.bad_request',
+  404: 'http.not_found',
+  405: 'http.method_not_allowed',
+  413: 'http.payload_too_large',
+  415: 'http.unsupported_media_type',
+};
+
+export interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  errors?: { field: string; message: string }[];
+  errorId?: string;
+}
+
+/**
+ * Turns any failure into the answer a person or a client can use: JSON for the API, a page for a
+ * browser, a translated message, field errors where there are any, and an error id for the log.
+ */
+@Injectable()
+export class ErrorResponder {
+  private readonly logger = new Logger('Errors');
+
+  constructor(
+    private readonly i18n: I18n,
+    private readonly views: ViewEngine,
+    private readonly pages: PageContext,
+  ) {}
+
+  send(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+    const body = this.body(error, request);
+    if (reply.sent) return reply;
+    const wantsJson =
+      request.url.startsWith('/api/') || !(request.headers.accept ?? '').includes('text/html');
+    if (wantsJson) return reply.code(body.statusCode).header('cache-control', 'no-store').send(body);
+    const page = body.statusCode === 404 ? 'not-found' : body.statusCode === 503 ? 'maintenance' : 'error';
+    return this.page(request, reply, body.statusCode, page, { errorId: body.errorId });
+  }
+
+  /** Renders one of the error pages in the tenant's look (or the platform's without one). */
+  page(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    page: 'not-found' | 'maintenance' | 'error',
+    extra: Record<string, unknown> = {},
+  ): FastifyReply {
+    const tenant = tenantOf(request);
+    const locale = this.pages.locale(request, undefined, tenant);
+    const titleKey = { 'not-found': 'notFound.title', maintenance: 'maintenance.title', error: 'error.title' }[page];
+    const data = { ...this.pages.base(tenant, locale, '/', this.i18n.t(locale, titleKey)), ...extra };
+    const html = this.views.render(page, data);
+    return reply
+      .code(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(html);
+  }
+
+  body(error: unknown, request: FastifyRequest): ErrorBody {
+    const locale = this.pages.locale(request, undefined, tenantOf(request));
+    if (error instanceof DomainError) {
+      const statusCode = STATUS[error.kind];
+      if (statusCode >= 500) return this.unexpected(error, locale, statusCode);
+      return {
+        statusCode,
+        code: error.code,
+        message: this.i18n.t(locale, `errors.${error.code}`, error.params),
+        ...(error.fields.length
+          ? {
+              errors: error.fields.map((f) => ({
+                field: f.field,
+                message: this.i18n.t(locale, `errors.field.${f.key}`, { ...f.params, field: f.field }),
+              })),
+            }
+          : {}),
+      };
+    }
+    const status = (error as { statusCode?: unknown; status?: unknown })?.statusCode ?? (error as { status?: unknown })?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const code = HTTP_CODES[status] ?? 'http.error';
+      return { statusCode: status, code, message: this.i18n.t(locale, `errors.${code}`) };
+    }
+    return this.unexpected(error, locale, 500);
+  }
+
+  private unexpected(error: unknown, locale: string, statusCode: number): ErrorBody {
+    const errorId = randomUUID();
+    this.logger.error({ err: error, errorId }, 'unexpected error');
+    return { statusCode, code: 'internal', message: this.i18n.t(locale, 'errors.internal'), errorId };
+  }
+}

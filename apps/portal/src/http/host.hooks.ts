@@ -1,0 +1,73 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { newCorrelationId, runInContext } from '@openrathaus/core';
+import { Metrics } from '@openrathaus/observability';
+import { TenancyError, TenancyErrorCode, TenantRegistry, isServing } from '@openrathaus/tenancy';
+import { ErrorResponder } from './error-responder.service';
+import { setState, stateOf } from './request-state';
+
+/** Paths that answer on every host: load balancers and scrapers do not send a tenant's host. */
+const HOSTLESS = /^\/(health|metrics)(\?|$)|^\/assets\//;
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/**
+ * Finds the tenant once per request, from the Host header, and runs the rest of the request
+ * inside its context. Unknown hosts get a 404 page, stopped tenants a maintenance page.
+ */
+export function registerHostHooks(
+  fastify: FastifyInstance,
+  registry: TenantRegistry,
+  responder: ErrorResponder,
+  metrics: Metrics,
+): void {
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const header = request.headers['x-request-id'];
+    const correlationId = typeof header === 'string' && REQUEST_ID.test(header) ? header : newCorrelationId();
+    void reply.header('x-request-id', correlationId);
+    const startedAt = performance.now();
+    if (HOSTLESS.test(request.url)) {
+      setState(request, { context: { correlationId }, match: null, startedAt });
+      return runInContext({ correlationId }, done);
+    }
+    // request.host honours X-Forwarded-Host only when TRUST_PROXY says so.
+    const match = registry.resolveHost(request.host);
+    const tenant = match?.kind === 'tenant' ? match.tenant : undefined;
+    const context = { correlationId, tenantId: tenant?.id, tenantSlug: tenant?.slug };
+    setState(request, { context, match, startedAt });
+    runInContext(context, () => {
+      if (!match) {
+        if (request.url.startsWith('/api/')) {
+          responder.send(new TenancyError(TenancyErrorCode.UnknownHost), request, reply);
+        } else {
+          responder.page(request, reply, 404, 'not-found', { unknownHost: true });
+        }
+        return;
+      }
+      if (tenant && !isServing(tenant)) {
+        if (request.url.startsWith('/api/')) {
+          responder.send(new TenancyError(TenancyErrorCode.TenantUnavailable), request, reply);
+        } else {
+          void reply.header('retry-after', '300');
+          responder.page(request, reply, 503, 'maintenance');
+        }
+        return;
+      }
+      done();
+    });
+  });
+
+  // Body parsing leaves the async context of onRequest; enter it again before the handler runs.
+  fastify.addHook('preHandler', (request: FastifyRequest, _reply: FastifyReply, done: () => void) => {
+    const state = stateOf(request);
+    if (state) runInContext(state.context, done);
+    else done();
+  });
+
+  fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    const state = stateOf(request);
+    if (state) {
+      const seconds = (performance.now() - state.startedAt) / 1000;
+      metrics.observeRequest(state.context.tenantSlug ?? '-', request.method, reply.statusCode, seconds);
+    }
+    done();
+  });
+}

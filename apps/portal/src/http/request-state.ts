@@ -1,0 +1,24 @@
+import type { FastifyRequest } from 'fastify';
+import type { RequestContext } from '@openrathaus/core';
+import type { HostMatch, Tenant } from '@openrathaus/tenancy';
+
+/** What the host hook found out about a request. */
+export interface RequestState {
+  context: RequestContext;
+  match: NonNullable<HostMatch> | null;
+  startedAt: number;
+}
+
+const states = new WeakMap<FastifyRequest['raw'], RequestState>();
+
+export const setState = (request: FastifyRequest, state: RequestState): void => {
+  states.set(request.raw, state);
+};
+
+export const stateOf = (request: FastifyRequest): RequestState | undefined => states.get(request.raw);
+
+/** The tenant of the request; undefined on the portal list (localhost) and on unknown hosts. */
+export const tenantOf = (request: FastifyRequest): Tenant | undefined => {
+  const match = stateOf(request)?.match;
+  return match?.kind === 'tenant' ? match.tenant : undefined;
+};

@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, AppConfig } from '@openrathaus/core';
+import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
+import { I18n, themeCss } from '@openrathaus/web';
+import type { Overlay } from '@openrathaus/web';
+import { join } from 'node:path';
+
+const LANG_COOKIE = 'lang';
+
+/** The parts every page shows: site name, emblem, contact, footer links, languages, theme. */
+@Injectable()
+export class PageContext {
+  constructor(
+    private readonly i18n: I18n,
+    private readonly registry: TenantRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The locale of the request; an explicit `?lang=` is remembered in a cookie. */
+  locale(request: FastifyRequest, reply: FastifyReply | undefined, tenant: Tenant | undefined): string {
+    const offered = tenant?.config.locales?.length ? tenant.config.locales : ['de', 'en'];
+    const query = (request.query as Record<string, unknown> | undefined)?.lang;
+    const chosen = typeof query === 'string' && offered.includes(query as never) ? query : undefined;
+    if (chosen && reply) {
+      void reply.header('set-cookie', `${LANG_COOKIE}=${chosen}; Path=/; Max-Age=31536000; SameSite=Lax`);
+    }
+    const cookie = /(?:^|;\s*)lang=([a-zA-Z-]+)/.exec(request.headers.cookie ?? '')?.[1];
+    return this.i18n.negotiate(offered, chosen ?? cookie, request.headers['accept-language']);
+  }
+
+  overlay(tenant: Tenant): Overlay {
+    return { key: `${tenant.slug}@${tenant.revision}`, dir: join(this.config.tenantsDir, tenant.slug) };
+  }
+
+  /** The data the layout needs for a tenant's page (or the platform's, without a tenant). */
+  base(tenant: Tenant | undefined, locale: string, path: string, title: string): Record<string, unknown> {
+    const offered = tenant?.config.locales?.length ? tenant.config.locales : ['de', 'en'];
+    const c = tenant?.config;
+    const emblem = c?.branding?.coatOfArms ?? c?.branding?.logo;
+    return {
+      locale,
+      htmlLang: locale === 'de-x-ls' ? 'de' : locale,
+      title,
+      theme: themeCss(c?.branding),
+      languages: offered.map((code) => ({
+        code,
+        name: this.i18n.t(code, 'lang.name'),
+        url: `${path}?lang=${code}`,
+        current: code === locale,
+      })),
+      site: {
+        name: tenant ? (c?.name ?? tenant.name) : 'OpenRathaus',
+        homeUrl: '/',
+        emblemUrl: emblem ? `/tenant-assets/${emblem.slice('assets/'.length)}` : undefined,
+        imprintUrl: c?.imprintUrl,
+        privacyUrl: c?.privacyUrl,
+        address: c?.address,
+        contact: c?.contact && {
+          phone: c.contact.phone,
+          phoneHref: c.contact.phone?.replace(/[^+0-9]/g, ''),
+          email: c.contact.email,
+          website: c.contact.website,
+          hours: c.contact.openingHours?.[locale as 'de'] ?? c.contact.openingHours?.de,
+        },
+      },
+    };
+  }
+
+  /** A tenant as a link target on another tenant's page. */
+  link(tenant: Tenant, locale: string) {
+    const emblem = tenant.config.branding?.coatOfArms ?? tenant.config.branding?.logo;
+    return {
+      slug: tenant.slug,
+      name: tenant.config.shortName ?? tenant.name,
+      url: this.registry.portalUrl(tenant),
+      kindLabel: this.i18n.t(locale, `kind.${tenant.kind}`),
+      emblemUrl: emblem ? `${this.registry.portalUrl(tenant)}tenant-assets/${emblem.slice('assets/'.length)}` : undefined,
+    };
+  }
+}

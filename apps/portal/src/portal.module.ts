@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AppConfig, CoreModule } from '@openrathaus/core';
+import { DATABASE_ENTITIES, DatabaseModule } from '@openrathaus/database';
+import { JobsModule } from '@openrathaus/jobs';
+import { ObservabilityModule } from '@openrathaus/observability';
+import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
+import { WebModule } from '@openrathaus/web';
+import { TenantController } from './api/tenant.controller';
+import { AllErrorsFilter } from './http/all-errors.filter';
+import { ErrorResponder } from './http/error-responder.service';
+import { OpsController } from './ops/ops.controller';
+import { PageContext } from './pages/page-context.service';
+import { PagesController } from './pages/pages.controller';
+import { TenantChangeListener } from './tenant-change.listener';
+
+@Module({})
+export class PortalModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: PortalModule,
+      imports: [
+        CoreModule.forRoot(config),
+        DatabaseModule.forRoot({ entities: [...DATABASE_ENTITIES, ...TENANCY_ENTITIES] }),
+        JobsModule.forRoot({ runWorkers: config.runWorker }),
+        ObservabilityModule,
+        TenancyModule,
+        WebModule,
+      ],
+      controllers: [OpsController, TenantController, PagesController],
+      providers: [PageContext, ErrorResponder, TenantChangeListener, { provide: APP_FILTER, useClass: AllErrorsFilter }],
+    };
+  }
+}

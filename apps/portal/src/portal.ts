@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig, projectRoot } from '@openrathaus/core';
+import { prepareDatabase } from '@openrathaus/database';
+import { Metrics, PinoNestLogger, createLogger } from '@openrathaus/observability';
+import { TenantRegistry, TenantSync, formatFault } from '@openrathaus/tenancy';
+import { MIGRATIONS } from '../../../migrations';
+import { ErrorResponder } from './http/error-responder.service';
+import { registerHostHooks } from './http/host.hooks';
+import { PortalModule } from './portal.module';
+
+export interface RunningPortal {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  url: string;
+  close(): Promise<void>;
+}
+
+const trustProxy = (value: AppConfig['trustProxy']): boolean | string[] => value;
+
+/** Starts the portal: database (embedded or configured), migrations, tenants, HTTP server. */
+export async function startPortal(base: AppConfig): Promise<RunningPortal> {
+  const logger = createLogger(base.logLevel);
+  const nestLogger = new PinoNestLogger(logger);
+  Logger.overrideLogger(nestLogger);
+  const database = await prepareDatabase(base, MIGRATIONS, { migrate: base.migrateOnStart });
+  const config = database.config;
+  const adapter = new FastifyAdapter({ trustProxy: trustProxy(config.trustProxy), bodyLimit: 1024 * 1024 });
+  const app = await NestFactory.create<NestFastifyApplication>(PortalModule.forRoot(config), adapter, {
+    logger: nestLogger,
+    bufferLogs: true,
+  });
+  app.enableShutdownHooks();
+
+  const registry = app.get(TenantRegistry);
+  if (config.syncTenantsOnStart) {
+    const report = await app.get(TenantSync).sync(config.tenantsDir);
+    for (const t of report.tenants) for (const f of t.faults) logger.error(formatFault(f));
+    logger.info(
+      { created: report.created.length, updated: report.updated.length, stopped: report.stopped },
+      'tenants synced',
+    );
+  }
+  await registry.loadAll();
+
+  const fastify = app.getHttpAdapter().getInstance();
+  registerHostHooks(fastify, registry, app.get(ErrorResponder), app.get(Metrics));
+  await app.register(fastifyStatic, {
+    root: join(projectRoot(), 'node_modules', '@kern-ux', 'native', 'dist'),
+    prefix: '/assets/kern/',
+    maxAge: '1d',
+  });
+  await app.register(fastifyStatic, {
+    root: join(projectRoot(), 'libs', 'web', 'assets'),
+    prefix: '/assets/',
+    decorateReply: false,
+    maxAge: '1h',
+  });
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('OpenRathaus API')
+      .setDescription('JSON API of the service portals. Every call goes to a tenant\'s host.')
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return {
+    app,
+    config: { ...config, port },
+    url: `http://localhost:${port}`,
+    async close() {
+      await app.close();
+      await database.stop();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, CoreModule } from '@openrathaus/core';
+import { DATABASE_ENTITIES, DatabaseModule } from '@openrathaus/database';
+import { JobsModule } from '@openrathaus/jobs';
+import { ObservabilityModule } from '@openrathaus/observability';
+import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
+
+/** The processors of every queue, without an HTTP server. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        CoreModule.forRoot(config),
+        DatabaseModule.forRoot({ entities: [...DATABASE_ENTITIES, ...TENANCY_ENTITIES] }),
+        JobsModule.forRoot({ runWorkers: true }),
+        ObservabilityModule,
+        TenancyModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,101 @@
+import { resolve } from 'node:path';
+import { CoreError, CoreErrorCode } from '../errors/core.error';
+
+export type Environment = 'production' | 'development' | 'test';
+
+/** Settings read once from the environment at start. */
+export interface AppConfig {
+  env: Environment;
+  port: number;
+  host: string;
+  /** PostgreSQL URL of the application role; undefined means the embedded PGlite. */
+  databaseUrl?: string;
+  /** PostgreSQL URL of the schema owner, used for migrations. */
+  databaseOwnerUrl?: string;
+  /** Redis URL; undefined means BullMQ's PostgreSQL backend and the database notification bus. */
+  redisUrl?: string;
+  dataDir: string;
+  embeddedDbPort: number;
+  tenantsDir: string;
+  trustProxy: boolean | string[];
+  logLevel: string;
+  runWorker: boolean;
+  migrateOnStart: boolean;
+  syncTenantsOnStart: boolean;
+  devHosts: boolean;
+  /** True when PostgreSQL is the in-process PGlite. */
+  embedded: boolean;
+}
+
+const bool = (name: string, value: string | undefined, fallback: boolean): boolean => {
+  if (value === undefined || value === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: name, value });
+};
+
+const int = (name: string, value: string | undefined, fallback: number): number => {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: name, value });
+  }
+  return n;
+};
+
+const url = (name: string, value: string | undefined, schemes: string[]): string | undefined => {
+  if (value === undefined || value === '') return undefined;
+  try {
+    const parsed = new URL(value);
+    if (schemes.includes(parsed.protocol)) return value;
+  } catch {
+    // reported below
+  }
+  throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: name, value: '(not shown)' });
+};
+
+const trustProxy = (value: string | undefined): boolean | string[] => {
+  if (value === undefined || value === '' || /^(0|false|no|off)$/i.test(value)) return false;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+};
+
+/** Reads and checks the configuration; a bad value names its variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const mode = (env.NODE_ENV ?? 'development') as Environment;
+  if (!['production', 'development', 'test'].includes(mode)) {
+    throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: 'NODE_ENV', value: mode });
+  }
+  const production = mode === 'production';
+  const databaseUrl = url('DATABASE_URL', env.DATABASE_URL, ['postgres:', 'postgresql:']);
+  const redisUrl = url('REDIS_URL', env.REDIS_URL, ['redis:', 'rediss:']);
+  const embedded = databaseUrl === undefined;
+  if (production && embedded) {
+    throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: 'DATABASE_URL', value: '' });
+  }
+  return {
+    env: mode,
+    port: int('PORT', env.PORT, 3000),
+    host: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    databaseUrl,
+    databaseOwnerUrl:
+      url('DATABASE_OWNER_URL', env.DATABASE_OWNER_URL, ['postgres:', 'postgresql:']) ?? databaseUrl,
+    redisUrl,
+    dataDir: resolve(env.DATA_DIR ?? '.data'),
+    embeddedDbPort: int('EMBEDDED_DB_PORT', env.EMBEDDED_DB_PORT, 54329),
+    tenantsDir: resolve(env.TENANTS_DIR ?? 'tenants'),
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    logLevel: env.LOG_LEVEL ?? (mode === 'test' ? 'warn' : 'info'),
+    runWorker: bool('RUN_WORKER', env.RUN_WORKER, redisUrl === undefined),
+    migrateOnStart: bool('MIGRATE_ON_START', env.MIGRATE_ON_START, embedded),
+    syncTenantsOnStart: bool('SYNC_TENANTS_ON_START', env.SYNC_TENANTS_ON_START, embedded),
+    devHosts: bool('DEV_HOSTS', env.DEV_HOSTS, !production),
+    embedded,
+  };
+}
+
+/** Injection token of the {@link AppConfig}. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,15 @@
+import { DomainError, ErrorKind } from '@openrathaus/core';
+
+export enum DatabaseErrorCode {
+  InvalidTenant = 'database.invalid_tenant',
+  Unavailable = 'database.unavailable',
+}
+
+export class DatabaseError extends DomainError {
+  readonly kind: ErrorKind;
+
+  constructor(code: DatabaseErrorCode, params: Record<string, unknown> = {}) {
+    super(code, params);
+    this.kind = code === DatabaseErrorCode.Unavailable ? 'unavailable' : 'internal';
+  }
+}

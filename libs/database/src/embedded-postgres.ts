@@ -1,0 +1,31 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/** The in-process PostgreSQL of the embedded mode, reachable with the ordinary `pg` driver. */
+export interface EmbeddedPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts PGlite on `<dataDir>/pg` and serves it on a loopback port, so that the application
+ * talks to it through the same driver and code path as to a real PostgreSQL.
+ */
+export async function startEmbeddedPostgres(dataDir: string, port: number): Promise<EmbeddedPostgres> {
+  const dir = join(dataDir, 'pg');
+  mkdirSync(dir, { recursive: true });
+  const db = await PGlite.create(dir);
+  // PGlite ignores the search_path a client sends at connect; BullMQ's tables live in `bullmq`.
+  await db.exec('SET search_path TO bullmq, public');
+  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 64 });
+  await server.start();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

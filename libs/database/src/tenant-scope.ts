@@ -1,0 +1,49 @@
+import { DeepPartial, EntityManager, EntityTarget, FindManyOptions, FindOptionsWhere } from 'typeorm';
+import { TenantOwned } from './tenant-owned';
+
+/** Conditions of a tenant-scoped query: the tenant is never among them, the scope adds it. */
+export type ScopedWhere<T> = Omit<FindOptionsWhere<T>, 'tenantId'>;
+
+export interface ScopedFindOptions<T> extends Omit<FindManyOptions<T>, 'where'> {
+  where?: ScopedWhere<T>;
+}
+
+/**
+ * The only way feature code reaches tenant-owned tables: every query it builds carries the tenant
+ * of the transaction, and row-level security in PostgreSQL checks the same tenant again.
+ */
+export class TenantScope {
+  constructor(
+    readonly tenantId: string,
+    readonly manager: EntityManager,
+  ) {}
+
+  find<T extends TenantOwned>(entity: EntityTarget<T>, options: ScopedFindOptions<T> = {}): Promise<T[]> {
+    return this.manager.find(entity, { ...options, where: this.where(options.where) });
+  }
+
+  findOne<T extends TenantOwned>(entity: EntityTarget<T>, where: ScopedWhere<T>): Promise<T | null> {
+    return this.manager.findOne(entity, { where: this.where(where) });
+  }
+
+  count<T extends TenantOwned>(entity: EntityTarget<T>, where?: ScopedWhere<T>): Promise<number> {
+    return this.manager.count(entity, { where: this.where(where) });
+  }
+
+  async insert<T extends TenantOwned>(
+    entity: EntityTarget<T>,
+    values: Omit<DeepPartial<T>, 'tenantId'>,
+  ): Promise<T> {
+    const row = this.manager.create(entity, { ...values, tenantId: this.tenantId } as DeepPartial<T>);
+    return this.manager.save(entity, row);
+  }
+
+  /** Raw SQL inside the tenant's transaction; row-level security still applies. */
+  query<R = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return this.manager.query(sql, params);
+  }
+
+  private where<T extends TenantOwned>(where?: ScopedWhere<T>): FindOptionsWhere<T> {
+    return { ...(where ?? {}), tenantId: this.tenantId } as FindOptionsWhere<T>;
+  }
+}

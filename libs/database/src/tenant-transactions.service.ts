@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { currentTenantId } from '@openrathaus/core';
+import { APP_ROLE } from './app-role';
+import { DatabaseError, DatabaseErrorCode } from './database.error';
+import { TenantScope } from './tenant-scope';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Units of work for one tenant. Each runs in its own transaction that first takes the application
+ * role and the tenant (both transaction-local, never per session), so row-level security applies
+ * even where the connection belongs to a more privileged user (the embedded database).
+ */
+@Injectable()
+export class TenantTransactions {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Runs `work` for the tenant of the current context. */
+  inCurrentTenant<T>(work: (scope: TenantScope) => Promise<T>): Promise<T> {
+    return this.run(currentTenantId(), work);
+  }
+
+  /** Runs `work` for the given tenant. */
+  run<T>(tenantId: string, work: (scope: TenantScope) => Promise<T>): Promise<T> {
+    if (!UUID.test(tenantId)) throw new DatabaseError(DatabaseErrorCode.InvalidTenant, { tenantId });
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`select set_config('role', $1, true), set_config('app.tenant_id', $2, true)`, [
+        APP_ROLE,
+        tenantId,
+      ]);
+      return work(new TenantScope(tenantId, manager));
+    });
+  }
+}

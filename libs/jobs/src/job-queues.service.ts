@@ -1,0 +1,48 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type { JobsOptions, Queue } from 'bullmq';
+import { findContext, newCorrelationId } from '@openrathaus/core';
+import { JobsError, JobsErrorCode } from './jobs.error';
+import { JobIds, JobPayload } from './job.types';
+import { QUEUE_BACKEND } from './jobs.tokens';
+import type { QueueBackend } from './queue-backend';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Retries with exponential backoff; finished jobs are kept a while for the operator to see. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** Enqueues jobs. The payload is ids only, plus the correlation id of the current request or job. */
+@Injectable()
+export class JobQueues implements OnApplicationShutdown {
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(@Inject(QUEUE_BACKEND) private readonly backend: QueueBackend) {}
+
+  queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = this.backend.createQueue(name);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async enqueue(queue: string, name: string, ids: JobIds, options: JobsOptions = {}): Promise<string> {
+    for (const [key, value] of Object.entries(ids)) {
+      if (typeof value !== 'string') throw new JobsError(JobsErrorCode.InvalidPayload, { key });
+    }
+    if (!UUID.test(ids.tenantId)) throw new JobsError(JobsErrorCode.InvalidPayload, { key: 'tenantId' });
+    const payload: JobPayload = { ...ids, correlationId: findContext()?.correlationId ?? newCorrelationId() };
+    const job = await this.queue(queue).add(name, payload, { ...DEFAULT_JOB_OPTIONS, ...options });
+    return String(job.id);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}

@@ -1,0 +1,69 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import type { Job, Worker } from 'bullmq';
+import { runInContext } from '@openrathaus/core';
+import { JobsError, JobsErrorCode } from './jobs.error';
+import { JOB_HANDLER, JobHandler, JobHandlerMeta, JobPayload } from './job.types';
+import { JOBS_OPTIONS, QUEUE_BACKEND } from './jobs.tokens';
+import type { QueueBackend } from './queue-backend';
+
+export interface JobsModuleOptions {
+  /** Whether this process runs the processors (the worker app always; the portal in embedded mode). */
+  runWorkers: boolean;
+  concurrency?: number;
+}
+
+/**
+ * Runs every provider marked with {@link HandlesJob}: one BullMQ worker per queue, and each job
+ * inside the context of its tenant and correlation id.
+ */
+@Injectable()
+export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(JobWorkers.name);
+  private readonly workers: Worker[] = [];
+  private readonly handlers = new Map<string, Map<string, JobHandler>>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly reflector: Reflector,
+    @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
+    @Inject(JOBS_OPTIONS) private readonly options: JobsModuleOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    for (const wrapper of this.discovery.getProviders()) {
+      const meta = wrapper.metatype && this.reflector.get<JobHandlerMeta>(JOB_HANDLER, wrapper.metatype);
+      if (!meta || !wrapper.instance) continue;
+      const byName = this.handlers.get(meta.queue) ?? new Map<string, JobHandler>();
+      byName.set(meta.name, wrapper.instance as JobHandler);
+      this.handlers.set(meta.queue, byName);
+    }
+    if (!this.options.runWorkers) return;
+    for (const queue of this.handlers.keys()) {
+      const worker = this.backend.createWorker(queue, (job: Job) => this.process(queue, job), {
+        concurrency: this.options.concurrency ?? 4,
+      });
+      worker.on('failed', (job, error) =>
+        this.logger.warn({ err: error, queue, job: job?.name, attempts: job?.attemptsMade }, 'job failed'),
+      );
+      this.workers.push(worker);
+    }
+    this.logger.log(`processing queues: ${[...this.handlers.keys()].join(', ')} on ${this.backend.kind}`);
+  }
+
+  /** The one wrapper: checks the payload, restores the tenant context, runs the handler. */
+  process(queue: string, job: Pick<Job, 'name' | 'data'>): Promise<unknown> {
+    const payload = job.data as Partial<JobPayload>;
+    if (typeof payload?.tenantId !== 'string' || typeof payload.correlationId !== 'string') {
+      throw new JobsError(JobsErrorCode.InvalidPayload, { queue, job: job.name });
+    }
+    const handler = this.handlers.get(queue)?.get(job.name);
+    if (!handler) throw new JobsError(JobsErrorCode.NoHandler, { queue, job: job.name });
+    const context = { tenantId: payload.tenantId, correlationId: payload.correlationId };
+    return runInContext(context, () => handler.handle(payload as JobPayload));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}

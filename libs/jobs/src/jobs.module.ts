@@ -1,0 +1,61 @@
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@openrathaus/core';
+import { JobQueues } from './job-queues.service';
+import { JobWorkers, JobsModuleOptions } from './job-workers.service';
+import { JOBS_OPTIONS, NOTIFICATION_BUS, QUEUE_BACKEND } from './jobs.tokens';
+import { NotificationBus, PolledNotificationBus, RedisNotificationBus } from './notification-bus';
+import { QueueBackend, postgresQueueBackend, redisQueueBackend } from './queue-backend';
+
+@Injectable()
+class BackendCloser implements OnApplicationShutdown {
+  constructor(
+    @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
+    @Inject(NOTIFICATION_BUS) private readonly bus: NotificationBus,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.close();
+    await this.backend.close();
+  }
+}
+
+/** Queues, workers and the notification bus, on Redis or on PostgreSQL as the configuration says. */
+@Global()
+@Module({})
+export class JobsModule {
+  static forRoot(options: JobsModuleOptions): DynamicModule {
+    return {
+      module: JobsModule,
+      imports: [DiscoveryModule],
+      providers: [
+        { provide: JOBS_OPTIONS, useValue: options },
+        {
+          provide: QUEUE_BACKEND,
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig): Promise<QueueBackend> | QueueBackend => {
+            if (config.redisUrl) return redisQueueBackend(config.redisUrl);
+            const url = config.databaseOwnerUrl ?? config.databaseUrl;
+            if (!url) throw new Error('no database for the queues');
+            return postgresQueueBackend(url, config.embedded);
+          },
+        },
+        {
+          provide: NOTIFICATION_BUS,
+          inject: [APP_CONFIG, DataSource],
+          useFactory: async (config: AppConfig, dataSource: DataSource): Promise<NotificationBus> => {
+            if (config.redisUrl) return new RedisNotificationBus(config.redisUrl);
+            const bus = new PolledNotificationBus(dataSource);
+            await bus.start();
+            return bus;
+          },
+        },
+        JobQueues,
+        JobWorkers,
+        BackendCloser,
+      ],
+      exports: [JobQueues, QUEUE_BACKEND, NOTIFICATION_BUS],
+    };
+  }
+}

@@ -1,0 +1,64 @@
+import { Queue, Worker, createPostgresBackend, withBackend } from 'bullmq';
+import type { ConnectionOptions, Processor, WorkerOptions } from 'bullmq';
+import IORedis from 'ioredis';
+import { Pool } from 'pg';
+
+/**
+ * Where the queues live: Redis in production, BullMQ's PostgreSQL backend on the embedded
+ * database otherwise. Only the connection differs; queues and workers are the same classes.
+ */
+export interface QueueBackend {
+  readonly kind: 'redis' | 'postgres';
+  createQueue(name: string): Queue;
+  createWorker(name: string, processor: Processor, options?: Partial<WorkerOptions>): Worker;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function redisQueueBackend(url: string): QueueBackend {
+  // One connection for the queues; workers need their own blocking connection each.
+  const shared = new IORedis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  const workerConnections: IORedis[] = [];
+  return {
+    kind: 'redis',
+    createQueue: (name) => new Queue(name, { connection: shared as unknown as ConnectionOptions }),
+    createWorker: (name, processor, options) => {
+      const connection = new IORedis(url, { maxRetriesPerRequest: null });
+      workerConnections.push(connection);
+      return new Worker(name, processor, { ...options, connection: connection as unknown as ConnectionOptions });
+    },
+    ping: async () => {
+      await shared.ping();
+    },
+    close: async () => {
+      await Promise.all([shared, ...workerConnections].map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}
+
+export async function postgresQueueBackend(url: string, embedded: boolean): Promise<QueueBackend> {
+  const { Queue: PgQueue, Worker: PgWorker } = withBackend(createPostgresBackend);
+  // BullMQ's own migrations run once, on one client, before anything shares the pool.
+  const migrator = new PgQueue('openrathaus-migrate', { connection: { connectionString: url, migrate: true, max: 1 } });
+  await migrator.waitUntilReady();
+  await migrator.close();
+  const pool = new Pool({ connectionString: url, max: embedded ? 6 : 10, options: '-c search_path=bullmq' });
+  const connection = pool as unknown as ConstructorParameters<typeof PgQueue>[1]['connection'];
+  return {
+    kind: 'postgres',
+    createQueue: (name) => new PgQueue(name, { connection }) as unknown as Queue,
+    createWorker: (name, processor, options) =>
+      new PgWorker(name, processor, {
+        ...options,
+        connection,
+        // Idle workers hear of new jobs late on the embedded database: look again soon.
+        ...(embedded ? { drainDelay: 1 } : {}),
+      }) as unknown as Worker,
+    ping: async () => {
+      await pool.query('select 1');
+    },
+    close: async () => {
+      await pool.end();
+    },
+  };
+}

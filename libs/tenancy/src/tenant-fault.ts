@@ -1,0 +1,74 @@
+/** One fault in a tenant's configuration: which file, which field, what is wrong. */
+export interface TenantFault {
+  file: string;
+  field: string;
+  key: TenantFaultKey;
+  params?: Record<string, string | number>;
+}
+
+const messages = {
+  yaml: { en: 'is not valid YAML: {detail}', de: 'ist kein gültiges YAML: {detail}' },
+  missing_file: { en: 'tenant.yaml is missing', de: 'tenant.yaml fehlt' },
+  not_object: { en: 'must be a mapping of fields', de: 'muss eine Zuordnung von Feldern sein' },
+  unknown_field: { en: 'is not a known field', de: 'ist kein bekanntes Feld' },
+  required: { en: 'is required', de: 'ist erforderlich' },
+  too_long: { en: 'is too long', de: 'ist zu lang' },
+  slug: {
+    en: 'must be lower-case letters and digits joined by hyphens',
+    de: 'muss aus Kleinbuchstaben und Ziffern bestehen, durch Bindestriche verbunden',
+  },
+  slug_folder: { en: 'must equal the folder name "{folder}"', de: 'muss dem Ordnernamen "{folder}" entsprechen' },
+  one_of: { en: 'must be one of: {allowed}', de: 'muss einer dieser Werte sein: {allowed}' },
+  ags: {
+    en: 'must be an 8-digit Amtlicher Gemeindeschlüssel starting with a Land code 01–16',
+    de: 'muss ein 8-stelliger Amtlicher Gemeindeschlüssel mit Landesschlüssel 01–16 sein',
+  },
+  ags_district: {
+    en: 'must begin with the district\'s key {prefix}',
+    de: 'muss mit dem Kreisschlüssel {prefix} beginnen',
+  },
+  ags_district_own: { en: 'of a district must end in 000', de: 'eines Kreises muss auf 000 enden' },
+  ags_taken: { en: 'is already used by tenant "{other}"', de: 'wird schon von Mandant "{other}" verwendet' },
+  colour: { en: 'must be a colour like #004b93', de: 'muss eine Farbe wie #004b93 sein' },
+  contrast: {
+    en: 'has a contrast of {ratio}:1 against white text; at least 4.5:1 is needed',
+    de: 'hat einen Kontrast von {ratio}:1 zu weißer Schrift; mindestens 4,5:1 sind nötig',
+  },
+  asset: {
+    en: 'must name a picture in assets/ (svg, png, jpg, webp)',
+    de: 'muss ein Bild in assets/ nennen (svg, png, jpg, webp)',
+  },
+  asset_missing: { en: 'names a file that does not exist', de: 'nennt eine Datei, die es nicht gibt' },
+  domain: { en: 'must be a host name like service.example.de', de: 'muss ein Hostname wie service.beispiel.de sein' },
+  domain_taken: {
+    en: 'is claimed by tenant "{other}" too',
+    de: 'wird auch von Mandant "{other}" beansprucht',
+  },
+  postal_code: { en: 'must be five digits', de: 'muss aus fünf Ziffern bestehen' },
+  list: { en: 'must be a list', de: 'muss eine Liste sein' },
+  unique: { en: 'must not repeat a value', de: 'darf keinen Wert wiederholen' },
+  phone: { en: 'must be a phone number', de: 'muss eine Telefonnummer sein' },
+  email: { en: 'must be an e-mail address', de: 'muss eine E-Mail-Adresse sein' },
+  url: { en: 'must be an http(s) URL', de: 'muss eine http(s)-URL sein' },
+  unknown_region: { en: 'names no region tenant "{value}"', de: 'nennt keinen Regions-Mandanten "{value}"' },
+  unknown_district: { en: 'names no district tenant "{value}"', de: 'nennt keinen Kreis-Mandanten "{value}"' },
+  not_for_kind: { en: 'is not allowed for a {kind}', de: 'ist bei Art {kind} nicht erlaubt' },
+  invalid: { en: 'is not valid', de: 'ist ungültig' },
+} as const;
+
+export type TenantFaultKey = keyof typeof messages;
+
+export const isTenantFaultKey = (key: string): key is TenantFaultKey => key in messages;
+
+const fill = (text: string, params: Record<string, string | number> = {}): string =>
+  text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+
+/** The fault's message in one language. */
+export function faultMessage(fault: TenantFault, locale: 'de' | 'en'): string {
+  return fill(messages[fault.key][locale], fault.params);
+}
+
+/** `file: field: English / Deutsch`, the form the command line and the log use. */
+export function formatFault(fault: TenantFault): string {
+  return `${fault.file}: ${fault.field}: ${faultMessage(fault, 'en')} / ${faultMessage(fault, 'de')}`;
+}

@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { ValidationError, validateSync } from 'class-validator';
+import { isMap, parseDocument } from 'yaml';
+import { contrastRatio } from './contrast';
+import { TenantFault, TenantFaultKey, isTenantFaultKey } from './tenant-fault';
+import { SUPPORTED_LOCALES, TENANT_KINDS, TENANT_STATUSES, TenantFile } from './tenant-file';
+
+/** One tenant folder as read from disk: its configuration when valid, its faults otherwise. */
+export interface LoadedTenant {
+  slug: string;
+  dir: string;
+  file: string;
+  config?: TenantFile;
+  /** Hash of the file's text; unchanged files are not written again. */
+  hash: string;
+  faults: TenantFault[];
+}
+
+const allowedFor: Record<string, string> = {
+  kind: TENANT_KINDS.join(', '),
+  status: TENANT_STATUSES.join(', '),
+  locales: SUPPORTED_LOCALES.join(', '),
+};
+
+function collectFaults(errors: ValidationError[], file: string, parent = ''): TenantFault[] {
+  const faults: TenantFault[] = [];
+  for (const error of errors) {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const constraints = error.constraints ?? {};
+    if (constraints.whitelistValidation) {
+      faults.push({ file, field, key: 'unknown_field' });
+    } else {
+      const first = Object.values(constraints)[0];
+      if (first !== undefined) {
+        const key: TenantFaultKey = isTenantFaultKey(first) ? first : 'invalid';
+        const base = field.split('.')[0];
+        faults.push({ file, field, key, params: { allowed: allowedFor[base] ?? '' } });
+      }
+    }
+    if (error.children?.length) faults.push(...collectFaults(error.children, file, field));
+  }
+  return faults;
+}
+
+/** Reads and checks one tenant folder on its own (cross-tenant checks come in {@link loadTenantDir}). */
+export function loadTenantFolder(dir: string): LoadedTenant {
+  const slug = dir.split(/[\\/]/).pop() ?? dir;
+  const path = join(dir, 'tenant.yaml');
+  const file = relative(process.cwd(), path) || path;
+  const base = { slug, dir, file, hash: '', faults: [] as TenantFault[] };
+  if (!existsSync(path)) return { ...base, faults: [{ file, field: '(file)', key: 'missing_file' }] };
+  const text = readFileSync(path, 'utf8');
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const line = e.linePos?.[0]?.line;
+    const detail = `${e.code}${line ? ` (line ${line})` : ''}`;
+    return { ...base, hash, faults: [{ file, field: '(file)', key: 'yaml', params: { detail } }] };
+  }
+  if (!isMap(doc.contents)) return { ...base, hash, faults: [{ file, field: '(file)', key: 'not_object' }] };
+  const config = plainToInstance(TenantFile, doc.toJS() as object);
+  const faults = collectFaults(validateSync(config, { whitelist: true, forbidNonWhitelisted: true }), file);
+  if (config.slug !== undefined && config.slug !== slug && !faults.some((f) => f.field === 'slug')) {
+    faults.push({ file, field: 'slug', key: 'slug_folder', params: { folder: slug } });
+  }
+  if (config.kind === 'region') {
+    for (const field of ['region', 'district'] as const) {
+      if (config[field] !== undefined) faults.push({ file, field, key: 'not_for_kind', params: { kind: config.kind } });
+    }
+  }
+  if (config.kind === 'district' && config.district !== undefined) {
+    faults.push({ file, field: 'district', key: 'not_for_kind', params: { kind: config.kind } });
+  }
+  if (config.kind === 'district' && config.ags && !faults.some((f) => f.field === 'ags') && !config.ags.endsWith('000')) {
+    faults.push({ file, field: 'ags', key: 'ags_district_own' });
+  }
+  const primary = config.branding?.primaryColor;
+  if (primary && /^#[0-9a-fA-F]{6}$/.test(primary)) {
+    const ratio = contrastRatio(primary, '#ffffff');
+    if (ratio < 4.5) {
+      faults.push({ file, field: 'branding.primaryColor', key: 'contrast', params: { ratio: ratio.toFixed(2) } });
+    }
+  }
+  for (const field of ['logo', 'coatOfArms'] as const) {
+    const asset = config.branding?.[field];
+    if (asset && !faults.some((f) => f.field === `branding.${field}`) && !existsSync(join(dir, asset))) {
+      faults.push({ file, field: `branding.${field}`, key: 'asset_missing' });
+    }
+  }
+  return { ...base, hash, config: faults.length ? undefined : config, faults };
+}
+
+/**
+ * Reads every `tenants/<slug>/tenant.yaml` below `root` and checks them together: domains and AGS
+ * claimed twice, regions and districts that do not exist. A fault stops only its own tenant.
+ */
+export function loadTenantDir(root: string): LoadedTenant[] {
+  const folders = readdirSync(root)
+    .filter((name) => !name.startsWith('.') && statSync(join(root, name)).isDirectory())
+    .sort();
+  const tenants = folders.map((name) => loadTenantFolder(join(root, name)));
+  const valid = tenants.filter((t) => t.config);
+  const bySlug = new Map(valid.map((t) => [t.slug, t]));
+
+  const claims = new Map<string, LoadedTenant[]>();
+  for (const t of valid) for (const d of t.config?.domains ?? []) claims.set(d, [...(claims.get(d) ?? []), t]);
+  for (const [domain, owners] of claims) {
+    if (owners.length < 2) continue;
+    for (const t of owners) {
+      const other = owners.find((o) => o !== t)?.slug ?? '';
+      const index = t.config?.domains?.indexOf(domain) ?? 0;
+      t.faults.push({ file: t.file, field: `domains[${index}]`, key: 'domain_taken', params: { other } });
+    }
+  }
+
+  const agsOwners = new Map<string, LoadedTenant>();
+  for (const t of valid) {
+    const ags = t.config?.ags;
+    if (!ags) continue;
+    const other = agsOwners.get(ags);
+    if (other) t.faults.push({ file: t.file, field: 'ags', key: 'ags_taken', params: { other: other.slug } });
+    else agsOwners.set(ags, t);
+  }
+
+  for (const t of valid) {
+    const config = t.config as TenantFile;
+    if (config.region !== undefined && bySlug.get(config.region)?.config?.kind !== 'region') {
+      t.faults.push({ file: t.file, field: 'region', key: 'unknown_region', params: { value: config.region } });
+    }
+    if (config.district !== undefined) {
+      const district = bySlug.get(config.district)?.config;
+      if (district?.kind !== 'district') {
+        t.faults.push({ file: t.file, field: 'district', key: 'unknown_district', params: { value: config.district } });
+      } else if (district.ags && config.ags && !config.ags.startsWith(district.ags.slice(0, 5))) {
+        t.faults.push({ file: t.file, field: 'ags', key: 'ags_district', params: { prefix: district.ags.slice(0, 5) } });
+      }
+    }
+  }
+  for (const t of tenants) if (t.faults.length) t.config = undefined;
+  return tenants;
+}

@@ -1,0 +1,133 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+
+export const TENANT_KINDS = ['municipality', 'district', 'region'] as const;
+export const TENANT_STATUSES = ['pilot', 'live', 'suspended'] as const;
+/** `de-x-ls` is Leichte Sprache, kept as its own locale. */
+export const SUPPORTED_LOCALES = ['de', 'en', 'de-x-ls'] as const;
+
+export type TenantKind = (typeof TENANT_KINDS)[number];
+export type TenantStatus = (typeof TENANT_STATUSES)[number];
+export type Locale = (typeof SUPPORTED_LOCALES)[number];
+
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const COLOUR = /^#[0-9a-fA-F]{6}$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const ASSET = /^assets\/[A-Za-z0-9._-]+\.(svg|png|jpg|jpeg|webp)$/;
+
+export class LocalizedText {
+  @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) de?: string;
+  @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) en?: string;
+  @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) 'de-x-ls'?: string;
+}
+
+export class Branding {
+  @Matches(COLOUR, { message: 'colour' })
+  primaryColor: string;
+
+  @IsOptional() @Matches(COLOUR, { message: 'colour' })
+  secondaryColor?: string;
+
+  @IsOptional() @Matches(ASSET, { message: 'asset' })
+  logo?: string;
+
+  @IsOptional() @Matches(ASSET, { message: 'asset' })
+  coatOfArms?: string;
+}
+
+export class Contact {
+  @IsOptional() @IsString() @Matches(/^\+?[0-9 ()/-]{5,30}$/, { message: 'phone' })
+  phone?: string;
+
+  @IsOptional() @IsEmail({}, { message: 'email' })
+  email?: string;
+
+  @IsOptional() @IsUrl({ protocols: ['https', 'http'], require_protocol: true }, { message: 'url' })
+  website?: string;
+
+  @IsOptional() @ValidateNested() @Type(() => LocalizedText)
+  openingHours?: LocalizedText;
+}
+
+export class Address {
+  @IsOptional() @IsString() @MaxLength(200, { message: 'too_long' })
+  name?: string;
+
+  @IsString({ message: 'required' }) @IsNotEmpty({ message: 'required' })
+  street: string;
+
+  @Matches(/^\d{5}$/, { message: 'postal_code' })
+  postalCode: string;
+
+  @IsString({ message: 'required' }) @IsNotEmpty({ message: 'required' })
+  city: string;
+}
+
+/** The contents of `tenants/<slug>/tenant.yaml`, as `docs/tenant.schema.json` describes them. */
+export class TenantFile {
+  @Matches(SLUG, { message: 'slug' })
+  slug: string;
+
+  @IsIn(TENANT_KINDS, { message: 'one_of' })
+  kind: TenantKind;
+
+  @IsString({ message: 'required' }) @IsNotEmpty({ message: 'required' }) @MaxLength(200, { message: 'too_long' })
+  name: string;
+
+  @IsOptional() @IsString() @MaxLength(100, { message: 'too_long' })
+  shortName?: string;
+
+  @ValidateIf((t: TenantFile) => t.kind !== 'region' || t.ags !== undefined)
+  @Matches(/^(0[1-9]|1[0-6])\d{6}$/, { message: 'ags' })
+  ags?: string;
+
+  @IsIn(TENANT_STATUSES, { message: 'one_of' })
+  status: TenantStatus;
+
+  @IsOptional() @Matches(SLUG, { message: 'slug' })
+  region?: string;
+
+  @IsOptional() @Matches(SLUG, { message: 'slug' })
+  district?: string;
+
+  @IsOptional() @IsArray({ message: 'list' }) @ArrayUnique({ message: 'unique' })
+  @Matches(DOMAIN, { each: true, message: 'domain' })
+  domains?: string[];
+
+  @IsOptional() @IsArray({ message: 'list' }) @ArrayUnique({ message: 'unique' })
+  @Matches(/^\d{5}$/, { each: true, message: 'postal_code' })
+  postalCodes?: string[];
+
+  @IsArray({ message: 'list' }) @ArrayMinSize(1, { message: 'required' }) @ArrayUnique({ message: 'unique' })
+  @IsIn(SUPPORTED_LOCALES, { each: true, message: 'one_of' })
+  locales: Locale[];
+
+  @ValidateNested() @Type(() => Branding)
+  branding: Branding;
+
+  @IsOptional() @ValidateNested() @Type(() => Contact)
+  contact?: Contact;
+
+  @IsOptional() @ValidateNested() @Type(() => Address)
+  address?: Address;
+
+  @IsOptional() @IsUrl({ protocols: ['https', 'http'], require_protocol: true }, { message: 'url' })
+  imprintUrl?: string;
+
+  @IsOptional() @IsUrl({ protocols: ['https', 'http'], require_protocol: true }, { message: 'url' })
+  privacyUrl?: string;
+}

@@ -1,0 +1,49 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditLogEntry, TenantTransactions } from '@openrathaus/database';
+import { HandlesJob, JobHandler, JobPayload, NOTIFICATION_BUS, NotificationBus } from '@openrathaus/jobs';
+
+export const TENANTS_QUEUE = 'tenants';
+export const TENANT_REFRESH_JOB = 'tenant.refresh';
+/** Published when a tenant changed: every instance reloads it and drops its cached pages. */
+export const TENANT_CHANGED = 'tenant-changed';
+
+/**
+ * Applies a changed tenant: records the change in the tenant's audit log (once per revision, so a
+ * repeated job has no second effect) and tells every running instance to reload the tenant.
+ */
+@Injectable()
+@HandlesJob(TENANTS_QUEUE, TENANT_REFRESH_JOB)
+export class TenantRefreshHandler implements JobHandler {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TenantTransactions,
+    @Inject(NOTIFICATION_BUS) private readonly bus: NotificationBus,
+  ) {}
+
+  async handle(payload: JobPayload): Promise<string> {
+    const rows = (await this.dataSource.query(
+      `select slug, revision, config_hash, config_error from public.tenants where id = $1`,
+      [payload.tenantId],
+    )) as { slug: string; revision: number; config_hash: string; config_error: string | null }[];
+    if (!rows.length) return 'gone';
+    const { slug, revision, config_hash: hash, config_error: error } = rows[0];
+    const action = error ? 'tenant.stopped' : 'tenant.config_applied';
+    await this.transactions.inCurrentTenant(async (scope) => {
+      const seen = await scope.query(
+        `select 1 from public.audit_log where action = $1 and subject = $2 and (data->>'revision')::int = $3`,
+        [action, slug, revision],
+      );
+      if (seen.length) return;
+      await scope.insert(AuditLogEntry, {
+        action,
+        actor: 'system',
+        subject: slug,
+        data: { revision, hash, ...(error ? { error } : {}) },
+        correlationId: payload.correlationId,
+      });
+    });
+    await this.bus.publish(TENANT_CHANGED, { tenantId: payload.tenantId, revision: String(revision) });
+    return action;
+  }
+}

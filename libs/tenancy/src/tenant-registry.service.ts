@@ -1,0 +1,130 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@openrathaus/core';
+import type { TenantFile } from './tenant-file';
+import { Tenant } from './tenant';
+
+/** What a Host header names. */
+export type HostMatch = { kind: 'tenant'; tenant: Tenant } | { kind: 'root' } | null;
+
+interface TenantRow {
+  id: string;
+  slug: string;
+  kind: Tenant['kind'];
+  name: string;
+  ags: string | null;
+  status: Tenant['status'];
+  region_slug: string | null;
+  config: TenantFile;
+  config_error: string | null;
+  revision: number;
+  domains: string[];
+}
+
+const SELECT = `
+  select t.id, t.slug, t.kind, t.name, t.ags, t.status, t.region_slug, t.config, t.config_error, t.revision,
+         coalesce(array_agg(d.domain order by d.domain) filter (where d.domain is not null), '{}') as domains
+    from public.tenants t left join public.tenant_domains d on d.tenant_id = t.id`;
+
+const toTenant = (row: TenantRow): Tenant =>
+  Object.freeze({
+    id: row.id,
+    slug: row.slug,
+    kind: row.kind,
+    name: row.name,
+    ags: row.ags,
+    status: row.status,
+    regionSlug: row.region_slug,
+    domains: Object.freeze([...row.domains]),
+    config: row.config,
+    configError: row.config_error,
+    revision: row.revision,
+  });
+
+/**
+ * Host -> tenant, in memory. Loaded from the database at start and refreshed, one tenant at a
+ * time, when a tenant changes (every instance hears of it through the notification bus).
+ */
+@Injectable()
+export class TenantRegistry {
+  private byId = new Map<string, Tenant>();
+  private bySlug = new Map<string, Tenant>();
+  private byHost = new Map<string, Tenant>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async loadAll(): Promise<void> {
+    const rows: TenantRow[] = await this.dataSource.query(`${SELECT} group by t.id`);
+    this.byId = new Map();
+    this.bySlug = new Map();
+    this.byHost = new Map();
+    for (const row of rows) this.put(toTenant(row));
+  }
+
+  /** Reloads one tenant after it changed; a deleted tenant disappears. */
+  async reload(tenantId: string): Promise<Tenant | undefined> {
+    const rows: TenantRow[] = await this.dataSource.query(`${SELECT} where t.id = $1 group by t.id`, [tenantId]);
+    const old = this.byId.get(tenantId);
+    if (old) this.remove(old);
+    if (!rows.length) return undefined;
+    const tenant = toTenant(rows[0]);
+    this.put(tenant);
+    return tenant;
+  }
+
+  /** The tenant (or the portal list) a Host header names; null for anything else. */
+  resolveHost(host: string | undefined): HostMatch {
+    if (!host) return null;
+    const name = host.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+    const tenant = this.byHost.get(name);
+    if (tenant) return { kind: 'tenant', tenant };
+    if (this.config.devHosts) {
+      if (name === 'localhost' || name === '127.0.0.1') return { kind: 'root' };
+      if (name.endsWith('.localhost')) {
+        const bySlug = this.bySlug.get(name.slice(0, -'.localhost'.length));
+        if (bySlug) return { kind: 'tenant', tenant: bySlug };
+      }
+    }
+    return null;
+  }
+
+  get(slug: string): Tenant | undefined {
+    return this.bySlug.get(slug);
+  }
+
+  getById(id: string): Tenant | undefined {
+    return this.byId.get(id);
+  }
+
+  all(): Tenant[] {
+    return [...this.bySlug.values()].sort((a, b) => a.name.localeCompare(b.name, 'de'));
+  }
+
+  /** The members of a region, by name. */
+  membersOf(regionSlug: string): Tenant[] {
+    return this.all().filter((t) => t.regionSlug === regionSlug);
+  }
+
+  /** Where a tenant's portal is reached: its development host, else its first domain. */
+  portalUrl(tenant: Tenant): string {
+    if (this.config.devHosts || tenant.domains.length === 0) {
+      return `http://${tenant.slug}.localhost:${this.config.port}/`;
+    }
+    return `https://${tenant.domains[0]}/`;
+  }
+
+  private put(tenant: Tenant): void {
+    this.byId.set(tenant.id, tenant);
+    this.bySlug.set(tenant.slug, tenant);
+    for (const domain of tenant.domains) this.byHost.set(domain, tenant);
+  }
+
+  private remove(tenant: Tenant): void {
+    this.byId.delete(tenant.id);
+    this.bySlug.delete(tenant.slug);
+    for (const domain of tenant.domains) if (this.byHost.get(domain) === tenant) this.byHost.delete(domain);
+  }
+}

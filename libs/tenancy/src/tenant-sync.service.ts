@@ -1,0 +1,134 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { JobQueues } from '@openrathaus/jobs';
+import { formatFault } from './tenant-fault';
+import { LoadedTenant, loadTenantDir } from './tenant-file.loader';
+import { TENANT_REFRESH_JOB, TENANTS_QUEUE } from './tenant-refresh.handler';
+
+export interface SyncReport {
+  tenants: LoadedTenant[];
+  created: string[];
+  updated: string[];
+  /** Tenants whose file is broken: they answer a maintenance page until it is mended. */
+  stopped: string[];
+  unchanged: string[];
+}
+
+interface ExistingRow {
+  id: string;
+  slug: string;
+  config_hash: string;
+  config_error: string | null;
+}
+
+/**
+ * Brings the database in line with `tenants/`: creates and updates tenants and their domains,
+ * stops those whose file is broken, and announces every change to the running instances.
+ */
+@Injectable()
+export class TenantSync {
+  private readonly logger = new Logger(TenantSync.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly jobs: JobQueues,
+  ) {}
+
+  async sync(dir: string): Promise<SyncReport> {
+    const tenants = loadTenantDir(dir);
+    const report: SyncReport = { tenants, created: [], updated: [], stopped: [], unchanged: [] };
+    const changed: string[] = [];
+    await this.dataSource.transaction(async (em) => {
+      const existing = new Map(
+        ((await em.query(`select id, slug, config_hash, config_error from public.tenants`)) as ExistingRow[]).map(
+          (r) => [r.slug, r],
+        ),
+      );
+      await this.checkForeignDomains(em, tenants);
+      for (const tenant of tenants) {
+        const row = existing.get(tenant.slug);
+        if (tenant.faults.length) {
+          const error = tenant.faults.map(formatFault).join('\n');
+          if (row?.config_error === error) {
+            report.unchanged.push(tenant.slug);
+            continue;
+          }
+          changed.push(await this.stop(em, tenant, row, error));
+          report.stopped.push(tenant.slug);
+          this.logger.error(`Tenant ${tenant.slug} stopped: its configuration is broken\n${error}`);
+        } else if (!row || row.config_hash !== tenant.hash || row.config_error !== null) {
+          changed.push(await this.write(em, tenant, row));
+          (row ? report.updated : report.created).push(tenant.slug);
+        } else {
+          report.unchanged.push(tenant.slug);
+        }
+      }
+    });
+    // Enqueued after the commit, so that the worker reads what was written.
+    for (const tenantId of changed) await this.jobs.enqueue(TENANTS_QUEUE, TENANT_REFRESH_JOB, { tenantId });
+    return report;
+  }
+
+  /** A domain already owned by a tenant that is not in this folder is a fault of the newcomer. */
+  private async checkForeignDomains(em: EntityManager, tenants: LoadedTenant[]): Promise<void> {
+    const owners = new Map(
+      ((await em.query(
+        `select d.domain, t.slug from public.tenant_domains d join public.tenants t on t.id = d.tenant_id`,
+      )) as { domain: string; slug: string }[]).map((r) => [r.domain, r.slug]),
+    );
+    const slugs = new Set(tenants.map((t) => t.slug));
+    for (const tenant of tenants) {
+      (tenant.config?.domains ?? []).forEach((domain, index) => {
+        const other = owners.get(domain);
+        if (other && other !== tenant.slug && !slugs.has(other)) {
+          tenant.faults.push({ file: tenant.file, field: `domains[${index}]`, key: 'domain_taken', params: { other } });
+          tenant.config = undefined;
+        }
+      });
+    }
+  }
+
+  private async write(em: EntityManager, tenant: LoadedTenant, row: ExistingRow | undefined): Promise<string> {
+    const c = tenant.config;
+    if (!c) throw new Error('unreachable: tenant without config');
+    const values = [c.kind, c.name, c.ags ?? null, c.status, c.region ?? null, JSON.stringify(c), tenant.hash];
+    let id: string;
+    if (row) {
+      await em.query(
+        `update public.tenants set kind = $2, name = $3, ags = $4, status = $5, region_slug = $6, config = $7,
+                config_hash = $8, config_error = null, revision = revision + 1, updated_at = now() where id = $1`,
+        [row.id, ...values],
+      );
+      id = row.id;
+      await em.query(`delete from public.tenant_domains where tenant_id = $1`, [id]);
+    } else {
+      const inserted = (await em.query(
+        `insert into public.tenants (slug, kind, name, ags, status, region_slug, config, config_hash)
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
+        [tenant.slug, ...values],
+      )) as { id: string }[];
+      id = inserted[0].id;
+    }
+    for (const domain of c.domains ?? []) {
+      await em.query(`insert into public.tenant_domains (domain, tenant_id) values ($1, $2)`, [domain, id]);
+    }
+    return id;
+  }
+
+  /** Marks a tenant stopped, keeping its last sound configuration and domains. */
+  private async stop(em: EntityManager, tenant: LoadedTenant, row: ExistingRow | undefined, error: string) {
+    if (row) {
+      await em.query(
+        `update public.tenants set config_error = $2, revision = revision + 1, updated_at = now() where id = $1`,
+        [row.id, error],
+      );
+      return row.id;
+    }
+    const inserted = (await em.query(
+      `insert into public.tenants (slug, kind, name, status, config_error) values ($1, 'municipality', $1, 'pilot', $2)
+       returning id`,
+      [tenant.slug, error],
+    )) as { id: string }[];
+    return inserted[0].id;
+  }
+}

@@ -1,0 +1,20 @@
+import type { TenantFile, TenantKind, TenantStatus } from './tenant-file';
+
+/** A tenant as the running platform knows it (frozen; replaced whole when it changes). */
+export interface Tenant {
+  readonly id: string;
+  readonly slug: string;
+  readonly kind: TenantKind;
+  readonly name: string;
+  readonly ags: string | null;
+  readonly status: TenantStatus;
+  readonly regionSlug: string | null;
+  readonly domains: readonly string[];
+  readonly config: Readonly<TenantFile>;
+  /** Set when the tenant's file is broken: the tenant answers a maintenance page. */
+  readonly configError: string | null;
+  readonly revision: number;
+}
+
+/** Whether the tenant serves its portal (not broken, not suspended). */
+export const isServing = (tenant: Tenant): boolean => tenant.configError === null && tenant.status !== 'suspended';

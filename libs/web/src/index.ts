@@ -1,0 +1,5 @@
+export * from './i18n.service';
+export * from './page-cache.service';
+export * from './theme';
+export * from './view-engine.service';
+export * from './web.module';
