@@ -35,7 +35,7 @@ export class JobsModule {
           provide: QUEUE_BACKEND,
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig): Promise<QueueBackend> | QueueBackend => {
-            if (config.redisUrl) return redisQueueBackend(config.redisUrl);
+            if (config.redisUrl) return redisQueueBackend(config.redisUrl, config.queuePrefix);
             const url = config.databaseOwnerUrl ?? config.databaseUrl;
             if (!url) throw new Error('no database for the queues');
             return postgresQueueBackend(url, config.embedded);
@@ -45,7 +45,7 @@ export class JobsModule {
           provide: NOTIFICATION_BUS,
           inject: [APP_CONFIG, DataSource],
           useFactory: async (config: AppConfig, dataSource: DataSource): Promise<NotificationBus> => {
-            if (config.redisUrl) return new RedisNotificationBus(config.redisUrl);
+            if (config.redisUrl) return new RedisNotificationBus(config.redisUrl, config.queuePrefix);
             const bus = new PolledNotificationBus(dataSource);
             await bus.start();
             return bus;

@@ -35,28 +35,28 @@ abstract class HandlerSet {
   }
 }
 
-const PREFIX = 'openrathaus:';
-
 export class RedisNotificationBus extends HandlerSet implements NotificationBus {
   private readonly publisher: IORedis;
   private readonly subscriber: IORedis;
+  private readonly prefix: string;
 
-  constructor(url: string) {
+  constructor(url: string, prefix: string) {
     super();
+    this.prefix = `${prefix}:notify:`;
     this.publisher = new IORedis(url, { maxRetriesPerRequest: 3 });
     this.subscriber = new IORedis(url);
     this.subscriber.on('message', (channel: string, message: string) => {
-      void this.deliver(channel.slice(PREFIX.length), JSON.parse(message) as Record<string, string>);
+      void this.deliver(channel.slice(this.prefix.length), JSON.parse(message) as Record<string, string>);
     });
   }
 
   override subscribe(channel: string, handler: NotificationHandler): void {
-    if (!this.handlers.has(channel)) void this.subscriber.subscribe(PREFIX + channel);
+    if (!this.handlers.has(channel)) void this.subscriber.subscribe(this.prefix + channel);
     super.subscribe(channel, handler);
   }
 
   async publish(channel: string, payload: Record<string, string>): Promise<void> {
-    await this.publisher.publish(PREFIX + channel, JSON.stringify(payload));
+    await this.publisher.publish(this.prefix + channel, JSON.stringify(payload));
   }
 
   async close(): Promise<void> {

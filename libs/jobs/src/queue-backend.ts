@@ -15,17 +15,17 @@ export interface QueueBackend {
   close(): Promise<void>;
 }
 
-export function redisQueueBackend(url: string): QueueBackend {
+export function redisQueueBackend(url: string, prefix: string): QueueBackend {
   // One connection for the queues; workers need their own blocking connection each.
   const shared = new IORedis(url, { maxRetriesPerRequest: null, lazyConnect: false });
   const workerConnections: IORedis[] = [];
   return {
     kind: 'redis',
-    createQueue: (name) => new Queue(name, { connection: shared as unknown as ConnectionOptions }),
+    createQueue: (name) => new Queue(name, { prefix, connection: shared as unknown as ConnectionOptions }),
     createWorker: (name, processor, options) => {
       const connection = new IORedis(url, { maxRetriesPerRequest: null });
       workerConnections.push(connection);
-      return new Worker(name, processor, { ...options, connection: connection as unknown as ConnectionOptions });
+      return new Worker(name, processor, { ...options, prefix, connection: connection as unknown as ConnectionOptions });
     },
     ping: async () => {
       await shared.ping();

@@ -14,6 +14,8 @@ export interface AppConfig {
   databaseOwnerUrl?: string;
   /** Redis URL; undefined means BullMQ's PostgreSQL backend and the database notification bus. */
   redisUrl?: string;
+  /** Prefix of queue keys and notification channels; separates installations sharing a Redis. */
+  queuePrefix: string;
   dataDir: string;
   embeddedDbPort: number;
   tenantsDir: string;
@@ -84,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseOwnerUrl:
       url('DATABASE_OWNER_URL', env.DATABASE_OWNER_URL, ['postgres:', 'postgresql:']) ?? databaseUrl,
     redisUrl,
+    queuePrefix: env.QUEUE_PREFIX ?? 'openrathaus',
     dataDir: resolve(env.DATA_DIR ?? '.data'),
     embeddedDbPort: int('EMBEDDED_DB_PORT', env.EMBEDDED_DB_PORT, 54329),
     tenantsDir: resolve(env.TENANTS_DIR ?? 'tenants'),

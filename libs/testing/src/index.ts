@@ -1,0 +1,4 @@
+export * from './http';
+export * from './tenant-files';
+export * from './test-config';
+export * from './test-database';

@@ -1,0 +1,26 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { AppConfig, loadConfig, projectRoot } from '@openrathaus/core';
+import { TEST_REDIS_URL, TestDatabase } from './test-database';
+
+/** Configuration for a portal or worker under test: real PostgreSQL, Redis, a port of its own. */
+export function testConfig(db: TestDatabase, overrides: Partial<AppConfig> = {}): AppConfig {
+  const base = loadConfig({ NODE_ENV: 'test' });
+  return {
+    ...base,
+    port: 0,
+    host: '127.0.0.1',
+    databaseUrl: db.appUrl,
+    databaseOwnerUrl: db.ownerUrl,
+    redisUrl: TEST_REDIS_URL,
+    queuePrefix: `or-test-${randomBytes(4).toString('hex')}`,
+    tenantsDir: join(projectRoot(), 'tenants'),
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    runWorker: true,
+    migrateOnStart: false,
+    syncTenantsOnStart: true,
+    devHosts: true,
+    embedded: false,
+    ...overrides,
+  };
+}

@@ -1,0 +1,55 @@
+import { AppConfig } from '@openrathaus/core';
+import { TestDatabase, createTestDatabase, testConfig } from '@openrathaus/testing';
+import { RunningPortal, startPortal } from '../apps/portal/src/portal';
+
+export interface TestPortal extends RunningPortal {
+  db: TestDatabase;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** A portal on a fresh database of its own, with the demo tenants synced. */
+export async function startTestPortal(overrides: Partial<AppConfig> = {}): Promise<TestPortal> {
+  const db = await createTestDatabase();
+  const portal = await startPortal(testConfig(db, overrides));
+  return {
+    ...portal,
+    db,
+    port: portal.config.port,
+    async stop() {
+      await portal.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Waits until `check` holds, polling; for effects of background work. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, ms = 15000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const DEMO_SLUGS = [
+  'emscher-lippe',
+  'gelsenkirchen',
+  'bottrop',
+  'kreis-recklinghausen',
+  'castrop-rauxel',
+  'datteln',
+  'dorsten',
+  'gladbeck',
+  'haltern-am-see',
+  'herten',
+  'marl',
+  'oer-erkenschwick',
+  'recklinghausen',
+  'waltrop',
+  'duisburg',
+  'dortmund',
+  'dueren',
+];
