@@ -1,0 +1,109 @@
+import { Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { CoreModule, currentContext, runInContext } from '@openrathaus/core';
+import { AuditLogEntry, DATABASE_ENTITIES, DatabaseModule, TenantTransactions } from '@openrathaus/database';
+import { HandlesJob, JobHandler, JobPayload, JobQueues, JobsModule } from '@openrathaus/jobs';
+import { TENANCY_ENTITIES, TenancyModule, TenantSync } from '@openrathaus/tenancy';
+import { TestDatabase, createTestDatabase, testConfig } from '@openrathaus/testing';
+import { DataSource } from 'typeorm';
+import { eventually } from '../support';
+
+const seen: { backend: string; tenantId?: string; correlationId: string; payloadTenant: string }[] = [];
+
+@Injectable()
+@HandlesJob('probe', 'probe.context')
+class ProbeHandler implements JobHandler {
+  handle(payload: JobPayload): Promise<void> {
+    const context = currentContext();
+    seen.push({
+      backend: payload.backend,
+      tenantId: context.tenantId,
+      correlationId: context.correlationId,
+      payloadTenant: payload.tenantId,
+    });
+    return Promise.resolve();
+  }
+}
+
+@Module({ providers: [ProbeHandler] })
+class ProbeModule {}
+
+describe.each([
+  ['redis', true],
+  ['postgres', false],
+])('jobs on the %s backend', (backend, withRedis) => {
+  let db: TestDatabase;
+  let app: INestApplicationContext;
+  let tenants: Record<string, string>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const config = testConfig(db, withRedis ? {} : { redisUrl: undefined });
+    app = await NestFactory.createApplicationContext(
+      {
+        module: class JobsTestModule {},
+        imports: [
+          CoreModule.forRoot(config),
+          DatabaseModule.forRoot({ entities: [...DATABASE_ENTITIES, ...TENANCY_ENTITIES] }),
+          JobsModule.forRoot({ runWorkers: true }),
+          TenancyModule,
+          ProbeModule,
+        ],
+      },
+      { logger: false },
+    );
+    await app.init();
+    await app.get(TenantSync).sync(config.tenantsDir);
+    const rows = (await app.get(DataSource).query(`select id, slug from public.tenants`)) as { id: string; slug: string }[];
+    tenants = Object.fromEntries(rows.map((r) => [r.slug, r.id]));
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  it('runs a job enqueued for tenant A in tenant A context, with the correlation id of the request', async () => {
+    const queues = app.get(JobQueues);
+    const a = tenants.gelsenkirchen;
+    const b = tenants.bottrop;
+    await runInContext({ correlationId: `req-${backend}-a`, tenantId: a }, () =>
+      queues.enqueue('probe', 'probe.context', { tenantId: a, backend }),
+    );
+    await queues.enqueue('probe', 'probe.context', { tenantId: b, backend });
+    const mine = await eventually(async () => {
+      const rows = seen.filter((s) => s.backend === backend);
+      return rows.length === 2 ? rows : undefined;
+    });
+    const forA = mine.find((s) => s.payloadTenant === a);
+    expect(forA).toEqual({ backend, tenantId: a, correlationId: `req-${backend}-a`, payloadTenant: a });
+    const forB = mine.find((s) => s.payloadTenant === b);
+    expect(forB?.tenantId).toBe(b);
+    expect(forB?.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('refuses a payload that is not ids', async () => {
+    const queues = app.get(JobQueues);
+    await expect(queues.enqueue('probe', 'probe.context', { tenantId: 'nope' })).rejects.toThrow(/invalid_payload/);
+    await expect(
+      queues.enqueue('probe', 'probe.context', { tenantId: tenants.marl, obj: {} as unknown as string }),
+    ).rejects.toThrow(/invalid_payload/);
+  });
+
+  it('applies a synced tenant in the worker: audit entry in that tenant only, once per revision', async () => {
+    const transactions = app.get(TenantTransactions);
+    const entries = await eventually(async () => {
+      const rows = await transactions.run(tenants.recklinghausen, (s) =>
+        s.find(AuditLogEntry, { where: { action: 'tenant.config_applied' } }),
+      );
+      return rows.length ? rows : undefined;
+    });
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ subject: 'recklinghausen', actor: 'system' });
+    const foreign = await transactions.run(tenants.recklinghausen, (s) =>
+      s.query(`select count(*)::int as n from public.audit_log where subject <> 'recklinghausen'`),
+    );
+    expect(foreign[0]).toEqual({ n: 0 });
+  });
+});
