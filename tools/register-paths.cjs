@@ -7,7 +7,11 @@ const originalResolve = Module._resolveFilename;
 Module._resolveFilename = function resolve(request, ...rest) {
   if (request.startsWith('@openrathaus/')) {
     const lib = request.slice('@openrathaus/'.length);
-    return originalResolve.call(this, path.join(dist, 'libs', lib, 'src', 'index.js'), ...rest);
+    const target =
+      lib === 'migrations'
+        ? path.join(dist, 'migrations', 'index.js')
+        : path.join(dist, 'libs', lib, 'src', 'index.js');
+    return originalResolve.call(this, target, ...rest);
   }
   return originalResolve.call(this, request, ...rest);
 };

@@ -45,14 +45,20 @@ const describeViolations = (where: string, violations: AxeViolation[]): string =
         .map(
           (v) =>
             `- ${v.id} (${v.impact}): ${v.help}\n` +
-            v.nodes.map((n) => `    at ${JSON.stringify(n.target)}${n.failureSummary ? `\n      ${n.failureSummary.replace(/\n/g, '\n      ')}` : ''}`).join('\n'),
+            v.nodes
+              .map(
+                (n) =>
+                  `    at ${JSON.stringify(n.target)}${n.failureSummary ? `\n      ${n.failureSummary.replace(/\n/g, '\n      ')}` : ''}`,
+              )
+              .join('\n'),
         )
         .join('\n');
 
 async function axeViolations(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ content: AXE_SOURCE });
   return page.evaluate(async (runOnly) => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: unknown[] }> } }).axe;
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: unknown[] }> } })
+      .axe;
     const result = await axe.run(document, { runOnly });
     return result.violations as never;
   }, WCAG);
@@ -100,8 +106,12 @@ describe('portal in Chromium', () => {
         return {
           hero: hero ? getComputedStyle(hero).backgroundColor : null,
           h1Font: getComputedStyle(document.querySelector('h1')!).fontFamily,
-          kern: [...document.styleSheets].some((s) => s.href?.endsWith('/assets/kern/kern.min.css') && s.cssRules.length > 0),
-          emblem: emblem ? { loaded: emblem.complete && emblem.naturalWidth > 0, width: emblem.getBoundingClientRect().width } : null,
+          kern: [...document.styleSheets].some(
+            (s) => s.href?.endsWith('/assets/kern/kern.min.css') && s.cssRules.length > 0,
+          ),
+          emblem: emblem
+            ? { loaded: emblem.complete && emblem.naturalWidth > 0, width: emblem.getBoundingClientRect().width }
+            : null,
         };
       });
       expect(look.hero).toBe(hexToRgb(file.branding.primaryColor));
@@ -183,7 +193,10 @@ describe('portal in Chromium', () => {
       const gelsenkirchen = tenantFile('gelsenkirchen');
       await Promise.all([
         page.waitForURL(url('gelsenkirchen.localhost')),
-        page.locator('.or-grid').getByRole('link', { name: gelsenkirchen.shortName ?? gelsenkirchen.name }).click(),
+        page
+          .locator('.or-grid')
+          .getByRole('link', { name: gelsenkirchen.shortName ?? gelsenkirchen.name })
+          .click(),
       ]);
       await expect(page.locator('h1').innerText()).resolves.toContain(gelsenkirchen.name);
     } finally {

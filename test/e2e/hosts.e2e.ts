@@ -76,9 +76,14 @@ describe('host resolution', () => {
   it('serves health, metrics per tenant and the OpenAPI document', async () => {
     const health = await get(portal.port, '/health', '10.1.2.3:3000');
     expect(health.status).toBe(200);
-    expect(JSON.parse(health.body)).toMatchObject({ status: 'ok', checks: { postgres: { status: 'up' }, redis: { status: 'up' } } });
+    expect(JSON.parse(health.body)).toMatchObject({
+      status: 'ok',
+      checks: { postgres: { status: 'up' }, redis: { status: 'up' } },
+    });
     const metrics = await get(portal.port, '/metrics', 'localhost');
-    expect(metrics.body).toMatch(/openrathaus_http_requests_total\{tenant="gelsenkirchen",method="GET",status="2xx"\} \d+/);
+    expect(metrics.body).toMatch(
+      /openrathaus_http_requests_total\{tenant="gelsenkirchen",method="GET",status="2xx"\} \d+/,
+    );
     const docs = await get(portal.port, '/api/docs-json', 'gelsenkirchen.localhost');
     expect(JSON.parse(docs.body).paths).toHaveProperty('/api/v1/tenant');
   });
@@ -101,7 +106,9 @@ describe('behind a trusted proxy', () => {
   afterAll(() => portal.stop());
 
   it('takes the tenant from X-Forwarded-Host', async () => {
-    const page = await get(portal.port, '/api/v1/tenant', 'internal-lb', { 'x-forwarded-host': 'serviceportal.bottrop.de' });
+    const page = await get(portal.port, '/api/v1/tenant', 'internal-lb', {
+      'x-forwarded-host': 'serviceportal.bottrop.de',
+    });
     expect(JSON.parse(page.body).slug).toBe('bottrop');
   });
 });

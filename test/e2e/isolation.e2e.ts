@@ -43,9 +43,7 @@ describe('tenant isolation in PostgreSQL', () => {
     );
     expect(role.rows[0]).toMatchObject({ name: 'openrathaus_app', rolsuper: false, rolbypassrls: false });
     expect(role.rows[0].owner).not.toBe('openrathaus_app');
-    const rls = await app.query(
-      `select relrowsecurity, relforcerowsecurity from pg_class where relname = 'audit_log'`,
-    );
+    const rls = await app.query(`select relrowsecurity, relforcerowsecurity from pg_class where relname = 'audit_log'`);
     expect(rls.rows[0]).toEqual({ relrowsecurity: true, relforcerowsecurity: true });
   });
 
@@ -67,16 +65,18 @@ describe('tenant isolation in PostgreSQL', () => {
 
   it('refuses to write a row for another tenant', async () => {
     await expect(
-      transactions.run(tenantB, (s) => s.query(`insert into public.audit_log (tenant_id, action) values ($1, 'x')`, [tenantA])),
+      transactions.run(tenantB, (s) =>
+        s.query(`insert into public.audit_log (tenant_id, action) values ($1, 'x')`, [tenantA]),
+      ),
     ).rejects.toThrow(/row-level security/);
   });
 
   it('shows nothing to a transaction without a tenant', async () => {
     const rows = await app.query(`select count(*)::int as n from public.audit_log`);
     expect(rows.rows[0].n).toBe(0);
-    await expect(app.query(`insert into public.audit_log (tenant_id, action) values ($1, 'x')`, [tenantA])).rejects.toThrow(
-      /row-level security/,
-    );
+    await expect(
+      app.query(`insert into public.audit_log (tenant_id, action) values ($1, 'x')`, [tenantA]),
+    ).rejects.toThrow(/row-level security/);
   });
 
   it('does not let the application role switch row-level security off', async () => {

@@ -55,7 +55,10 @@ describe.each([
     );
     await app.init();
     await app.get(TenantSync).sync(config.tenantsDir);
-    const rows = (await app.get(DataSource).query(`select id, slug from public.tenants`)) as { id: string; slug: string }[];
+    const rows = (await app.get(DataSource).query<unknown>(`select id, slug from public.tenants`)) as {
+      id: string;
+      slug: string;
+    }[];
     tenants = Object.fromEntries(rows.map((r) => [r.slug, r.id]));
   });
 
@@ -72,9 +75,9 @@ describe.each([
       queues.enqueue('probe', 'probe.context', { tenantId: a, backend }),
     );
     await queues.enqueue('probe', 'probe.context', { tenantId: b, backend });
-    const mine = await eventually(async () => {
+    const mine = await eventually(() => {
       const rows = seen.filter((s) => s.backend === backend);
-      return rows.length === 2 ? rows : undefined;
+      return Promise.resolve(rows.length === 2 ? rows : undefined);
     });
     const forA = mine.find((s) => s.payloadTenant === a);
     expect(forA).toEqual({ backend, tenantId: a, correlationId: `req-${backend}-a`, payloadTenant: a });

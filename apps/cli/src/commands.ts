@@ -6,7 +6,7 @@ import { AppConfig, loadConfig } from '@openrathaus/core';
 import { prepareDatabase } from '@openrathaus/database';
 import { PinoNestLogger, createLogger } from '@openrathaus/observability';
 import { TenantRegistry, TenantSync, formatFault, loadTenantDir } from '@openrathaus/tenancy';
-import { MIGRATIONS } from '../../../migrations';
+import { MIGRATIONS } from '@openrathaus/migrations';
 import { CliModule } from './cli.module';
 
 export interface CliIo {

@@ -28,7 +28,12 @@ export class PortalModule {
         WebModule,
       ],
       controllers: [OpsController, TenantController, PagesController],
-      providers: [PageContext, ErrorResponder, TenantChangeListener, { provide: APP_FILTER, useClass: AllErrorsFilter }],
+      providers: [
+        PageContext,
+        ErrorResponder,
+        TenantChangeListener,
+        { provide: APP_FILTER, useClass: AllErrorsFilter },
+      ],
     };
   }
 }

@@ -8,7 +8,7 @@ import { AppConfig, projectRoot } from '@openrathaus/core';
 import { prepareDatabase } from '@openrathaus/database';
 import { Metrics, PinoNestLogger, createLogger } from '@openrathaus/observability';
 import { TenantRegistry, TenantSync, formatFault } from '@openrathaus/tenancy';
-import { MIGRATIONS } from '../../../migrations';
+import { MIGRATIONS } from '@openrathaus/migrations';
 import { ErrorResponder } from './http/error-responder.service';
 import { registerHostHooks } from './http/host.hooks';
 import { PortalModule } from './portal.module';
@@ -65,7 +65,7 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
     app,
     new DocumentBuilder()
       .setTitle('OpenRathaus API')
-      .setDescription('JSON API of the service portals. Every call goes to a tenant\'s host.')
+      .setDescription("JSON API of the service portals. Every call goes to a tenant's host.")
       .setVersion('1')
       .build(),
   );

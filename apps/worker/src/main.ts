@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@openrathaus/core';
 import { prepareDatabase } from '@openrathaus/database';
 import { PinoNestLogger, createLogger } from '@openrathaus/observability';
-import { MIGRATIONS } from '../../../migrations';
+import { MIGRATIONS } from '@openrathaus/migrations';
 import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {

@@ -30,10 +30,7 @@ export class TenantScope {
     return this.manager.count(entity, { where: this.where(where) });
   }
 
-  async insert<T extends TenantOwned>(
-    entity: EntityTarget<T>,
-    values: Omit<DeepPartial<T>, 'tenantId'>,
-  ): Promise<T> {
+  async insert<T extends TenantOwned>(entity: EntityTarget<T>, values: Omit<DeepPartial<T>, 'tenantId'>): Promise<T> {
     const row = this.manager.create(entity, { ...values, tenantId: this.tenantId } as DeepPartial<T>);
     return this.manager.save(entity, row);
   }

@@ -46,6 +46,7 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
       worker.on('failed', (job, error) =>
         this.logger.warn({ err: error, queue, job: job?.name, attempts: job?.attemptsMade }, 'job failed'),
       );
+      worker.on('error', (error) => this.logger.warn({ err: error, queue }, 'queue connection error'));
       this.workers.push(worker);
     }
     this.logger.log(`processing queues: ${[...this.handlers.keys()].join(', ')} on ${this.backend.kind}`);

@@ -86,7 +86,9 @@ export class PolledNotificationBus extends HandlerSet implements NotificationBus
 
   /** Starts polling; notifications older than the start are not replayed. */
   async start(): Promise<void> {
-    const rows = (await this.dataSource.query(`select coalesce(max(id), 0)::int as id from public.notifications`)) as {
+    const rows = (await this.dataSource.query<unknown>(
+      `select coalesce(max(id), 0)::int as id from public.notifications`,
+    )) as {
       id: number;
     }[];
     this.lastId = rows[0].id;
@@ -99,7 +101,7 @@ export class PolledNotificationBus extends HandlerSet implements NotificationBus
     if (this.polling || this.lastId === undefined || !this.dataSource.isInitialized) return;
     this.polling = true;
     try {
-      const rows = (await this.dataSource.query(
+      const rows = (await this.dataSource.query<unknown>(
         `select id::int as id, channel, payload from public.notifications where id > $1 order by id limit 500`,
         [this.lastId],
       )) as { id: number; channel: string; payload: Record<string, string> }[];
@@ -117,7 +119,8 @@ export class PolledNotificationBus extends HandlerSet implements NotificationBus
     }
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    return Promise.resolve();
   }
 }

@@ -1,5 +1,5 @@
 import { Queue, Worker, createPostgresBackend, withBackend } from 'bullmq';
-import type { ConnectionOptions, Processor, WorkerOptions } from 'bullmq';
+import type { Processor, WorkerOptions } from 'bullmq';
 import IORedis from 'ioredis';
 import { Pool } from 'pg';
 
@@ -19,18 +19,23 @@ export function redisQueueBackend(url: string, prefix: string): QueueBackend {
   // One connection for the queues; workers need their own blocking connection each.
   const shared = new IORedis(url, { maxRetriesPerRequest: null, lazyConnect: false });
   const workerConnections: IORedis[] = [];
+  const workers: Worker[] = [];
   return {
     kind: 'redis',
-    createQueue: (name) => new Queue(name, { prefix, connection: shared as unknown as ConnectionOptions }),
+    createQueue: (name) => new Queue(name, { prefix, connection: shared }),
     createWorker: (name, processor, options) => {
       const connection = new IORedis(url, { maxRetriesPerRequest: null });
       workerConnections.push(connection);
-      return new Worker(name, processor, { ...options, prefix, connection: connection as unknown as ConnectionOptions });
+      const worker = new Worker(name, processor, { ...options, prefix, connection: connection });
+      workers.push(worker);
+      return worker;
     },
     ping: async () => {
       await shared.ping();
     },
     close: async () => {
+      // Workers first: a worker whose connection closes under it reports errors while it stops.
+      await Promise.all(workers.map((w) => w.close()));
       await Promise.all([shared, ...workerConnections].map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
@@ -44,20 +49,25 @@ export async function postgresQueueBackend(url: string, embedded: boolean): Prom
   await migrator.close();
   const pool = new Pool({ connectionString: url, max: embedded ? 6 : 10, options: '-c search_path=bullmq' });
   const connection = pool as unknown as ConstructorParameters<typeof PgQueue>[1]['connection'];
+  const workers: Worker[] = [];
   return {
     kind: 'postgres',
     createQueue: (name) => new PgQueue(name, { connection }) as unknown as Queue,
-    createWorker: (name, processor, options) =>
-      new PgWorker(name, processor, {
+    createWorker: (name, processor, options) => {
+      const worker = new PgWorker(name, processor, {
         ...options,
         connection,
         // Idle workers hear of new jobs late on the embedded database: look again soon.
         ...(embedded ? { drainDelay: 1 } : {}),
-      }) as unknown as Worker,
+      }) as unknown as Worker;
+      workers.push(worker);
+      return worker;
+    },
     ping: async () => {
       await pool.query('select 1');
     },
     close: async () => {
+      await Promise.all(workers.map((w) => w.close()));
       await pool.end();
     },
   };

@@ -44,7 +44,7 @@ export class PinoNestLogger implements LoggerService {
 
   private write(level: pino.Level, message: unknown, context?: string, trace?: string): void {
     if (message !== null && typeof message === 'object') {
-      this.logger[level]({ context, trace, ...(message as object) });
+      this.logger[level]({ context, trace, ...message });
     } else {
       this.logger[level]({ context, trace }, String(message));
     }

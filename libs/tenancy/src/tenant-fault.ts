@@ -24,7 +24,7 @@ const messages = {
     de: 'muss ein 8-stelliger Amtlicher Gemeindeschlüssel mit Landesschlüssel 01–16 sein',
   },
   ags_district: {
-    en: 'must begin with the district\'s key {prefix}',
+    en: "must begin with the district's key {prefix}",
     de: 'muss mit dem Kreisschlüssel {prefix} beginnen',
   },
   ags_district_own: { en: 'of a district must end in 000', de: 'eines Kreises muss auf 000 enden' },

@@ -75,7 +75,12 @@ export function loadTenantFolder(dir: string): LoadedTenant {
   if (config.kind === 'district' && config.district !== undefined) {
     faults.push({ file, field: 'district', key: 'not_for_kind', params: { kind: config.kind } });
   }
-  if (config.kind === 'district' && config.ags && !faults.some((f) => f.field === 'ags') && !config.ags.endsWith('000')) {
+  if (
+    config.kind === 'district' &&
+    config.ags &&
+    !faults.some((f) => f.field === 'ags') &&
+    !config.ags.endsWith('000')
+  ) {
     faults.push({ file, field: 'ags', key: 'ags_district_own' });
   }
   const primary = config.branding?.primaryColor;
@@ -136,7 +141,12 @@ export function loadTenantDir(root: string): LoadedTenant[] {
       if (district?.kind !== 'district') {
         t.faults.push({ file: t.file, field: 'district', key: 'unknown_district', params: { value: config.district } });
       } else if (district.ags && config.ags && !config.ags.startsWith(district.ags.slice(0, 5))) {
-        t.faults.push({ file: t.file, field: 'ags', key: 'ags_district', params: { prefix: district.ags.slice(0, 5) } });
+        t.faults.push({
+          file: t.file,
+          field: 'ags',
+          key: 'ags_district',
+          params: { prefix: district.ags.slice(0, 5) },
+        });
       }
     }
   }

@@ -39,41 +39,54 @@ export class Branding {
   @Matches(COLOUR, { message: 'colour' })
   primaryColor: string;
 
-  @IsOptional() @Matches(COLOUR, { message: 'colour' })
+  @IsOptional()
+  @Matches(COLOUR, { message: 'colour' })
   secondaryColor?: string;
 
-  @IsOptional() @Matches(ASSET, { message: 'asset' })
+  @IsOptional()
+  @Matches(ASSET, { message: 'asset' })
   logo?: string;
 
-  @IsOptional() @Matches(ASSET, { message: 'asset' })
+  @IsOptional()
+  @Matches(ASSET, { message: 'asset' })
   coatOfArms?: string;
 }
 
 export class Contact {
-  @IsOptional() @IsString() @Matches(/^\+?[0-9 ()/-]{5,30}$/, { message: 'phone' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\+?[0-9 ()/-]{5,30}$/, { message: 'phone' })
   phone?: string;
 
-  @IsOptional() @IsEmail({}, { message: 'email' })
+  @IsOptional()
+  @IsEmail({}, { message: 'email' })
   email?: string;
 
-  @IsOptional() @IsUrl({ protocols: ['https', 'http'], require_protocol: true }, { message: 'url' })
+  @IsOptional()
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true }, { message: 'url' })
   website?: string;
 
-  @IsOptional() @ValidateNested() @Type(() => LocalizedText)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LocalizedText)
   openingHours?: LocalizedText;
 }
 
 export class Address {
-  @IsOptional() @IsString() @MaxLength(200, { message: 'too_long' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200, { message: 'too_long' })
   name?: string;
 
-  @IsString({ message: 'required' }) @IsNotEmpty({ message: 'required' })
+  @IsString({ message: 'required' })
+  @IsNotEmpty({ message: 'required' })
   street: string;
 
   @Matches(/^\d{5}$/, { message: 'postal_code' })
   postalCode: string;
 
-  @IsString({ message: 'required' }) @IsNotEmpty({ message: 'required' })
+  @IsString({ message: 'required' })
+  @IsNotEmpty({ message: 'required' })
   city: string;
 }
 
@@ -85,10 +98,14 @@ export class TenantFile {
   @IsIn(TENANT_KINDS, { message: 'one_of' })
   kind: TenantKind;
 
-  @IsString({ message: 'required' }) @IsNotEmpty({ message: 'required' }) @MaxLength(200, { message: 'too_long' })
+  @IsString({ message: 'required' })
+  @IsNotEmpty({ message: 'required' })
+  @MaxLength(200, { message: 'too_long' })
   name: string;
 
-  @IsOptional() @IsString() @MaxLength(100, { message: 'too_long' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100, { message: 'too_long' })
   shortName?: string;
 
   @ValidateIf((t: TenantFile) => t.kind !== 'region' || t.ags !== undefined)
@@ -98,36 +115,51 @@ export class TenantFile {
   @IsIn(TENANT_STATUSES, { message: 'one_of' })
   status: TenantStatus;
 
-  @IsOptional() @Matches(SLUG, { message: 'slug' })
+  @IsOptional()
+  @Matches(SLUG, { message: 'slug' })
   region?: string;
 
-  @IsOptional() @Matches(SLUG, { message: 'slug' })
+  @IsOptional()
+  @Matches(SLUG, { message: 'slug' })
   district?: string;
 
-  @IsOptional() @IsArray({ message: 'list' }) @ArrayUnique({ message: 'unique' })
+  @IsOptional()
+  @IsArray({ message: 'list' })
+  @ArrayUnique({ message: 'unique' })
   @Matches(DOMAIN, { each: true, message: 'domain' })
   domains?: string[];
 
-  @IsOptional() @IsArray({ message: 'list' }) @ArrayUnique({ message: 'unique' })
+  @IsOptional()
+  @IsArray({ message: 'list' })
+  @ArrayUnique({ message: 'unique' })
   @Matches(/^\d{5}$/, { each: true, message: 'postal_code' })
   postalCodes?: string[];
 
-  @IsArray({ message: 'list' }) @ArrayMinSize(1, { message: 'required' }) @ArrayUnique({ message: 'unique' })
+  @IsArray({ message: 'list' })
+  @ArrayMinSize(1, { message: 'required' })
+  @ArrayUnique({ message: 'unique' })
   @IsIn(SUPPORTED_LOCALES, { each: true, message: 'one_of' })
   locales: Locale[];
 
-  @ValidateNested() @Type(() => Branding)
+  @ValidateNested()
+  @Type(() => Branding)
   branding: Branding;
 
-  @IsOptional() @ValidateNested() @Type(() => Contact)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => Contact)
   contact?: Contact;
 
-  @IsOptional() @ValidateNested() @Type(() => Address)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => Address)
   address?: Address;
 
-  @IsOptional() @IsUrl({ protocols: ['https', 'http'], require_protocol: true }, { message: 'url' })
+  @IsOptional()
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true }, { message: 'url' })
   imprintUrl?: string;
 
-  @IsOptional() @IsUrl({ protocols: ['https', 'http'], require_protocol: true }, { message: 'url' })
+  @IsOptional()
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true }, { message: 'url' })
   privacyUrl?: string;
 }

@@ -22,7 +22,7 @@ export class TenantRefreshHandler implements JobHandler {
   ) {}
 
   async handle(payload: JobPayload): Promise<string> {
-    const rows = (await this.dataSource.query(
+    const rows = (await this.dataSource.query<unknown>(
       `select slug, revision, config_hash, config_error from public.tenants where id = $1`,
       [payload.tenantId],
     )) as { slug: string; revision: number; config_hash: string; config_error: string | null }[];

@@ -40,9 +40,9 @@ export class TenantSync {
     const changed: string[] = [];
     await this.dataSource.transaction(async (em) => {
       const existing = new Map(
-        ((await em.query(`select id, slug, config_hash, config_error from public.tenants`)) as ExistingRow[]).map(
-          (r) => [r.slug, r],
-        ),
+        (
+          (await em.query<unknown>(`select id, slug, config_hash, config_error from public.tenants`)) as ExistingRow[]
+        ).map((r) => [r.slug, r]),
       );
       await this.checkForeignDomains(em, tenants);
       for (const tenant of tenants) {
@@ -72,9 +72,11 @@ export class TenantSync {
   /** A domain already owned by a tenant that is not in this folder is a fault of the newcomer. */
   private async checkForeignDomains(em: EntityManager, tenants: LoadedTenant[]): Promise<void> {
     const owners = new Map(
-      ((await em.query(
-        `select d.domain, t.slug from public.tenant_domains d join public.tenants t on t.id = d.tenant_id`,
-      )) as { domain: string; slug: string }[]).map((r) => [r.domain, r.slug]),
+      (
+        (await em.query<unknown>(
+          `select d.domain, t.slug from public.tenant_domains d join public.tenants t on t.id = d.tenant_id`,
+        )) as { domain: string; slug: string }[]
+      ).map((r) => [r.domain, r.slug]),
     );
     const slugs = new Set(tenants.map((t) => t.slug));
     for (const tenant of tenants) {
@@ -102,7 +104,7 @@ export class TenantSync {
       id = row.id;
       await em.query(`delete from public.tenant_domains where tenant_id = $1`, [id]);
     } else {
-      const inserted = (await em.query(
+      const inserted = (await em.query<unknown>(
         `insert into public.tenants (slug, kind, name, ags, status, region_slug, config, config_hash)
          values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
         [tenant.slug, ...values],
@@ -124,7 +126,7 @@ export class TenantSync {
       );
       return row.id;
     }
-    const inserted = (await em.query(
+    const inserted = (await em.query<unknown>(
       `insert into public.tenants (slug, kind, name, status, config_error) values ($1, 'municipality', $1, 'pilot', $2)
        returning id`,
       [tenant.slug, error],

@@ -7,7 +7,12 @@ export interface TestResponse {
   body: string;
 }
 
-export function get(port: number, path: string, host: string, headers: Record<string, string> = {}): Promise<TestResponse> {
+export function get(
+  port: number,
+  path: string,
+  host: string,
+  headers: Record<string, string> = {},
+): Promise<TestResponse> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers: { host, ...headers } }, (res) => {
       const chunks: Buffer[] = [];

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { runMigrations } from '@openrathaus/database';
-import { MIGRATIONS } from '../../../migrations';
+import { MIGRATIONS } from '@openrathaus/migrations';
 
 /** The PostgreSQL server the tests use; trust auth on loopback, as on the development machines. */
 export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

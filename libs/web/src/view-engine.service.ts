@@ -73,7 +73,8 @@ export class ViewEngine {
     const hbs = Handlebars.create();
     const i18n = this.i18n;
     hbs.registerHelper('t', function t(this: unknown, key: string, options: Handlebars.HelperOptions) {
-      const root = options.data?.root as ViewData | undefined;
+      const data = options.data as { root?: ViewData } | undefined;
+      const root = data?.root;
       const locale = typeof root?.locale === 'string' ? root.locale : 'de';
       return i18n.t(locale, key, options.hash as Record<string, unknown>);
     });

@@ -50,8 +50,7 @@ export class ErrorResponder {
   send(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const body = this.body(error, request);
     if (reply.sent) return reply;
-    const wantsJson =
-      request.url.startsWith('/api/') || !(request.headers.accept ?? '').includes('text/html');
+    const wantsJson = request.url.startsWith('/api/') || !(request.headers.accept ?? '').includes('text/html');
     if (wantsJson) return reply.code(body.statusCode).header('cache-control', 'no-store').send(body);
     const page = body.statusCode === 404 ? 'not-found' : body.statusCode === 503 ? 'maintenance' : 'error';
     return this.page(request, reply, body.statusCode, page, { errorId: body.errorId });
@@ -81,7 +80,7 @@ export class ErrorResponder {
     const locale = this.pages.locale(request, undefined, tenantOf(request));
     if (error instanceof DomainError) {
       const statusCode = STATUS[error.kind];
-      if (statusCode >= 500) return this.unexpected(error, locale, statusCode);
+      if (error.kind === 'internal') return this.unexpected(error, locale, statusCode);
       return {
         statusCode,
         code: error.code,
@@ -96,7 +95,8 @@ export class ErrorResponder {
           : {}),
       };
     }
-    const status = (error as { statusCode?: unknown; status?: unknown })?.statusCode ?? (error as { status?: unknown })?.status;
+    const status =
+      (error as { statusCode?: unknown; status?: unknown })?.statusCode ?? (error as { status?: unknown })?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const code = HTTP_CODES[status] ?? 'http.error';
       return { statusCode: status, code, message: this.i18n.t(locale, `errors.${code}`) };

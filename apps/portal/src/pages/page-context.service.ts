@@ -21,7 +21,7 @@ export class PageContext {
   locale(request: FastifyRequest, reply: FastifyReply | undefined, tenant: Tenant | undefined): string {
     const offered = tenant?.config.locales?.length ? tenant.config.locales : ['de', 'en'];
     const query = (request.query as Record<string, unknown> | undefined)?.lang;
-    const chosen = typeof query === 'string' && offered.includes(query as never) ? query : undefined;
+    const chosen = typeof query === 'string' && offered.includes(query) ? query : undefined;
     if (chosen && reply) {
       void reply.header('set-cookie', `${LANG_COOKIE}=${chosen}; Path=/; Max-Age=31536000; SameSite=Lax`);
     }
@@ -75,7 +75,9 @@ export class PageContext {
       name: tenant.config.shortName ?? tenant.name,
       url: this.registry.portalUrl(tenant),
       kindLabel: this.i18n.t(locale, `kind.${tenant.kind}`),
-      emblemUrl: emblem ? `${this.registry.portalUrl(tenant)}tenant-assets/${emblem.slice('assets/'.length)}` : undefined,
+      emblemUrl: emblem
+        ? `${this.registry.portalUrl(tenant)}tenant-assets/${emblem.slice('assets/'.length)}`
+        : undefined,
     };
   }
 }

@@ -99,5 +99,4 @@ export class PagesController {
     const title = this.i18n.t(locale, 'portals.title');
     return this.views.render('portals', { ...this.pages.base(undefined, locale, '/', title), portals });
   }
-
 }

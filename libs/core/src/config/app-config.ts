@@ -83,8 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: int('PORT', env.PORT, 3000),
     host: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     databaseUrl,
-    databaseOwnerUrl:
-      url('DATABASE_OWNER_URL', env.DATABASE_OWNER_URL, ['postgres:', 'postgresql:']) ?? databaseUrl,
+    databaseOwnerUrl: url('DATABASE_OWNER_URL', env.DATABASE_OWNER_URL, ['postgres:', 'postgresql:']) ?? databaseUrl,
     redisUrl,
     queuePrefix: env.QUEUE_PREFIX ?? 'openrathaus',
     dataDir: resolve(env.DATA_DIR ?? '.data'),

@@ -1,13 +1,6 @@
 /** What kind of failure an error is; the HTTP layer maps kinds to status codes. */
 export type ErrorKind =
-  | 'invalid'
-  | 'unprocessable'
-  | 'not_found'
-  | 'conflict'
-  | 'forbidden'
-  | 'unauthenticated'
-  | 'unavailable'
-  | 'internal';
+  'invalid' | 'unprocessable' | 'not_found' | 'conflict' | 'forbidden' | 'unauthenticated' | 'unavailable' | 'internal';
 
 /** One faulty field of an input, with a message key and its parameters. */
 export interface FieldFault {
