@@ -1,0 +1,78 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { contrastRatio } from './contrast';
+import { loadTenantDir } from './tenant-file.loader';
+
+const region = `slug: nrw\nkind: region\nname: Region\nstatus: live\nlocales: [de]\nbranding: { primaryColor: "#1d4f91" }\n`;
+const district = `slug: kreis\nkind: district\nname: Kreis\nags: "05562000"\nstatus: live\nlocales: [de]\nbranding: { primaryColor: "#1d4f91" }\n`;
+const city = (extra = '') =>
+  `slug: stadt\nkind: municipality\nname: Stadt\nags: "05562004"\nstatus: pilot\nregion: nrw\ndistrict: kreis\n` +
+  `locales: [de, en]\nbranding: { primaryColor: "#1d4f91" }\n${extra}`;
+
+describe('loadTenantDir', () => {
+  let root: string;
+  const write = (slug: string, yaml: string) => {
+    mkdirSync(join(root, slug), { recursive: true });
+    writeFileSync(join(root, slug, 'tenant.yaml'), yaml);
+  };
+  const faultsOf = (slug: string) =>
+    loadTenantDir(root)
+      .find((t) => t.slug === slug)
+      ?.faults.map((f) => `${f.field}:${f.key}`);
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'or-tenant-spec-'));
+    write('nrw', region);
+    write('kreis', district);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('accepts a region without AGS, a district and a member city', () => {
+    write('stadt', city());
+    const loaded = loadTenantDir(root);
+    expect(loaded.map((t) => [t.slug, t.faults.length, Boolean(t.config)])).toEqual([
+      ['kreis', 0, true],
+      ['nrw', 0, true],
+      ['stadt', 0, true],
+    ]);
+  });
+
+  it('requires an AGS of every municipality and district, and a district AGS ending in 000', () => {
+    write('stadt', city().replace('ags: "05562004"\n', ''));
+    expect(faultsOf('stadt')).toContain('ags:ags');
+    write('kreis', district.replace('05562000', '05562001'));
+    expect(faultsOf('kreis')).toEqual(['ags:ags_district_own']);
+  });
+
+  it('names a slug that differs from its folder, a missing file and a missing picture', () => {
+    write('stadt', city().replace('slug: stadt', 'slug: town'));
+    expect(faultsOf('stadt')).toEqual(['slug:slug_folder']);
+    mkdirSync(join(root, 'empty'));
+    expect(faultsOf('empty')).toEqual(['(file):missing_file']);
+    write(
+      'stadt',
+      city().replace(
+        'branding: { primaryColor: "#1d4f91" }',
+        'branding: { primaryColor: "#1d4f91", logo: assets/x.svg }',
+      ),
+    );
+    expect(faultsOf('stadt')).toEqual(['branding.logo:asset_missing']);
+  });
+
+  it('refuses a region inside a region and unknown locales, nested unknown fields', () => {
+    write('nrw', region + 'region: nrw\n');
+    expect(faultsOf('nrw')).toEqual(['region:not_for_kind']);
+    write('stadt', city().replace('locales: [de, en]', 'locales: [de, fr]'));
+    expect(faultsOf('stadt')).toEqual(['locales:one_of']);
+    write('stadt', city('contact: { fax: "0209 1" }\n'));
+    expect(faultsOf('stadt')).toEqual(['contact.fax:unknown_field']);
+  });
+});
+
+describe('contrastRatio', () => {
+  it('computes the WCAG ratio', () => {
+    expect(contrastRatio('#000000', '#ffffff')).toBeCloseTo(21, 1);
+    expect(contrastRatio('#767676', '#ffffff')).toBeCloseTo(4.54, 2);
+  });
+});

@@ -1,0 +1,85 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { I18n } from './i18n.service';
+import { PageCache } from './page-cache.service';
+import { themeCss } from './theme';
+import { ViewEngine } from './view-engine.service';
+
+describe('I18n', () => {
+  const i18n = new I18n();
+
+  it('has every German key in English too', () => {
+    const de = Object.keys((i18n as unknown as { catalogs: Map<string, object> }).catalogs.get('de') ?? {});
+    const missing = de.filter((key) => !i18n.has('en', key));
+    expect(missing).toEqual([]);
+  });
+
+  it('fills parameters and falls back to German, then to the key', () => {
+    expect(i18n.t('en', 'home.services.soon', { name: 'Marl' })).toBe(
+      'The online services of Marl will be listed here soon.',
+    );
+    expect(i18n.t('de-x-ls', 'footer.imprint')).toBe('Impressum');
+    expect(i18n.t('de', 'no.such.key')).toBe('no.such.key');
+  });
+
+  it('negotiates: explicit choice, then Accept-Language, then the tenant first locale', () => {
+    expect(i18n.negotiate(['de', 'en'], 'en', 'de')).toBe('en');
+    expect(i18n.negotiate(['de', 'en'], 'fr', 'en-US,en;q=0.8')).toBe('en');
+    expect(i18n.negotiate(['de'], 'en', 'en')).toBe('de');
+    expect(i18n.negotiate(['de', 'en'], undefined, undefined)).toBe('de');
+  });
+});
+
+describe('themeCss', () => {
+  it('sets KERN UX action colours from the tenant colours', () => {
+    expect(themeCss({ primaryColor: '#004b93', secondaryColor: '#ffcc00' })).toContain(
+      '--kern-color-action-default:#004b93',
+    );
+  });
+
+  it('lets nothing but a hex colour into the style block', () => {
+    const css = themeCss({ primaryColor: 'red}</style><script>alert(1)</script>' });
+    expect(css).not.toContain('<');
+    expect(css).toContain('--or-primary:#1d4f91');
+  });
+});
+
+describe('PageCache', () => {
+  it('drops the pages of one tenant only', () => {
+    const cache = new PageCache();
+    cache.set('a@1', 'de', '/', { html: 'A', etag: '"a"' });
+    cache.set('a@1', 'en', '/', { html: 'A en', etag: '"ae"' });
+    cache.set('b@1', 'de', '/', { html: 'B', etag: '"b"' });
+    cache.dropTenant('a@1');
+    expect(cache.get('a@1', 'de', '/')).toBeUndefined();
+    expect(cache.get('b@1', 'de', '/')?.html).toBe('B');
+    expect(cache.size).toBe(1);
+  });
+});
+
+describe('ViewEngine', () => {
+  const views = new ViewEngine(new I18n());
+  let overlayDir: string;
+
+  beforeAll(() => {
+    overlayDir = mkdtempSync(join(tmpdir(), 'or-overlay-'));
+    mkdirSync(join(overlayDir, 'templates', 'partials'), { recursive: true });
+    writeFileSync(
+      join(overlayDir, 'templates', 'partials', 'footer.hbs'),
+      '<footer>Eigener Fuß {{site.name}}</footer>',
+    );
+  });
+  afterAll(() => rmSync(overlayDir, { recursive: true, force: true }));
+
+  const data = (name: string) => ({ locale: 'de', title: 'T', theme: '', languages: [], site: { name } });
+
+  it('escapes data, translates, and lets a tenant override a partial without touching others', () => {
+    const base = views.render('not-found', data('<b>Stadt</b>'));
+    expect(base).toContain('&lt;b&gt;Stadt&lt;/b&gt;');
+    expect(base).toContain('Seite nicht gefunden');
+    const overlaid = views.render('not-found', data('Marl'), { key: 'marl@1', dir: overlayDir });
+    expect(overlaid).toContain('<footer>Eigener Fuß Marl</footer>');
+    expect(views.render('not-found', data('Herten'))).not.toContain('Eigener Fuß');
+  });
+});
