@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { ProtocolQueue } from './protocol-queue';
 
 /** The in-process PostgreSQL of the embedded mode, reachable with the ordinary `pg` driver. */
 export interface EmbeddedPostgres {
@@ -20,6 +21,8 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   // PGlite ignores the search_path a client sends at connect; BullMQ's tables live in `bullmq`.
   await db.exec('SET search_path TO bullmq, public');
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 64 });
+  // The server hands its queue to every connection it accepts; replace it before the first one.
+  (server as unknown as { queryQueue: ProtocolQueue }).queryQueue = new ProtocolQueue(db);
   await server.start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

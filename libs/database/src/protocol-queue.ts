@@ -1,0 +1,86 @@
+import type { PGlite } from '@electric-sql/pglite';
+
+interface Pending {
+  handlerId: number;
+  message: Uint8Array;
+  onData: (data: Uint8Array) => void;
+  resolve: (bytes: number) => void;
+  reject: (error: unknown) => void;
+}
+
+const SYNC = 0x53;
+const QUERY = 0x51;
+const TERMINATE = 0x58;
+
+/**
+ * Feeds the messages of many connections to the one PGlite session without mixing them. PGlite's
+ * socket server interleaves connections message by message, which splits an extended-protocol
+ * exchange (Parse, Bind, Execute, Sync) of one client with another's ("bind message supplies 13
+ * parameters, but prepared statement requires 2"). Here a connection keeps the session from its
+ * first message until it ends an exchange (Sync or a simple Query) outside a transaction.
+ */
+export class ProtocolQueue {
+  private readonly queue: Pending[] = [];
+  private processing = false;
+  private owner: number | null = null;
+
+  constructor(private readonly db: PGlite) {}
+
+  enqueue(handlerId: number, message: Uint8Array, onData: (data: Uint8Array) => void): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ handlerId, message, onData, resolve, reject });
+      void this.process();
+    });
+  }
+
+  getQueueLength(): number {
+    return this.queue.length;
+  }
+
+  clearQueueForHandler(handlerId: number): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      if (this.queue[i].handlerId === handlerId) this.queue.splice(i, 1)[0].reject(new Error('Handler disconnected'));
+    }
+  }
+
+  async clearTransactionIfNeeded(handlerId: number): Promise<void> {
+    if (this.owner !== handlerId) return;
+    if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+    this.owner = null;
+    await this.process();
+  }
+
+  private async process(): Promise<void> {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      for (;;) {
+        const index = this.owner === null ? 0 : this.queue.findIndex((p) => p.handlerId === this.owner);
+        if (index < 0 || this.queue.length === 0) break;
+        const item = this.queue.splice(index, 1)[0];
+        let bytes = 0;
+        try {
+          await this.db.runExclusive(() =>
+            this.db.execProtocolRawStream(item.message, {
+              onRawData: (data: Uint8Array) => {
+                bytes += data.length;
+                item.onData(data);
+              },
+            }),
+          );
+        } catch (error) {
+          this.owner = this.db.isInTransaction() ? item.handlerId : null;
+          item.reject(error);
+          continue;
+        }
+        const type = item.message[0];
+        const startup = type === 0 && item.message.length >= 8;
+        const ends = startup || type === SYNC || type === QUERY || type === TERMINATE;
+        this.owner = ends && !this.db.isInTransaction() ? null : item.handlerId;
+        item.resolve(bytes);
+      }
+    } finally {
+      this.processing = false;
+    }
+  }
+}
