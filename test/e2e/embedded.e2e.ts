@@ -69,6 +69,20 @@ describe('embedded mode', () => {
     expect(entries[0].subject).toBe('dortmund');
   });
 
+  it('keeps 50 concurrent transactions of mixed tenants apart on the embedded database', async () => {
+    const registry = portal.app.get(TenantRegistry);
+    const transactions = portal.app.get(TenantTransactions);
+    const ids = ['herten', 'marl', 'datteln'].map((slug) => registry.get(slug)!.id);
+    const runs = Array.from({ length: 50 }, (_, i) =>
+      transactions.run(ids[i % 3], async (s) => {
+        await s.insert(AuditLogEntry, { action: 'test.embedded', subject: `${ids[i % 3]}:${i}` });
+        const rows = await s.find(AuditLogEntry, { where: { action: 'test.embedded' } });
+        return rows.every((r) => r.subject?.startsWith(ids[i % 3]));
+      }),
+    );
+    expect(await Promise.all(runs)).toEqual(Array(50).fill(true));
+  });
+
   it("lets the command line work on the running portal's database", async () => {
     const out: string[] = [];
     const code = await runCli(['tenants', 'list'], { out: (l) => out.push(l), err: (l) => out.push(l) }, env);
