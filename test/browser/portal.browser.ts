@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The portal in a real browser (Chromium through playwright-core): tenant look, accessibility
  * (axe-core, WCAG 2.1 A/AA), the language switch without JavaScript and the region's member links.

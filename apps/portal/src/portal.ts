@@ -73,10 +73,12 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
 
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  // Port 0 asks for any free port: record the one taken, so that links between portals name it.
+  config.port = typeof address === 'object' && address ? address.port : config.port;
+  const port = config.port;
   return {
     app,
-    config: { ...config, port },
+    config,
     url: `http://localhost:${port}`,
     async close() {
       await app.close();
