@@ -20,16 +20,15 @@ export interface RunningPortal {
   close(): Promise<void>;
 }
 
-const trustProxy = (value: AppConfig['trustProxy']): boolean | string[] => value;
-
 /** Starts the portal: database (embedded or configured), migrations, tenants, HTTP server. */
 export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   const logger = createLogger(base.logLevel);
   const nestLogger = new PinoNestLogger(logger);
   Logger.overrideLogger(nestLogger);
   const database = await prepareDatabase(base, MIGRATIONS, { migrate: base.migrateOnStart });
-  const config = database.config;
-  const adapter = new FastifyAdapter({ trustProxy: trustProxy(config.trustProxy), bodyLimit: 1024 * 1024 });
+  // A copy of its own: the port taken is written into it once the server listens.
+  const config = { ...database.config };
+  const adapter = new FastifyAdapter({ trustProxy: config.trustProxy, bodyLimit: 1024 * 1024 });
   const app = await NestFactory.create<NestFastifyApplication>(PortalModule.forRoot(config), adapter, {
     logger: nestLogger,
     bufferLogs: true,

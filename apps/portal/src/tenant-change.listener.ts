@@ -24,10 +24,14 @@ export class TenantChangeListener implements OnApplicationBootstrap {
         this.cache.dropTenant(`${t.id}@${t.revision}`);
         this.views.dropOverlay(`${t.slug}@${t.revision}`);
       }
-      // A region lists its members and the list on localhost all tenants: both change with them.
+      // Pages show other tenants too (a region its members, a member its region and district, the
+      // list on localhost all): drop every tenant that names the changed one, and the list.
       this.cache.dropTenant('root');
-      const region = tenant?.regionSlug ? this.registry.get(tenant.regionSlug) : undefined;
-      if (region) this.cache.dropTenant(`${region.id}@${region.revision}`);
+      const slug = (tenant ?? old)?.slug;
+      const related = this.registry
+        .all()
+        .filter((t) => t.slug === tenant?.regionSlug || t.regionSlug === slug || t.config.district === slug);
+      for (const t of related) this.cache.dropTenant(`${t.id}@${t.revision}`);
       this.logger.log({ tenantId, revision: tenant?.revision }, 'tenant reloaded');
     });
   }

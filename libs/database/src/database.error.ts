@@ -3,6 +3,7 @@ import { DomainError, ErrorKind } from '@openrathaus/core';
 export enum DatabaseErrorCode {
   InvalidTenant = 'database.invalid_tenant',
   Unavailable = 'database.unavailable',
+  ForbiddenStatement = 'database.forbidden_statement',
 }
 
 export class DatabaseError extends DomainError {
@@ -10,6 +11,7 @@ export class DatabaseError extends DomainError {
 
   constructor(code: DatabaseErrorCode, params: Record<string, unknown> = {}) {
     super(code, params);
+    this.message = `${code} ${JSON.stringify(params)}`;
     this.kind = code === DatabaseErrorCode.Unavailable ? 'unavailable' : 'internal';
   }
 }

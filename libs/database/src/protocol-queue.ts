@@ -23,6 +23,7 @@ export class ProtocolQueue {
   private readonly queue: Pending[] = [];
   private processing = false;
   private owner: number | null = null;
+  private readonly closed = new Set<number>();
 
   constructor(private readonly db: PGlite) {}
 
@@ -38,6 +39,7 @@ export class ProtocolQueue {
   }
 
   clearQueueForHandler(handlerId: number): void {
+    this.closed.add(handlerId);
     for (let i = this.queue.length - 1; i >= 0; i--) {
       if (this.queue[i].handlerId === handlerId) this.queue.splice(i, 1)[0].reject(new Error('Handler disconnected'));
     }
@@ -69,14 +71,19 @@ export class ProtocolQueue {
             }),
           );
         } catch (error) {
-          this.owner = this.db.isInTransaction() ? item.handlerId : null;
+          // The client still owns the session until its Sync; a dead one is let go below.
+          this.owner = item.handlerId;
           item.reject(error);
-          continue;
         }
         const type = item.message[0];
         const startup = type === 0 && item.message.length >= 8;
         const ends = startup || type === SYNC || type === QUERY || type === TERMINATE;
         this.owner = ends && !this.db.isInTransaction() ? null : item.handlerId;
+        if (this.closed.has(item.handlerId) && this.owner === item.handlerId) {
+          // The connection went away while its message ran: end what it left open.
+          if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+          this.owner = null;
+        }
         item.resolve(bytes);
       }
     } finally {

@@ -1,4 +1,5 @@
 import { DeepPartial, EntityManager, EntityTarget, FindManyOptions, FindOptionsWhere } from 'typeorm';
+import { DatabaseError, DatabaseErrorCode } from './database.error';
 import { TenantOwned } from './tenant-owned';
 
 /** Conditions of a tenant-scoped query: the tenant is never among them, the scope adds it. */
@@ -31,12 +32,24 @@ export class TenantScope {
   }
 
   async insert<T extends TenantOwned>(entity: EntityTarget<T>, values: Omit<DeepPartial<T>, 'tenantId'>): Promise<T> {
+    // insert, never save: save would update an existing row whose id the caller passed.
     const row = this.manager.create(entity, { ...values, tenantId: this.tenantId } as DeepPartial<T>);
-    return this.manager.save(entity, row);
+    await this.manager.insert(entity, row as never);
+    return row;
   }
 
-  /** Raw SQL inside the tenant's transaction; row-level security still applies. */
+  /**
+   * Raw SQL inside the tenant's transaction; row-level security still applies. Statements that
+   * could change the transaction's tenant or role are refused.
+   */
   query<R = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<R[]> {
+    if (
+      /\b(set_config|set\s+(local\s+|session\s+)?(role|session\s+authorization)|reset\s+(role|all|session)|set\s+(local\s+)?app\.)/i.test(
+        sql,
+      )
+    ) {
+      return Promise.reject(new DatabaseError(DatabaseErrorCode.ForbiddenStatement));
+    }
     return this.manager.query(sql, params);
   }
 

@@ -46,7 +46,14 @@ export class RedisNotificationBus extends HandlerSet implements NotificationBus 
     this.publisher = new IORedis(url, { maxRetriesPerRequest: 3 });
     this.subscriber = new IORedis(url);
     this.subscriber.on('message', (channel: string, message: string) => {
-      void this.deliver(channel.slice(this.prefix.length), JSON.parse(message) as Record<string, string>);
+      let payload: Record<string, string>;
+      try {
+        payload = JSON.parse(message) as Record<string, string>;
+      } catch {
+        logger.warn({ channel }, 'notification is not JSON; ignored');
+        return;
+      }
+      void this.deliver(channel.slice(this.prefix.length), payload);
     });
   }
 
