@@ -10,6 +10,7 @@ import { TenantController } from './api/tenant.controller';
 import { AllErrorsFilter } from './http/all-errors.filter';
 import { ErrorResponder } from './http/error-responder.service';
 import { OpsController } from './ops/ops.controller';
+import { HomePages } from './pages/home-pages.service';
 import { PageContext } from './pages/page-context.service';
 import { PagesController } from './pages/pages.controller';
 import { TenantChangeListener } from './tenant-change.listener';
@@ -30,6 +31,7 @@ export class PortalModule {
       controllers: [OpsController, TenantController, PagesController],
       providers: [
         PageContext,
+        HomePages,
         ErrorResponder,
         TenantChangeListener,
         { provide: APP_FILTER, useClass: AllErrorsFilter },

@@ -11,6 +11,7 @@ import { TenantRegistry, TenantSync, formatFault } from '@openrathaus/tenancy';
 import { MIGRATIONS } from '@openrathaus/migrations';
 import { ErrorResponder } from './http/error-responder.service';
 import { registerHostHooks } from './http/host.hooks';
+import { HomePages } from './pages/home-pages.service';
 import { PortalModule } from './portal.module';
 
 export interface RunningPortal {
@@ -47,7 +48,7 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   await registry.loadAll();
 
   const fastify = app.getHttpAdapter().getInstance();
-  registerHostHooks(fastify, registry, app.get(ErrorResponder), app.get(Metrics));
+  registerHostHooks(fastify, registry, app.get(ErrorResponder), app.get(Metrics), app.get(HomePages));
   await app.register(fastifyStatic, {
     root: join(projectRoot(), 'node_modules', '@kern-ux', 'native', 'dist'),
     prefix: '/assets/kern/',

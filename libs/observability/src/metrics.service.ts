@@ -29,9 +29,25 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
+  // Label lookups hash their label object on every call; the children are kept per label set.
+  private readonly counters = new Map<string, { inc(): void }>();
+  private readonly timers = new Map<string, { observe(value: number): void }>();
+
   observeRequest(tenant: string, method: string, status: number, seconds: number): void {
-    this.requests.inc({ tenant, method, status: `${Math.floor(status / 100)}xx` });
-    this.latency.observe({ tenant }, seconds);
+    const statusClass = `${Math.floor(status / 100)}xx`;
+    const key = `${tenant} ${method} ${statusClass}`;
+    let counter = this.counters.get(key);
+    if (!counter) {
+      counter = this.requests.labels({ tenant, method, status: statusClass });
+      this.counters.set(key, counter);
+    }
+    counter.inc();
+    let timer = this.timers.get(tenant);
+    if (!timer) {
+      timer = this.latency.labels({ tenant });
+      this.timers.set(tenant, timer);
+    }
+    timer.observe(seconds);
   }
 
   async render(): Promise<string> {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 
 export interface CachedPage {
-  html: string;
+  /** Encoded once, so that no answer encodes it again. */
+  html: Buffer;
   etag: string;
 }
 

@@ -48,12 +48,12 @@ describe('themeCss', () => {
 describe('PageCache', () => {
   it('drops the pages of one tenant only', () => {
     const cache = new PageCache();
-    cache.set('a@1', 'de', '/', { html: 'A', etag: '"a"' });
-    cache.set('a@1', 'en', '/', { html: 'A en', etag: '"ae"' });
-    cache.set('b@1', 'de', '/', { html: 'B', etag: '"b"' });
+    cache.set('a@1', 'de', '/', { html: Buffer.from('A'), etag: '"a"' });
+    cache.set('a@1', 'en', '/', { html: Buffer.from('A en'), etag: '"ae"' });
+    cache.set('b@1', 'de', '/', { html: Buffer.from('B'), etag: '"b"' });
     cache.dropTenant('a@1');
     expect(cache.get('a@1', 'de', '/')).toBeUndefined();
-    expect(cache.get('b@1', 'de', '/')?.html).toBe('B');
+    expect(cache.get('b@1', 'de', '/')?.html.toString()).toBe('B');
     expect(cache.size).toBe(1);
   });
 });

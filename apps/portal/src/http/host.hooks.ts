@@ -2,12 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { newCorrelationId, runInContext } from '@openrathaus/core';
 import { Metrics } from '@openrathaus/observability';
 import { TenancyError, TenancyErrorCode, TenantRegistry, isServing } from '@openrathaus/tenancy';
+import { HomePages } from '../pages/home-pages.service';
 import { ErrorResponder } from './error-responder.service';
 import { setState, stateOf } from './request-state';
 
 /** Paths that answer on every host: load balancers and scrapers do not send a tenant's host. */
 const HOSTLESS = /^\/(health|metrics)(\?|$)|^\/assets\//;
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const HOME = /^\/(\?|$)/;
 
 /**
  * Finds the tenant once per request, from the Host header, and runs the rest of the request
@@ -18,6 +20,7 @@ export function registerHostHooks(
   registry: TenantRegistry,
   responder: ErrorResponder,
   metrics: Metrics,
+  homePages: HomePages,
 ): void {
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const header = request.headers['x-request-id'];
@@ -33,6 +36,17 @@ export function registerHostHooks(
     const tenant = match?.kind === 'tenant' ? match.tenant : undefined;
     const context = { correlationId, tenantId: tenant?.id, tenantSlug: tenant?.slug };
     setState(request, { context, match, startedAt });
+    // The hot path: a home page already rendered for this tenant and language needs no route,
+    // no context and no handler.
+    if (
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      HOME.test(request.url) &&
+      match &&
+      (!tenant || isServing(tenant)) &&
+      homePages.serveCached(request, reply, tenant)
+    ) {
+      return;
+    }
     runInContext(context, () => {
       if (!match) {
         if (request.url.startsWith('/api/')) {
