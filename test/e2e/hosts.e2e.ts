@@ -84,6 +84,8 @@ describe('host resolution', () => {
     expect(metrics.body).toMatch(
       /openrathaus_http_requests_total\{tenant="gelsenkirchen",method="GET",status="2xx"\} \d+/,
     );
+    const onTenantHost = await get(portal.port, '/metrics', 'serviceportal.gelsenkirchen.de');
+    expect(onTenantHost.status).toBe(404);
     const docs = await get(portal.port, '/api/docs-json', 'gelsenkirchen.localhost');
     expect(JSON.parse(docs.body).paths).toHaveProperty('/api/v1/tenant');
   });

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { CoreModule, currentContext, runInContext } from '@openrathaus/core';
 import { AuditLogEntry, DATABASE_ENTITIES, DatabaseModule, TenantTransactions } from '@openrathaus/database';
-import { HandlesJob, JobHandler, JobPayload, JobQueues, JobsModule } from '@openrathaus/jobs';
+import { HandlesJob, JobHandler, JobPayload, JobQueues, JobWorkers, JobsModule } from '@openrathaus/jobs';
 import { TENANCY_ENTITIES, TenancyModule, TenantSync } from '@openrathaus/tenancy';
 import { TestDatabase, createTestDatabase, testConfig } from '@openrathaus/testing';
 import { DataSource } from 'typeorm';
@@ -108,5 +108,16 @@ describe.each([
       s.query(`select count(*)::int as n from public.audit_log where subject <> 'recklinghausen'`),
     );
     expect(foreign[0]).toEqual({ n: 0 });
+  });
+
+  it('has no second effect when a tenant refresh runs again', async () => {
+    const workers = app.get(JobWorkers);
+    const job = { name: 'tenant.refresh', data: { tenantId: tenants.recklinghausen, correlationId: 'again' } };
+    await workers.process('tenants', job);
+    await workers.process('tenants', job);
+    const entries = await app
+      .get(TenantTransactions)
+      .run(tenants.recklinghausen, (s) => s.find(AuditLogEntry, { where: { action: 'tenant.config_applied' } }));
+    expect(entries).toHaveLength(1);
   });
 });

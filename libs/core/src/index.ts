@@ -5,3 +5,4 @@ export * from './context/request-context';
 export * from './clock';
 export * from './project-root';
 export * from './core.module';
+export * from './ids';

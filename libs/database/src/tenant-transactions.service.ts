@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { currentTenantId } from '@openrathaus/core';
+import { currentTenantId, isUuid } from '@openrathaus/core';
 import { APP_ROLE } from './app-role';
 import { DatabaseError, DatabaseErrorCode } from './database.error';
 import { TenantScope } from './tenant-scope';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Units of work for one tenant. Each runs in its own transaction that first takes the application
@@ -23,7 +21,7 @@ export class TenantTransactions {
 
   /** Runs `work` for the given tenant. */
   run<T>(tenantId: string, work: (scope: TenantScope) => Promise<T>): Promise<T> {
-    if (!UUID.test(tenantId)) throw new DatabaseError(DatabaseErrorCode.InvalidTenant, { tenantId });
+    if (!isUuid(tenantId)) throw new DatabaseError(DatabaseErrorCode.InvalidTenant, { tenantId });
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`select set_config('role', $1, true), set_config('app.tenant_id', $2, true)`, [
         APP_ROLE,

@@ -1,12 +1,10 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
-import { findContext, newCorrelationId } from '@openrathaus/core';
+import { findContext, isUuid, newCorrelationId } from '@openrathaus/core';
 import { JobsError, JobsErrorCode } from './jobs.error';
 import { JobIds, JobPayload } from './job.types';
 import { QUEUE_BACKEND } from './jobs.tokens';
 import type { QueueBackend } from './queue-backend';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Retries with exponential backoff; finished jobs are kept a while for the operator to see. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -36,7 +34,7 @@ export class JobQueues implements OnApplicationShutdown {
     for (const [key, value] of Object.entries(ids)) {
       if (typeof value !== 'string') throw new JobsError(JobsErrorCode.InvalidPayload, { key });
     }
-    if (!UUID.test(ids.tenantId)) throw new JobsError(JobsErrorCode.InvalidPayload, { key: 'tenantId' });
+    if (!isUuid(ids.tenantId)) throw new JobsError(JobsErrorCode.InvalidPayload, { key: 'tenantId' });
     const payload: JobPayload = { ...ids, correlationId: findContext()?.correlationId ?? newCorrelationId() };
     const job = await this.queue(queue).add(name, payload, { ...DEFAULT_JOB_OPTIONS, ...options });
     return String(job.id);

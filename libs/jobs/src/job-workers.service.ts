@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
-import type { Job, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
 import { runInContext } from '@openrathaus/core';
 import { JobsError, JobsErrorCode } from './jobs.error';
 import { JOB_HANDLER, JobHandler, JobHandlerMeta, JobPayload } from './job.types';
@@ -18,9 +18,8 @@ export interface JobsModuleOptions {
  * inside the context of its tenant and correlation id.
  */
 @Injectable()
-export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobWorkers implements OnApplicationBootstrap {
   private readonly logger = new Logger(JobWorkers.name);
-  private readonly workers: Worker[] = [];
   private readonly handlers = new Map<string, Map<string, JobHandler>>();
 
   constructor(
@@ -47,7 +46,6 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
         this.logger.warn({ err: error, queue, job: job?.name, attempts: job?.attemptsMade }, 'job failed'),
       );
       worker.on('error', (error) => this.logger.warn({ err: error, queue }, 'queue connection error'));
-      this.workers.push(worker);
     }
     this.logger.log(`processing queues: ${[...this.handlers.keys()].join(', ')} on ${this.backend.kind}`);
   }
@@ -62,9 +60,5 @@ export class JobWorkers implements OnApplicationBootstrap, OnApplicationShutdown
     if (!handler) throw new JobsError(JobsErrorCode.NoHandler, { queue, job: job.name });
     const context = { tenantId: payload.tenantId, correlationId: payload.correlationId };
     return runInContext(context, () => handler.handle(payload as JobPayload));
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
   }
 }

@@ -6,9 +6,10 @@ import { HomePages } from '../pages/home-pages.service';
 import { ErrorResponder } from './error-responder.service';
 import { setState, stateOf } from './request-state';
 
-/** Paths that answer on every host: load balancers and scrapers do not send a tenant's host. */
+/** Paths that answer on every host (probes and scrapers do not send a tenant's host); /metrics not on tenants' hosts. */
 const HOSTLESS = /^\/(health|metrics)(\?|$)|^\/assets\//;
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const METRICS = /^\/metrics(\?|$)/;
 const HOME = /^\/(\?|$)/;
 
 /**
@@ -27,6 +28,11 @@ export function registerHostHooks(
     const correlationId = typeof header === 'string' && REQUEST_ID.test(header) ? header : newCorrelationId();
     void reply.header('x-request-id', correlationId);
     const startedAt = performance.now();
+    if (METRICS.test(request.url) && registry.resolveHost(request.host)?.kind === 'tenant') {
+      // Every tenant's figures are the operator's business, not the citizens' of one tenant.
+      setState(request, { context: { correlationId }, match: null, startedAt });
+      return runInContext({ correlationId }, () => responder.page(request, reply, 404, 'not-found'));
+    }
     if (HOSTLESS.test(request.url)) {
       setState(request, { context: { correlationId }, match: null, startedAt });
       return runInContext({ correlationId }, done);

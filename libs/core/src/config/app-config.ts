@@ -65,6 +65,12 @@ const trustProxy = (value: string | undefined): boolean | string[] => {
     .filter(Boolean);
 };
 
+const prefix = (value: string | undefined): string => {
+  if (value === undefined || value === '') return 'openrathaus';
+  if (/^[A-Za-z0-9_-]{1,40}$/.test(value)) return value;
+  throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: 'QUEUE_PREFIX', value });
+};
+
 /** Reads and checks the configuration; a bad value names its variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const mode = (env.NODE_ENV ?? 'development') as Environment;
@@ -85,7 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl,
     databaseOwnerUrl: url('DATABASE_OWNER_URL', env.DATABASE_OWNER_URL, ['postgres:', 'postgresql:']) ?? databaseUrl,
     redisUrl,
-    queuePrefix: env.QUEUE_PREFIX ?? 'openrathaus',
+    queuePrefix: prefix(env.QUEUE_PREFIX),
     dataDir: resolve(env.DATA_DIR ?? '.data'),
     embeddedDbPort: int('EMBEDDED_DB_PORT', env.EMBEDDED_DB_PORT, 54329),
     tenantsDir: resolve(env.TENANTS_DIR ?? 'tenants'),
