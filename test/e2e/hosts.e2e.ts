@@ -114,3 +114,21 @@ describe('behind a trusted proxy', () => {
     expect(JSON.parse(page.body).slug).toBe('bottrop');
   });
 });
+
+describe('health when Redis is away', () => {
+  let portal: TestPortal;
+  beforeAll(async () => {
+    // Nothing listens on port 1: the queue store is down from the start.
+    portal = await startTestPortal({ redisUrl: 'redis://127.0.0.1:1', syncTenantsOnStart: false, runWorker: false });
+  });
+  afterAll(() => portal.stop());
+
+  it('answers 503 and names what is down, while pages still render', async () => {
+    const health = await get(portal.port, '/health', 'localhost');
+    expect(health.status).toBe(503);
+    expect(JSON.parse(health.body)).toMatchObject({
+      status: 'down',
+      checks: { postgres: { status: 'up' }, redis: { status: 'down' } },
+    });
+  });
+});

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { closeRedis } from './queue-backend';
 
 export type NotificationHandler = (payload: Record<string, string>) => void | Promise<void>;
 
@@ -67,7 +68,7 @@ export class RedisNotificationBus extends HandlerSet implements NotificationBus 
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.publisher.quit(), this.subscriber.quit()]);
+    await Promise.all([closeRedis(this.publisher), closeRedis(this.subscriber)]);
   }
 }
 

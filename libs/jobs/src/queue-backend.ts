@@ -15,6 +15,12 @@ export interface QueueBackend {
   close(): Promise<void>;
 }
 
+/** Quits a connection politely when it is up; one that never came up is dropped (quit would wait for it). */
+export async function closeRedis(connection: IORedis): Promise<void> {
+  if (connection.status === 'ready') await connection.quit().catch(() => connection.disconnect());
+  else connection.disconnect();
+}
+
 export function redisQueueBackend(url: string, prefix: string): QueueBackend {
   // One connection for the queues; workers need their own blocking connection each.
   const shared = new IORedis(url, { maxRetriesPerRequest: null, lazyConnect: false });
@@ -36,7 +42,7 @@ export function redisQueueBackend(url: string, prefix: string): QueueBackend {
     close: async () => {
       // Workers first: a worker whose connection closes under it reports errors while it stops.
       await Promise.all(workers.map((w) => w.close()));
-      await Promise.all([shared, ...workerConnections].map((c) => c.quit().catch(() => c.disconnect())));
+      await Promise.all([shared, ...workerConnections].map(closeRedis));
     },
   };
 }
