@@ -1,3 +1,4 @@
+import { promisify } from 'node:util';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -138,12 +139,10 @@ describe.each([
     const other: SessionStore = withRedis
       ? new RedisSessionStore(config.redisUrl!, config.queuePrefix)
       : new PostgresSessionStore(app.get(DataSource));
-    const get = (store: SessionStore, id: string) =>
-      new Promise<unknown>((resolve, reject) => store.get(id, (e, v) => (e ? reject(e) : resolve(v))));
+    const get = (store: SessionStore, id: string) => promisify(store.get.bind(store))(id);
     const set = (store: SessionStore, id: string, data: Record<string, unknown>) =>
-      new Promise<void>((resolve, reject) => store.set(id, data, (e) => (e ? reject(e) : resolve())));
-    const destroy = (store: SessionStore, id: string) =>
-      new Promise<void>((resolve, reject) => store.destroy(id, (e) => (e ? reject(e) : resolve())));
+      promisify(store.set.bind(store))(id, data);
+    const destroy = (store: SessionStore, id: string) => promisify(store.destroy.bind(store))(id);
 
     await set(mine, 's1', { citizen: 'c-1', cookie: { originalMaxAge: 3_600_000 } });
     expect(await get(other, 's1')).toEqual({ citizen: 'c-1', cookie: { originalMaxAge: 3_600_000 } });
