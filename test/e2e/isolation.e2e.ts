@@ -71,6 +71,19 @@ describe('tenant isolation in PostgreSQL', () => {
     ).rejects.toThrow(/row-level security/);
   });
 
+  it('refuses raw SQL in a scope that would change its tenant or role', async () => {
+    for (const sql of [
+      `select set_config('app.tenant_id', $1, true)`,
+      `SET LOCAL app.tenant_id = '00000000-0000-0000-0000-000000000000'`,
+      'reset role',
+      'set role postgres',
+    ]) {
+      await expect(transactions.run(tenantB, (s) => s.query(sql, sql.includes('$1') ? [tenantA] : []))).rejects.toThrow(
+        /forbidden_statement/,
+      );
+    }
+  });
+
   it('shows nothing to a transaction without a tenant', async () => {
     const rows = await app.query(`select count(*)::int as n from public.audit_log`);
     expect(rows.rows[0].n).toBe(0);

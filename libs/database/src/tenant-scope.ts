@@ -16,7 +16,7 @@ export interface ScopedFindOptions<T> extends Omit<FindManyOptions<T>, 'where'> 
 export class TenantScope {
   constructor(
     readonly tenantId: string,
-    readonly manager: EntityManager,
+    private readonly manager: EntityManager,
   ) {}
 
   find<T extends TenantOwned>(entity: EntityTarget<T>, options: ScopedFindOptions<T> = {}): Promise<T[]> {
