@@ -23,7 +23,8 @@ export class ProtocolQueue {
   private readonly queue: Pending[] = [];
   private processing = false;
   private owner: number | null = null;
-  private readonly closed = new Set<number>();
+  /** The message PGlite is executing now, and whether its connection went away meanwhile. */
+  private running: { handlerId: number; closed: boolean } | null = null;
 
   constructor(private readonly db: PGlite) {}
 
@@ -39,7 +40,7 @@ export class ProtocolQueue {
   }
 
   clearQueueForHandler(handlerId: number): void {
-    this.closed.add(handlerId);
+    if (this.running?.handlerId === handlerId) this.running.closed = true;
     for (let i = this.queue.length - 1; i >= 0; i--) {
       if (this.queue[i].handlerId === handlerId) this.queue.splice(i, 1)[0].reject(new Error('Handler disconnected'));
     }
@@ -60,7 +61,11 @@ export class ProtocolQueue {
         const index = this.owner === null ? 0 : this.queue.findIndex((p) => p.handlerId === this.owner);
         if (index < 0 || this.queue.length === 0) break;
         const item = this.queue.splice(index, 1)[0];
+        const running = { handlerId: item.handlerId, closed: false };
+        this.running = running;
         let bytes = 0;
+        let failed = false;
+        let failure: unknown;
         try {
           await this.db.runExclusive(() =>
             this.db.execProtocolRawStream(item.message, {
@@ -71,20 +76,22 @@ export class ProtocolQueue {
             }),
           );
         } catch (error) {
-          // The client still owns the session until its Sync; a dead one is let go below.
-          this.owner = item.handlerId;
-          item.reject(error);
+          failed = true;
+          failure = error;
         }
+        this.running = null;
+        // After an error too, the client keeps the session until its Sync: PostgreSQL skips to it.
         const type = item.message[0];
         const startup = type === 0 && item.message.length >= 8;
         const ends = startup || type === SYNC || type === QUERY || type === TERMINATE;
         this.owner = ends && !this.db.isInTransaction() ? null : item.handlerId;
-        if (this.closed.has(item.handlerId) && this.owner === item.handlerId) {
+        if (running.closed && this.owner === item.handlerId) {
           // The connection went away while its message ran: end what it left open.
           if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
           this.owner = null;
         }
-        item.resolve(bytes);
+        if (failed) item.reject(failure);
+        else item.resolve(bytes);
       }
     } finally {
       this.processing = false;
