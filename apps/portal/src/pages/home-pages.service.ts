@@ -21,26 +21,27 @@ export class HomePages {
 
   /** Answers from the cache when the page is there; false when it must be rendered first. */
   serveCached(request: FastifyRequest, reply: FastifyReply, tenant: Tenant | undefined): boolean {
-    const locale = this.pages.locale(request, reply, tenant);
-    const page = this.cache.get(this.key(tenant), locale, '/');
-    if (!page) return false;
-    this.send(request, reply, page);
-    return true;
+    const page = this.cache.get(this.key(tenant), this.pages.locale(request, reply, tenant), '/');
+    if (page) this.send(request, reply, page);
+    return page !== undefined;
   }
 
+  /** Answers from the cache, rendering the page into it first when it is not there yet. */
   serve(request: FastifyRequest, reply: FastifyReply, tenant: Tenant | undefined): FastifyReply {
     const locale = this.pages.locale(request, reply, tenant);
-    let page = this.cache.get(this.key(tenant), locale, '/');
-    if (!page) {
-      // Indentation is only for the template's reader; without it every answer is a fifth smaller.
-      const html = (tenant ? this.renderTenantHome(tenant, locale) : this.renderPortalList(locale)).replace(
-        /\n\s+/g,
-        '\n',
-      );
-      page = { html: Buffer.from(html), etag: `"${createHash('sha1').update(html).digest('base64url')}"` };
-      this.cache.set(this.key(tenant), locale, '/', page);
-    }
+    const page = this.cache.get(this.key(tenant), locale, '/') ?? this.render(tenant, locale);
     return this.send(request, reply, page);
+  }
+
+  private render(tenant: Tenant | undefined, locale: string): CachedPage {
+    // Indentation is only for the template's reader; without it every answer is a fifth smaller.
+    const html = (tenant ? this.renderTenantHome(tenant, locale) : this.renderPortalList(locale)).replace(
+      /\n\s+/g,
+      '\n',
+    );
+    const page = { html: Buffer.from(html), etag: `"${createHash('sha1').update(html).digest('base64url')}"` };
+    this.cache.set(this.key(tenant), locale, '/', page);
+    return page;
   }
 
   private key(tenant: Tenant | undefined): string {
