@@ -53,6 +53,11 @@ const messages = {
   unknown_region: { en: 'names no region tenant "{value}"', de: 'nennt keinen Regions-Mandanten "{value}"' },
   unknown_district: { en: 'names no district tenant "{value}"', de: 'nennt keinen Kreis-Mandanten "{value}"' },
   not_for_kind: { en: 'is not allowed for a {kind}', de: 'ist bei Art {kind} nicht erlaubt' },
+  definition_ref: {
+    en: 'must name a process definition as owner/key, e.g. gelsenkirchen/bewohnerparkausweis',
+    de: 'muss eine Prozessdefinition als Eigentümer/Schlüssel nennen, z. B. gelsenkirchen/bewohnerparkausweis',
+  },
+  semver_range: { en: 'must be a version range like ^1.2', de: 'muss ein Versionsbereich wie ^1.2 sein' },
   invalid: { en: 'is not valid', de: 'ist ungültig' },
 } as const;
 

@@ -6,6 +6,7 @@ import {
   IsEmail,
   IsIn,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -90,6 +91,43 @@ export class Address {
   city: string;
 }
 
+/** An office (Amt, Fachbereich) that services name as responsible; referred to by its `id`. */
+export class Office {
+  @Matches(SLUG, { message: 'slug' })
+  id: string;
+
+  @IsString({ message: 'required' })
+  @IsNotEmpty({ message: 'required' })
+  @MaxLength(200, { message: 'too_long' })
+  name: string;
+
+  @ValidateNested()
+  @Type(() => Address)
+  address: Address;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => Contact)
+  contact?: Contact;
+}
+
+/**
+ * A service the tenant offers by adopting a process definition: `owner/key`, a semver range and
+ * values for the parameters the definition declares (checked against the definition by the catalog).
+ */
+export class ServiceAdoption {
+  @Matches(/^[a-z0-9]+(-[a-z0-9]+)*\/[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'definition_ref' })
+  definition: string;
+
+  @IsString({ message: 'semver_range' })
+  @IsNotEmpty({ message: 'semver_range' })
+  version: string;
+
+  @IsOptional()
+  @IsObject({ message: 'not_object' })
+  parameters?: Record<string, unknown>;
+}
+
 /** The contents of `tenants/<slug>/tenant.yaml`, as `docs/tenant.schema.json` describes them. */
 export class TenantFile {
   @Matches(SLUG, { message: 'slug' })
@@ -162,4 +200,16 @@ export class TenantFile {
   @IsOptional()
   @IsUrl({ protocols: ['https', 'http'], require_protocol: true }, { message: 'url' })
   privacyUrl?: string;
+
+  @IsOptional()
+  @IsArray({ message: 'list' })
+  @ValidateNested({ each: true })
+  @Type(() => Office)
+  offices?: Office[];
+
+  @IsOptional()
+  @IsArray({ message: 'list' })
+  @ValidateNested({ each: true })
+  @Type(() => ServiceAdoption)
+  services?: ServiceAdoption[];
 }
