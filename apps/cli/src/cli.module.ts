@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, CoreModule } from '@openrathaus/core';
 import { DATABASE_ENTITIES, DatabaseModule } from '@openrathaus/database';
 import { JobsModule } from '@openrathaus/jobs';
+import { CatalogModule } from '@openrathaus/catalog';
 import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
 
 @Module({})
@@ -14,6 +15,7 @@ export class CliModule {
         DatabaseModule.forRoot({ entities: [...DATABASE_ENTITIES, ...TENANCY_ENTITIES], poolSize: 2 }),
         JobsModule.forRoot({ runWorkers: false }),
         TenancyModule,
+        CatalogModule,
       ],
     };
   }

@@ -6,8 +6,10 @@ import { AppConfig, loadConfig } from '@openrathaus/core';
 import { prepareDatabase } from '@openrathaus/database';
 import { PinoNestLogger, createLogger } from '@openrathaus/observability';
 import { TenantRegistry, TenantSync, formatFault, loadTenantDir } from '@openrathaus/tenancy';
+import { CatalogError, CatalogService, checkCatalog, formatDefinitionFault } from '@openrathaus/catalog';
 import { MIGRATIONS } from '@openrathaus/migrations';
 import { CliModule } from './cli.module';
+import { describeCatalogError, processCommands } from './process-commands';
 
 export interface CliIo {
   out(line: string): void;
@@ -38,13 +40,21 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
   const tenants = program.command('tenants').description('tenant configuration');
   tenants
     .command('validate [dir]')
-    .description('check every tenants/*/tenant.yaml; names file and field of each fault; exit 1 on any')
+    .description(
+      'check every tenants/*/tenant.yaml and process definition; names file and field of each fault; exit 1 on any',
+    )
     .action((dir?: string) => {
-      const loaded = loadTenantDir(resolve(dir ?? config.tenantsDir));
+      const root = resolve(dir ?? config.tenantsDir);
+      const loaded = loadTenantDir(root);
+      const catalog = checkCatalog(root, loaded);
       const faults = loaded.flatMap((t) => t.faults);
       for (const fault of faults) io.err(formatFault(fault));
-      io.out(`${loaded.length} tenants checked, ${faults.length} faults`);
-      code = faults.length ? 1 : 0;
+      for (const fault of catalog.definitionFaults) io.err(formatDefinitionFault(fault));
+      io.out(
+        `${loaded.length} tenants and ${catalog.definitions.length} process definitions checked, ` +
+          `${faults.length + catalog.definitionFaults.length} faults`,
+      );
+      code = faults.length || catalog.definitionFaults.length ? 1 : 0;
     });
   tenants
     .command('sync [dir]')
@@ -52,12 +62,14 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     .action(async (dir?: string) => {
       const report = await withApp(config, (app) => app.get(TenantSync).sync(resolve(dir ?? config.tenantsDir)));
       for (const t of report.tenants) for (const f of t.faults) io.err(formatFault(f));
+      for (const problem of report.problems) io.err(problem);
+      for (const action of report.actions) io.out(action);
       io.out(
         `created ${report.created.length}, updated ${report.updated.length}, ` +
           `unchanged ${report.unchanged.length}, stopped ${report.stopped.length}` +
           (report.stopped.length ? ` (${report.stopped.join(', ')})` : ''),
       );
-      code = report.stopped.length ? 1 : 0;
+      code = report.stopped.length || report.problems.length ? 1 : 0;
     });
   tenants
     .command('list')
@@ -65,15 +77,23 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     .action(async () => {
       await withApp(config, async (app) => {
         const registry = app.get(TenantRegistry);
+        const catalog = app.get(CatalogService);
         await registry.loadAll();
         io.out(['slug', 'kind', 'status', 'services', 'domains'].join('\t'));
         for (const t of registry.all()) {
           const status = t.configError ? 'stopped' : t.status;
-          // Services arrive with the catalog; until then no tenant has any enabled.
-          io.out([t.slug, t.kind, status, '0', t.domains.join(',')].join('\t'));
+          const services = (await catalog.list(t)).length;
+          io.out([t.slug, t.kind, status, String(services), t.domains.join(',')].join('\t'));
         }
       });
     });
+
+  processCommands(
+    program,
+    io,
+    (work) => withApp(config, work),
+    (c) => (code = c),
+  );
 
   program
     .command('db')
@@ -91,6 +111,10 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
   } catch (error) {
     const commanderCode = (error as { exitCode?: number }).exitCode;
     if (typeof commanderCode === 'number') return commanderCode;
+    if (error instanceof CatalogError) {
+      for (const line of describeCatalogError(error)) io.err(line);
+      return 1;
+    }
     io.err(error instanceof Error ? error.message : String(error));
     return 2;
   }

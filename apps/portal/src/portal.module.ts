@@ -4,6 +4,7 @@ import { AppConfig, CoreModule } from '@openrathaus/core';
 import { DATABASE_ENTITIES, DatabaseModule } from '@openrathaus/database';
 import { JobsModule } from '@openrathaus/jobs';
 import { ObservabilityModule } from '@openrathaus/observability';
+import { CatalogModule } from '@openrathaus/catalog';
 import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
 import { WebModule } from '@openrathaus/web';
 import { TenantController } from './api/tenant.controller';
@@ -26,6 +27,7 @@ export class PortalModule {
         JobsModule.forRoot({ runWorkers: config.runWorker }),
         ObservabilityModule,
         TenancyModule,
+        CatalogModule,
         WebModule,
       ],
       controllers: [OpsController, TenantController, PagesController],

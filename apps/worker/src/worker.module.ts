@@ -3,6 +3,7 @@ import { AppConfig, CoreModule } from '@openrathaus/core';
 import { DATABASE_ENTITIES, DatabaseModule } from '@openrathaus/database';
 import { JobsModule } from '@openrathaus/jobs';
 import { ObservabilityModule } from '@openrathaus/observability';
+import { CatalogModule } from '@openrathaus/catalog';
 import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
 
 /** The processors of every queue, without an HTTP server. */
@@ -17,6 +18,7 @@ export class WorkerModule {
         JobsModule.forRoot({ runWorkers: true }),
         ObservabilityModule,
         TenancyModule,
+        CatalogModule,
       ],
     };
   }

@@ -4,6 +4,7 @@ export enum DatabaseErrorCode {
   InvalidTenant = 'database.invalid_tenant',
   Unavailable = 'database.unavailable',
   ForbiddenStatement = 'database.forbidden_statement',
+  NoTransaction = 'database.no_transaction',
 }
 
 export class DatabaseError extends DomainError {

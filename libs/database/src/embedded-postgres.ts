@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { ProtocolQueue } from './protocol-queue';
 
@@ -17,7 +18,7 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(dataDir: string, port: number): Promise<EmbeddedPostgres> {
   const dir = join(dataDir, 'pg');
   mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create(dir);
+  const db = await PGlite.create(dir, { extensions: { pg_trgm } });
   // PGlite ignores the search_path a client sends at connect; BullMQ's tables live in `bullmq`.
   await db.exec('SET search_path TO bullmq, public');
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 64 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { currentTenantId, isUuid } from '@openrathaus/core';
 import { APP_ROLE } from './app-role';
 import { DatabaseError, DatabaseErrorCode } from './database.error';
@@ -22,12 +22,20 @@ export class TenantTransactions {
   /** Runs `work` for the given tenant. */
   run<T>(tenantId: string, work: (scope: TenantScope) => Promise<T>): Promise<T> {
     if (!isUuid(tenantId)) throw new DatabaseError(DatabaseErrorCode.InvalidTenant, { tenantId });
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(`select set_config('role', $1, true), set_config('app.tenant_id', $2, true)`, [
-        APP_ROLE,
-        tenantId,
-      ]);
-      return work(new TenantScope(tenantId, manager));
-    });
+    return this.dataSource.transaction(async (manager) => work(await this.within(manager, tenantId)));
+  }
+
+  /**
+   * Switches a transaction that is already open (a sync that spans many tenants) to the given
+   * tenant and the application role, until the next switch or the end of the transaction.
+   */
+  async within(manager: EntityManager, tenantId: string): Promise<TenantScope> {
+    if (!isUuid(tenantId)) throw new DatabaseError(DatabaseErrorCode.InvalidTenant, { tenantId });
+    if (!manager.queryRunner?.isTransactionActive) throw new DatabaseError(DatabaseErrorCode.NoTransaction);
+    await manager.query(`select set_config('role', $1, true), set_config('app.tenant_id', $2, true)`, [
+      APP_ROLE,
+      tenantId,
+    ]);
+    return new TenantScope(tenantId, manager);
   }
 }

@@ -87,7 +87,8 @@ interface ItemBase {
 
 export interface FieldDefinition extends ItemBase {
   type: FieldType;
-  label: LocalizedText;
+  /** Required for every type but `info`. */
+  label?: LocalizedText;
   hint?: LocalizedText;
   /** `info` fields show this text and take no answer. */
   text?: LocalizedText;

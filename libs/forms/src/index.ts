@@ -1,1 +1,2 @@
 export * from './form.model';
+export * from './rules';

@@ -4,6 +4,8 @@ export interface TenantFault {
   field: string;
   key: TenantFaultKey;
   params?: Record<string, string | number>;
+  /** A ready message from another lib's checks (the catalog's), used instead of the key's. */
+  message?: { en: string; de: string };
 }
 
 const messages = {
@@ -70,7 +72,7 @@ const fill = (text: string, params: Record<string, string | number> = {}): strin
 
 /** The fault's message in one language. */
 export function faultMessage(fault: TenantFault, locale: 'de' | 'en'): string {
-  return fill(messages[fault.key][locale], fault.params);
+  return fault.message?.[locale] ?? fill(messages[fault.key][locale], fault.params);
 }
 
 /** `file: field: English / Deutsch`, the form the command line and the log use. */

@@ -7,11 +7,26 @@ import { TENANT_REFRESH_JOB, TENANTS_QUEUE } from './tenant-refresh.handler';
 
 export interface SyncReport {
   tenants: LoadedTenant[];
+  /** Faults that stop no tenant (e.g. a broken process definition, which is not published). */
+  problems: string[];
+  /** What the steps did, a line each (e.g. `published gelsenkirchen/bewohnerparkausweis@1.3.0`). */
+  actions: string[];
   created: string[];
   updated: string[];
   /** Tenants whose file is broken: they answer a maintenance page until it is mended. */
   stopped: string[];
   unchanged: string[];
+}
+
+/**
+ * A part of the sync that another lib contributes (the catalog: process definitions and the
+ * services each tenant adopts). Both calls run in the sync's one transaction.
+ */
+export interface TenantSyncStep {
+  /** Before anything is written: checks needing every tenant and the database; adds faults to tenants. */
+  check(em: EntityManager, dir: string, report: SyncReport): Promise<void>;
+  /** After the tenants are written: returns the ids of tenants whose served state changed. */
+  apply(em: EntityManager, sound: { tenant: LoadedTenant; id: string }[], report: SyncReport): Promise<string[]>;
 }
 
 interface ExistingRow {
@@ -28,15 +43,29 @@ interface ExistingRow {
 @Injectable()
 export class TenantSync {
   private readonly logger = new Logger(TenantSync.name);
+  private readonly steps: TenantSyncStep[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly jobs: JobQueues,
   ) {}
 
+  /** Adds a step; libs register theirs when their module starts. */
+  addStep(step: TenantSyncStep): void {
+    if (!this.steps.includes(step)) this.steps.push(step);
+  }
+
   async sync(dir: string): Promise<SyncReport> {
     const tenants = loadTenantDir(dir);
-    const report: SyncReport = { tenants, created: [], updated: [], stopped: [], unchanged: [] };
+    const report: SyncReport = {
+      tenants,
+      problems: [],
+      actions: [],
+      created: [],
+      updated: [],
+      stopped: [],
+      unchanged: [],
+    };
     const changed: string[] = [];
     await this.dataSource.transaction(async (em) => {
       const existing = new Map(
@@ -45,6 +74,8 @@ export class TenantSync {
         ).map((r) => [r.slug, r]),
       );
       await this.checkForeignDomains(em, tenants);
+      for (const step of this.steps) await step.check(em, dir, report);
+      const sound: { tenant: LoadedTenant; id: string }[] = [];
       for (const tenant of tenants) {
         const row = existing.get(tenant.slug);
         if (tenant.faults.length) {
@@ -57,10 +88,24 @@ export class TenantSync {
           report.stopped.push(tenant.slug);
           this.logger.error(`Tenant ${tenant.slug} stopped: its configuration is broken\n${error}`);
         } else if (!row || row.config_hash !== tenant.hash || row.config_error !== null) {
-          changed.push(await this.write(em, tenant, row));
+          const id = await this.write(em, tenant, row);
+          changed.push(id);
+          sound.push({ tenant, id });
           (row ? report.updated : report.created).push(tenant.slug);
         } else {
+          sound.push({ tenant, id: row.id });
           report.unchanged.push(tenant.slug);
+        }
+      }
+      for (const step of this.steps) {
+        for (const id of await step.apply(em, sound, report)) {
+          if (changed.includes(id)) continue;
+          // Its file is unchanged, but what it serves is not (e.g. a new minor version it adopts).
+          await em.query(`update public.tenants set revision = revision + 1, updated_at = now() where id = $1`, [id]);
+          changed.push(id);
+          const slug = sound.find((s) => s.id === id)?.tenant.slug ?? '';
+          report.unchanged = report.unchanged.filter((u) => u !== slug);
+          report.updated.push(slug);
         }
       }
     });

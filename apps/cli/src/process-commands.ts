@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
+import { INestApplicationContext } from '@nestjs/common';
+import { Command } from 'commander';
+import {
+  CatalogError,
+  DefinitionPublisher,
+  ProcessDefinition,
+  catalogData,
+  diffDefinitions,
+  formatChanges,
+  formatDefinitionFault,
+  parseDefinition,
+  parseRef,
+} from '@openrathaus/catalog';
+import { TenantRegistry } from '@openrathaus/tenancy';
+import type { CliIo } from './commands';
+
+type WithApp = <T>(work: (app: INestApplicationContext) => Promise<T>) => Promise<T>;
+
+/** The tenant a `tenants/<owner>/processes/<key>/<file>` path belongs to. */
+function ownerOfPath(file: string): string | undefined {
+  const parts = resolve(file).split(/[\\/]/);
+  const at = parts.lastIndexOf('processes');
+  return at > 0 ? parts[at - 1] : undefined;
+}
+
+async function tenantId(app: INestApplicationContext, slug: string): Promise<string> {
+  const registry = app.get(TenantRegistry);
+  await registry.loadAll();
+  const tenant = registry.get(slug);
+  if (!tenant) throw new Error(`unknown tenant "${slug}" / unbekannter Mandant "${slug}"`);
+  return tenant.id;
+}
+
+/** A definition named by a file path (read from disk) or by `owner/key@version` (read from the database). */
+async function loadEither(app: INestApplicationContext, what: string): Promise<ProcessDefinition> {
+  if (/\.ya?ml$/.test(what)) {
+    const file = relative(process.cwd(), resolve(what));
+    const loaded = parseDefinition(
+      readFileSync(what, 'utf8'),
+      { file, owner: ownerOfPath(what) ?? '', key: basename(dirname(resolve(what))) },
+      { lagen: catalogData().lagenIds },
+    );
+    if (!loaded.definition) throw new Error(loaded.faults.map(formatDefinitionFault).join('\n'));
+    return loaded.definition;
+  }
+  const { owner } = parseRef(what);
+  return app.get(DefinitionPublisher).load(await tenantId(app, owner), what);
+}
+
+/** `processes publish|diff|usage|versions`. */
+export function processCommands(program: Command, io: CliIo, withApp: WithApp, exit: (code: number) => void) {
+  const processes = program.command('processes').description('process definitions ("Einer für Alle")');
+
+  processes
+    .command('publish <file>')
+    .description('validate and publish one definition version; adopters whose range matches move to it')
+    .option('--owner <slug>', 'the authoring tenant (default: from the path tenants/<owner>/processes/…)')
+    .action(async (file: string, options: { owner?: string }) => {
+      const owner = options.owner ?? ownerOfPath(file);
+      if (!owner) {
+        io.err(`${file}: the owner is unknown; pass --owner / der Eigentümer ist unbekannt; bitte --owner angeben`);
+        return exit(1);
+      }
+      const result = await withApp(async (app) => {
+        const id = await tenantId(app, owner);
+        const key = ownerOfPath(file) ? basename(dirname(resolve(file))) : undefined;
+        return app
+          .get(DefinitionPublisher)
+          .publish(
+            { id, slug: owner },
+            readFileSync(file, 'utf8'),
+            { file: relative(process.cwd(), resolve(file)), key },
+            'cli',
+          );
+      });
+      io.out(
+        result.published
+          ? `published ${result.ref}@${result.version}; adopters moved: ${result.adopters.join(', ') || 'none'}`
+          : `${result.ref}@${result.version} is already published with this content`,
+      );
+    });
+
+  processes
+    .command('diff <a> <b>')
+    .description('what changed between two versions (owner/key@1.1.0 or a file path each)')
+    .action(async (a: string, b: string) => {
+      const changes = await withApp(async (app) => diffDefinitions(await loadEither(app, a), await loadEither(app, b)));
+      for (const line of formatChanges(changes)) io.out(line);
+      io.out(`${changes.length} changes`);
+    });
+
+  processes
+    .command('usage <ref>')
+    .description('which tenants use which version of owner/key')
+    .action(async (ref: string) => {
+      const rows = await withApp(async (app) =>
+        app.get(DefinitionPublisher).usage(await tenantId(app, parseRef(ref).owner), ref),
+      );
+      io.out(['tenant', 'version', 'range'].join('\t'));
+      for (const row of rows) io.out([row.tenant, row.version, row.range].join('\t'));
+      io.out(`${rows.length} tenants`);
+    });
+
+  processes
+    .command('versions <ref>')
+    .description('the published versions of owner/key')
+    .action(async (ref: string) => {
+      const { owner, key } = parseRef(ref);
+      const rows = await withApp(async (app) =>
+        app.get(DefinitionPublisher).versions(await tenantId(app, owner), owner, key),
+      );
+      for (const row of rows) io.out([row.version, row.visibility, new Date(row.publishedAt).toISOString()].join('\t'));
+    });
+
+  return processes;
+}
+
+/** A catalogue error as the command line prints it: the message and each named field. */
+export function describeCatalogError(error: CatalogError): string[] {
+  return [
+    error.code,
+    ...error.fields.map((f) => {
+      const p = f.params as { en?: string; de?: string } | undefined;
+      return `  ${f.field}: ${p?.en ?? f.key}${p?.de ? ` / ${p.de}` : ''}`;
+    }),
+  ];
+}

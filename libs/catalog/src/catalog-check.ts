@@ -1,0 +1,83 @@
+import type { LoadedTenant } from '@openrathaus/tenancy';
+import { AvailableVersion, DefinitionIndex, ResolvedAdoption, resolveAdoptions } from './adoption/adoption';
+import { catalogData } from './data/catalog-data';
+import { DefinitionFault, definitionFaultMessage, formatDefinitionFault } from './definition/definition-fault';
+import { LoadedDefinition, loadDefinitionsDir } from './definition/definition.loader';
+
+/** A published version as the database holds it: its content hash guards immutability. */
+export interface PublishedVersion extends AvailableVersion {
+  id: string;
+  hash: string;
+}
+
+export interface CatalogCheck {
+  definitions: LoadedDefinition[];
+  /** Sound version files not yet published. */
+  toPublish: LoadedDefinition[];
+  /** Faults of definition files: they are not published, what was published keeps serving. */
+  definitionFaults: DefinitionFault[];
+  index: DefinitionIndex;
+  /** By tenant slug: the adoptions it serves. */
+  adoptions: Map<string, ResolvedAdoption[]>;
+}
+
+/**
+ * Checks the definitions below `dir` against what is already published, then every sound tenant's
+ * adoptions against all of them. A faulty adoption is a fault of its tenant (added to
+ * `tenant.faults`, which stops the tenant); a faulty definition is only reported.
+ */
+export function checkCatalog(dir: string, tenants: LoadedTenant[], published: PublishedVersion[] = []): CatalogCheck {
+  const context = { lagen: catalogData().lagenIds };
+  const definitions = loadDefinitionsDir(dir, context);
+  const owners = new Map(tenants.map((t) => [t.slug, t]));
+  const publishedBy = new Map(published.map((p) => [`${p.owner}/${p.key}@${p.version}`, p]));
+  const definitionFaults: DefinitionFault[] = [];
+  const toPublish: LoadedDefinition[] = [];
+  const index = new DefinitionIndex();
+  for (const p of published) index.add(p);
+  for (const d of definitions) {
+    if (!owners.has(d.owner)) {
+      d.faults.push({ file: d.file, path: '', key: 'definition_missing', params: { value: `tenant ${d.owner}` } });
+      d.definition = undefined;
+    }
+    const before = publishedBy.get(`${d.owner}/${d.key}@${d.version}`);
+    if (d.definition && before && before.hash !== d.hash) {
+      d.faults.push({ file: d.file, path: 'version', key: 'published_changed', params: { version: d.version } });
+      d.definition = undefined;
+    }
+    definitionFaults.push(...d.faults);
+    if (!d.definition || d.draft) continue;
+    if (!before) toPublish.push(d);
+    index.add({
+      owner: d.owner,
+      key: d.key,
+      version: d.version,
+      visibility: d.definition.visibility,
+      definition: d.definition,
+    });
+  }
+  const adoptions = new Map<string, ResolvedAdoption[]>();
+  for (const tenant of tenants) {
+    const config = tenant.config;
+    if (!config) continue;
+    const offices = (config.offices ?? []).map((o) => o.id);
+    const { resolved, faults } = resolveAdoptions(
+      { slug: tenant.slug, file: tenant.file, offices },
+      config.services ?? [],
+      index,
+    );
+    for (const fault of faults) {
+      tenant.faults.push({
+        file: fault.file,
+        field: fault.path,
+        key: 'invalid',
+        message: { en: definitionFaultMessage(fault, 'en'), de: definitionFaultMessage(fault, 'de') },
+      });
+    }
+    if (faults.length) tenant.config = undefined;
+    else adoptions.set(tenant.slug, resolved);
+  }
+  return { definitions, toPublish, definitionFaults, index, adoptions };
+}
+
+export { formatDefinitionFault };

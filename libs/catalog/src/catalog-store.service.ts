@@ -1,0 +1,206 @@
+import { Injectable } from '@nestjs/common';
+import { parse as parseSemver } from 'semver';
+import { EntityManager } from 'typeorm';
+import { TenantScope, TenantTransactions } from '@openrathaus/database';
+import type { LocalizedText } from '@openrathaus/forms';
+import type { ResolvedAdoption } from './adoption/adoption';
+import type { PublishedVersion } from './catalog-check';
+import { LinkService, linkServicesFor } from './data/catalog-data';
+import { contentHash } from './definition/definition.loader';
+import type { ProcessDefinition } from './definition/process-definition';
+import { normalizeSearchText } from './search/search-text';
+
+interface DefinitionRow {
+  id: string;
+  owner_slug: string;
+  key: string;
+  version: string;
+  visibility: 'shared' | 'private';
+  hash: string;
+  document: ProcessDefinition;
+}
+
+/** One row of a tenant's service list, before it is written. */
+interface ServiceRow {
+  key: string;
+  type: 'online' | 'link';
+  definitionId: string | null;
+  range: string | null;
+  parameters: object;
+  title: string;
+  lagen: string[];
+  /** Weighted texts for the search: A title, B keywords, C summary. */
+  weighted: [string, string, string];
+}
+
+const words = (texts: (LocalizedText | undefined)[]): string =>
+  texts
+    .flatMap((t): string[] => (t ? Object.values(t as Record<string, string>) : []))
+    .filter(Boolean)
+    .join(' ');
+
+const SELECT_DEFINITIONS = `select id, owner_slug, key, version, visibility, hash, document from public.process_definitions`;
+
+const toPublished = (r: DefinitionRow): PublishedVersion => ({
+  id: r.id,
+  owner: r.owner_slug,
+  key: r.key,
+  version: r.version,
+  visibility: r.visibility,
+  hash: r.hash,
+  definition: r.document,
+});
+
+/**
+ * The catalogue's tables: published definition versions (insert only), the services each tenant
+ * offers with their search text, and who uses which version.
+ */
+@Injectable()
+export class CatalogStore {
+  constructor(private readonly transactions: TenantTransactions) {}
+
+  /**
+   * The published versions the open transaction may see: the shared ones, and for each of
+   * `owners` (tenant ids) its private ones too.
+   */
+  async published(em: EntityManager, owners: string[]): Promise<PublishedVersion[]> {
+    const byId = new Map<string, PublishedVersion>();
+    for (const row of (await em.query<unknown>(SELECT_DEFINITIONS)) as DefinitionRow[])
+      byId.set(row.id, toPublished(row));
+    for (const owner of owners) {
+      const scope = await this.transactions.within(em, owner);
+      const rows = await scope.query<DefinitionRow>(`${SELECT_DEFINITIONS} where owner_tenant_id = $1`, [owner]);
+      for (const row of rows) byId.set(row.id, toPublished(row));
+    }
+    return [...byId.values()];
+  }
+
+  /** Publishes one version for its owner; returns its id. The row can never change afterwards. */
+  async insertDefinition(
+    scope: TenantScope,
+    owner: string,
+    definition: ProcessDefinition,
+    by: string,
+  ): Promise<string> {
+    const v = parseSemver(definition.version);
+    if (!v) throw new Error(`unreachable: version ${definition.version} was validated`);
+    const rows = await scope.query<{ id: string }>(
+      `insert into public.process_definitions
+         (owner_tenant_id, owner_slug, key, version, major, minor, patch, visibility, document, hash, published_by)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id`,
+      [
+        scope.tenantId,
+        owner,
+        definition.key,
+        definition.version,
+        v.major,
+        v.minor,
+        v.patch,
+        definition.visibility,
+        JSON.stringify(definition),
+        contentHash(definition),
+        by,
+      ],
+    );
+    return rows[0].id;
+  }
+
+  /**
+   * Replaces the tenant's service list (its adoptions and the link services of its Land and the
+   * Bund) when it differs from what is stored. Returns whether it changed.
+   */
+  async writeServices(
+    scope: TenantScope,
+    tenant: { ags: string | null | undefined },
+    adoptions: ResolvedAdoption[],
+  ): Promise<boolean> {
+    const rows = [...adoptions.map(adoptionRow), ...linkServicesFor(tenant.ags).map(linkRow)];
+    const state = contentHash(rows.map((r) => [r.key, r.type, r.definitionId, r.range, r.parameters, r.weighted]));
+    // The last written state is in the tenant's audit log; an unchanged list is not written again.
+    const last = await scope.query<{ state: string }>(
+      `select data->>'state' as state from public.audit_log
+        where tenant_id = $1 and action = 'catalog.services_written' order by created_at desc limit 1`,
+      [scope.tenantId],
+    );
+    if (last[0]?.state === state) return false;
+    await scope.query(`delete from public.tenant_services where tenant_id = $1`, [scope.tenantId]);
+    await scope.query(`delete from public.definition_usage where tenant_id = $1`, [scope.tenantId]);
+    if (rows.length) {
+      await scope.query(
+        `insert into public.tenant_services
+           (tenant_id, key, type, definition_id, version_range, parameters, title, lagen, search, search_text, position)
+         select $1, r.key, r.type, r.definition_id, r.version_range, r.parameters, r.title, r.lagen,
+                setweight(to_tsvector('german', r.a), 'A') || setweight(to_tsvector('german', r.b), 'B') ||
+                setweight(to_tsvector('german', r.c), 'C'),
+                r.a || ' ' || r.b, r.position
+           from jsonb_to_recordset($2::jsonb) as r(key text, type text, definition_id uuid, version_range text,
+                parameters jsonb, title text, lagen text[], a text, b text, c text, position integer)`,
+        [
+          scope.tenantId,
+          JSON.stringify(
+            rows.map((r, position) => ({
+              key: r.key,
+              type: r.type,
+              definition_id: r.definitionId,
+              version_range: r.range,
+              parameters: r.parameters,
+              title: r.title,
+              lagen: r.lagen,
+              a: normalizeSearchText(r.weighted[0]),
+              b: normalizeSearchText(r.weighted[1]),
+              c: normalizeSearchText(r.weighted[2]),
+              position,
+            })),
+          ),
+        ],
+      );
+    }
+    for (const a of adoptions) {
+      await scope.query(
+        `insert into public.definition_usage (tenant_id, definition_id, version_range) values ($1, $2, $3)`,
+        [scope.tenantId, a.chosen.id, a.range],
+      );
+    }
+    await scope.query(
+      `insert into public.audit_log (tenant_id, action, actor, subject, data)
+       values ($1, 'catalog.services_written', 'system', 'services', $2)`,
+      [
+        scope.tenantId,
+        JSON.stringify({
+          state,
+          services: adoptions.map((a) => `${a.ref}@${a.chosen.version}`),
+          links: rows.length - adoptions.length,
+        }),
+      ],
+    );
+    return true;
+  }
+}
+
+function adoptionRow(a: ResolvedAdoption): ServiceRow {
+  const d = a.chosen.definition;
+  if (!a.chosen.id) throw new Error(`unreachable: ${a.ref}@${a.chosen.version} is not published`);
+  return {
+    key: d.key,
+    type: 'online',
+    definitionId: a.chosen.id,
+    range: a.range,
+    parameters: a.parameters,
+    title: d.title.de,
+    lagen: d.lebenslagen,
+    weighted: [words([d.title]), [...(d.keywords ?? []), d.key.replace(/-/g, ' ')].join(' '), words([d.summary])],
+  };
+}
+
+function linkRow(s: LinkService): ServiceRow {
+  return {
+    key: s.key,
+    type: 'link',
+    definitionId: null,
+    range: null,
+    parameters: {},
+    title: s.title.de,
+    lagen: s.lebenslagen,
+    weighted: [words([s.title]), [...(s.keywords ?? []), s.key.replace(/-/g, ' ')].join(' '), words([s.summary])],
+  };
+}

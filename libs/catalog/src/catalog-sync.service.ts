@@ -1,0 +1,76 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { TenantTransactions } from '@openrathaus/database';
+import { LoadedTenant, SyncReport, TenantSync, TenantSyncStep } from '@openrathaus/tenancy';
+import { CatalogCheck, checkCatalog } from './catalog-check';
+import { CatalogStore } from './catalog-store.service';
+import { formatDefinitionFault } from './definition/definition-fault';
+
+/**
+ * The catalogue's part of `tenants sync`: publishes new definition versions found below the
+ * tenants folder (a changed published version is refused and the old one keeps serving), checks
+ * every adoption, and writes each tenant's service list with the versions its ranges pick.
+ */
+@Injectable()
+export class CatalogSync implements TenantSyncStep, OnModuleInit {
+  private readonly logger = new Logger(CatalogSync.name);
+  private readonly checks = new WeakMap<SyncReport, CatalogCheck>();
+
+  constructor(
+    private readonly tenantSync: TenantSync,
+    private readonly store: CatalogStore,
+    private readonly transactions: TenantTransactions,
+  ) {}
+
+  onModuleInit(): void {
+    this.tenantSync.addStep(this);
+  }
+
+  async check(em: EntityManager, dir: string, report: SyncReport): Promise<void> {
+    const ids = await tenantIds(em);
+    const owners = report.tenants.map((t) => ids.get(t.slug)).filter((id): id is string => id !== undefined);
+    const published = await this.store.published(em, owners);
+    const check = checkCatalog(dir, report.tenants, published);
+    for (const fault of check.definitionFaults) {
+      const line = formatDefinitionFault(fault);
+      report.problems.push(line);
+      this.logger.error(`Process definition not published: ${line}`);
+    }
+    this.checks.set(report, check);
+  }
+
+  async apply(em: EntityManager, sound: { tenant: LoadedTenant; id: string }[], report: SyncReport): Promise<string[]> {
+    const check = this.checks.get(report);
+    if (!check) return [];
+    const ids = await tenantIds(em);
+    for (const loaded of check.toPublish) {
+      const owner = ids.get(loaded.owner);
+      const definition = loaded.definition;
+      if (!owner || !definition) continue;
+      const scope = await this.transactions.within(em, owner);
+      const id = await this.store.insertDefinition(scope, loaded.owner, definition, 'sync');
+      const ref = `${loaded.owner}/${loaded.key}`;
+      const entry = check.index.versions(ref).find((v) => v.version === loaded.version);
+      if (entry) entry.id = id;
+      report.actions.push(`published ${ref}@${loaded.version}`);
+    }
+    const changed: string[] = [];
+    for (const { tenant, id } of sound) {
+      const adoptions = check.adoptions.get(tenant.slug);
+      if (!adoptions || !tenant.config) continue;
+      const scope = await this.transactions.within(em, id);
+      if (await this.store.writeServices(scope, { ags: tenant.config.ags }, adoptions)) {
+        changed.push(id);
+        report.actions.push(
+          `${tenant.slug}: ${adoptions.map((a) => `${a.chosen.key}@${a.chosen.version}`).join(', ') || 'link services only'}`,
+        );
+      }
+    }
+    return changed;
+  }
+}
+
+async function tenantIds(em: EntityManager): Promise<Map<string, string>> {
+  const rows = (await em.query<unknown>(`select id, slug from public.tenants`)) as { id: string; slug: string }[];
+  return new Map(rows.map((r) => [r.slug, r.id]));
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TenancyModule } from '@openrathaus/tenancy';
+import { CatalogService } from './catalog.service';
+import { CatalogStore } from './catalog-store.service';
+import { CatalogSync } from './catalog-sync.service';
+import { DefinitionPublisher } from './definition-publisher.service';
+
+/** Services, process definitions, adoptions and search. */
+@Module({
+  imports: [TenancyModule],
+  providers: [CatalogStore, CatalogSync, CatalogService, DefinitionPublisher],
+  exports: [CatalogService, DefinitionPublisher, CatalogSync],
+})
+export class CatalogModule {}

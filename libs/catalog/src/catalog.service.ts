@@ -1,0 +1,290 @@
+import { Injectable } from '@nestjs/common';
+import { TenantTransactions } from '@openrathaus/database';
+import { FormDefinition, LocalizedText, Rule, Rules, walkItems } from '@openrathaus/forms';
+import { Office, Tenant, TenantRegistry } from '@openrathaus/tenancy';
+import { catalogData } from './data/catalog-data';
+import { CatalogError, CatalogErrorCode } from './catalog.error';
+import type { LegalBasis, ParameterValue, ProcessDefinition, TrustLevel } from './definition/process-definition';
+import { normalizeSearchText, prefixQuery } from './search/search-text';
+import { TextTemplates } from './texts/text-templates';
+
+/** One fee line after the tenant's parameters. */
+export interface FeeLine {
+  id: string;
+  label: LocalizedText;
+  cents: number;
+}
+
+/** The fee of a service as a citizen first sees it (answers at their defaults). */
+export interface FeeSummary {
+  totalCents: number;
+  lines: FeeLine[];
+  /** Some amount depends on what the citizen answers (e.g. the number of copies). */
+  dependsOnAnswers: boolean;
+}
+
+/** A service of a tenant: an adopted definition version with the tenant's parameters, or a link. */
+export interface CatalogEntry {
+  key: string;
+  type: 'online' | 'link';
+  title: LocalizedText;
+  summary: LocalizedText;
+  lebenslagen: string[];
+  keywords: string[];
+  /** online: the exact version this tenant serves, and who develops it. */
+  definition?: { id: string; owner: string; ownerName: string; key: string; version: string; range: string };
+  document?: ProcessDefinition;
+  parameters: Record<string, ParameterValue>;
+  fee?: FeeSummary;
+  office?: Office;
+  trustLevel?: TrustLevel;
+  requiredDocuments: LocalizedText[];
+  processingTime?: LocalizedText;
+  legalBasis: LegalBasis[];
+  /** link: the offering of Land or Bund. */
+  url?: string;
+  provider?: 'bund' | 'land';
+}
+
+interface ServiceRow {
+  key: string;
+  type: 'online' | 'link';
+  definition_id: string | null;
+  version_range: string | null;
+  parameters: Record<string, ParameterValue>;
+}
+
+interface DefinitionRecord {
+  id: string;
+  owner: string;
+  document: ProcessDefinition;
+}
+
+interface TenantServices {
+  revision: number;
+  list: CatalogEntry[];
+  byKey: Map<string, CatalogEntry>;
+}
+
+const reads = (rule: Rule | undefined, root: string): boolean => JSON.stringify(rule ?? null).includes(`"${root}.`);
+
+/** Answers at their defaults, so that a fee formula over answers gives the amount most citizens pay. */
+function defaultAnswers(form: FormDefinition): Record<string, unknown> {
+  const answers: Record<string, unknown> = {};
+  for (const page of form.pages) {
+    for (const { item } of walkItems(page.items)) {
+      if (item.type !== 'group' && item.default !== undefined) answers[item.id] = item.default;
+    }
+  }
+  return answers;
+}
+
+/**
+ * The services each tenant offers, resolved once per tenant revision and kept in memory: the
+ * definition version its range picked (shared between tenants, never copied), its parameters, the
+ * fee they give and the responsible office. A change of the tenant (a new revision) rebuilds them.
+ */
+@Injectable()
+export class CatalogService {
+  private readonly byTenant = new Map<string, TenantServices>();
+  private readonly loading = new Map<string, Promise<TenantServices>>();
+  private readonly definitions = new Map<string, DefinitionRecord>();
+  private readonly rules = new Rules();
+  readonly texts = new TextTemplates();
+
+  constructor(
+    private readonly transactions: TenantTransactions,
+    private readonly registry: TenantRegistry,
+  ) {}
+
+  /** The tenant's services in the order of its file (adoptions first, then links). */
+  async list(tenant: Tenant): Promise<CatalogEntry[]> {
+    return (await this.load(tenant)).list;
+  }
+
+  async get(tenant: Tenant, key: string): Promise<CatalogEntry> {
+    const entry = (await this.load(tenant)).byKey.get(key);
+    if (!entry) throw new CatalogError(CatalogErrorCode.UnknownService, { key });
+    return entry;
+  }
+
+  /** Services of a Lebenslage, Unternehmenslage or a whole Themenfeld. */
+  async byLage(tenant: Tenant, id: string): Promise<CatalogEntry[]> {
+    const data = catalogData();
+    const lagen = data.themenfelder.some((t) => t.id === id)
+      ? new Set(data.lagen.filter((l) => l.themenfelder.includes(id)).map((l) => l.id))
+      : data.lagenIds.has(id)
+        ? new Set([id])
+        : undefined;
+    if (!lagen)
+      throw new CatalogError(CatalogErrorCode.UnknownLage, { value: id }, [{ field: 'lebenslage', key: 'unknown' }]);
+    return (await this.list(tenant)).filter((s) => s.lebenslagen.some((l) => lagen.has(l)));
+  }
+
+  /**
+   * German full-text search over the tenant's services, ranked: word stems and prefixes
+   * ("Hunde" finds "Hundesteuer"), umlauts either way, and parts of compounds by trigram
+   * similarity ("Parkausweis" finds "Bewohnerparkausweis").
+   */
+  async search(tenant: Tenant, query: string): Promise<CatalogEntry[]> {
+    const q = query.trim().slice(0, 200);
+    if (!q) return this.list(tenant);
+    const tsquery = prefixQuery(q);
+    const normalized = normalizeSearchText(q);
+    const services = await this.load(tenant);
+    const rows = await this.transactions.run(tenant.id, (scope) =>
+      scope.query<{ key: string }>(
+        `select key from (
+           select key, title,
+                  coalesce(ts_rank_cd(search, to_tsquery('german', $2)), 0) * 4 + word_similarity($3, search_text) as rank,
+                  ($2::text is not null and search @@ to_tsquery('german', $2)) as hit
+             from public.tenant_services
+            where tenant_id = $1
+              and (($2::text is not null and search @@ to_tsquery('german', $2)) or $3 <% search_text)
+         ) found
+         order by hit desc, rank desc, title
+         limit 50`,
+        [tenant.id, tsquery, normalized],
+      ),
+    );
+    return rows.map((r) => services.byKey.get(r.key)).filter((s): s is CatalogEntry => s !== undefined);
+  }
+
+  /** A service's description with the tenant's parameters filled in. */
+  describe(tenant: Tenant, entry: CatalogEntry, locale: string): string {
+    const text = entry.document?.description;
+    return text
+      ? this.texts.render(text, locale, { params: this.paramsView(entry), tenant: { name: tenant.name } })
+      : '';
+  }
+
+  /** Parameters as texts see them: offices as objects. */
+  paramsView(entry: CatalogEntry): Record<string, unknown> {
+    const view: Record<string, unknown> = { ...entry.parameters };
+    for (const [name, p] of Object.entries(entry.document?.parameters ?? {})) {
+      if (p.type === 'office' && entry.office) view[name] = entry.office;
+    }
+    return view;
+  }
+
+  /** The fee for given answers (in cents), with the lines that apply. */
+  fee(entry: CatalogEntry, answers: Record<string, unknown>): FeeSummary {
+    const fees = entry.document?.fees ?? [];
+    const data = { answers, params: entry.parameters };
+    const lines: FeeLine[] = [];
+    for (const fee of fees) {
+      if (!this.rules.holds(fee.when, data)) continue;
+      const amount = Number(this.rules.evaluate(fee.amount, data));
+      if (!Number.isFinite(amount) || amount < 0) {
+        throw new CatalogError(CatalogErrorCode.FeeNotComputable, { fee: fee.id });
+      }
+      lines.push({ id: fee.id, label: fee.label, cents: Math.round(amount) });
+    }
+    const dependsOnAnswers = fees.some((f) => reads(f.amount, 'answers') || reads(f.when, 'answers'));
+    return { totalCents: lines.reduce((sum, l) => sum + l.cents, 0), lines, dependsOnAnswers };
+  }
+
+  /** Drops what is kept for a tenant (it changed, or it is gone). */
+  forget(tenantId: string): void {
+    this.byTenant.delete(tenantId);
+  }
+
+  private load(tenant: Tenant): Promise<TenantServices> {
+    const cached = this.byTenant.get(tenant.id);
+    if (cached && cached.revision === tenant.revision) return Promise.resolve(cached);
+    const key = `${tenant.id}@${tenant.revision}`;
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = this.build(tenant).finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async build(tenant: Tenant): Promise<TenantServices> {
+    const rows = await this.transactions.run(tenant.id, async (scope) => {
+      const services = await scope.query<ServiceRow>(
+        `select key, type, definition_id, version_range, parameters from public.tenant_services
+          where tenant_id = $1 order by position`,
+        [tenant.id],
+      );
+      const missing = services
+        .map((s) => s.definition_id)
+        .filter((id): id is string => id !== null && !this.definitions.has(id));
+      if (missing.length) {
+        const found = await scope.query<{ id: string; owner_slug: string; document: ProcessDefinition }>(
+          `select id, owner_slug, document from public.process_definitions where id = any($1::uuid[])`,
+          [missing],
+        );
+        // Published versions never change, so a version read once serves every tenant that adopts it.
+        for (const d of found) this.definitions.set(d.id, { id: d.id, owner: d.owner_slug, document: d.document });
+      }
+      return services;
+    });
+    const links = new Map(catalogData().linkServices.map((s) => [s.key, s]));
+    const list: CatalogEntry[] = [];
+    for (const row of rows) {
+      if (row.type === 'link') {
+        const link = links.get(row.key);
+        if (link) list.push(this.linkEntry(link));
+        continue;
+      }
+      const record = row.definition_id ? this.definitions.get(row.definition_id) : undefined;
+      // A private definition of another tenant is never served, whatever a row says.
+      if (!record || (record.document.visibility === 'private' && record.owner !== tenant.slug)) continue;
+      list.push(this.onlineEntry(tenant, row, record));
+    }
+    const services = { revision: tenant.revision, list, byKey: new Map(list.map((s) => [s.key, s])) };
+    const current = this.registry.getById(tenant.id);
+    if (!current || current.revision === tenant.revision) this.byTenant.set(tenant.id, services);
+    return services;
+  }
+
+  private onlineEntry(tenant: Tenant, row: ServiceRow, record: DefinitionRecord): CatalogEntry {
+    const d = record.document;
+    const officeParam = Object.entries(d.parameters ?? {}).find(([, p]) => p.type === 'office')?.[0];
+    const officeId = officeParam ? row.parameters[officeParam] : undefined;
+    const entry: CatalogEntry = {
+      key: d.key,
+      type: 'online',
+      title: d.title,
+      summary: d.summary,
+      lebenslagen: d.lebenslagen,
+      keywords: d.keywords ?? [],
+      definition: {
+        id: record.id,
+        owner: record.owner,
+        ownerName:
+          this.registry.get(record.owner)?.config.shortName ?? this.registry.get(record.owner)?.name ?? record.owner,
+        key: d.key,
+        version: d.version,
+        range: row.version_range ?? '',
+      },
+      document: d,
+      parameters: row.parameters,
+      office: tenant.config.offices?.find((o) => o.id === officeId),
+      trustLevel: d.trustLevel,
+      requiredDocuments: d.requiredDocuments ?? [],
+      processingTime: d.processingTime,
+      legalBasis: d.legalBasis ?? [],
+    };
+    entry.fee = this.fee(entry, defaultAnswers(d.form));
+    return entry;
+  }
+
+  private linkEntry(link: ReturnType<typeof catalogData>['linkServices'][number]): CatalogEntry {
+    return {
+      key: link.key,
+      type: 'link',
+      title: link.title,
+      summary: link.summary,
+      lebenslagen: link.lebenslagen,
+      keywords: link.keywords ?? [],
+      parameters: {},
+      requiredDocuments: [],
+      legalBasis: [],
+      url: link.url,
+      provider: link.provider,
+    };
+  }
+}

@@ -1,0 +1,196 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { TenantTransactions } from '@openrathaus/database';
+import { JobQueues } from '@openrathaus/jobs';
+import { TENANT_REFRESH_JOB, TENANTS_QUEUE, TenantFile } from '@openrathaus/tenancy';
+import { DefinitionIndex, resolveAdoptions } from './adoption/adoption';
+import { CatalogError, CatalogErrorCode } from './catalog.error';
+import { CatalogStore } from './catalog-store.service';
+import { catalogData } from './data/catalog-data';
+import { DefinitionChange, diffDefinitions } from './definition/definition-diff';
+import { definitionFaultMessage } from './definition/definition-fault';
+import { contentHash, parseDefinition } from './definition/definition.loader';
+import type { ProcessDefinition } from './definition/process-definition';
+
+export interface PublishResult {
+  ref: string;
+  version: string;
+  /** false when exactly this content was published before (publishing again changes nothing). */
+  published: boolean;
+  /** Tenants whose services now use the new version. */
+  adopters: string[];
+}
+
+export interface UsageRow {
+  tenant: string;
+  name: string;
+  version: string;
+  range: string;
+}
+
+interface TenantRow {
+  id: string;
+  slug: string;
+  config: TenantFile;
+}
+
+/** `owner/key@1.2.0` into its parts; the version may be left out. */
+export function parseRef(text: string): { owner: string; key: string; version?: string } {
+  const match = /^([a-z0-9-]+)\/([a-z0-9-]+)(?:@(\d+\.\d+\.\d+))?$/.exec(text.trim());
+  if (!match)
+    throw new CatalogError(CatalogErrorCode.UnknownDefinition, { ref: text }, [{ field: 'ref', key: 'unknown' }]);
+  return { owner: match[1], key: match[2], version: match[3] };
+}
+
+/**
+ * Publishing outside the tenants folder (command line, tenant-admin API), usage and differences.
+ * Every read runs as a tenant, so row-level security decides what may be seen: shared versions
+ * and one's own private ones.
+ */
+@Injectable()
+export class DefinitionPublisher {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TenantTransactions,
+    private readonly store: CatalogStore,
+    private readonly jobs: JobQueues,
+  ) {}
+
+  /**
+   * Validates and publishes one version for `owner` (a tenant id and slug). A version already
+   * published with other content is refused; adopters whose range now picks it are moved to it.
+   */
+  async publish(
+    owner: { id: string; slug: string },
+    source: string,
+    where: { file: string; key?: string },
+    by: string,
+  ): Promise<PublishResult> {
+    const loaded = parseDefinition(
+      source,
+      { file: where.file, owner: owner.slug, key: where.key },
+      { lagen: catalogData().lagenIds },
+    );
+    if (!loaded.definition) {
+      throw new CatalogError(
+        CatalogErrorCode.InvalidDefinition,
+        { file: where.file },
+        loaded.faults.map((f) => ({
+          field: f.path || '(file)',
+          key: 'fault',
+          params: { en: definitionFaultMessage(f, 'en'), de: definitionFaultMessage(f, 'de') },
+        })),
+      );
+    }
+    const definition = loaded.definition;
+    const ref = `${owner.slug}/${definition.key}`;
+    const changed: string[] = [];
+    const result = await this.dataSource.transaction(async (em) => {
+      const scope = await this.transactions.within(em, owner.id);
+      const existing = await scope.query<{ hash: string }>(
+        `select hash from public.process_definitions where owner_tenant_id = $1 and key = $2 and version = $3`,
+        [owner.id, definition.key, definition.version],
+      );
+      if (existing.length) {
+        if (existing[0].hash === contentHash(definition)) {
+          return { ref, version: definition.version, published: false, adopters: [] };
+        }
+        throw new CatalogError(CatalogErrorCode.AlreadyPublished, { ref, version: definition.version }, [
+          { field: 'version', key: 'fault', params: alreadyPublished(definition.version) },
+        ]);
+      }
+      await this.store.insertDefinition(scope, owner.slug, definition, by);
+      const adopters = (await em.query<unknown>(
+        `select id, slug, config from public.tenants
+          where config_error is null and config->'services' @> $1::jsonb`,
+        [JSON.stringify([{ definition: ref }])],
+      )) as TenantRow[];
+      const shared = await this.store.published(em, []);
+      const own = await this.store.published(em, [owner.id]);
+      const moved: string[] = [];
+      for (const tenant of adopters) {
+        const index = new DefinitionIndex();
+        for (const v of tenant.id === owner.id ? own : shared) index.add(v);
+        const offices = (tenant.config.offices ?? []).map((o) => o.id);
+        const { resolved, faults } = resolveAdoptions(
+          { slug: tenant.slug, file: `tenants/${tenant.slug}/tenant.yaml`, offices },
+          tenant.config.services ?? [],
+          index,
+        );
+        if (faults.length) continue;
+        const tenantScope = await this.transactions.within(em, tenant.id);
+        if (await this.store.writeServices(tenantScope, { ags: tenant.config.ags }, resolved)) {
+          await em.query(`update public.tenants set revision = revision + 1, updated_at = now() where id = $1`, [
+            tenant.id,
+          ]);
+          changed.push(tenant.id);
+          moved.push(tenant.slug);
+        }
+      }
+      return { ref, version: definition.version, published: true, adopters: moved };
+    });
+    // After the commit: every instance reloads the tenants that now serve the new version.
+    for (const tenantId of changed) await this.jobs.enqueue(TENANTS_QUEUE, TENANT_REFRESH_JOB, { tenantId });
+    return result;
+  }
+
+  /** The published versions of `owner/key` the acting tenant may see, oldest first. */
+  async versions(
+    actingTenantId: string,
+    owner: string,
+    key: string,
+  ): Promise<{ version: string; visibility: string; publishedAt: string }[]> {
+    return this.transactions.run(actingTenantId, (scope) =>
+      scope.query<{ version: string; visibility: string; publishedAt: string }>(
+        `select version, visibility, published_at as "publishedAt" from public.process_definitions
+          where owner_slug = $1 and key = $2 order by major, minor, patch`,
+        [owner, key],
+      ),
+    );
+  }
+
+  /** Which tenants use which version of `owner/key`, as far as the acting tenant may see. */
+  async usage(actingTenantId: string, ref: string): Promise<UsageRow[]> {
+    const { owner, key } = parseRef(ref);
+    return this.transactions.run(actingTenantId, async (scope) => {
+      const visible = await scope.query(
+        `select 1 from public.process_definitions where owner_slug = $1 and key = $2 limit 1`,
+        [owner, key],
+      );
+      if (!visible.length) throw new CatalogError(CatalogErrorCode.UnknownDefinition, { ref });
+      return scope.query<UsageRow>(
+        `select t.slug as tenant, t.name, d.version, u.version_range as range
+           from public.definition_usage u
+           join public.process_definitions d on d.id = u.definition_id
+           join public.tenants t on t.id = u.tenant_id
+          where d.owner_slug = $1 and d.key = $2
+          order by d.major desc, d.minor desc, d.patch desc, t.slug`,
+        [owner, key],
+      );
+    });
+  }
+
+  /** One published version, as far as the acting tenant may see it. */
+  async load(actingTenantId: string, ref: string): Promise<ProcessDefinition> {
+    const { owner, key, version } = parseRef(ref);
+    if (!version)
+      throw new CatalogError(CatalogErrorCode.UnknownVersion, { ref }, [{ field: 'version', key: 'required' }]);
+    const rows = await this.transactions.run(actingTenantId, (scope) =>
+      scope.query<{ document: ProcessDefinition }>(
+        `select document from public.process_definitions where owner_slug = $1 and key = $2 and version = $3`,
+        [owner, key, version],
+      ),
+    );
+    if (!rows.length) throw new CatalogError(CatalogErrorCode.UnknownVersion, { ref });
+    return rows[0].document;
+  }
+
+  async diff(actingTenantId: string, from: string, to: string): Promise<DefinitionChange[]> {
+    return diffDefinitions(await this.load(actingTenantId, from), await this.load(actingTenantId, to));
+  }
+}
+
+const alreadyPublished = (version: string) => ({
+  en: `version ${version} is already published with other content; publish a new version`,
+  de: `Version ${version} ist schon mit anderem Inhalt veröffentlicht; bitte eine neue Version veröffentlichen`,
+});

@@ -1,0 +1,103 @@
+import { FormItem, isGroup, walkItems } from '@openrathaus/forms';
+import type { ProcessDefinition } from './process-definition';
+
+export type DiffArea =
+  'metadata' | 'parameters' | 'pages' | 'fields' | 'codeLists' | 'steps' | 'fees' | 'documents' | 'messages';
+
+/** One difference between two versions: what, where, and which of its properties changed. */
+export interface DefinitionChange {
+  area: DiffArea;
+  id: string;
+  change: 'added' | 'removed' | 'changed';
+  /** For `changed`: the properties that differ (`label`, `visibleIf`, `constraints`, `de` …). */
+  properties?: string[];
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+function changedProperties(a: Record<string, unknown>, b: Record<string, unknown>, skip: string[] = []): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((k) => !skip.includes(k) && !same(a[k], b[k])).sort();
+}
+
+function compareMaps(
+  area: DiffArea,
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  skip: string[] = [],
+): DefinitionChange[] {
+  const out: DefinitionChange[] = [];
+  for (const id of Object.keys(before)) {
+    if (!(id in after)) out.push({ area, id, change: 'removed' });
+  }
+  for (const [id, value] of Object.entries(after)) {
+    if (!(id in before)) out.push({ area, id, change: 'added' });
+    else if (!same(before[id], value)) {
+      const properties =
+        value && typeof value === 'object' && !Array.isArray(value)
+          ? changedProperties(before[id] as Record<string, unknown>, value as Record<string, unknown>, skip)
+          : [];
+      if (properties.length || !skip.length) out.push({ area, id, change: 'changed', properties });
+    }
+  }
+  return out;
+}
+
+const byId = <T extends { id: string }>(list: T[] = []): Record<string, T> =>
+  Object.fromEntries(list.map((x) => [x.id, x]));
+
+function fields(d: ProcessDefinition): Record<string, FormItem & { page: string; parent?: string }> {
+  const out: Record<string, FormItem & { page: string; parent?: string }> = {};
+  for (const page of d.form.pages) {
+    for (const { item, parents } of walkItems(page.items)) {
+      // A group is compared without its children: they are compared on their own.
+      const own = isGroup(item) ? { ...item, items: item.items.map((i) => i.id) } : item;
+      out[item.id] = { ...(own as FormItem), page: page.id, parent: parents[parents.length - 1]?.id };
+    }
+  }
+  return out;
+}
+
+const METADATA: (keyof ProcessDefinition)[] = [
+  'visibility',
+  'leika',
+  'title',
+  'summary',
+  'description',
+  'lebenslagen',
+  'keywords',
+  'requiredDocuments',
+  'processingTime',
+  'legalBasis',
+  'trustLevel',
+  'retention',
+];
+
+/**
+ * What changed from one version to another, by area: metadata and texts, parameters, pages,
+ * fields (with their rules and constraints), code lists, steps, fees, documents and messages.
+ */
+export function diffDefinitions(a: ProcessDefinition, b: ProcessDefinition): DefinitionChange[] {
+  const metadata = (d: ProcessDefinition): Record<string, unknown> =>
+    Object.fromEntries(METADATA.map((k): [string, unknown] => [k, d[k]]).filter(([, v]) => v !== undefined));
+  const pages = (d: ProcessDefinition) => byId(d.form.pages.map((p) => ({ ...p, items: p.items.map((i) => i.id) })));
+  return [
+    ...compareMaps('metadata', metadata(a), metadata(b)),
+    ...compareMaps('parameters', a.parameters ?? {}, b.parameters ?? {}),
+    ...compareMaps('pages', pages(a), pages(b)),
+    ...compareMaps('fields', fields(a), fields(b)),
+    ...compareMaps('codeLists', a.form.codeLists ?? {}, b.form.codeLists ?? {}),
+    ...compareMaps('steps', byId(a.steps), byId(b.steps)),
+    ...compareMaps('fees', byId(a.fees), byId(b.fees)),
+    ...compareMaps('documents', a.documents ?? {}, b.documents ?? {}),
+    ...compareMaps('messages', a.messages ?? {}, b.messages ?? {}),
+  ];
+}
+
+/** The changes as lines a person reads: `+ fields.zweitfahrzeug`, `~ parameters.fee (default)`. */
+export function formatChanges(changes: DefinitionChange[]): string[] {
+  const sign = { added: '+', removed: '-', changed: '~' } as const;
+  return changes.map(
+    (c) => `${sign[c.change]} ${c.area}.${c.id}${c.properties?.length ? ` (${c.properties.join(', ')})` : ''}`,
+  );
+}

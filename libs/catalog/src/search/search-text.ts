@@ -1,0 +1,20 @@
+/** Lower case with umlauts and ß spelt out, so that "Führung", "Fuehrung" and "FÜHRUNG" meet. */
+export function normalizeSearchText(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/ä/g, 'ae')
+    .replace(/ö/g, 'oe')
+    .replace(/ü/g, 'ue')
+    .replace(/ß/g, 'ss')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '');
+}
+
+/** The words of a query, each as a prefix (`hund:*`), for `to_tsquery('german', …)`; null when none. */
+export function prefixQuery(query: string): string | null {
+  const words = normalizeSearchText(query)
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length >= 2)
+    .slice(0, 8);
+  return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
+}

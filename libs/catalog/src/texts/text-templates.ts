@@ -1,0 +1,78 @@
+import Handlebars from 'handlebars';
+import type { LocalizedText } from '@openrathaus/forms';
+
+const UNITS: Record<string, { de: [string, string]; en: [string, string] }> = {
+  Y: { de: ['Jahr', 'Jahre'], en: ['year', 'years'] },
+  M: { de: ['Monat', 'Monate'], en: ['month', 'months'] },
+  W: { de: ['Woche', 'Wochen'], en: ['week', 'weeks'] },
+  D: { de: ['Tag', 'Tage'], en: ['day', 'days'] },
+};
+
+/** `3070` cents as `30,70 €` (German) or `€30.70` (English). */
+export function formatMoney(cents: number, locale = 'de'): string {
+  return new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'de-DE', { style: 'currency', currency: 'EUR' }).format(
+    cents / 100,
+  );
+}
+
+/** `P1Y6M` as `1 Jahr, 6 Monate`. */
+export function formatDuration(iso: string, locale = 'de'): string {
+  const lang = locale === 'en' ? 'en' : 'de';
+  const parts = [...iso.matchAll(/(\d+)([YMWD])/g)].map(([, n, unit]) => {
+    const [one, many] = UNITS[unit][lang];
+    return `${n} ${Number(n) === 1 ? one : many}`;
+  });
+  return parts.join(', ');
+}
+
+/** A text of the current language, falling back to German. */
+export const localized = (text: LocalizedText | undefined, locale: string): string =>
+  text ? ((text as unknown as Record<string, string | undefined>)[locale] ?? text.de) : '';
+
+/**
+ * The Handlebars environment for texts inside definitions (descriptions, documents, messages):
+ * its own instance, so nothing leaks into the page templates, with helpers for money, durations,
+ * lists and dates. Compiled templates are kept per source text.
+ */
+export class TextTemplates {
+  private readonly env = Handlebars.create();
+  private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+  constructor() {
+    this.env.registerHelper('money', function (this: unknown, cents: unknown, options: Handlebars.HelperOptions) {
+      return typeof cents === 'number' ? formatMoney(cents, localeOf(options)) : '';
+    });
+    this.env.registerHelper('duration', (iso: unknown, options: Handlebars.HelperOptions) =>
+      typeof iso === 'string' ? formatDuration(iso, localeOf(options)) : '',
+    );
+    this.env.registerHelper('join', (list: unknown) => (Array.isArray(list) ? list.join(', ') : ''));
+    this.env.registerHelper('date', (value: unknown, options: Handlebars.HelperOptions) => {
+      const date = typeof value === 'string' || value instanceof Date ? new Date(value) : undefined;
+      return date && !Number.isNaN(date.getTime())
+        ? date.toLocaleDateString(localeOf(options) === 'en' ? 'en-GB' : 'de-DE', { timeZone: 'Europe/Berlin' })
+        : '';
+    });
+    this.env.registerHelper('text', (value: unknown, options: Handlebars.HelperOptions) =>
+      value && typeof value === 'object'
+        ? localized(value as LocalizedText, localeOf(options))
+        : typeof value === 'string' || typeof value === 'number'
+          ? String(value)
+          : '',
+    );
+  }
+
+  /** Renders the text of `locale` (German when missing) with `data`; `@locale` is set for the helpers. */
+  render(text: LocalizedText | undefined, locale: string, data: object): string {
+    const source = localized(text, locale);
+    if (!source) return '';
+    let template = this.compiled.get(source);
+    if (!template) {
+      template = this.env.compile(source, { strict: false, noEscape: false });
+      this.compiled.set(source, template);
+    }
+    return template(data, { data: { locale } });
+  }
+}
+
+const localeOf = (options: Handlebars.HelperOptions): string =>
+  ((options.data as { root?: unknown; locale?: string } | undefined)?.locale ?? 'de').split('-')[0];
