@@ -40,6 +40,7 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   if (config.syncTenantsOnStart) {
     const report = await app.get(TenantSync).sync(config.tenantsDir);
     for (const t of report.tenants) for (const f of t.faults) logger.error(formatFault(f));
+    for (const action of report.actions) logger.info(action);
     logger.info(
       { created: report.created.length, updated: report.updated.length, stopped: report.stopped },
       'tenants synced',

@@ -35,7 +35,7 @@ interface ServiceRow {
 
 const words = (texts: (LocalizedText | undefined)[]): string =>
   texts
-    .flatMap((t): string[] => (t ? Object.values(t as Record<string, string>) : []))
+    .flatMap((t): string[] => (t ? Object.values(t as unknown as Record<string, string>) : []))
     .filter(Boolean)
     .join(' ');
 
@@ -107,14 +107,16 @@ export class CatalogStore {
 
   /**
    * Replaces the tenant's service list (its adoptions and the link services of its Land and the
-   * Bund) when it differs from what is stored. Returns whether it changed.
+   * Bund) when it differs from what it wrote last. Returns whether it changed.
    */
   async writeServices(
     scope: TenantScope,
-    tenant: { ags: string | null | undefined },
+    tenant: { ags: string | null | undefined; kind: string },
     adoptions: ResolvedAdoption[],
   ): Promise<boolean> {
-    const rows = [...adoptions.map(adoptionRow), ...linkServicesFor(tenant.ags).map(linkRow)];
+    // A region's portal sends citizens to its members; it links to no offerings of its own.
+    const links = tenant.kind === 'region' ? [] : linkServicesFor(tenant.ags);
+    const rows = [...adoptions.map(adoptionRow), ...links.map(linkRow)];
     const state = contentHash(rows.map((r) => [r.key, r.type, r.definitionId, r.range, r.parameters, r.weighted]));
     // The last written state is in the tenant's audit log; an unchanged list is not written again.
     const last = await scope.query<{ state: string }>(

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TenantTransactions } from '@openrathaus/database';
 import { LoadedTenant, SyncReport, TenantSync, TenantSyncStep } from '@openrathaus/tenancy';
@@ -12,18 +12,17 @@ import { formatDefinitionFault } from './definition/definition-fault';
  * every adoption, and writes each tenant's service list with the versions its ranges pick.
  */
 @Injectable()
-export class CatalogSync implements TenantSyncStep, OnModuleInit {
+export class CatalogSync implements TenantSyncStep {
   private readonly logger = new Logger(CatalogSync.name);
   private readonly checks = new WeakMap<SyncReport, CatalogCheck>();
 
   constructor(
-    private readonly tenantSync: TenantSync,
+    tenantSync: TenantSync,
     private readonly store: CatalogStore,
     private readonly transactions: TenantTransactions,
-  ) {}
-
-  onModuleInit(): void {
-    this.tenantSync.addStep(this);
+  ) {
+    // Registered as soon as the module is built: a sync may run before the application's init hooks.
+    tenantSync.addStep(this);
   }
 
   async check(em: EntityManager, dir: string, report: SyncReport): Promise<void> {
@@ -59,7 +58,7 @@ export class CatalogSync implements TenantSyncStep, OnModuleInit {
       const adoptions = check.adoptions.get(tenant.slug);
       if (!adoptions || !tenant.config) continue;
       const scope = await this.transactions.within(em, id);
-      if (await this.store.writeServices(scope, { ags: tenant.config.ags }, adoptions)) {
+      if (await this.store.writeServices(scope, { ags: tenant.config.ags, kind: tenant.config.kind }, adoptions)) {
         changed.push(id);
         report.actions.push(
           `${tenant.slug}: ${adoptions.map((a) => `${a.chosen.key}@${a.chosen.version}`).join(', ') || 'link services only'}`,

@@ -119,7 +119,9 @@ export class DefinitionPublisher {
         );
         if (faults.length) continue;
         const tenantScope = await this.transactions.within(em, tenant.id);
-        if (await this.store.writeServices(tenantScope, { ags: tenant.config.ags }, resolved)) {
+        if (
+          await this.store.writeServices(tenantScope, { ags: tenant.config.ags, kind: tenant.config.kind }, resolved)
+        ) {
           await em.query(`update public.tenants set revision = revision + 1, updated_at = now() where id = $1`, [
             tenant.id,
           ]);
