@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, CoreModule } from '@openrathaus/core';
 import { DATABASE_ENTITIES, DatabaseModule } from '@openrathaus/database';
 import { JobsModule } from '@openrathaus/jobs';
+import { APPLICATIONS_ENTITIES, ApplicationsModule } from '@openrathaus/applications';
 import { CatalogModule } from '@openrathaus/catalog';
 import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
 
@@ -12,10 +13,14 @@ export class CliModule {
       module: CliModule,
       imports: [
         CoreModule.forRoot(config),
-        DatabaseModule.forRoot({ entities: [...DATABASE_ENTITIES, ...TENANCY_ENTITIES], poolSize: 2 }),
+        DatabaseModule.forRoot({
+          entities: [...DATABASE_ENTITIES, ...TENANCY_ENTITIES, ...APPLICATIONS_ENTITIES],
+          poolSize: 2,
+        }),
         JobsModule.forRoot({ runWorkers: false }),
         TenancyModule,
         CatalogModule,
+        ApplicationsModule,
       ],
     };
   }

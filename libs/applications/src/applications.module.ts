@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { CatalogModule } from '@openrathaus/catalog';
+import { ApplicationEntity } from './application.entity';
+import { Applications } from './applications.service';
+
+export const APPLICATIONS_ENTITIES = [ApplicationEntity];
+
+/** Applications (Anträge): drafts bound to a definition version. */
+@Module({
+  imports: [CatalogModule],
+  providers: [Applications],
+  exports: [Applications],
+})
+export class ApplicationsModule {}
