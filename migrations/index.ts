@@ -3,6 +3,7 @@ import { AuditRevisionOnce1795305600001 } from './1795305600001-audit-revision-o
 import { Sessions1795305600002 } from './1795305600002-sessions';
 import { Catalog1795305600003 } from './1795305600003-catalog';
 import { Applications1795305600004 } from './1795305600004-applications';
+import { Staff1795305600005 } from './1795305600005-staff';
 
 /** Every schema migration, oldest first. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Sessions1795305600002,
   Catalog1795305600003,
   Applications1795305600004,
+  Staff1795305600005,
 ];

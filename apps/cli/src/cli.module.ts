@@ -4,6 +4,7 @@ import { DATABASE_ENTITIES, DatabaseModule } from '@openrathaus/database';
 import { JobsModule } from '@openrathaus/jobs';
 import { APPLICATIONS_ENTITIES, ApplicationsModule } from '@openrathaus/applications';
 import { CatalogModule } from '@openrathaus/catalog';
+import { IDENTITY_ENTITIES, IdentityModule } from '@openrathaus/identity';
 import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
 
 @Module({})
@@ -14,13 +15,14 @@ export class CliModule {
       imports: [
         CoreModule.forRoot(config),
         DatabaseModule.forRoot({
-          entities: [...DATABASE_ENTITIES, ...TENANCY_ENTITIES, ...APPLICATIONS_ENTITIES],
+          entities: [...DATABASE_ENTITIES, ...TENANCY_ENTITIES, ...APPLICATIONS_ENTITIES, ...IDENTITY_ENTITIES],
           poolSize: 2,
         }),
         JobsModule.forRoot({ runWorkers: false }),
         TenancyModule,
         CatalogModule,
         ApplicationsModule,
+        IdentityModule,
       ],
     };
   }

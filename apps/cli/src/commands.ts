@@ -7,9 +7,10 @@ import { prepareDatabase } from '@openrathaus/database';
 import { PinoNestLogger, createLogger } from '@openrathaus/observability';
 import { TenantRegistry, TenantSync, formatFault, loadTenantDir } from '@openrathaus/tenancy';
 import { CatalogError, CatalogService, checkCatalog, formatDefinitionFault } from '@openrathaus/catalog';
+import { IdentityError, StaffAccounts } from '@openrathaus/identity';
 import { MIGRATIONS } from '@openrathaus/migrations';
 import { CliModule } from './cli.module';
-import { describeCatalogError, processCommands } from './process-commands';
+import { describeError, processCommands } from './process-commands';
 
 export interface CliIo {
   out(line: string): void;
@@ -96,6 +97,31 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
   );
 
   program
+    .command('staff')
+    .description('staff accounts')
+    .command('add')
+    .description('create a staff account and print its one-time password')
+    .requiredOption('--tenant <slug>', 'the tenant the account belongs to')
+    .requiredOption('--email <email>', 'the e-mail address, used to log in')
+    .requiredOption('--role <role>', 'caseworker, tenant-admin or operator')
+    .action(async (options: { tenant: string; email: string; role: string }) => {
+      const created = await withApp(config, async (app) => {
+        const registry = app.get(TenantRegistry);
+        await registry.loadAll();
+        const tenant = registry.get(options.tenant);
+        if (!tenant) return undefined;
+        return app.get(StaffAccounts).add(tenant.id, options.email, options.role);
+      });
+      if (!created) {
+        io.err(`--tenant: unknown tenant "${options.tenant}" / unbekannter Mandant "${options.tenant}"`);
+        code = 1;
+        return;
+      }
+      io.out(`created ${options.role} ${options.email.trim().toLowerCase()} for ${options.tenant}`);
+      io.out(`one-time password: ${created.password}`);
+    });
+
+  program
     .command('db')
     .description('database')
     .command('migrate')
@@ -111,8 +137,8 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
   } catch (error) {
     const commanderCode = (error as { exitCode?: number }).exitCode;
     if (typeof commanderCode === 'number') return commanderCode;
-    if (error instanceof CatalogError) {
-      for (const line of describeCatalogError(error)) io.err(line);
+    if (error instanceof CatalogError || error instanceof IdentityError) {
+      for (const line of describeError(error)) io.err(line);
       return 1;
     }
     io.err(error instanceof Error ? error.message : String(error));

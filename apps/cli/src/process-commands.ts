@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { Command } from 'commander';
 import {
-  CatalogError,
   DefinitionPublisher,
   ProcessDefinition,
   catalogData,
@@ -13,8 +12,11 @@ import {
   parseDefinition,
   parseRef,
 } from '@openrathaus/catalog';
+import type { DomainError } from '@openrathaus/core';
+import { importXdf } from '@openrathaus/forms';
 import { TenantRegistry } from '@openrathaus/tenancy';
 import type { CliIo } from './commands';
+import { countFields, draftFromXdf, draftYaml } from './xdf-draft';
 
 type WithApp = <T>(work: (app: INestApplicationContext) => Promise<T>) => Promise<T>;
 
@@ -92,6 +94,41 @@ export function processCommands(program: Command, io: CliIo, withApp: WithApp, e
     });
 
   processes
+    .command('import-xdf <file>')
+    .description('turn an XDatenfelder 2.0 or 3.0.0 schema into a draft definition (YAML on stdout or --out)')
+    .option('--key <key>', 'the key of the new definition (default: from the schema name)')
+    .option('--out <file>', 'write the draft here, e.g. tenants/<owner>/processes/<key>/draft.yaml')
+    .action((file: string, options: { key?: string; out?: string }) => {
+      const result = importXdf(readFileSync(file, 'utf8'));
+      const where = relative(process.cwd(), resolve(file));
+      if (!result.ok) {
+        for (const fault of result.faults) io.err(`${where}: ${fault.path}: ${fault.reason.en} / ${fault.reason.de}`);
+        io.err(`${result.faults.length} faults; nothing imported / ${result.faults.length} Fehler; nichts importiert`);
+        return exit(1);
+      }
+      for (const warning of result.warnings) {
+        io.err(`${where}: ${warning.path}: ${warning.reason.en} / ${warning.reason.de}`);
+      }
+      const draft = draftFromXdf(result.value, options.key);
+      const text = draftYaml(draft, result.value, where);
+      // The draft must pass the same checks a definition passes, so that its author starts from sound ground.
+      const check = parseDefinition(
+        text,
+        { file: options.out ?? 'draft', owner: '', version: 'draft' },
+        { lagen: catalogData().lagenIds },
+      );
+      for (const fault of check.faults) io.err(formatDefinitionFault(fault));
+      if (options.out) {
+        mkdirSync(dirname(resolve(options.out)), { recursive: true });
+        writeFileSync(options.out, text);
+        io.out(`draft written to ${options.out}: ${countFields(draft)} fields on ${draft.form.pages.length} pages`);
+      } else {
+        io.out(text.trimEnd());
+      }
+      if (check.faults.length) exit(1);
+    });
+
+  processes
     .command('usage <ref>')
     .description('which tenants use which version of owner/key')
     .action(async (ref: string) => {
@@ -117,8 +154,8 @@ export function processCommands(program: Command, io: CliIo, withApp: WithApp, e
   return processes;
 }
 
-/** A catalogue error as the command line prints it: the message and each named field. */
-export function describeCatalogError(error: CatalogError): string[] {
+/** A domain error as the command line prints it: its code and each named field. */
+export function describeError(error: DomainError): string[] {
   return [
     error.code,
     ...error.fields.map((f) => {

@@ -1,2 +1,3 @@
 export * from './form.model';
 export * from './rules';
+export * from './xdf';

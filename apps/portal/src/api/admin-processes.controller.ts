@@ -1,0 +1,141 @@
+import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { stringify } from 'yaml';
+import {
+  CatalogError,
+  CatalogErrorCode,
+  DefinitionChange,
+  DefinitionPublisher,
+  PublishResult,
+  UsageRow,
+} from '@openrathaus/catalog';
+import { StaffAccounts, StaffSession } from '@openrathaus/identity';
+import { TenancyError, TenancyErrorCode, Tenant } from '@openrathaus/tenancy';
+import { cookie } from '../http/cookies';
+import { tenantOf } from '../http/request-state';
+import { STAFF_COOKIE } from './backoffice-auth.controller';
+
+class PublishBody {
+  @ApiPropertyOptional({ description: 'the definition as YAML text' }) source?: string;
+  @ApiPropertyOptional({
+    description: 'or the definition as a JSON object',
+    type: 'object',
+    additionalProperties: true,
+  })
+  definition?: Record<string, unknown>;
+}
+
+class PublishView {
+  @ApiProperty({ example: 'gelsenkirchen/bewohnerparkausweis' }) ref: string;
+  @ApiProperty({ example: '1.3.0' }) version: string;
+  @ApiProperty({ description: 'false when exactly this content was published before' }) published: boolean;
+  @ApiProperty({ description: 'tenants now serving this version', type: [String] }) adopters: string[];
+}
+
+class UsageView {
+  @ApiProperty() tenant: string;
+  @ApiProperty() name: string;
+  @ApiProperty() version: string;
+  @ApiProperty() range: string;
+}
+
+class ChangeView {
+  @ApiProperty({
+    enum: ['metadata', 'parameters', 'pages', 'fields', 'codeLists', 'steps', 'fees', 'documents', 'messages'],
+  })
+  area: string;
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: ['added', 'removed', 'changed'] }) change: string;
+  @ApiPropertyOptional({ type: [String] }) properties?: string[];
+}
+
+class VersionView {
+  @ApiProperty() version: string;
+  @ApiProperty({ enum: ['shared', 'private'] }) visibility: string;
+  @ApiProperty() publishedAt: string;
+}
+
+const SEMVER = /^\d+\.\d+\.\d+$/;
+
+/**
+ * A city's tenant admin publishes its definitions and sees who uses which version and what
+ * changed, with the same rules as the command line. Everything runs as the admin's tenant.
+ */
+@ApiTags('tenant-admin')
+@Controller('api/v1/admin/processes')
+export class AdminProcessesController {
+  constructor(
+    private readonly staff: StaffAccounts,
+    private readonly publisher: DefinitionPublisher,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Publish a version of one of this tenant’s definitions (role tenant-admin)' })
+  @ApiBody({ type: PublishBody })
+  @ApiOkResponse({ type: PublishView })
+  async publish(@Req() request: FastifyRequest, @Body() body: PublishBody | undefined): Promise<PublishResult> {
+    const { tenant, session } = await this.admin(request);
+    const source =
+      typeof body?.source === 'string'
+        ? body.source
+        : body?.definition && typeof body.definition === 'object'
+          ? stringify(body.definition)
+          : undefined;
+    if (source === undefined) {
+      throw new CatalogError(CatalogErrorCode.InvalidDefinition, {}, [{ field: 'source', key: 'required' }]);
+    }
+    return this.publisher.publish(
+      { id: tenant.id, slug: tenant.slug },
+      source,
+      { file: 'api' },
+      `staff:${session.email}`,
+    );
+  }
+
+  @Get(':owner/:key/versions')
+  @ApiOperation({ summary: 'Published versions of owner/key visible to this tenant' })
+  @ApiOkResponse({ type: [VersionView] })
+  async versions(@Req() request: FastifyRequest, @Param('owner') owner: string, @Param('key') key: string) {
+    const { tenant } = await this.admin(request);
+    return this.publisher.versions(tenant.id, owner, key);
+  }
+
+  @Get(':owner/:key/usage')
+  @ApiOperation({ summary: 'Which tenants use which version of owner/key' })
+  @ApiOkResponse({ type: [UsageView] })
+  async usage(
+    @Req() request: FastifyRequest,
+    @Param('owner') owner: string,
+    @Param('key') key: string,
+  ): Promise<UsageRow[]> {
+    const { tenant } = await this.admin(request);
+    return this.publisher.usage(tenant.id, `${owner}/${key}`);
+  }
+
+  @Get(':owner/:key/diff')
+  @ApiOperation({ summary: 'What changed between two versions (?from=1.1.0&to=1.2.0)' })
+  @ApiOkResponse({ type: [ChangeView] })
+  async diff(
+    @Req() request: FastifyRequest,
+    @Param('owner') owner: string,
+    @Param('key') key: string,
+    @Query('from') from?: unknown,
+    @Query('to') to?: unknown,
+  ): Promise<DefinitionChange[]> {
+    const { tenant } = await this.admin(request);
+    const faults = [
+      ...(typeof from === 'string' && SEMVER.test(from) ? [] : [{ field: 'from', key: 'semver' }]),
+      ...(typeof to === 'string' && SEMVER.test(to) ? [] : [{ field: 'to', key: 'semver' }]),
+    ];
+    if (faults.length) throw new CatalogError(CatalogErrorCode.InvalidQuery, {}, faults);
+    return this.publisher.diff(tenant.id, `${owner}/${key}@${String(from)}`, `${owner}/${key}@${String(to)}`);
+  }
+
+  private async admin(request: FastifyRequest): Promise<{ tenant: Tenant; session: StaffSession }> {
+    const tenant = tenantOf(request);
+    if (!tenant) throw new TenancyError(TenancyErrorCode.UnknownTenant);
+    const session = await this.staff.require(tenant.id, cookie(request, STAFF_COOKIE), ['tenant-admin']);
+    return { tenant, session };
+  }
+}

@@ -1,0 +1,56 @@
+import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, AppConfig } from '@openrathaus/core';
+import { StaffAccounts } from '@openrathaus/identity';
+import { TenancyError, TenancyErrorCode } from '@openrathaus/tenancy';
+import { cookie, setSessionCookie } from '../http/cookies';
+import { tenantOf } from '../http/request-state';
+
+export const STAFF_COOKIE = 'or_staff';
+
+class StaffLogin {
+  @ApiProperty({ example: 'admin@gelsenkirchen.de' }) email: string;
+  @ApiProperty() password: string;
+}
+
+class StaffView {
+  @ApiProperty() email: string;
+  @ApiProperty({ enum: ['caseworker', 'tenant-admin', 'operator'] }) role: string;
+}
+
+/** Staff log in on their tenant's host; the session cookie is refused on any other tenant. */
+@ApiTags('backoffice')
+@Controller('api/v1/backoffice')
+export class BackofficeAuthController {
+  constructor(
+    private readonly staff: StaffAccounts,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Staff login: sets an HttpOnly, SameSite=Strict session cookie' })
+  @ApiBody({ type: StaffLogin })
+  @ApiOkResponse({ type: StaffView })
+  async login(
+    @Body() body: Partial<StaffLogin> | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StaffView> {
+    const tenant = tenantOf(request);
+    if (!tenant) throw new TenancyError(TenancyErrorCode.UnknownTenant);
+    const { sessionId, session } = await this.staff.login(tenant.id, body?.email, body?.password);
+    setSessionCookie(reply, STAFF_COOKIE, sessionId, this.config.env === 'production', 8 * 3600);
+    return { email: session.email, role: session.role };
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Ends the staff session' })
+  async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    const sessionId = cookie(request, STAFF_COOKIE);
+    if (sessionId) await this.staff.logout(sessionId);
+    setSessionCookie(reply, STAFF_COOKIE, '', this.config.env === 'production', 0);
+  }
+}

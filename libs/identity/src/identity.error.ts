@@ -1,0 +1,30 @@
+import { DomainError, ErrorKind, FieldFault } from '@openrathaus/core';
+
+export enum IdentityErrorCode {
+  InvalidCredentials = 'identity.invalid_credentials',
+  Locked = 'identity.locked',
+  NotLoggedIn = 'identity.not_logged_in',
+  Forbidden = 'identity.forbidden',
+  InvalidInput = 'identity.invalid_input',
+  EmailTaken = 'identity.email_taken',
+}
+
+const kinds: Record<IdentityErrorCode, ErrorKind> = {
+  [IdentityErrorCode.InvalidCredentials]: 'unauthenticated',
+  [IdentityErrorCode.Locked]: 'unauthenticated',
+  [IdentityErrorCode.NotLoggedIn]: 'unauthenticated',
+  [IdentityErrorCode.Forbidden]: 'forbidden',
+  [IdentityErrorCode.InvalidInput]: 'invalid',
+  [IdentityErrorCode.EmailTaken]: 'conflict',
+};
+
+/** Accounts, logins and permissions. */
+export class IdentityError extends DomainError {
+  readonly kind: ErrorKind;
+
+  constructor(code: IdentityErrorCode, params: Record<string, unknown> = {}, fields: FieldFault[] = []) {
+    super(code, params, fields);
+    this.kind = kinds[code];
+    this.message = code;
+  }
+}
