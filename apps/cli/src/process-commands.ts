@@ -103,7 +103,8 @@ export function processCommands(program: Command, io: CliIo, withApp: WithApp, e
       const where = relative(process.cwd(), resolve(file));
       if (!result.ok) {
         for (const fault of result.faults) io.err(`${where}: ${fault.path}: ${fault.reason.en} / ${fault.reason.de}`);
-        io.err(`${result.faults.length} faults; nothing imported / ${result.faults.length} Fehler; nichts importiert`);
+        const n = result.faults.length;
+        io.err(`${n} ${n === 1 ? 'fault' : 'faults'}; nothing imported / ${n} Fehler; nichts importiert`);
         return exit(1);
       }
       for (const warning of result.warnings) {
