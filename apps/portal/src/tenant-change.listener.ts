@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { CatalogService } from '@openrathaus/catalog';
 import { NOTIFICATION_BUS, NotificationBus } from '@openrathaus/jobs';
 import { TENANT_CHANGED, TenantRegistry } from '@openrathaus/tenancy';
 import { PageCache, ViewEngine } from '@openrathaus/web';
@@ -13,12 +14,15 @@ export class TenantChangeListener implements OnApplicationBootstrap {
     private readonly registry: TenantRegistry,
     private readonly cache: PageCache,
     private readonly views: ViewEngine,
+    private readonly catalog: CatalogService,
   ) {}
 
   onApplicationBootstrap(): void {
     this.bus.subscribe(TENANT_CHANGED, async ({ tenantId }) => {
       const old = this.registry.getById(tenantId);
       const tenant = await this.registry.reload(tenantId);
+      // A new revision rebuilds the tenant's services by itself; a tenant that is gone is forgotten.
+      if (!tenant) this.catalog.forget(tenantId);
       for (const t of [old, tenant]) {
         if (!t) continue;
         this.cache.dropTenant(`${t.id}@${t.revision}`);
