@@ -6,8 +6,11 @@ import { JobsModule } from '@openrathaus/jobs';
 import { ObservabilityModule } from '@openrathaus/observability';
 import { APPLICATIONS_ENTITIES, ApplicationsModule } from '@openrathaus/applications';
 import { CatalogModule } from '@openrathaus/catalog';
+import { IDENTITY_ENTITIES, IdentityModule } from '@openrathaus/identity';
 import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
 import { WebModule } from '@openrathaus/web';
+import { AdminProcessesController } from './api/admin-processes.controller';
+import { BackofficeAuthController } from './api/backoffice-auth.controller';
 import { ServicesController } from './api/services.controller';
 import { TenantController } from './api/tenant.controller';
 import { AllErrorsFilter } from './http/all-errors.filter';
@@ -27,15 +30,26 @@ export class PortalModule {
       module: PortalModule,
       imports: [
         CoreModule.forRoot(config),
-        DatabaseModule.forRoot({ entities: [...DATABASE_ENTITIES, ...TENANCY_ENTITIES, ...APPLICATIONS_ENTITIES] }),
+        DatabaseModule.forRoot({
+          entities: [...DATABASE_ENTITIES, ...TENANCY_ENTITIES, ...APPLICATIONS_ENTITIES, ...IDENTITY_ENTITIES],
+        }),
         JobsModule.forRoot({ runWorkers: config.runWorker }),
         ObservabilityModule,
         TenancyModule,
         CatalogModule,
         ApplicationsModule,
+        IdentityModule,
         WebModule,
       ],
-      controllers: [OpsController, TenantController, ServicesController, PagesController, ServicePagesController],
+      controllers: [
+        OpsController,
+        TenantController,
+        ServicesController,
+        BackofficeAuthController,
+        AdminProcessesController,
+        PagesController,
+        ServicePagesController,
+      ],
       providers: [
         PageContext,
         HomePages,

@@ -1,27 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { TenantTransactions } from '@openrathaus/database';
-import { FormDefinition, LocalizedText, Rule, Rules, walkItems } from '@openrathaus/forms';
+import { LocalizedText, Rules } from '@openrathaus/forms';
 import { Office, Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { catalogData } from './data/catalog-data';
 import { CatalogError, CatalogErrorCode } from './catalog.error';
+import { FeeSummary, computeFee, previewFee } from './fees';
 import type { LegalBasis, ParameterValue, ProcessDefinition, TrustLevel } from './definition/process-definition';
 import { normalizeSearchText, prefixQuery } from './search/search-text';
 import { TextTemplates } from './texts/text-templates';
-
-/** One fee line after the tenant's parameters. */
-export interface FeeLine {
-  id: string;
-  label: LocalizedText;
-  cents: number;
-}
-
-/** The fee of a service as a citizen first sees it (answers at their defaults). */
-export interface FeeSummary {
-  totalCents: number;
-  lines: FeeLine[];
-  /** Some amount depends on what the citizen answers (e.g. the number of copies). */
-  dependsOnAnswers: boolean;
-}
 
 /** A service of a tenant: an adopted definition version with the tenant's parameters, or a link. */
 export interface CatalogEntry {
@@ -44,6 +30,8 @@ export interface CatalogEntry {
   /** link: the offering of Land or Bund. */
   url?: string;
   provider?: 'bund' | 'land';
+  /** link of a Land: its two-digit AGS prefix. */
+  land?: string;
 }
 
 interface ServiceRow {
@@ -64,19 +52,6 @@ interface TenantServices {
   revision: number;
   list: CatalogEntry[];
   byKey: Map<string, CatalogEntry>;
-}
-
-const reads = (rule: Rule | undefined, root: string): boolean => JSON.stringify(rule ?? null).includes(`"${root}.`);
-
-/** Answers at their defaults, so that a fee formula over answers gives the amount most citizens pay. */
-function defaultAnswers(form: FormDefinition): Record<string, unknown> {
-  const answers: Record<string, unknown> = {};
-  for (const page of form.pages) {
-    for (const { item } of walkItems(page.items)) {
-      if (item.type !== 'group' && item.default !== undefined) answers[item.id] = item.default;
-    }
-  }
-  return answers;
 }
 
 /**
@@ -167,21 +142,9 @@ export class CatalogService {
     return view;
   }
 
-  /** The fee for given answers (in cents), with the lines that apply. */
+  /** The fee for given answers (in cents), with the lines that apply; see {@link computeFee}. */
   fee(entry: CatalogEntry, answers: Record<string, unknown>): FeeSummary {
-    const fees = entry.document?.fees ?? [];
-    const data = { answers, params: entry.parameters };
-    const lines: FeeLine[] = [];
-    for (const fee of fees) {
-      if (!this.rules.holds(fee.when, data)) continue;
-      const amount = Number(this.rules.evaluate(fee.amount, data));
-      if (!Number.isFinite(amount) || amount < 0) {
-        throw new CatalogError(CatalogErrorCode.FeeNotComputable, { fee: fee.id });
-      }
-      lines.push({ id: fee.id, label: fee.label, cents: Math.round(amount) });
-    }
-    const dependsOnAnswers = fees.some((f) => reads(f.amount, 'answers') || reads(f.when, 'answers'));
-    return { totalCents: lines.reduce((sum, l) => sum + l.cents, 0), lines, dependsOnAnswers };
+    return computeFee(this.rules, entry.document?.fees ?? [], entry.parameters, answers);
   }
 
   /** Drops what is kept for a tenant (it changed, or it is gone). */
@@ -268,7 +231,7 @@ export class CatalogService {
       processingTime: d.processingTime,
       legalBasis: d.legalBasis ?? [],
     };
-    entry.fee = this.fee(entry, defaultAnswers(d.form));
+    entry.fee = previewFee(this.rules, d.fees ?? [], entry.parameters, d.form);
     return entry;
   }
 
@@ -285,6 +248,7 @@ export class CatalogService {
       legalBasis: [],
       url: link.url,
       provider: link.provider,
+      land: link.land,
     };
   }
 }

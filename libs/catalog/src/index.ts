@@ -12,5 +12,6 @@ export * from './definition/definition.loader';
 export * from './definition/definition.validator';
 export * from './definition/parameters';
 export * from './definition/process-definition';
+export * from './fees';
 export * from './search/search-text';
 export * from './texts/text-templates';

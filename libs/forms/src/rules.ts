@@ -121,16 +121,26 @@ export class Rules {
     for (const op of Object.keys(methods)) if (!RULE_OPERATORS.has(op)) delete methods[op];
   }
 
+  /** Runs a rule; whatever the engine throws (it throws a bare `NaN` for `1/0`) becomes a {@link RuleError}. */
   evaluate(rule: Rule, data: RuleData): unknown {
-    return this.engine.run(rule, data) as unknown;
+    try {
+      return this.engine.run(rule, data) as unknown;
+    } catch (error) {
+      throw new RuleError(error);
+    }
   }
 
-  /** A condition: JSONLogic truthiness (empty lists and `"0"` are false); no rule means true. */
+  /** A condition, with the engine's own truthiness (`[]` and `{}` are false, `"0"` is true); no rule means true. */
   holds(rule: Rule | undefined, data: RuleData): boolean {
     if (rule === undefined) return true;
-    return truthy(this.evaluate(rule, data));
+    return this.evaluate({ '!!': [rule] }, data) === true;
   }
 }
 
-/** JSONLogic's truthiness: an empty array is false, everything else as in JavaScript. */
-export const truthy = (value: unknown): boolean => (Array.isArray(value) ? value.length > 0 : Boolean(value));
+/** A rule that could not be evaluated (division by zero, arithmetic on a text, an unknown operator). */
+export class RuleError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : `rule failed: ${String(cause)}`);
+    this.name = 'RuleError';
+  }
+}

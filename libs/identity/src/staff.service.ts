@@ -37,9 +37,9 @@ export class StaffAccounts {
     private readonly transactions: TenantTransactions,
     @Inject(SESSION_STORE) store: SessionStore,
   ) {
-    this.sessionGet = promisify(store.get.bind(store)) as never;
-    this.sessionSet = promisify(store.set.bind(store)) as never;
-    this.sessionDestroy = promisify(store.destroy.bind(store)) as never;
+    this.sessionGet = promisify(store.get.bind(store));
+    this.sessionSet = promisify(store.set.bind(store));
+    this.sessionDestroy = promisify(store.destroy.bind(store));
   }
 
   /** Creates an account and returns its one-time password (shown once, never stored in clear). */

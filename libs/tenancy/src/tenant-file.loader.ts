@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
-import { isMap, parseDocument } from 'yaml';
+import { LineCounter, isMap, parseDocument } from 'yaml';
 import { contrastRatio } from './contrast';
 import { TenantFault, TenantFaultKey, isTenantFaultKey } from './tenant-fault';
 import { SUPPORTED_LOCALES, TENANT_KINDS, TENANT_STATUSES, TenantFile } from './tenant-file';
@@ -54,10 +54,11 @@ export function loadTenantFolder(dir: string): LoadedTenant {
   if (!existsSync(path)) return { ...base, faults: [{ file, field: '(file)', key: 'missing_file' }] };
   const text = readFileSync(path, 'utf8');
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: counter });
   if (doc.errors.length) {
     const e = doc.errors[0];
-    const line = e.linePos?.[0]?.line;
+    const line = e.linePos?.[0]?.line ?? counter.linePos(e.pos[0]).line;
     const detail = `${e.code}${line ? ` (line ${line})` : ''}`;
     return { ...base, hash, faults: [{ file, field: '(file)', key: 'yaml', params: { detail } }] };
   }

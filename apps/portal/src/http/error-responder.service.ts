@@ -53,7 +53,9 @@ export class ErrorResponder {
     const wantsJson = request.url.startsWith('/api/') || !(request.headers.accept ?? '').includes('text/html');
     if (wantsJson) return reply.code(body.statusCode).header('cache-control', 'no-store').send(body);
     const page = body.statusCode === 404 ? 'not-found' : body.statusCode === 503 ? 'maintenance' : 'error';
-    return this.page(request, reply, body.statusCode, page, { errorId: body.errorId });
+    // A refused request (4xx) says why and names the fields; an unexpected failure shows its error id.
+    const detail = body.errorId ? { errorId: body.errorId } : { message: body.message, fields: body.errors ?? [] };
+    return this.page(request, reply, body.statusCode, page, detail);
   }
 
   /** Renders one of the error pages in the tenant's look (or the platform's without one). */

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Tenant, TenantRegistry, isServing } from '@openrathaus/tenancy';
 import { CachedPage, I18n, PageCache, ViewEngine } from '@openrathaus/web';
 import { PageContext } from './page-context.service';
+import { ServicePages, cachedPage, pageCacheKey, sendPage } from './service-pages.service';
 
 /**
  * The home pages: a tenant's, the region's member list, the portal list on localhost. They are the
@@ -17,6 +17,7 @@ export class HomePages {
     private readonly cache: PageCache,
     private readonly pages: PageContext,
     private readonly i18n: I18n,
+    private readonly servicePages: ServicePages,
   ) {}
 
   /** Answers from the cache when the page is there; false when it must be rendered first. */
@@ -27,35 +28,27 @@ export class HomePages {
   }
 
   /** Answers from the cache, rendering the page into it first when it is not there yet. */
-  serve(request: FastifyRequest, reply: FastifyReply, tenant: Tenant | undefined): FastifyReply {
+  async serve(request: FastifyRequest, reply: FastifyReply, tenant: Tenant | undefined): Promise<FastifyReply> {
     const locale = this.pages.locale(request, reply, tenant);
-    const page = this.cache.get(this.key(tenant), locale, '/') ?? this.render(tenant, locale);
+    const page = this.cache.get(this.key(tenant), locale, '/') ?? (await this.render(tenant, locale));
     return this.send(request, reply, page);
   }
 
-  private render(tenant: Tenant | undefined, locale: string): CachedPage {
-    // Indentation is only for the template's reader; without it every answer is a fifth smaller.
-    const html = (tenant ? this.renderTenantHome(tenant, locale) : this.renderPortalList(locale)).replace(
-      /\n\s+/g,
-      '\n',
-    );
-    const page = { html: Buffer.from(html), etag: `"${createHash('sha1').update(html).digest('base64url')}"` };
+  private async render(tenant: Tenant | undefined, locale: string): Promise<CachedPage> {
+    const page = cachedPage(tenant ? await this.renderTenantHome(tenant, locale) : this.renderPortalList(locale));
     this.cache.set(this.key(tenant), locale, '/', page);
     return page;
   }
 
   private key(tenant: Tenant | undefined): string {
-    return tenant ? `${tenant.id}@${tenant.revision}` : 'root';
+    return pageCacheKey(tenant);
   }
 
   private send(request: FastifyRequest, reply: FastifyReply, page: CachedPage): FastifyReply {
-    void reply.header('content-type', 'text/html; charset=utf-8').header('etag', page.etag);
-    void reply.header('vary', 'Accept-Language, Cookie').header('cache-control', 'no-cache');
-    if (request.headers['if-none-match'] === page.etag) return reply.code(304).send();
-    return reply.send(page.html);
+    return sendPage(request, reply, page);
   }
 
-  private renderTenantHome(tenant: Tenant, locale: string): string {
+  private async renderTenantHome(tenant: Tenant, locale: string): Promise<string> {
     const title = this.i18n.t(locale, 'portal');
     const data = { ...this.pages.base(tenant, locale, '/', title), tenant: { name: tenant.name, slug: tenant.slug } };
     if (tenant.kind === 'region') {
@@ -74,6 +67,7 @@ export class HomePages {
         ...data,
         region: region && this.pages.link(region, locale),
         district: district && this.pages.link(district, locale),
+        catalog: await this.servicePages.home(tenant, locale),
       },
       this.pages.overlay(tenant),
     );

@@ -26,7 +26,7 @@ export class PagesController {
   ) {}
 
   @Get('/')
-  home(@Req() request: FastifyRequest, @Res() reply: FastifyReply): FastifyReply {
+  home(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     return this.homePages.serve(request, reply, tenantOf(request));
   }
 

@@ -85,7 +85,7 @@ export function resolveAdoptions(
     const parameters: Record<string, ParameterValue> = {};
     const before = faults.length;
     for (const [name, raw] of Object.entries(given)) {
-      const definition = declared[name];
+      const definition = Object.hasOwn(declared, name) ? declared[name] : undefined;
       if (!definition) {
         fault(`parameters.${name}`, 'param_unknown', {
           value: `${entry.definition}@${chosen.version}`,
@@ -98,10 +98,12 @@ export function resolveAdoptions(
       else fault(`parameters.${name}`, reading.key, reading.params);
     }
     for (const [name, definition] of Object.entries(declared)) {
-      if (name in given) continue;
+      if (Object.hasOwn(given, name)) continue;
       if (definition.default !== undefined) {
-        const reading = readParameterValue(definition, definition.default);
+        // A default office must exist at this tenant too.
+        const reading = readParameterValue(definition, definition.default, tenant.offices);
         if (reading.ok) parameters[name] = reading.value;
+        else fault(`parameters.${name}`, reading.key, reading.params);
       } else if (definition.required || definition.type === 'office') {
         fault(`parameters.${name}`, 'param_missing', { value: `${entry.definition}@${chosen.version}` });
       }

@@ -1,4 +1,5 @@
 import { FormItem, isGroup, walkItems } from '@openrathaus/forms';
+import { contentHash } from './definition.loader';
 import type { ProcessDefinition } from './process-definition';
 
 export type DiffArea =
@@ -13,7 +14,8 @@ export interface DefinitionChange {
   properties?: string[];
 }
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+/** Equal content, whatever the order of keys (as {@link contentHash} sees it). */
+const same = (a: unknown, b: unknown): boolean => contentHash(a ?? null) === contentHash(b ?? null);
 
 function changedProperties(a: Record<string, unknown>, b: Record<string, unknown>, skip: string[] = []): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
@@ -41,6 +43,15 @@ function compareMaps(
     }
   }
   return out;
+}
+
+/** Pages and steps run in order: the same ones in another order are a change of their own. */
+function compareOrder(area: DiffArea, a: { id: string }[], b: { id: string }[]): DefinitionChange[] {
+  const kept = new Set(b.map((x) => x.id));
+  const before = a.map((x) => x.id).filter((id) => kept.has(id));
+  const still = new Set(before);
+  const after = b.map((x) => x.id).filter((id) => still.has(id));
+  return same(before, after) ? [] : [{ area, id: '(order)', change: 'changed', properties: after }];
 }
 
 const byId = <T extends { id: string }>(list: T[] = []): Record<string, T> =>
@@ -84,9 +95,11 @@ export function diffDefinitions(a: ProcessDefinition, b: ProcessDefinition): Def
   return [
     ...compareMaps('metadata', metadata(a), metadata(b)),
     ...compareMaps('parameters', a.parameters ?? {}, b.parameters ?? {}),
+    ...compareOrder('pages', a.form.pages, b.form.pages),
     ...compareMaps('pages', pages(a), pages(b)),
     ...compareMaps('fields', fields(a), fields(b)),
     ...compareMaps('codeLists', a.form.codeLists ?? {}, b.form.codeLists ?? {}),
+    ...compareOrder('steps', a.steps, b.steps),
     ...compareMaps('steps', byId(a.steps), byId(b.steps)),
     ...compareMaps('fees', byId(a.fees), byId(b.fees)),
     ...compareMaps('documents', a.documents ?? {}, b.documents ?? {}),

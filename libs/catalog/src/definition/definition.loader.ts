@@ -73,7 +73,7 @@ export function parseDefinition(
   };
   if (doc.errors.length) {
     const e = doc.errors[0];
-    const line = e.linePos?.[0]?.line;
+    const line = e.linePos?.[0]?.line ?? counter.linePos(e.pos[0]).line;
     const detail = `${e.code}${line ? ` (line ${line})` : ''}`;
     return { ...base, faults: [{ file: where.file, path: '', key: 'yaml', params: { detail } }] };
   }
@@ -95,7 +95,7 @@ export function parseDefinition(
     version !== where.version &&
     !faults.some((f) => f.path === 'version')
   ) {
-    faults.push({ file: where.file, path: 'version', key: 'version_file', params: { file: `${version}.yaml` } });
+    faults.push({ file: where.file, path: 'version', key: 'version_file', params: { file: `${where.version}.yaml` } });
   }
   return {
     ...base,

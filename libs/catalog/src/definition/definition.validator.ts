@@ -251,6 +251,7 @@ export function validateDefinition(doc: unknown, context: ValidationContext): Sh
     ...checkForm(definition),
     ...checkSteps(definition),
     ...checkFees(definition),
+    ...checkDocuments(definition),
     ...checkTemplates(definition),
   ];
 }
@@ -336,7 +337,7 @@ function checkField(f: FieldDefinition, path: string, scope: RuleScope, codeList
   if (!choice && (f.options || f.codeList)) {
     faults.push({ path: `${path}.${f.options ? 'options' : 'codeList'}`, key: 'options_not_allowed' });
   }
-  if (f.codeList && !(f.codeList in codeLists)) {
+  if (f.codeList && !Object.hasOwn(codeLists, f.codeList)) {
     faults.push({ path: `${path}.codeList`, key: 'unknown_code_list', params: { value: f.codeList } });
   }
   if (f.type === 'info' && !f.text) faults.push({ path: `${path}.text`, key: 'info_text' });
@@ -397,7 +398,7 @@ function checkSteps(d: ProcessDefinition): ShapeFault[] {
       faults.push({ path: `${path}.office`, key: 'office_param', params: { value: s.office } });
     }
     const templates = s.kind === 'document' ? d.documents : d.messages;
-    if (s.template !== undefined && !(templates && s.template in templates)) {
+    if (s.template !== undefined && !(templates && Object.hasOwn(templates, s.template))) {
       faults.push({ path: `${path}.template`, key: 'unknown_template', params: { value: s.template } });
     }
     if (s.kind === 'payment' && d.fees.length === 0) faults.push({ path, key: 'payment_without_fee' });
@@ -420,6 +421,15 @@ function checkFees(d: ProcessDefinition): ShapeFault[] {
     ids.add(fee.id);
     return faults;
   });
+}
+
+function checkDocuments(d: ProcessDefinition): ShapeFault[] {
+  const answers = new Set<string>();
+  for (const page of d.form.pages) for (const { item: entry } of walkItems(page.items)) answers.add(entry.id);
+  const scope: RuleScope = { answers, params: new Set(Object.keys(d.parameters)) };
+  return Object.entries(d.documents ?? {}).flatMap(([name, doc]) =>
+    ruleFaults(doc.validFor, scope, `documents.${name}.validFor`),
+  );
 }
 
 function checkTemplates(d: ProcessDefinition): ShapeFault[] {

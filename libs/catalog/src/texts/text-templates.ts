@@ -25,14 +25,22 @@ export function formatDuration(iso: string, locale = 'de'): string {
   return parts.join(', ');
 }
 
-/** A text of the current language, falling back to German. */
+/** The language a text is shown in: the one asked for when it has it (not empty), else German. */
+export const shownLocale = (text: LocalizedText | undefined, locale: string): string =>
+  (text as unknown as Record<string, string | undefined> | undefined)?.[locale]?.trim() ? locale : 'de';
+
+/** A text of the current language, falling back to German (also for an empty translation). */
 export const localized = (text: LocalizedText | undefined, locale: string): string =>
-  text ? ((text as unknown as Record<string, string | undefined>)[locale] ?? text.de) : '';
+  text ? ((text as unknown as Record<string, string>)[shownLocale(text, locale)] ?? '') : '';
 
 /**
  * The Handlebars environment for texts inside definitions (descriptions, documents, messages):
  * its own instance, so nothing leaks into the page templates, with helpers for money, durations,
  * lists and dates. Compiled templates are kept per source text.
+ *
+ * The result is **plain text**, never HTML: a shared definition comes from another tenant, so
+ * neither its own words nor the values filled in may carry markup. Whoever puts the text into a
+ * page escapes all of it (e.g. with `{{ }}` in a page template).
  */
 export class TextTemplates {
   private readonly env = Handlebars.create();
@@ -67,10 +75,11 @@ export class TextTemplates {
     if (!source) return '';
     let template = this.compiled.get(source);
     if (!template) {
-      template = this.env.compile(source, { strict: false, noEscape: false });
+      template = this.env.compile(source, { strict: false, noEscape: true });
       this.compiled.set(source, template);
     }
-    return template(data, { data: { locale } });
+    // A German fallback is formatted the German way (money, dates), not in the language asked for.
+    return template(data, { data: { locale: shownLocale(text, locale) } });
   }
 }
 

@@ -103,11 +103,12 @@ function applyRange(
 
 /**
  * XDatenfelder patterns are XML Schema regular expressions, implicitly anchored like ours. Most are
- * also valid JavaScript; the rest (`\i`, `\c`, class subtraction) the portal could not check.
+ * also valid JavaScript in Unicode mode, as the platform runs patterns; the rest (`\i`, `\c`, class
+ * subtraction, needless escapes such as `\-`) the portal could not check.
  */
 function patternProblem(pattern: string): string | undefined {
   try {
-    new RegExp(pattern);
+    new RegExp(pattern, 'u');
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : 'invalid';
