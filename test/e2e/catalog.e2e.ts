@@ -189,7 +189,7 @@ describe('process definitions: validate', () => {
   it('refuses a file whose version is not its name', async () => {
     folder.writeDefinition('gelsenkirchen', { key: 'sondernutzung', version: '1.3.0' }, stringify(definition('1.4.0')));
     const result = await cli(['tenants', 'validate', folder.tenants.dir]);
-    expect(result.err).toContain('version: must equal the file name "1.4.0.yaml"');
+    expect(result.err).toContain('1.3.0.yaml: version: must equal the file name "1.3.0.yaml"');
   });
 
   it.each([
