@@ -1,5 +1,6 @@
 import { AppConfig } from '@openrathaus/core';
 import { TestDatabase, createTestDatabase, testConfig } from '@openrathaus/testing';
+import { runCli } from '../apps/cli/src/commands';
 import { RunningPortal, startPortal } from '../apps/portal/src/portal';
 
 export interface TestPortal extends RunningPortal {
@@ -53,3 +54,19 @@ export const DEMO_SLUGS = [
   'dortmund',
   'dueren',
 ];
+
+/** Runs the command line in this process and collects what it prints. */
+export async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, { ...process.env, ...env });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** The environment that points the command line at a test portal's database and queues. */
+export const cliEnv = (portal: TestPortal): NodeJS.ProcessEnv => ({
+  DATABASE_URL: portal.db.appUrl,
+  DATABASE_OWNER_URL: portal.db.ownerUrl,
+  REDIS_URL: portal.config.redisUrl,
+  QUEUE_PREFIX: portal.config.queuePrefix,
+});

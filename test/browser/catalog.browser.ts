@@ -8,10 +8,18 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import { parse } from 'yaml';
 import { get } from '@openrathaus/testing';
 import { TestPortal, startTestPortal } from '../support';
+import {
+  ROOT,
+  SHOTS,
+  axeViolations,
+  describeViolations,
+  launchChromium,
+  tenantFile as readTenantFile,
+} from './browser-support';
 
 interface TenantYaml {
   name: string;
@@ -19,14 +27,9 @@ interface TenantYaml {
   services?: { definition: string; version: string; parameters?: Record<string, unknown> }[];
 }
 
-const ROOT = join(__dirname, '..', '..');
-const SHOTS = join(ROOT, 'test-results');
-const AXE_SOURCE = readFileSync(require.resolve('axe-core'), 'utf8');
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const HOST = 'recklinghausen.localhost';
 
-const tenantFile = (slug: string): TenantYaml =>
-  parse(readFileSync(join(ROOT, 'tenants', slug, 'tenant.yaml'), 'utf8')) as TenantYaml;
+const tenantFile = (slug: string): TenantYaml => readTenantFile<TenantYaml>(slug);
 const THEMENFELDER = (
   parse(readFileSync(join(ROOT, 'libs', 'catalog', 'data', 'lagen.yaml'), 'utf8')) as { themenfelder: { id: string }[] }
 ).themenfelder.map((t) => t.id);
@@ -35,40 +38,6 @@ const THEMENFELDER = (
 const recklinghausen = tenantFile('recklinghausen');
 const parking = recklinghausen.services?.find((s) => s.definition === 'gelsenkirchen/bewohnerparkausweis');
 const parkingOffice = recklinghausen.offices?.find((o) => o.id === parking?.parameters?.office);
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[]; failureSummary?: string }[];
-}
-
-const describeViolations = (where: string, violations: AxeViolation[]): string =>
-  violations.length === 0
-    ? `${where}: no violations`
-    : `${where}: ${violations.length} axe violation(s)\n` +
-      violations
-        .map(
-          (v) =>
-            `- ${v.id} (${v.impact}): ${v.help}\n` +
-            v.nodes
-              .map(
-                (n) =>
-                  `    at ${JSON.stringify(n.target)}${n.failureSummary ? `\n      ${n.failureSummary.replace(/\n/g, '\n      ')}` : ''}`,
-              )
-              .join('\n'),
-        )
-        .join('\n');
-
-async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  return page.evaluate(async (runOnly) => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: unknown[] }> } })
-      .axe;
-    const result = await axe.run(document, { runOnly });
-    return result.violations as never;
-  }, WCAG);
-}
 
 jest.setTimeout(60_000);
 
@@ -81,13 +50,7 @@ describe('catalogue in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    [portal, browser] = await Promise.all([
-      startTestPortal(),
-      chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      }),
-    ]);
+    [portal, browser] = await Promise.all([startTestPortal(), launchChromium()]);
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'de-DE' });
     // The pages must work without JavaScript: the flows run with it switched off.
     noJs = await browser.newContext({

@@ -5,11 +5,17 @@
  * (axe-core, WCAG 2.1 A/AA), the language switch without JavaScript and the region's member links.
  * Screenshots of the home pages go to test-results/ (git-ignored) for a look by eye.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
-import { parse } from 'yaml';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import { DEMO_SLUGS, TestPortal, startTestPortal } from '../support';
+import {
+  SHOTS,
+  axeViolations,
+  describeViolations,
+  launchChromium,
+  tenantFile as readTenantFile,
+} from './browser-support';
 
 interface TenantYaml {
   name: string;
@@ -18,53 +24,13 @@ interface TenantYaml {
   branding: { primaryColor: string };
 }
 
-const ROOT = join(__dirname, '..', '..');
-const SHOTS = join(ROOT, 'test-results');
-const AXE_SOURCE = readFileSync(require.resolve('axe-core'), 'utf8');
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-const tenantFile = (slug: string): TenantYaml =>
-  parse(readFileSync(join(ROOT, 'tenants', slug, 'tenant.yaml'), 'utf8')) as TenantYaml;
+const tenantFile = (slug: string): TenantYaml => readTenantFile<TenantYaml>(slug);
 
 /** `#004b93` -> `rgb(0, 75, 147)`, as getComputedStyle reports it. */
 const hexToRgb = (hex: string): string => {
   const n = parseInt(hex.slice(1), 16);
   return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
 };
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[]; failureSummary?: string }[];
-}
-
-const describeViolations = (where: string, violations: AxeViolation[]): string =>
-  violations.length === 0
-    ? `${where}: no violations`
-    : `${where}: ${violations.length} axe violation(s)\n` +
-      violations
-        .map(
-          (v) =>
-            `- ${v.id} (${v.impact}): ${v.help}\n` +
-            v.nodes
-              .map(
-                (n) =>
-                  `    at ${JSON.stringify(n.target)}${n.failureSummary ? `\n      ${n.failureSummary.replace(/\n/g, '\n      ')}` : ''}`,
-              )
-              .join('\n'),
-        )
-        .join('\n');
-
-async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  return page.evaluate(async (runOnly) => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: unknown[] }> } })
-      .axe;
-    const result = await axe.run(document, { runOnly });
-    return result.violations as never;
-  }, WCAG);
-}
 
 describe('portal in Chromium', () => {
   let portal: TestPortal;
@@ -74,13 +40,7 @@ describe('portal in Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    [portal, browser] = await Promise.all([
-      startTestPortal(),
-      chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      }),
-    ]);
+    [portal, browser] = await Promise.all([startTestPortal(), launchChromium()]);
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'de-DE' });
   });
 

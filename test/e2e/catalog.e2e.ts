@@ -7,8 +7,7 @@ import { DefinitionPublisher } from '@openrathaus/catalog';
 import { TenantTransactions } from '@openrathaus/database';
 import { TenantFolder, copyDemoTenants, get } from '@openrathaus/testing';
 import { TenantRegistry, TenantSync } from '@openrathaus/tenancy';
-import { runCli } from '../../apps/cli/src/commands';
-import { TestPortal, eventually, startTestPortal } from '../support';
+import { TestPortal, eventually, startTestPortal, cli, cliEnv } from '../support';
 
 /** A small shared definition of Gelsenkirchen's, in the version asked for. */
 function definition(version: string, extra: Record<string, unknown> = {}) {
@@ -69,13 +68,6 @@ function definition(version: string, extra: Record<string, unknown> = {}) {
     ...extra,
   };
 }
-
-const cli = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, { ...process.env, ...env });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
 
 class Folder {
   constructor(readonly tenants: TenantFolder) {}
@@ -370,12 +362,7 @@ describe('process definitions: publish, adopt, update', () => {
       ]),
     );
     // The same through the command line, as the operator runs it.
-    const env = {
-      DATABASE_URL: portal.db.appUrl,
-      DATABASE_OWNER_URL: portal.db.ownerUrl,
-      REDIS_URL: portal.config.redisUrl,
-      QUEUE_PREFIX: portal.config.queuePrefix,
-    };
+    const env = cliEnv(portal);
     const out = await cli(['processes', 'usage', 'gelsenkirchen/sondernutzung'], env);
     expect(out.out).toContain('recklinghausen\t2.0.0\t^2');
     const changes = await cli(

@@ -1,7 +1,6 @@
 import { stringify } from 'yaml';
 import { TestResponse, send } from '@openrathaus/testing';
-import { runCli } from '../../apps/cli/src/commands';
-import { TestPortal, startTestPortal } from '../support';
+import { TestPortal, cli, cliEnv, startTestPortal } from '../support';
 
 const definition = (version: string, extra: Record<string, unknown> = {}) => ({
   key: 'baumfaellung',
@@ -22,24 +21,9 @@ const definition = (version: string, extra: Record<string, unknown> = {}) => ({
 
 describe('tenant-admin API for process definitions', () => {
   let portal: TestPortal;
-  const env = () => ({
-    DATABASE_URL: portal.db.appUrl,
-    DATABASE_OWNER_URL: portal.db.ownerUrl,
-    REDIS_URL: portal.config.redisUrl,
-    QUEUE_PREFIX: portal.config.queuePrefix,
-  });
   const addStaff = async (tenant: string, email: string, role: string) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(
-      ['staff', 'add', '--tenant', tenant, '--email', email, '--role', role],
-      {
-        out: (l) => out.push(l),
-        err: (l) => err.push(l),
-      },
-      { ...process.env, ...env() },
-    );
-    return { code, password: /one-time password: (\S+)/.exec(out.join('\n'))?.[1] ?? '', err: err.join('\n') };
+    const result = await cli(['staff', 'add', '--tenant', tenant, '--email', email, '--role', role], cliEnv(portal));
+    return { code: result.code, password: /one-time password: (\S+)/.exec(result.out)?.[1] ?? '', err: result.err };
   };
   const login = async (tenant: string, email: string, password: string) => {
     const response = await send(portal.port, 'POST', '/api/v1/backoffice/login', `${tenant}.localhost`, {

@@ -1,15 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../../apps/cli/src/commands';
 import { TenantFolder, copyDemoTenants, get } from '@openrathaus/testing';
-import { TestPortal, eventually, startTestPortal } from '../support';
-
-const cli = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, { ...process.env, ...env });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
+import { TestPortal, eventually, startTestPortal, cli } from '../support';
 
 describe('tenants validate', () => {
   let folder: TenantFolder;

@@ -3,16 +3,9 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { projectRoot } from '@openrathaus/core';
 import { TenantFolder, copyDemoTenants } from '@openrathaus/testing';
-import { runCli } from '../../apps/cli/src/commands';
+import { cli } from '../support';
 
 const FIXTURES = join(projectRoot(), '..', 'shared', 'fixtures', 'xdatenfelder');
-
-const cli = async (args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
 
 describe('processes import-xdf', () => {
   let folder: TenantFolder;
