@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import {
   DefinitionPublisher,
   ProcessDefinition,
-  catalogData,
+  definitionContext,
   diffDefinitions,
   formatChanges,
   formatDefinitionFault,
@@ -42,7 +42,7 @@ async function loadEither(app: INestApplicationContext, what: string): Promise<P
     const loaded = parseDefinition(
       readFileSync(what, 'utf8'),
       { file, owner: ownerOfPath(what) ?? '', key: basename(dirname(resolve(what))) },
-      { lagen: catalogData().lagenIds },
+      definitionContext(),
     );
     if (!loaded.definition) throw new Error(loaded.faults.map(formatDefinitionFault).join('\n'));
     return loaded.definition;
@@ -116,7 +116,7 @@ export function processCommands(program: Command, io: CliIo, withApp: WithApp, e
       const check = parseDefinition(
         text,
         { file: options.out ?? 'draft', owner: '', version: 'draft' },
-        { lagen: catalogData().lagenIds },
+        definitionContext(),
       );
       for (const fault of check.faults) io.err(formatDefinitionFault(fault));
       if (options.out) {

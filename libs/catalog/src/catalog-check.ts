@@ -1,6 +1,6 @@
 import type { LoadedTenant } from '@openrathaus/tenancy';
 import { AvailableVersion, DefinitionIndex, ResolvedAdoption, resolveAdoptions } from './adoption/adoption';
-import { catalogData } from './data/catalog-data';
+import { definitionContext } from './data/catalog-data';
 import { DefinitionFault, definitionFaultMessage, formatDefinitionFault } from './definition/definition-fault';
 import { LoadedDefinition, loadDefinitionsDir } from './definition/definition.loader';
 
@@ -27,7 +27,7 @@ export interface CatalogCheck {
  * `tenant.faults`, which stops the tenant); a faulty definition is only reported.
  */
 export function checkCatalog(dir: string, tenants: LoadedTenant[], published: PublishedVersion[] = []): CatalogCheck {
-  const context = { lagen: catalogData().lagenIds };
+  const context = definitionContext();
   const definitions = loadDefinitionsDir(dir, context);
   const owners = new Map(tenants.map((t) => [t.slug, t]));
   const publishedBy = new Map(published.map((p) => [`${p.owner}/${p.key}@${p.version}`, p]));

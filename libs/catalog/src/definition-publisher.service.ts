@@ -6,7 +6,7 @@ import { TENANT_REFRESH_JOB, TENANTS_QUEUE, TenantFile } from '@openrathaus/tena
 import { DefinitionIndex, resolveAdoptions } from './adoption/adoption';
 import { CatalogError, CatalogErrorCode } from './catalog.error';
 import { CatalogStore } from './catalog-store.service';
-import { catalogData } from './data/catalog-data';
+import { definitionContext } from './data/catalog-data';
 import { DefinitionChange, diffDefinitions } from './definition/definition-diff';
 import { definitionFaultMessage } from './definition/definition-fault';
 import { contentHash, parseDefinition } from './definition/definition.loader';
@@ -69,7 +69,7 @@ export class DefinitionPublisher {
     const loaded = parseDefinition(
       source,
       { file: where.file, owner: owner.slug, key: where.key },
-      { lagen: catalogData().lagenIds },
+      definitionContext(),
     );
     if (!loaded.definition) {
       throw new CatalogError(

@@ -6,3 +6,4 @@ export * from './clock';
 export * from './project-root';
 export * from './core.module';
 export * from './ids';
+export * from './yaml/safe-yaml';

@@ -328,3 +328,21 @@ describe('Rules', () => {
     });
   });
 });
+
+describe('checkRule: complexity', () => {
+  const nested = (levels: number): Rule =>
+    levels === 0 ? { var: 'current' } : { reduce: [{ var: 'answers.kinder' }, nested(levels - 1), 0] };
+
+  it('refuses an iteration inside the per-element rule of another', () => {
+    expect(checkRule(nested(2), scope)).toEqual([
+      { path: 'reduce[1].reduce', kind: 'complexity', detail: 'reduce inside an iteration' },
+    ]);
+    expect(checkRule(nested(1), scope)).toEqual([]);
+  });
+
+  it('refuses rules deeper than the limit', () => {
+    let rule: Rule = { var: 'answers.art' };
+    for (let i = 0; i < 20; i++) rule = { '!': [rule] };
+    expect(checkRule(rule, scope).map((p) => p.kind)).toEqual(['complexity']);
+  });
+});

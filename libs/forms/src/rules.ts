@@ -46,7 +46,7 @@ const ITERATING = new Set(['some', 'all', 'none', 'map', 'filter', 'reduce']);
 export interface RuleProblem {
   /** Where in the rule, e.g. `and[1].==[0].var`. */
   path: string;
-  kind: 'operator' | 'variable' | 'shape';
+  kind: 'operator' | 'variable' | 'shape' | 'complexity';
   detail: string;
 }
 
@@ -60,12 +60,18 @@ export interface RuleScope {
 const isOperation = (rule: Rule): rule is { [operator: string]: Rule } =>
   typeof rule === 'object' && rule !== null && !Array.isArray(rule);
 
+/** Deeper rules than this are no rules a person writes; they could only be an attempt to stall the server. */
+export const MAX_RULE_DEPTH = 12;
+
 /**
- * Checks a rule without running it: only allowed operators, one operator per object, and every
- * `var` naming something the scope has. Returns the problems, empty when the rule is sound.
+ * Checks a rule without running it: only allowed operators, one operator per object, every `var`
+ * naming something the scope has, at most {@link MAX_RULE_DEPTH} levels and no iteration inside the
+ * per-element rule of another (nested `reduce`s cost exponential time). Returns the problems,
+ * empty when the rule is sound.
  */
-export function checkRule(rule: Rule, scope: RuleScope, path = ''): RuleProblem[] {
-  if (Array.isArray(rule)) return rule.flatMap((r, i) => checkRule(r, scope, `${path}[${i}]`));
+export function checkRule(rule: Rule, scope: RuleScope, path = '', depth = 0): RuleProblem[] {
+  if (depth > MAX_RULE_DEPTH) return [{ path, kind: 'complexity', detail: `more than ${MAX_RULE_DEPTH} levels` }];
+  if (Array.isArray(rule)) return rule.flatMap((r, i) => checkRule(r, scope, `${path}[${i}]`, depth + 1));
   if (!isOperation(rule)) return [];
   const keys = Object.keys(rule);
   if (keys.length !== 1) return [{ path, kind: 'shape', detail: keys.join(', ') || '{}' }];
@@ -77,19 +83,25 @@ export function checkRule(rule: Rule, scope: RuleScope, path = ''): RuleProblem[
   if (ITERATING.has(op) && Array.isArray(args)) {
     // Inside the per-element rule, `var` reads the element (and `accumulator`/`current` in reduce).
     const [list, ...rest] = args;
-    return [...checkRule(list, scope, `${here}[0]`), ...rest.flatMap((r, i) => checkOperators(r, `${here}[${i + 1}]`))];
+    return [
+      ...checkRule(list, scope, `${here}[0]`, depth + 1),
+      ...rest.flatMap((r, i) => checkOperators(r, `${here}[${i + 1}]`, depth + 1)),
+    ];
   }
-  return checkRule(args, scope, here);
+  return checkRule(args, scope, here, depth + 1);
 }
 
-function checkOperators(rule: Rule, path: string): RuleProblem[] {
-  if (Array.isArray(rule)) return rule.flatMap((r, i) => checkOperators(r, `${path}[${i}]`));
+/** The per-element rule of an iteration: allowed operators only, and no iteration of its own. */
+function checkOperators(rule: Rule, path: string, depth: number): RuleProblem[] {
+  if (depth > MAX_RULE_DEPTH) return [{ path, kind: 'complexity', detail: `more than ${MAX_RULE_DEPTH} levels` }];
+  if (Array.isArray(rule)) return rule.flatMap((r, i) => checkOperators(r, `${path}[${i}]`, depth + 1));
   if (!isOperation(rule)) return [];
   const keys = Object.keys(rule);
   if (keys.length !== 1) return [{ path, kind: 'shape', detail: keys.join(', ') || '{}' }];
   const here = `${path}.${keys[0]}`;
   if (!RULE_OPERATORS.has(keys[0])) return [{ path: here, kind: 'operator', detail: keys[0] }];
-  return checkOperators(rule[keys[0]], here);
+  if (ITERATING.has(keys[0])) return [{ path: here, kind: 'complexity', detail: `${keys[0]} inside an iteration` }];
+  return checkOperators(rule[keys[0]], here, depth + 1);
 }
 
 function checkVariable(name: Rule, scope: RuleScope, path: string): RuleProblem[] {

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
-import { LineCounter, isMap, parseDocument } from 'yaml';
+import { readYaml } from '@openrathaus/core';
 import { contrastRatio } from './contrast';
 import { TenantFault, TenantFaultKey, isTenantFaultKey } from './tenant-fault';
 import { SUPPORTED_LOCALES, TENANT_KINDS, TENANT_STATUSES, TenantFile } from './tenant-file';
@@ -54,16 +54,12 @@ export function loadTenantFolder(dir: string): LoadedTenant {
   if (!existsSync(path)) return { ...base, faults: [{ file, field: '(file)', key: 'missing_file' }] };
   const text = readFileSync(path, 'utf8');
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter: counter });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    const line = e.linePos?.[0]?.line ?? counter.linePos(e.pos[0]).line;
-    const detail = `${e.code}${line ? ` (line ${line})` : ''}`;
-    return { ...base, hash, faults: [{ file, field: '(file)', key: 'yaml', params: { detail } }] };
+  const read = readYaml(text, { maxBytes: 256 * 1024, maxDepth: 20 });
+  if (!read.ok) {
+    if (read.problem === 'not_object') return { ...base, hash, faults: [{ file, field: '(file)', key: 'not_object' }] };
+    return { ...base, hash, faults: [{ file, field: '(file)', key: 'yaml', params: { detail: read.detail } }] };
   }
-  if (!isMap(doc.contents)) return { ...base, hash, faults: [{ file, field: '(file)', key: 'not_object' }] };
-  const config = plainToInstance(TenantFile, doc.toJS() as object);
+  const config = plainToInstance(TenantFile, read.value);
   const faults = collectFaults(validateSync(config, { whitelist: true, forbidNonWhitelisted: true }), file);
   if (config.slug !== undefined && config.slug !== slug && !faults.some((f) => f.field === 'slug')) {
     faults.push({ file, field: 'slug', key: 'slug_folder', params: { folder: slug } });

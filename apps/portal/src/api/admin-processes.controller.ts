@@ -10,6 +10,7 @@ import {
   PublishResult,
   UsageRow,
 } from '@openrathaus/catalog';
+import { nestingDepth } from '@openrathaus/core';
 import { StaffAccounts, StaffSession } from '@openrathaus/identity';
 import { TenancyError, TenancyErrorCode, Tenant } from '@openrathaus/tenancy';
 import { cookie } from '../http/cookies';
@@ -76,12 +77,11 @@ export class AdminProcessesController {
   @ApiOkResponse({ type: PublishView })
   async publish(@Req() request: FastifyRequest, @Body() body: PublishBody | undefined): Promise<PublishResult> {
     const { tenant, session } = await this.admin(request);
-    const source =
-      typeof body?.source === 'string'
-        ? body.source
-        : body?.definition && typeof body.definition === 'object'
-          ? stringify(body.definition)
-          : undefined;
+    const definition = body?.definition;
+    if (definition !== undefined && (typeof definition !== 'object' || nestingDepth(definition, 40) > 40)) {
+      throw new CatalogError(CatalogErrorCode.InvalidDefinition, {}, [{ field: 'definition', key: 'invalid' }]);
+    }
+    const source = typeof body?.source === 'string' ? body.source : definition ? stringify(definition) : undefined;
     if (source === undefined) {
       throw new CatalogError(CatalogErrorCode.InvalidDefinition, {}, [{ field: 'source', key: 'required' }]);
     }

@@ -127,3 +127,8 @@ export function catalogData(): CatalogData {
 export function linkServicesFor(ags: string | null | undefined, data = catalogData()): LinkService[] {
   return data.linkServices.filter((s) => s.provider === 'bund' || (ags && s.land && ags.startsWith(s.land)));
 }
+
+/** What checking a definition needs from the shipped data: the Lagen, and the keys link services hold. */
+export function definitionContext(data = catalogData()): { lagen: ReadonlySet<string>; reserved: ReadonlySet<string> } {
+  return { lagen: data.lagenIds, reserved: new Set(data.linkServices.map((s) => s.key)) };
+}

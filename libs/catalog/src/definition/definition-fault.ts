@@ -10,6 +10,7 @@ export interface DefinitionFault {
 const messages = {
   yaml: { en: 'is not valid YAML: {detail}', de: 'ist kein gültiges YAML: {detail}' },
   not_object: { en: 'must be a mapping of fields', de: 'muss eine Zuordnung von Feldern sein' },
+  too_large: { en: 'is too large: {detail}', de: 'ist zu groß: {detail}' },
   unknown_field: { en: 'is not a known field', de: 'ist kein bekanntes Feld' },
   required: { en: 'is required', de: 'ist erforderlich' },
   string: { en: 'must be a text', de: 'muss ein Text sein' },
@@ -42,6 +43,10 @@ const messages = {
     de: 'muss eine ISO-8601-Dauer wie P1Y, P6M oder P14D sein',
   },
   regex: { en: 'is not a valid regular expression', de: 'ist kein gültiger regulärer Ausdruck' },
+  key_reserved: {
+    en: 'is the key of a link service of Land or Bund; choose another one',
+    de: 'ist der Schlüssel eines Verweises auf ein Angebot von Land oder Bund; bitte einen anderen wählen',
+  },
   key_folder: { en: 'must equal the folder name "{folder}"', de: 'muss dem Ordnernamen "{folder}" entsprechen' },
   version_file: { en: 'must equal the file name "{file}"', de: 'muss dem Dateinamen "{file}" entsprechen' },
   duplicate_id: { en: 'repeats the id "{id}"', de: 'wiederholt die Kennung "{id}"' },
@@ -70,6 +75,10 @@ const messages = {
   rule_shape: {
     en: 'must name exactly one operator, not "{detail}"',
     de: 'muss genau einen Operator nennen, nicht "{detail}"',
+  },
+  rule_complexity: {
+    en: 'is too complex ({detail}); rules are kept simple so that they can never stall the portal',
+    de: 'ist zu verschachtelt ({detail}); Regeln bleiben einfach, damit sie das Portal nie aufhalten',
   },
   template: { en: 'is not a valid template: {detail}', de: 'ist keine gültige Vorlage: {detail}' },
   unknown_template: { en: 'names no template "{value}"', de: 'nennt keine Vorlage "{value}"' },

@@ -309,3 +309,26 @@ describe('the reference definitions in tenants/', () => {
       expect(l.file).toMatch(new RegExp(`/${l.key}/${l.version}\\.yaml$`));
   });
 });
+
+describe('parseDefinition: hostile documents', () => {
+  it.each([
+    ['an unresolved alias', 'key: "x"\ntitle: *nope\n', 'yaml'],
+    ['a circular alias', 'key: "x"\nloop: &a { b: *a }\n', 'yaml'],
+    [
+      'an alias bomb',
+      [
+        'a: &a ["x","x","x","x","x","x","x","x","x"]',
+        ...'bcdefghij'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(',')}]`),
+      ].join('\n') + '\n',
+      'yaml',
+    ],
+    ['a document nested too deep', `key: ${'['.repeat(60)}1${']'.repeat(60)}\n`, 'too_large'],
+    ['a document too large', `key: "${'x'.repeat(1024 * 1024 + 10)}"\n`, 'too_large'],
+  ])('refuses %s as a fault, never an exception', (_, source, key) => {
+    const loaded = parse(source);
+    expect(loaded.definition).toBeUndefined();
+    expect(loaded.faults).toHaveLength(1);
+    expect(loaded.faults[0]).toMatchObject({ path: '', key });
+    expect(loaded.hash).toBe('');
+  });
+});

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { Document, LineCounter, isMap, parseDocument } from 'yaml';
+import { Document, LineCounter } from 'yaml';
+import { readYaml } from '@openrathaus/core';
 import type { DefinitionFault } from './definition-fault';
 import { SEMVER, ValidationContext, validateDefinition } from './definition.validator';
 import type { ProcessDefinition } from './process-definition';
@@ -19,6 +20,9 @@ export interface LoadedDefinition {
   definition?: ProcessDefinition;
   faults: DefinitionFault[];
 }
+
+/** A definition is a document a person writes: a megabyte and 40 levels are far beyond any real one. */
+const DEFINITION_LIMITS = { maxBytes: 1024 * 1024, maxDepth: 40 };
 
 /** A stable hash of a JSON value: keys sorted, so formatting and key order do not count. */
 export function contentHash(value: unknown): string {
@@ -60,8 +64,6 @@ export function parseDefinition(
   where: { file: string; owner: string; key?: string; version?: string },
   context: ValidationContext,
 ): LoadedDefinition {
-  const counter = new LineCounter();
-  const doc = parseDocument(source, { prettyErrors: false, uniqueKeys: true, lineCounter: counter });
   const base = {
     owner: where.owner,
     key: where.key ?? '',
@@ -71,14 +73,12 @@ export function parseDefinition(
     hash: '',
     faults: [] as DefinitionFault[],
   };
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    const line = e.linePos?.[0]?.line ?? counter.linePos(e.pos[0]).line;
-    const detail = `${e.code}${line ? ` (line ${line})` : ''}`;
-    return { ...base, faults: [{ file: where.file, path: '', key: 'yaml', params: { detail } }] };
+  const read = readYaml(source, DEFINITION_LIMITS);
+  if (!read.ok) {
+    if (read.problem === 'not_object') return { ...base, faults: [{ file: where.file, path: '', key: 'not_object' }] };
+    return { ...base, faults: [{ file: where.file, path: '', key: read.problem, params: { detail: read.detail } }] };
   }
-  if (!isMap(doc.contents)) return { ...base, faults: [{ file: where.file, path: '', key: 'not_object' }] };
-  const value = doc.toJS() as Record<string, unknown>;
+  const { value, doc, counter } = read;
   const faults: DefinitionFault[] = validateDefinition(value, context).map((f) => {
     const line = lineOf(doc, counter, f.path);
     return { file: line ? `${where.file}:${line}` : where.file, ...f };
@@ -101,7 +101,7 @@ export function parseDefinition(
     ...base,
     key: key || base.key,
     version: base.draft ? 'draft' : version || base.version,
-    hash: contentHash(value),
+    hash: faults.length ? '' : contentHash(value),
     definition: faults.length ? undefined : (value as unknown as ProcessDefinition),
     faults,
   };

@@ -652,3 +652,31 @@ describe('validateDefinition: meaning', () => {
     });
   });
 });
+
+describe('validateDefinition: what every adopter must be able to render and run', () => {
+  it.each([
+    ['a partial', 'Siehe {{> andere}}', 'PartialStatement is not allowed'],
+    ['an unknown helper', 'Gebühr {{betrag params.fee}}', 'unknown helper "betrag"'],
+    ['an unknown block helper', '{{#repeat 3}}x{{/repeat}}', 'unknown helper "repeat"'],
+  ])('refuses %s in a text', (_, text, detail) => {
+    const doc = minimal();
+    (doc as Record<string, unknown>).description = { de: text };
+    expect(validate(doc)).toEqual([{ path: 'description.de', key: 'template', params: { detail } }]);
+  });
+
+  it('accepts the helpers texts have and plain values', () => {
+    const doc = minimal();
+    (doc as Record<string, unknown>).description = {
+      de: '{{#if params.x}}{{money params.fee}}{{/if}} {{#each params.zones}}{{this}}{{/each}} {{tenant.name}}',
+    };
+    expect(validate(doc)).toEqual([]);
+  });
+
+  it('refuses the key of a link service', () => {
+    const doc = minimal();
+    (doc as Record<string, unknown>).key = 'bafoeg';
+    expect(validateDefinition(doc, { ...context, reserved: new Set(['bafoeg']) })).toEqual([
+      { path: 'key', key: 'key_reserved', params: { value: 'bafoeg' } },
+    ]);
+  });
+});

@@ -233,6 +233,8 @@ const DEFINITION: Shape = {
 export interface ValidationContext {
   /** Ids of the shipped Lebenslagen and Unternehmenslagen. */
   lagen: ReadonlySet<string>;
+  /** Service keys a definition may not take (the link services'). */
+  reserved?: ReadonlySet<string>;
 }
 
 /**
@@ -257,9 +259,12 @@ export function validateDefinition(doc: unknown, context: ValidationContext): Sh
 }
 
 function checkLagen(d: ProcessDefinition, context: ValidationContext): ShapeFault[] {
-  return d.lebenslagen.flatMap((id, i) =>
+  const faults: ShapeFault[] = d.lebenslagen.flatMap((id, i) =>
     context.lagen.has(id) ? [] : [{ path: `lebenslagen[${i}]`, key: 'unknown_lage' as const, params: { value: id } }],
   );
+  // A tenant's services are keyed by key: an online service and a link service cannot share one.
+  if (context.reserved?.has(d.key)) faults.push({ path: 'key', key: 'key_reserved', params: { value: d.key } });
+  return faults;
 }
 
 function checkParameters(d: ProcessDefinition): ShapeFault[] {
@@ -432,6 +437,32 @@ function checkDocuments(d: ProcessDefinition): ShapeFault[] {
   );
 }
 
+/** The helpers texts may call (see TextTemplates) and Handlebars' own block helpers. */
+const TEMPLATE_HELPERS = new Set(['money', 'duration', 'join', 'date', 'text', 'if', 'unless', 'each', 'with']);
+
+/**
+ * What a template may not do: include partials or decorators (there are none for definitions) or
+ * call a helper that does not exist. A shared text must render on every adopter's portal.
+ */
+function templateProblem(node: unknown): string | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  const n = node as { type?: string; path?: { original?: unknown }; params?: unknown[]; hash?: unknown };
+  if (n.type && /Partial|Decorator/.test(n.type)) return `${n.type} is not allowed`;
+  if (
+    (n.type === 'MustacheStatement' || n.type === 'SubExpression' || n.type === 'BlockStatement') &&
+    (n.params?.length || n.hash || n.type !== 'MustacheStatement') &&
+    typeof n.path?.original === 'string' &&
+    !TEMPLATE_HELPERS.has(n.path.original)
+  ) {
+    return `unknown helper "${n.path.original}"`;
+  }
+  for (const child of Object.values(node)) {
+    const problem = Array.isArray(child) ? child.map(templateProblem).find(Boolean) : templateProblem(child);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
 function checkTemplates(d: ProcessDefinition): ShapeFault[] {
   const texts: [string, Record<string, string | undefined> | undefined][] = [['description', d.description as never]];
   for (const [name, t] of Object.entries(d.documents ?? {})) texts.push([`documents.${name}.body`, t.body as never]);
@@ -441,12 +472,13 @@ function checkTemplates(d: ProcessDefinition): ShapeFault[] {
   const faults: ShapeFault[] = [];
   for (const [path, localized] of texts) {
     for (const [locale, source] of Object.entries(localized ?? {})) {
+      let detail: string | undefined;
       try {
-        Handlebars.parse(source ?? '');
+        detail = templateProblem(Handlebars.parse(source ?? ''));
       } catch (error) {
-        const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0];
-        faults.push({ path: `${path}.${locale}`, key: 'template', params: { detail } });
+        detail = (error instanceof Error ? error.message : String(error)).split('\n')[0];
       }
+      if (detail) faults.push({ path: `${path}.${locale}`, key: 'template', params: { detail } });
     }
   }
   return faults;
