@@ -13,6 +13,10 @@ export class Catalog1795305600003 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`create extension if not exists pg_trgm`);
+    // A definition names its owner by id and slug; the pair must be a real tenant's.
+    await q.query(`alter table public.tenants add constraint tenants_id_slug unique (id, slug)`);
+    // The last service list written for the tenant, so that a sync writes only what changed.
+    await q.query(`alter table public.tenants add column services_state text`);
     await q.query(`
       create table public.process_definitions (
         id uuid primary key default gen_random_uuid(),
@@ -28,7 +32,8 @@ export class Catalog1795305600003 implements MigrationInterface {
         hash text not null,
         published_by text not null,
         published_at timestamptz not null default now(),
-        unique (owner_tenant_id, key, version)
+        unique (owner_tenant_id, key, version),
+        foreign key (owner_tenant_id, owner_slug) references public.tenants (id, slug)
       )`);
     await q.query(`create index process_definitions_ref on public.process_definitions (owner_slug, key)`);
     await q.query(`alter table public.process_definitions enable row level security`);
@@ -51,7 +56,6 @@ export class Catalog1795305600003 implements MigrationInterface {
         version_range text,
         parameters jsonb not null default '{}',
         title text not null,
-        lagen text[] not null default '{}',
         search tsvector not null,
         search_text text not null,
         position integer not null,
@@ -88,5 +92,7 @@ export class Catalog1795305600003 implements MigrationInterface {
     await q.query(`drop table public.definition_usage`);
     await q.query(`drop table public.tenant_services`);
     await q.query(`drop table public.process_definitions`);
+    await q.query(`alter table public.tenants drop column services_state`);
+    await q.query(`alter table public.tenants drop constraint tenants_id_slug`);
   }
 }

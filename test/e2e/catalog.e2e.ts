@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { parse, stringify } from 'yaml';
@@ -78,6 +78,10 @@ class Folder {
     const file = join(dir, `${doc.version}.yaml`);
     writeFileSync(file, text ?? stringify(doc));
     return file;
+  }
+
+  removeDefinition(owner: string, key: string, version: string): void {
+    rmSync(join(this.tenants.dir, owner, 'processes', key, `${version}.yaml`));
   }
 
   /** Changes a tenant's file through its parsed form, so that other fields stay as they are. */
@@ -445,6 +449,75 @@ describe('process definitions: publish, adopt, update', () => {
     } finally {
       await client.end();
     }
+  });
+
+  it('refuses a minor version its adopters could not follow; they keep what they have', async () => {
+    folder.writeDefinition(
+      'gelsenkirchen',
+      definition('1.3.0', {
+        parameters: {
+          ...definition('1.0.0').parameters,
+          hinweis: { type: 'text', label: { de: 'Hinweis' }, required: true },
+        },
+      }),
+    );
+    const report = await sync();
+    const problems = report.problems.join('\n');
+    expect(problems).toContain('1.3.0.yaml: parameters: is not compatible with 1.1.0');
+    expect(problems).toContain('new parameter hinweis must be set');
+    expect(report.stopped).toEqual([]);
+    expect(await servedVersion('gelsenkirchen')).toBe('1.1.0');
+    folder.removeDefinition('gelsenkirchen', 'sondernutzung', '1.3.0');
+  });
+
+  it('moves adopters to a version published through the API, one job per adopter', async () => {
+    const registry = portal.app.get(TenantRegistry);
+    const ge = registry.get('gelsenkirchen')!;
+    const result = await portal.app
+      .get(DefinitionPublisher)
+      .publish(
+        { id: ge.id, slug: ge.slug },
+        stringify(definition('1.1.1', { keywords: ['Baustelle', 'Gerüst'] })),
+        { file: 'api' },
+        'test',
+      );
+    expect(result).toMatchObject({
+      published: true,
+      adopters: expect.arrayContaining(['gelsenkirchen', 'recklinghausen']),
+    });
+    await eventually(async () => (await servedVersion('gelsenkirchen')) === '1.1.1');
+    expect(await servedVersion('recklinghausen')).toBe('2.0.0'); // its range ^2 takes no 1.x
+  });
+
+  it('lets a city that authors nothing in files adopt its own private definition published through the API', async () => {
+    const registry = portal.app.get(TenantRegistry);
+    const bottrop = registry.get('bottrop')!;
+    const own = {
+      ...definition('1.0.0'),
+      key: 'bottrop-intern',
+      visibility: 'private',
+      title: { de: 'Bottroper Verfahren' },
+    };
+    await portal.app
+      .get(DefinitionPublisher)
+      .publish({ id: bottrop.id, slug: 'bottrop' }, stringify(own), { file: 'api' }, 'test');
+    folder.adopt(
+      'bottrop',
+      { definition: 'bottrop/bottrop-intern', version: '^1', parameters: { office: 'e2e-bot' } },
+      { ...GE_AMT, id: 'e2e-bot', address: { street: 'Ernst-Wilczok-Platz 1', postalCode: '46236', city: 'Bottrop' } },
+    );
+    const report = await sync();
+    expect(report.stopped).toEqual([]);
+    await eventually(async () => (await api('bottrop', '/api/v1/services/bottrop-intern')).status === 200);
+    expect((await api('gladbeck', '/api/v1/services/bottrop-intern')).status).toBe(404);
+  });
+
+  it('refuses a definition that takes the key of a link service', async () => {
+    folder.writeDefinition('gelsenkirchen', { ...definition('1.0.0'), key: 'bafoeg' });
+    const report = await sync();
+    expect(report.problems.join('\n')).toContain('bafoeg/1.0.0.yaml:1: key: is the key of a link service');
+    expect(report.stopped).toEqual([]);
+    folder.removeDefinition('gelsenkirchen', 'bafoeg', '1.0.0');
   });
 
   it('searches in German: stems, prefixes, umlauts, parts of compounds', async () => {

@@ -1,3 +1,5 @@
+import { TenantTransactions } from '@openrathaus/database';
+import { TenantRegistry } from '@openrathaus/tenancy';
 import { stringify } from 'yaml';
 import { TestResponse, send } from '@openrathaus/testing';
 import { TestPortal, cli, cliEnv, startTestPortal } from '../support';
@@ -44,9 +46,20 @@ describe('tenant-admin API for process definitions', () => {
     const ge = await addStaff('gelsenkirchen', 'Admin@Gelsenkirchen.de', 'tenant-admin');
     const re = await addStaff('recklinghausen', 'admin@recklinghausen.de', 'tenant-admin');
     expect(ge.code).toBe(0);
-    geAdmin = (await login('gelsenkirchen', 'admin@gelsenkirchen.de', ge.password)).cookie;
-    reAdmin = (await login('recklinghausen', 'admin@recklinghausen.de', re.password)).cookie;
+    geAdmin = await ready('gelsenkirchen', 'admin@gelsenkirchen.de', ge.password);
+    reAdmin = await ready('recklinghausen', 'admin@recklinghausen.de', re.password);
   });
+
+  /** Logs in with the one-time password and replaces it, as every new member of staff must. */
+  const ready = async (tenant: string, email: string, oneTime: string) => {
+    const { cookie } = await login(tenant, email, oneTime);
+    const changed = await call(tenant, cookie, 'POST', '/api/v1/backoffice/password', {
+      password: oneTime,
+      newPassword: 'ein sicheres Passwort',
+    });
+    expect(changed.status).toBe(204);
+    return cookie;
+  };
   afterAll(async () => portal?.stop());
 
   it('refuses bad staff input on the command line, naming the field', async () => {
@@ -60,7 +73,7 @@ describe('tenant-admin API for process definitions', () => {
     const { password } = await addStaff('gelsenkirchen', 'sb@gelsenkirchen.de', 'caseworker');
     const ok = await login('gelsenkirchen', 'sb@gelsenkirchen.de', password);
     expect(ok.response.status).toBe(200);
-    expect(json(ok.response)).toEqual({ email: 'sb@gelsenkirchen.de', role: 'caseworker' });
+    expect(json(ok.response)).toEqual({ email: 'sb@gelsenkirchen.de', role: 'caseworker', mustChangePassword: true });
     expect(ok.setCookie).toMatch(/HttpOnly/);
     expect(ok.setCookie).toMatch(/SameSite=Strict/);
     const wrong = await login('gelsenkirchen', 'sb@gelsenkirchen.de', 'falsch');
@@ -80,12 +93,94 @@ describe('tenant-admin API for process definitions', () => {
     expect(publish.status).toBe(403);
   });
 
-  it('locks an account after five wrong passwords', async () => {
+  it('locks an account after five wrong passwords, also when they come at once, and says no more than "wrong"', async () => {
     const { password } = await addStaff('bottrop', 'admin@bottrop.de', 'tenant-admin');
-    for (let i = 0; i < 5; i++) await login('bottrop', 'admin@bottrop.de', 'falsch');
+    const attempts = await Promise.all(
+      Array.from({ length: 12 }, () => login('bottrop', 'admin@bottrop.de', 'falsch')),
+    );
+    expect(attempts.map((a) => a.response.status)).toEqual(Array(12).fill(401));
+    const state = () =>
+      portal.app
+        .get(TenantTransactions)
+        .run(portal.app.get(TenantRegistry).get('bottrop')!.id, (scope) =>
+          scope.query<{ failed_logins: number }>(
+            `select failed_logins, locked_until, now() from public.staff_accounts where email = 'admin@bottrop.de'`,
+          ),
+        );
     const locked = await login('bottrop', 'admin@bottrop.de', password);
     expect(locked.response.status).toBe(401);
-    expect(json(locked.response).code).toBe('identity.locked');
+    // The same answer as for a wrong password or an unknown account: nobody learns which accounts exist.
+    expect(json(locked.response).code).toBe('identity.invalid_credentials');
+    expect((await state())[0].failed_logins).toBe(5); // the parallel guesses beyond five were never checked
+  });
+
+  it('allows nothing with the one-time password but changing it', async () => {
+    const { password } = await addStaff('gladbeck', 'admin@gladbeck.de', 'tenant-admin');
+    const { cookie, response } = await login('gladbeck', 'admin@gladbeck.de', password);
+    expect(json(response)).toMatchObject({ mustChangePassword: true });
+    const before = await call('gladbeck', cookie, 'GET', '/api/v1/admin/processes/gladbeck/x/versions');
+    expect(before.status).toBe(403);
+    expect(json(before).code).toBe('identity.password_change_required');
+    const short = await call('gladbeck', cookie, 'POST', '/api/v1/backoffice/password', {
+      password,
+      newPassword: 'kurz',
+    });
+    expect(short.status).toBe(400);
+    expect(json(short).errors[0].field).toBe('newPassword');
+    const wrong = await call('gladbeck', cookie, 'POST', '/api/v1/backoffice/password', {
+      password: 'falsch',
+      newPassword: 'ein langes neues Passwort',
+    });
+    expect(wrong.status).toBe(401);
+    const ok = await call('gladbeck', cookie, 'POST', '/api/v1/backoffice/password', {
+      password,
+      newPassword: 'ein langes neues Passwort',
+    });
+    expect(ok.status).toBe(204);
+    expect((await call('gladbeck', cookie, 'GET', '/api/v1/admin/processes/gladbeck/x/versions')).status).toBe(200);
+    expect((await login('gladbeck', 'admin@gladbeck.de', password)).response.status).toBe(401);
+    expect((await login('gladbeck', 'admin@gladbeck.de', 'ein langes neues Passwort')).response.status).toBe(200);
+  });
+
+  it('answers odd input with a 4xx that names the field, never a 500', async () => {
+    const email = await send(portal.port, 'POST', '/api/v1/backoffice/login', 'gelsenkirchen.localhost', {
+      email: 'a\u0000@b.de',
+      password: 'x',
+    });
+    expect(email.status).toBe(400);
+    expect(json(email).errors[0].field).toBe('email');
+    const badCookie = await call(
+      'gelsenkirchen',
+      'or_staff=%E0%A4%A',
+      'GET',
+      '/api/v1/admin/processes/gelsenkirchen/x/versions',
+    );
+    expect(badCookie.status).toBe(401);
+    const owner = await call('gelsenkirchen', geAdmin, 'GET', '/api/v1/admin/processes/a%00b/x/versions');
+    expect(owner.status).toBe(404);
+    expect(json(owner).errors[0].field).toBe('owner');
+    const deep = await call('gelsenkirchen', geAdmin, 'POST', '/api/v1/admin/processes', {
+      definition: JSON.parse('{"a":'.repeat(200) + '1' + '}'.repeat(200)),
+    });
+    expect(deep.status).toBe(422);
+    expect(json(deep).errors[0].field).toBe('definition');
+    const bomb = await call('gelsenkirchen', geAdmin, 'POST', '/api/v1/admin/processes', {
+      source: [
+        'a: &a [x,x,x,x,x,x,x,x,x]',
+        ...'bcdefgh'.split('').map(
+          (c, i) =>
+            `${c}: &${c} [${Array(9)
+              .fill('*' + 'abcdefgh'[i])
+              .join(',')}]`,
+        ),
+      ].join('\n'),
+    });
+    expect(bomb.status).toBe(422);
+    const nul = await send(portal.port, 'GET', '/api/v1/services?q=%00', 'gelsenkirchen.localhost');
+    expect(nul.status).toBe(200);
+    const twice = await send(portal.port, 'GET', '/api/v1/services?q=a&q=b', 'gelsenkirchen.localhost');
+    expect(twice.status).toBe(400);
+    expect(json(twice).errors[0].field).toBe('q');
   });
 
   it('publishes, refuses changes to a published version, and names the faults of a broken one', async () => {

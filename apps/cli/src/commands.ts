@@ -50,12 +50,12 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
       const catalog = checkCatalog(root, loaded);
       const faults = loaded.flatMap((t) => t.faults);
       for (const fault of faults) io.err(formatFault(fault));
-      for (const fault of catalog.definitionFaults) io.err(formatDefinitionFault(fault));
+      for (const fault of [...catalog.definitionFaults, ...catalog.notes]) io.err(formatDefinitionFault(fault));
       io.out(
         `${loaded.length} tenants and ${catalog.definitions.length} process definitions checked, ` +
-          `${faults.length + catalog.definitionFaults.length} faults`,
+          `${faults.length + catalog.definitionFaults.length + catalog.notes.length} faults`,
       );
-      code = faults.length || catalog.definitionFaults.length ? 1 : 0;
+      code = faults.length || catalog.definitionFaults.length || catalog.notes.length ? 1 : 0;
     });
   tenants
     .command('sync [dir]')

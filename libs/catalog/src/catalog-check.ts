@@ -1,5 +1,8 @@
 import type { LoadedTenant } from '@openrathaus/tenancy';
+import { compare } from 'semver';
 import { AvailableVersion, DefinitionIndex, ResolvedAdoption, resolveAdoptions } from './adoption/adoption';
+import { parameterBreaks, previousOfMajor } from './adoption/compatibility';
+import type { ProcessDefinition } from './definition/process-definition';
 import { definitionContext } from './data/catalog-data';
 import { DefinitionFault, definitionFaultMessage, formatDefinitionFault } from './definition/definition-fault';
 import { LoadedDefinition, loadDefinitionsDir } from './definition/definition.loader';
@@ -16,6 +19,8 @@ export interface CatalogCheck {
   toPublish: LoadedDefinition[];
   /** Faults of definition files: they are not published, what was published keeps serving. */
   definitionFaults: DefinitionFault[];
+  /** Adoptions that stay on an older version because the newest needs other values. */
+  notes: DefinitionFault[];
   index: DefinitionIndex;
   /** By tenant slug: the adoptions it serves. */
   adoptions: Map<string, ResolvedAdoption[]>;
@@ -32,9 +37,11 @@ export function checkCatalog(dir: string, tenants: LoadedTenant[], published: Pu
   const owners = new Map(tenants.map((t) => [t.slug, t]));
   const publishedBy = new Map(published.map((p) => [`${p.owner}/${p.key}@${p.version}`, p]));
   const definitionFaults: DefinitionFault[] = [];
+  const notes: DefinitionFault[] = [];
   const toPublish: LoadedDefinition[] = [];
   const index = new DefinitionIndex();
   for (const p of published) index.add(p);
+  const candidates: LoadedDefinition[] = [];
   for (const d of definitions) {
     if (!owners.has(d.owner)) {
       d.faults.push({ file: d.file, path: '', key: 'definition_missing', params: { value: `tenant ${d.owner}` } });
@@ -45,27 +52,41 @@ export function checkCatalog(dir: string, tenants: LoadedTenant[], published: Pu
       d.faults.push({ file: d.file, path: 'version', key: 'published_changed', params: { version: d.version } });
       d.definition = undefined;
     }
-    definitionFaults.push(...d.faults);
-    if (!d.definition || d.draft) continue;
-    if (!before) toPublish.push(d);
-    index.add({
-      owner: d.owner,
-      key: d.key,
-      version: d.version,
-      visibility: d.definition.visibility,
-      definition: d.definition,
-    });
+    if (d.definition && !d.draft && !before) candidates.push(d);
   }
+  // Oldest first, so that each new minor is held against the version before it, new or published.
+  candidates.sort(
+    (a, b) => a.owner.localeCompare(b.owner) || a.key.localeCompare(b.key) || compare(a.version, b.version),
+  );
+  for (const d of candidates) {
+    const definition = d.definition as ProcessDefinition;
+    const ref = `${d.owner}/${d.key}`;
+    const previous = previousOfMajor(index.versions(ref), d.version);
+    const breaks = previous ? parameterBreaks(previous.definition, definition) : { en: [], de: [] };
+    if (breaks.en.length) {
+      d.faults.push({
+        file: d.file,
+        path: 'parameters',
+        key: 'incompatible',
+        params: { previous: previous?.version ?? '', detailEn: breaks.en.join('; '), detailDe: breaks.de.join('; ') },
+      });
+      d.definition = undefined;
+      continue;
+    }
+    toPublish.push(d);
+    index.add({ owner: d.owner, key: d.key, version: d.version, visibility: definition.visibility, definition });
+  }
+  for (const d of definitions) definitionFaults.push(...d.faults);
   const adoptions = new Map<string, ResolvedAdoption[]>();
   for (const tenant of tenants) {
     const config = tenant.config;
     if (!config) continue;
     const offices = (config.offices ?? []).map((o) => o.id);
-    const { resolved, faults } = resolveAdoptions(
-      { slug: tenant.slug, file: tenant.file, offices },
-      config.services ?? [],
-      index,
-    );
+    const {
+      resolved,
+      faults,
+      notes: behind,
+    } = resolveAdoptions({ slug: tenant.slug, file: tenant.file, offices }, config.services ?? [], index);
     for (const fault of faults) {
       tenant.faults.push({
         file: fault.file,
@@ -76,8 +97,9 @@ export function checkCatalog(dir: string, tenants: LoadedTenant[], published: Pu
     }
     if (faults.length) tenant.config = undefined;
     else adoptions.set(tenant.slug, resolved);
+    notes.push(...behind);
   }
-  return { definitions, toPublish, definitionFaults, index, adoptions };
+  return { definitions, toPublish, definitionFaults, notes, index, adoptions };
 }
 
 export { formatDefinitionFault };

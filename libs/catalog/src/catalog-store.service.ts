@@ -28,7 +28,6 @@ interface ServiceRow {
   range: string | null;
   parameters: object;
   title: string;
-  lagen: string[];
   /** Weighted texts for the search: A title, B keywords, C summary. */
   weighted: [string, string, string];
 }
@@ -38,6 +37,9 @@ const words = (texts: (LocalizedText | undefined)[]): string =>
     .flatMap((t): string[] => (t ? Object.values(t as unknown as Record<string, string>) : []))
     .filter(Boolean)
     .join(' ');
+
+/** Raised when the way search text is made changes, so that every tenant's rows are written anew. */
+const SEARCH_TEXT_VERSION = 1;
 
 const SELECT_DEFINITIONS = `select id, owner_slug, key, version, visibility, hash, document from public.process_definitions`;
 
@@ -60,16 +62,25 @@ export class CatalogStore {
   constructor(private readonly transactions: TenantTransactions) {}
 
   /**
-   * The published versions the open transaction may see: the shared ones, and for each of
-   * `owners` (tenant ids) its private ones too.
+   * The published versions: the shared ones, and for each of `owners` (tenant ids) its private
+   * ones too — read as the application role, whoever the connection's user is. With `refs`
+   * (`owner/key`), only those definitions.
    */
-  async published(em: EntityManager, owners: string[]): Promise<PublishedVersion[]> {
+  async published(em: EntityManager, owners: string[], refs?: string[]): Promise<PublishedVersion[]> {
     const byId = new Map<string, PublishedVersion>();
-    for (const row of (await em.query<unknown>(SELECT_DEFINITIONS)) as DefinitionRow[])
-      byId.set(row.id, toPublished(row));
+    const only = (n: number) => (refs ? ` and owner_slug || '/' || key = any($${n}::text[])` : '');
+    await this.transactions.withoutTenant(em);
+    const shared = (await em.query<unknown>(
+      `${SELECT_DEFINITIONS} where visibility = 'shared'${only(1)}`,
+      refs ? [refs] : [],
+    )) as DefinitionRow[];
+    for (const row of shared) byId.set(row.id, toPublished(row));
     for (const owner of owners) {
       const scope = await this.transactions.within(em, owner);
-      const rows = await scope.query<DefinitionRow>(`${SELECT_DEFINITIONS} where owner_tenant_id = $1`, [owner]);
+      const rows = await scope.query<DefinitionRow>(
+        `${SELECT_DEFINITIONS} where owner_tenant_id = $1${only(2)}`,
+        refs ? [owner, refs] : [owner],
+      );
       for (const row of rows) byId.set(row.id, toPublished(row));
     }
     return [...byId.values()];
@@ -117,26 +128,27 @@ export class CatalogStore {
     // A region's portal sends citizens to its members; it links to no offerings of its own.
     const links = tenant.kind === 'region' ? [] : linkServicesFor(tenant.ags);
     const rows = [...adoptions.map(adoptionRow), ...links.map(linkRow)];
-    const state = contentHash(rows.map((r) => [r.key, r.type, r.definitionId, r.range, r.parameters, r.weighted]));
-    // The last written state is in the tenant's audit log; an unchanged list is not written again.
-    const last = await scope.query<{ state: string }>(
-      `select data->>'state' as state from public.audit_log
-        where tenant_id = $1 and action = 'catalog.services_written' order by created_at desc limit 1`,
+    const state = contentHash([
+      SEARCH_TEXT_VERSION,
+      rows.map((r) => [r.key, r.type, r.definitionId, r.range, r.parameters, r.weighted]),
+    ]);
+    const last = await scope.query<{ services_state: string | null }>(
+      `select services_state from public.tenants where id = $1 for update`,
       [scope.tenantId],
     );
-    if (last[0]?.state === state) return false;
+    if (last[0]?.services_state === state) return false;
     await scope.query(`delete from public.tenant_services where tenant_id = $1`, [scope.tenantId]);
     await scope.query(`delete from public.definition_usage where tenant_id = $1`, [scope.tenantId]);
     if (rows.length) {
       await scope.query(
         `insert into public.tenant_services
-           (tenant_id, key, type, definition_id, version_range, parameters, title, lagen, search, search_text, position)
-         select $1, r.key, r.type, r.definition_id, r.version_range, r.parameters, r.title, r.lagen,
+           (tenant_id, key, type, definition_id, version_range, parameters, title, search, search_text, position)
+         select $1, r.key, r.type, r.definition_id, r.version_range, r.parameters, r.title,
                 setweight(to_tsvector('german', r.a), 'A') || setweight(to_tsvector('german', r.b), 'B') ||
                 setweight(to_tsvector('german', r.c), 'C'),
                 r.a || ' ' || r.b, r.position
            from jsonb_to_recordset($2::jsonb) as r(key text, type text, definition_id uuid, version_range text,
-                parameters jsonb, title text, lagen text[], a text, b text, c text, position integer)`,
+                parameters jsonb, title text, a text, b text, c text, position integer)`,
         [
           scope.tenantId,
           JSON.stringify(
@@ -147,7 +159,6 @@ export class CatalogStore {
               version_range: r.range,
               parameters: r.parameters,
               title: r.title,
-              lagen: r.lagen,
               a: normalizeSearchText(r.weighted[0]),
               b: normalizeSearchText(r.weighted[1]),
               c: normalizeSearchText(r.weighted[2]),
@@ -157,12 +168,14 @@ export class CatalogStore {
         ],
       );
     }
-    for (const a of adoptions) {
+    if (adoptions.length) {
       await scope.query(
-        `insert into public.definition_usage (tenant_id, definition_id, version_range) values ($1, $2, $3)`,
-        [scope.tenantId, a.chosen.id, a.range],
+        `insert into public.definition_usage (tenant_id, definition_id, version_range)
+         select $1, u.id, u.range from jsonb_to_recordset($2::jsonb) as u(id uuid, range text)`,
+        [scope.tenantId, JSON.stringify(adoptions.map((a) => ({ id: a.chosen.id, range: a.range })))],
       );
     }
+    await scope.query(`update public.tenants set services_state = $2 where id = $1`, [scope.tenantId, state]);
     await scope.query(
       `insert into public.audit_log (tenant_id, action, actor, subject, data)
        values ($1, 'catalog.services_written', 'system', 'services', $2)`,
@@ -189,7 +202,6 @@ function adoptionRow(a: ResolvedAdoption): ServiceRow {
     range: a.range,
     parameters: a.parameters,
     title: d.title.de,
-    lagen: d.lebenslagen,
     weighted: [words([d.title]), [...(d.keywords ?? []), d.key.replace(/-/g, ' ')].join(' '), words([d.summary])],
   };
 }
@@ -202,7 +214,6 @@ function linkRow(s: LinkService): ServiceRow {
     range: null,
     parameters: {},
     title: s.title.de,
-    lagen: s.lebenslagen,
     weighted: [words([s.title]), [...(s.keywords ?? []), s.key.replace(/-/g, ' ')].join(' '), words([s.summary])],
   };
 }

@@ -29,9 +29,14 @@ export class CatalogSync implements TenantSyncStep {
 
   async check(em: EntityManager, dir: string, report: SyncReport): Promise<void> {
     const ids = await tenantIds(em);
-    // Only authors can own private versions; with thousands of tenants, most author nothing.
+    // Private versions matter only to their owner: to check its files, or for its own adoptions
+    // (published through the API, perhaps). With thousands of tenants, most are neither.
     const owners = report.tenants
-      .filter((t) => existsSync(join(t.dir, 'processes')))
+      .filter(
+        (t) =>
+          existsSync(join(t.dir, 'processes')) ||
+          (t.config?.services ?? []).some((s) => s.definition.startsWith(`${t.slug}/`)),
+      )
       .map((t) => ids.get(t.slug))
       .filter((id): id is string => id !== undefined);
     const published = await this.store.published(em, owners);
@@ -40,6 +45,11 @@ export class CatalogSync implements TenantSyncStep {
       const line = formatDefinitionFault(fault);
       report.problems.push(line);
       this.logger.error(`Process definition not published: ${line}`);
+    }
+    for (const note of check.notes) {
+      const line = formatDefinitionFault(note);
+      report.problems.push(line);
+      this.logger.warn(`Adoption behind its newest version: ${line}`);
     }
     this.checks.set(report, check);
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TenancyModule } from '@openrathaus/tenancy';
+import { CatalogResolveHandler } from './catalog-resolve.handler';
 import { CatalogService } from './catalog.service';
 import { CatalogStore } from './catalog-store.service';
 import { CatalogSync } from './catalog-sync.service';
@@ -8,7 +9,7 @@ import { DefinitionPublisher } from './definition-publisher.service';
 /** Services, process definitions, adoptions and search. */
 @Module({
   imports: [TenancyModule],
-  providers: [CatalogStore, CatalogSync, CatalogService, DefinitionPublisher],
+  providers: [CatalogStore, CatalogSync, CatalogService, DefinitionPublisher, CatalogResolveHandler],
   exports: [CatalogService, DefinitionPublisher, CatalogSync],
 })
 export class CatalogModule {}

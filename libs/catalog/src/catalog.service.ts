@@ -102,7 +102,10 @@ export class CatalogService {
    * similarity ("Parkausweis" finds "Bewohnerparkausweis").
    */
   async search(tenant: Tenant, query: string): Promise<CatalogEntry[]> {
-    const q = query.trim().slice(0, 200);
+    const q = query
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .trim()
+      .slice(0, 200);
     if (!q) return this.list(tenant);
     const tsquery = prefixQuery(q);
     const normalized = normalizeSearchText(q);

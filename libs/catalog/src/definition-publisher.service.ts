@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { TenantTransactions } from '@openrathaus/database';
+import { TenantTransactions, takeWriteLock } from '@openrathaus/database';
 import { JobQueues } from '@openrathaus/jobs';
-import { TENANT_REFRESH_JOB, TENANTS_QUEUE, TenantFile } from '@openrathaus/tenancy';
-import { DefinitionIndex, resolveAdoptions } from './adoption/adoption';
+import { parameterBreaks, previousOfMajor } from './adoption/compatibility';
+import { CATALOG_QUEUE, CATALOG_RESOLVE_JOB } from './catalog-resolve.handler';
 import { CatalogError, CatalogErrorCode } from './catalog.error';
 import { CatalogStore } from './catalog-store.service';
 import { definitionContext } from './data/catalog-data';
@@ -17,7 +17,7 @@ export interface PublishResult {
   version: string;
   /** false when exactly this content was published before (publishing again changes nothing). */
   published: boolean;
-  /** Tenants whose services now use the new version. */
+  /** Tenants that adopt the definition: each is brought up to date by a job of its own. */
   adopters: string[];
 }
 
@@ -26,12 +26,6 @@ export interface UsageRow {
   name: string;
   version: string;
   range: string;
-}
-
-interface TenantRow {
-  id: string;
-  slug: string;
-  config: TenantFile;
 }
 
 /** `owner/key@1.2.0` into its parts; the version may be left out. */
@@ -58,7 +52,8 @@ export class DefinitionPublisher {
 
   /**
    * Validates and publishes one version for `owner` (a tenant id and slug). A version already
-   * published with other content is refused; adopters whose range now picks it are moved to it.
+   * published with other content, or a minor its adopters could not follow, is refused; adopters
+   * whose range now picks it are moved to it by jobs.
    */
   async publish(
     owner: { id: string; slug: string },
@@ -84,56 +79,48 @@ export class DefinitionPublisher {
     }
     const definition = loaded.definition;
     const ref = `${owner.slug}/${definition.key}`;
-    const changed: string[] = [];
     const result = await this.dataSource.transaction(async (em) => {
-      const scope = await this.transactions.within(em, owner.id);
-      const existing = await scope.query<{ hash: string }>(
-        `select hash from public.process_definitions where owner_tenant_id = $1 and key = $2 and version = $3`,
-        [owner.id, definition.key, definition.version],
-      );
-      if (existing.length) {
-        if (existing[0].hash === contentHash(definition)) {
+      await takeWriteLock(em, 'tenants');
+      const own = (await this.store.published(em, [owner.id], [ref])).filter((v) => v.owner === owner.slug);
+      const existing = own.find((v) => v.version === definition.version);
+      if (existing) {
+        if (existing.hash === contentHash(definition))
           return { ref, version: definition.version, published: false, adopters: [] };
-        }
         throw new CatalogError(CatalogErrorCode.AlreadyPublished, { ref, version: definition.version }, [
           { field: 'version', key: 'fault', params: alreadyPublished(definition.version) },
         ]);
       }
+      const previous = previousOfMajor(own, definition.version);
+      const breaks = previous ? parameterBreaks(previous.definition, definition) : { en: [], de: [] };
+      if (breaks.en.length) {
+        const fault = {
+          file: where.file,
+          path: 'parameters',
+          key: 'incompatible' as const,
+          params: { previous: previous?.version ?? '', detailEn: breaks.en.join('; '), detailDe: breaks.de.join('; ') },
+        };
+        throw new CatalogError(CatalogErrorCode.InvalidDefinition, { file: where.file }, [
+          {
+            field: 'parameters',
+            key: 'fault',
+            params: { en: definitionFaultMessage(fault, 'en'), de: definitionFaultMessage(fault, 'de') },
+          },
+        ]);
+      }
+      const scope = await this.transactions.within(em, owner.id);
       await this.store.insertDefinition(scope, owner.slug, definition, by);
       const adopters = (await em.query<unknown>(
-        `select id, slug, config from public.tenants
-          where config_error is null and config->'services' @> $1::jsonb`,
+        `select id, slug from public.tenants where config_error is null and config->'services' @> $1::jsonb`,
         [JSON.stringify([{ definition: ref }])],
-      )) as TenantRow[];
-      const shared = await this.store.published(em, []);
-      const own = await this.store.published(em, [owner.id]);
-      const moved: string[] = [];
-      for (const tenant of adopters) {
-        const index = new DefinitionIndex();
-        for (const v of tenant.id === owner.id ? own : shared) index.add(v);
-        const offices = (tenant.config.offices ?? []).map((o) => o.id);
-        const { resolved, faults } = resolveAdoptions(
-          { slug: tenant.slug, file: `tenants/${tenant.slug}/tenant.yaml`, offices },
-          tenant.config.services ?? [],
-          index,
-        );
-        if (faults.length) continue;
-        const tenantScope = await this.transactions.within(em, tenant.id);
-        if (
-          await this.store.writeServices(tenantScope, { ags: tenant.config.ags, kind: tenant.config.kind }, resolved)
-        ) {
-          await em.query(`update public.tenants set revision = revision + 1, updated_at = now() where id = $1`, [
-            tenant.id,
-          ]);
-          changed.push(tenant.id);
-          moved.push(tenant.slug);
-        }
-      }
-      return { ref, version: definition.version, published: true, adopters: moved };
+      )) as { id: string; slug: string }[];
+      return { ref, version: definition.version, published: true, adopters };
     });
-    // After the commit: every instance reloads the tenants that now serve the new version.
-    for (const tenantId of changed) await this.jobs.enqueue(TENANTS_QUEUE, TENANT_REFRESH_JOB, { tenantId });
-    return result;
+    // After the commit, one job per adopter: each moves to the new version if its range takes it.
+    // A definition adopted by thousands of tenants must not hold a request (or a lock) that long.
+    for (const tenant of result.adopters) {
+      await this.jobs.enqueue(CATALOG_QUEUE, CATALOG_RESOLVE_JOB, { tenantId: tenant.id });
+    }
+    return { ...result, adopters: result.adopters.map((a) => a.slug) };
   }
 
   /** The published versions of `owner/key` the acting tenant may see, oldest first. */

@@ -1,5 +1,7 @@
 export * from './adoption/adoption';
+export * from './adoption/compatibility';
 export * from './catalog-check';
+export * from './catalog-resolve.handler';
 export * from './catalog.error';
 export * from './catalog.module';
 export * from './catalog.service';

@@ -9,3 +9,4 @@ export * from './tenant-owned';
 export * from './tenant-scope';
 export * from './tenant-transactions.service';
 export * from './runtime';
+export * from './write-lock';

@@ -26,8 +26,18 @@ export class TenantTransactions {
   }
 
   /**
+   * Switches an open transaction to the application role without a tenant: row-level security then
+   * shows only what policies grant every tenant (e.g. shared definitions), in every mode alike.
+   */
+  async withoutTenant(manager: EntityManager): Promise<void> {
+    if (!manager.queryRunner?.isTransactionActive) throw new DatabaseError(DatabaseErrorCode.NoTransaction);
+    await manager.query(`select set_config('role', $1, true), set_config('app.tenant_id', '', true)`, [APP_ROLE]);
+  }
+
+  /**
    * Switches a transaction that is already open (a sync that spans many tenants) to the given
-   * tenant and the application role, until the next switch or the end of the transaction.
+   * tenant and the application role, until the next switch or the end of the transaction. A scope
+   * handed out before follows the switch (it shares the connection): use only the newest.
    */
   async within(manager: EntityManager, tenantId: string): Promise<TenantScope> {
     if (!isUuid(tenantId)) throw new DatabaseError(DatabaseErrorCode.InvalidTenant, { tenantId });

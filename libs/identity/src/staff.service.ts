@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Inject, Injectable } from '@nestjs/common';
 import { argon2id, hash, verify } from 'argon2';
+import type { FieldFault } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
 import { SESSION_STORE, SessionData, SessionStore } from '@openrathaus/jobs';
 import { IdentityError, IdentityErrorCode } from './identity.error';
@@ -13,9 +14,47 @@ export interface StaffSession {
   tenantId: string;
   email: string;
   role: StaffRole;
+  /** Logged in with the one-time password: nothing is allowed until it is changed. */
+  mustChangePassword: boolean;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const EMAIL = /^[^\s@\u0000-\u001f]+@[^\s@\u0000-\u001f]+\.[^\s@\u0000-\u001f]+$/;
+const MIN_PASSWORD = 12;
+
+function checkEmail(email: unknown): string {
+  if (typeof email !== 'string' || !email.trim()) {
+    throw new IdentityError(IdentityErrorCode.InvalidInput, {}, [{ field: 'email', key: 'required' }]);
+  }
+  const address = email.trim().toLowerCase();
+  if (address.length > 254 || !EMAIL.test(address)) {
+    throw new IdentityError(IdentityErrorCode.InvalidInput, {}, [{ field: 'email', key: 'email' }]);
+  }
+  return address;
+}
+
+/** Runs every check and reports the faults of all fields at once. */
+function checkAll(...checks: (() => string)[]): string[] {
+  const values: string[] = [];
+  const fields: FieldFault[] = [];
+  for (const check of checks) {
+    try {
+      values.push(check());
+    } catch (error) {
+      if (!(error instanceof IdentityError)) throw error;
+      fields.push(...error.fields);
+    }
+  }
+  if (fields.length) throw new IdentityError(IdentityErrorCode.InvalidInput, {}, fields);
+  return values;
+}
+
+function checkPassword(password: unknown, field: string): string {
+  if (typeof password !== 'string' || !password) {
+    throw new IdentityError(IdentityErrorCode.InvalidInput, {}, [{ field, key: 'required' }]);
+  }
+  if (password.length > 1024) throw new IdentityError(IdentityErrorCode.InvalidInput, {}, [{ field, key: 'too_long' }]);
+  return password;
+}
 const SESSION_HOURS = 8;
 const MAX_FAILURES = 5;
 const LOCK_MINUTES = 15;
@@ -71,42 +110,55 @@ export class StaffAccounts {
     });
   }
 
-  /** Checks the password and opens a session; returns its id. */
+  /**
+   * Checks the password and opens a session; returns its id. Every attempt is counted before the
+   * password is checked, in one statement, so that parallel guesses cannot pass the limit; a locked
+   * account answers exactly as a wrong password does, and so does an unknown one.
+   */
   async login(
     tenantId: string,
     email: unknown,
     password: unknown,
   ): Promise<{ sessionId: string; session: StaffSession }> {
-    const faults = [
-      ...(typeof email === 'string' && email ? [] : [{ field: 'email', key: 'required' }]),
-      ...(typeof password === 'string' && password ? [] : [{ field: 'password', key: 'required' }]),
-    ];
-    if (faults.length) throw new IdentityError(IdentityErrorCode.InvalidInput, {}, faults);
-    const address = (email as string).trim().toLowerCase();
+    const [address, secret] = checkAll(
+      () => checkEmail(email),
+      () => checkPassword(password, 'password'),
+    );
     const account = await this.transactions.run(tenantId, (scope) =>
       scope.findOne(StaffAccountEntity, { email: address }),
     );
-    if (!account) {
-      await verify(await DUMMY_HASH, password as string);
+    const reserved =
+      account &&
+      (await this.transactions.run(tenantId, (scope) =>
+        scope.query(
+          // Wrapped in a select: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
+          `with reserved as (
+             update public.staff_accounts set failed_logins = failed_logins + 1,
+                    locked_until = case when failed_logins + 1 >= $2 then now() + make_interval(mins => $3) end
+              where id = $1 and (locked_until is null or locked_until <= now())
+             returning id)
+           select id from reserved`,
+          [account.id, MAX_FAILURES, LOCK_MINUTES],
+        ),
+      ));
+    if (!account || !reserved?.length) {
+      await verify(await DUMMY_HASH, secret);
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
     }
-    if (account.lockedUntil && account.lockedUntil > new Date()) throw new IdentityError(IdentityErrorCode.Locked);
-    const ok = await verify(account.passwordHash, password as string);
+    if (!(await verify(account.passwordHash, secret))) throw new IdentityError(IdentityErrorCode.InvalidCredentials);
     await this.transactions.run(tenantId, (scope) =>
-      ok
-        ? scope.query(
-            `update public.staff_accounts set failed_logins = 0, locked_until = null, last_login_at = now() where id = $1`,
-            [account.id],
-          )
-        : scope.query(
-            `update public.staff_accounts set failed_logins = failed_logins + 1,
-                    locked_until = case when failed_logins + 1 >= $2 then now() + make_interval(mins => $3) end
-              where id = $1`,
-            [account.id, MAX_FAILURES, LOCK_MINUTES],
-          ),
+      scope.query(
+        `update public.staff_accounts set failed_logins = 0, locked_until = null, last_login_at = now() where id = $1`,
+        [account.id],
+      ),
     );
-    if (!ok) throw new IdentityError(IdentityErrorCode.InvalidCredentials);
-    const session: StaffSession = { staffId: account.id, tenantId, email: account.email, role: account.role };
+    const session: StaffSession = {
+      staffId: account.id,
+      tenantId,
+      email: account.email,
+      role: account.role,
+      mustChangePassword: account.mustChangePassword,
+    };
     const sessionId = randomBytes(32).toString('base64url');
     await this.sessionSet(`staff:${sessionId}`, {
       ...session,
@@ -115,12 +167,53 @@ export class StaffAccounts {
     return { sessionId, session };
   }
 
+  /** Replaces the password (the one-time password first of all) and keeps the session going. */
+  async changePassword(
+    tenantId: string,
+    sessionId: string | undefined,
+    current: unknown,
+    next: unknown,
+  ): Promise<void> {
+    const session = await this.session(tenantId, sessionId);
+    if (!session) throw new IdentityError(IdentityErrorCode.NotLoggedIn);
+    const now = checkPassword(current, 'password');
+    const fresh = checkPassword(next, 'newPassword');
+    if (fresh.length < MIN_PASSWORD || fresh === now) {
+      throw new IdentityError(IdentityErrorCode.InvalidInput, {}, [
+        { field: 'newPassword', key: 'password_rules', params: { min: MIN_PASSWORD } },
+      ]);
+    }
+    const account = await this.transactions.run(tenantId, (scope) =>
+      scope.findOne(StaffAccountEntity, { id: session.staffId }),
+    );
+    if (!account || !(await verify(account.passwordHash, now)))
+      throw new IdentityError(IdentityErrorCode.InvalidCredentials);
+    const passwordHash = await hash(fresh, { type: argon2id });
+    await this.transactions.run(tenantId, (scope) =>
+      scope.query(`update public.staff_accounts set password_hash = $2, must_change_password = false where id = $1`, [
+        account.id,
+        passwordHash,
+      ]),
+    );
+    await this.sessionSet(`staff:${sessionId}`, {
+      ...session,
+      mustChangePassword: false,
+      cookie: { originalMaxAge: SESSION_HOURS * 3600 * 1000 },
+    });
+  }
+
   /** The session behind a cookie, only on the tenant it was opened on. */
   async session(tenantId: string, sessionId: string | undefined): Promise<StaffSession | undefined> {
     if (!sessionId || !/^[A-Za-z0-9_-]{20,100}$/.test(sessionId)) return undefined;
     const data = (await this.sessionGet(`staff:${sessionId}`)) as (StaffSession & SessionData) | null | undefined;
     if (!data || data.tenantId !== tenantId) return undefined;
-    return { staffId: data.staffId, tenantId: data.tenantId, email: data.email, role: data.role };
+    return {
+      staffId: data.staffId,
+      tenantId: data.tenantId,
+      email: data.email,
+      role: data.role,
+      mustChangePassword: data.mustChangePassword === true,
+    };
   }
 
   async logout(sessionId: string): Promise<void> {
@@ -131,6 +224,8 @@ export class StaffAccounts {
   async require(tenantId: string, sessionId: string | undefined, roles: StaffRole[]): Promise<StaffSession> {
     const session = await this.session(tenantId, sessionId);
     if (!session) throw new IdentityError(IdentityErrorCode.NotLoggedIn);
+    // The one-time password printed by the command line opens nothing but the change of itself.
+    if (session.mustChangePassword) throw new IdentityError(IdentityErrorCode.PasswordChangeRequired);
     if (!roles.includes(session.role))
       throw new IdentityError(IdentityErrorCode.Forbidden, { roles: roles.join(', ') });
     return session;

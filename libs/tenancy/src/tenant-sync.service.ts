@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { takeWriteLock } from '@openrathaus/database';
 import { JobQueues } from '@openrathaus/jobs';
 import { formatFault } from './tenant-fault';
 import { LoadedTenant, loadTenantDir } from './tenant-file.loader';
@@ -68,6 +69,8 @@ export class TenantSync {
     };
     const changed: string[] = [];
     await this.dataSource.transaction(async (em) => {
+      // One sync or publication at a time: each rewrites service lists that the other reads.
+      await takeWriteLock(em, 'tenants');
       const existing = new Map(
         (
           (await em.query<unknown>(`select id, slug, config_hash, config_error from public.tenants`)) as ExistingRow[]
@@ -97,17 +100,21 @@ export class TenantSync {
           report.unchanged.push(tenant.slug);
         }
       }
+      const slugOf = new Map(sound.map((s) => [s.id, s.tenant.slug]));
+      const touched = new Set(changed);
+      const alsoUpdated = new Set<string>();
       for (const step of this.steps) {
         for (const id of await step.apply(em, sound, report)) {
-          if (changed.includes(id)) continue;
+          if (touched.has(id)) continue;
           // Its file is unchanged, but what it serves is not (e.g. a new minor version it adopts).
           await em.query(`update public.tenants set revision = revision + 1, updated_at = now() where id = $1`, [id]);
+          touched.add(id);
           changed.push(id);
-          const slug = sound.find((s) => s.id === id)?.tenant.slug ?? '';
-          report.unchanged = report.unchanged.filter((u) => u !== slug);
-          report.updated.push(slug);
+          alsoUpdated.add(slugOf.get(id) ?? '');
         }
       }
+      report.unchanged = report.unchanged.filter((u) => !alsoUpdated.has(u));
+      report.updated.push(...alsoUpdated);
     });
     // Enqueued after the commit, so that the worker reads what was written.
     for (const tenantId of changed) await this.jobs.enqueue(TENANTS_QUEUE, TENANT_REFRESH_JOB, { tenantId });

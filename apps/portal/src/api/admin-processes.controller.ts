@@ -58,6 +58,7 @@ class VersionView {
 }
 
 const SEMVER = /^\d+\.\d+\.\d+$/;
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /**
  * A city's tenant admin publishes its definitions and sees who uses which version and what
@@ -97,7 +98,7 @@ export class AdminProcessesController {
   @ApiOperation({ summary: 'Published versions of owner/key visible to this tenant' })
   @ApiOkResponse({ type: [VersionView] })
   async versions(@Req() request: FastifyRequest, @Param('owner') owner: string, @Param('key') key: string) {
-    const { tenant } = await this.admin(request);
+    const { tenant } = await this.admin(request, { owner, key });
     return this.publisher.versions(tenant.id, owner, key);
   }
 
@@ -109,7 +110,7 @@ export class AdminProcessesController {
     @Param('owner') owner: string,
     @Param('key') key: string,
   ): Promise<UsageRow[]> {
-    const { tenant } = await this.admin(request);
+    const { tenant } = await this.admin(request, { owner, key });
     return this.publisher.usage(tenant.id, `${owner}/${key}`);
   }
 
@@ -123,7 +124,7 @@ export class AdminProcessesController {
     @Query('from') from?: unknown,
     @Query('to') to?: unknown,
   ): Promise<DefinitionChange[]> {
-    const { tenant } = await this.admin(request);
+    const { tenant } = await this.admin(request, { owner, key });
     const faults = [
       ...(typeof from === 'string' && SEMVER.test(from) ? [] : [{ field: 'from', key: 'semver' }]),
       ...(typeof to === 'string' && SEMVER.test(to) ? [] : [{ field: 'to', key: 'semver' }]),
@@ -132,7 +133,17 @@ export class AdminProcessesController {
     return this.publisher.diff(tenant.id, `${owner}/${key}@${String(from)}`, `${owner}/${key}@${String(to)}`);
   }
 
-  private async admin(request: FastifyRequest): Promise<{ tenant: Tenant; session: StaffSession }> {
+  private async admin(
+    request: FastifyRequest,
+    ref?: { owner: string; key: string },
+  ): Promise<{ tenant: Tenant; session: StaffSession }> {
+    if (ref) {
+      const faults = (['owner', 'key'] as const)
+        .filter((name) => !SLUG.test(ref[name]))
+        .map((field) => ({ field, key: 'unknown' }));
+      if (faults.length)
+        throw new CatalogError(CatalogErrorCode.UnknownDefinition, { ref: `${ref.owner}/${ref.key}` }, faults);
+    }
     const tenant = tenantOf(request);
     if (!tenant) throw new TenancyError(TenancyErrorCode.UnknownTenant);
     const session = await this.staff.require(tenant.id, cookie(request, STAFF_COOKIE), ['tenant-admin']);

@@ -17,6 +17,13 @@ class StaffLogin {
 class StaffView {
   @ApiProperty() email: string;
   @ApiProperty({ enum: ['caseworker', 'tenant-admin', 'operator'] }) role: string;
+  @ApiProperty({ description: 'logged in with the one-time password: change it first (POST /password)' })
+  mustChangePassword: boolean;
+}
+
+class PasswordChange {
+  @ApiProperty({ description: 'the current (or one-time) password' }) password: string;
+  @ApiProperty({ description: 'at least 12 characters, not the current one' }) newPassword: string;
 }
 
 /** Staff log in on their tenant's host; the session cookie is refused on any other tenant. */
@@ -42,7 +49,17 @@ export class BackofficeAuthController {
     if (!tenant) throw new TenancyError(TenancyErrorCode.UnknownTenant);
     const { sessionId, session } = await this.staff.login(tenant.id, body?.email, body?.password);
     setSessionCookie(reply, STAFF_COOKIE, sessionId, this.config.env === 'production', 8 * 3600);
-    return { email: session.email, role: session.role };
+    return { email: session.email, role: session.role, mustChangePassword: session.mustChangePassword };
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Replaces the password; the one-time password allows nothing else' })
+  @ApiBody({ type: PasswordChange })
+  async password(@Body() body: Partial<PasswordChange> | undefined, @Req() request: FastifyRequest): Promise<void> {
+    const tenant = tenantOf(request);
+    if (!tenant) throw new TenancyError(TenancyErrorCode.UnknownTenant);
+    await this.staff.changePassword(tenant.id, cookie(request, STAFF_COOKIE), body?.password, body?.newPassword);
   }
 
   @Post('logout')

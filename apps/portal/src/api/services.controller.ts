@@ -10,7 +10,14 @@ import {
   ApiExtraModels,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { CatalogEntry, CatalogService, catalogData, localized } from '@openrathaus/catalog';
+import {
+  CatalogEntry,
+  CatalogError,
+  CatalogErrorCode,
+  CatalogService,
+  catalogData,
+  localized,
+} from '@openrathaus/catalog';
 import type { FormDefinition } from '@openrathaus/forms';
 import { TenancyError, TenancyErrorCode, Tenant } from '@openrathaus/tenancy';
 import { tenantOf } from '../http/request-state';
@@ -91,6 +98,13 @@ class ThemenfeldView {
   @ApiProperty({ type: [LageView] }) lagen: LageView[];
 }
 
+/** A query parameter given at most once, as text, without control characters; refused otherwise. */
+function single(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new CatalogError(CatalogErrorCode.InvalidQuery, {}, [{ field, key: 'single' }]);
+  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim() || undefined;
+}
+
 /** The tenant's services as JSON: list, search, Lebenslagen, one service with its form and fee. */
 @ApiTags('services')
 @Controller('api/v1')
@@ -107,13 +121,14 @@ export class ServicesController {
   @ApiOkResponse({ type: [ServiceSummaryView] })
   async list(
     @Req() request: FastifyRequest,
-    @Query('q') q?: unknown,
-    @Query('lebenslage') lage?: unknown,
+    @Query('q') rawQ?: unknown,
+    @Query('lebenslage') rawLage?: unknown,
   ): Promise<ServiceSummaryView[]> {
     const { tenant, locale } = this.context(request);
-    let services =
-      typeof q === 'string' && q.trim() ? await this.catalog.search(tenant, q) : await this.catalog.list(tenant);
-    if (typeof lage === 'string' && lage) {
+    const q = single(rawQ, 'q');
+    const lage = single(rawLage, 'lebenslage');
+    let services = q ? await this.catalog.search(tenant, q) : await this.catalog.list(tenant);
+    if (lage) {
       const inLage = new Set((await this.catalog.byLage(tenant, lage)).map((s) => s.key));
       services = services.filter((s) => inLage.has(s.key));
     }

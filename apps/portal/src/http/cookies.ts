@@ -4,7 +4,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 export function cookie(request: FastifyRequest, name: string): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined; // a cookie nobody could have set is no cookie
+    }
   }
   return undefined;
 }

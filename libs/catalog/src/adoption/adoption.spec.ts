@@ -114,6 +114,7 @@ describe('resolveAdoptions: versions', () => {
   it.each(['latest', 'one', '^^1', '1.2.3.4'])('refuses the range %j', (range) => {
     expect(resolveAdoptions(tenant, [entry(range)], parking)).toEqual({
       resolved: [],
+      notes: [],
       faults: [{ file: tenant.file, path: 'services[0].version', key: 'range', params: undefined }],
     });
   });
@@ -121,6 +122,7 @@ describe('resolveAdoptions: versions', () => {
   it('names the published versions when the range matches none', () => {
     expect(resolveAdoptions(tenant, [entry('^3')], parking)).toEqual({
       resolved: [],
+      notes: [],
       faults: [
         {
           file: tenant.file,
@@ -355,6 +357,34 @@ describe('resolveAdoptions: several services', () => {
   });
 
   it('gives nothing for no entries', () => {
-    expect(resolveAdoptions(tenant, [], parking)).toEqual({ resolved: [], faults: [] });
+    expect(resolveAdoptions(tenant, [], parking)).toEqual({ resolved: [], faults: [], notes: [] });
+  });
+});
+
+describe('resolveAdoptions: a newest version the values do not fit', () => {
+  it('stays on the newest version they fit, and says why', () => {
+    const index = new DefinitionIndex();
+    const v = (version: string, parameters: Record<string, unknown>) =>
+      ({
+        owner: 'gelsenkirchen',
+        key: 'dienst',
+        version,
+        visibility: 'shared',
+        definition: { key: 'dienst', version, parameters },
+      }) as never;
+    index.add(v('1.0.0', { fee: { type: 'money', label: { de: 'G' }, default: 5 } }));
+    index.add(
+      v('1.1.0', {
+        fee: { type: 'money', label: { de: 'G' }, default: 5 },
+        hint: { type: 'text', label: { de: 'H' }, required: true },
+      }),
+    );
+    const result = resolveAdoptions(tenant, [{ definition: 'gelsenkirchen/dienst', version: '^1' }], index);
+    expect(result.faults).toEqual([]);
+    expect(result.resolved.map((r) => r.chosen.version)).toEqual(['1.0.0']);
+    expect(result.notes.map((n) => [n.path, n.key])).toEqual([
+      ['services[0].version', 'adoption_behind'],
+      ['services[0].parameters.hint', 'param_missing'],
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { maxSatisfying, validRange } from 'semver';
+import { rcompare, satisfies, validRange } from 'semver';
 import type { DefinitionFault } from '../definition/definition-fault';
 import { readParameterValue } from '../definition/parameters';
 import type { ParameterValue, ProcessDefinition, Visibility } from '../definition/process-definition';
@@ -48,68 +48,96 @@ export interface ResolvedAdoption {
 
 /**
  * Checks a tenant's adoptions: the definition exists and may be adopted by this tenant, the range
- * matches a published version (the newest matching one is chosen), and every parameter is known,
- * of the right type and, where required, set. Faults name `services[i]...` in the tenant's file.
+ * matches a published version (the newest matching one the tenant's values fit is chosen), and
+ * every parameter is known, of the right type and, where required, set. Faults name
+ * `services[i]...` in the tenant's file; `notes` tell of newer versions the values do not fit yet.
  */
 export function resolveAdoptions(
   tenant: { slug: string; file: string; offices: readonly string[] },
   entries: readonly AdoptionEntry[],
   index: DefinitionIndex,
-): { resolved: ResolvedAdoption[]; faults: DefinitionFault[] } {
+): { resolved: ResolvedAdoption[]; faults: DefinitionFault[]; notes: DefinitionFault[] } {
   const faults: DefinitionFault[] = [];
   const resolved: ResolvedAdoption[] = [];
+  const notes: DefinitionFault[] = [];
   const keys = new Set<string>();
   entries.forEach((entry, i) => {
     const path = `services[${i}]`;
     const fault = (sub: string, key: DefinitionFault['key'], params?: DefinitionFault['params']) =>
       faults.push({ file: tenant.file, path: `${path}.${sub}`, key, params });
-    const owner = entry.definition.split('/')[0];
     const versions = index.versions(entry.definition);
     const visible = versions.filter((v) => v.visibility === 'shared' || v.owner === tenant.slug);
     if (!versions.length) return fault('definition', 'definition_missing', { value: entry.definition });
     if (!visible.length) return fault('definition', 'definition_private', { value: entry.definition });
     if (!validRange(entry.version)) return fault('version', 'range');
-    const best = maxSatisfying(
-      visible.map((v) => v.version),
-      entry.version,
-    );
-    const chosen = visible.find((v) => v.version === best);
-    if (!chosen) {
+    const candidates = visible
+      .filter((v) => satisfies(v.version, entry.version))
+      .sort((a, b) => rcompare(a.version, b.version));
+    if (!candidates.length) {
       const published = visible.map((v) => v.version).join(', ');
       return fault('version', 'range_unmatched', { value: entry.definition, versions: published });
     }
-    if (keys.has(chosen.key)) return fault('definition', 'service_twice', { value: chosen.key });
-    keys.add(chosen.key);
-    const declared = chosen.definition.parameters ?? {};
-    const given = entry.parameters ?? {};
-    const parameters: Record<string, ParameterValue> = {};
-    const before = faults.length;
-    for (const [name, raw] of Object.entries(given)) {
-      const definition = Object.hasOwn(declared, name) ? declared[name] : undefined;
-      if (!definition) {
-        fault(`parameters.${name}`, 'param_unknown', {
-          value: `${entry.definition}@${chosen.version}`,
-          allowed: Object.keys(declared).join(', '),
-        });
-        continue;
+    if (keys.has(candidates[0].key)) return fault('definition', 'service_twice', { value: candidates[0].key });
+    keys.add(candidates[0].key);
+    // The newest matching version the tenant's values fit; a newer one they do not fit is reported
+    // and left for the tenant to catch up with, while its citizens keep the service.
+    let first: DefinitionFault[] | undefined;
+    for (const chosen of candidates) {
+      const reading = readParameters(entry, chosen, tenant, `${path}.parameters`);
+      if (!reading.faults.length) {
+        resolved.push({ ref: entry.definition, range: entry.version, chosen, parameters: reading.parameters });
+        if (first) {
+          notes.push({
+            file: tenant.file,
+            path: `${path}.version`,
+            key: 'adoption_behind',
+            params: { value: entry.definition, newest: candidates[0].version, version: chosen.version },
+          });
+          notes.push(...first);
+        }
+        return;
       }
-      const reading = readParameterValue(definition, raw, tenant.offices);
-      if (reading.ok) parameters[name] = reading.value;
-      else fault(`parameters.${name}`, reading.key, reading.params);
+      first ??= reading.faults;
     }
-    for (const [name, definition] of Object.entries(declared)) {
-      if (Object.hasOwn(given, name)) continue;
-      if (definition.default !== undefined) {
-        // A default office must exist at this tenant too.
-        const reading = readParameterValue(definition, definition.default, tenant.offices);
-        if (reading.ok) parameters[name] = reading.value;
-        else fault(`parameters.${name}`, reading.key, reading.params);
-      } else if (definition.required || definition.type === 'office') {
-        fault(`parameters.${name}`, 'param_missing', { value: `${entry.definition}@${chosen.version}` });
-      }
-    }
-    if (faults.length === before && owner)
-      resolved.push({ ref: entry.definition, range: entry.version, chosen, parameters });
+    faults.push(...(first ?? []));
   });
-  return { resolved, faults };
+  return { resolved, faults, notes };
+}
+
+/** The adopter's values for one version's parameters, defaults filled in, or what does not fit. */
+function readParameters(
+  entry: AdoptionEntry,
+  chosen: AvailableVersion,
+  tenant: { file: string; offices: readonly string[] },
+  path: string,
+): { parameters: Record<string, ParameterValue>; faults: DefinitionFault[] } {
+  const faults: DefinitionFault[] = [];
+  const fault = (name: string, key: DefinitionFault['key'], params?: DefinitionFault['params']) =>
+    faults.push({ file: tenant.file, path: `${path}.${name}`, key, params });
+  const declared = chosen.definition.parameters ?? {};
+  const given = entry.parameters ?? {};
+  const parameters: Record<string, ParameterValue> = {};
+  const ref = `${entry.definition}@${chosen.version}`;
+  for (const [name, raw] of Object.entries(given)) {
+    const definition = Object.hasOwn(declared, name) ? declared[name] : undefined;
+    if (!definition) {
+      fault(name, 'param_unknown', { value: ref, allowed: Object.keys(declared).join(', ') });
+      continue;
+    }
+    const reading = readParameterValue(definition, raw, tenant.offices);
+    if (reading.ok) parameters[name] = reading.value;
+    else fault(name, reading.key, reading.params);
+  }
+  for (const [name, definition] of Object.entries(declared)) {
+    if (Object.hasOwn(given, name)) continue;
+    if (definition.default !== undefined) {
+      // A default office must exist at this tenant too.
+      const reading = readParameterValue(definition, definition.default, tenant.offices);
+      if (reading.ok) parameters[name] = reading.value;
+      else fault(name, reading.key, reading.params);
+    } else if (definition.required || definition.type === 'office') {
+      fault(name, 'param_missing', { value: ref });
+    }
+  }
+  return { parameters, faults };
 }

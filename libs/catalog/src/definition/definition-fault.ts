@@ -136,6 +136,14 @@ const messages = {
     en: 'must be set: "{value}" declares it required',
     de: 'muss gesetzt sein: "{value}" verlangt ihn',
   },
+  adoption_behind: {
+    en: 'stays on {value}@{version}: the newest matching version {newest} needs other parameter values (below)',
+    de: 'bleibt bei {value}@{version}: die neueste passende Version {newest} braucht andere Parameterwerte (siehe unten)',
+  },
+  incompatible: {
+    en: 'is not compatible with {previous}, so its adopters could not follow it ({detailEn}); publish it as a new major version',
+    de: 'ist nicht kompatibel mit {previous}, die Übernehmenden könnten nicht folgen ({detailDe}); bitte als neue Hauptversion veröffentlichen',
+  },
   service_twice: {
     en: 'offers the service "{value}" a second time',
     de: 'bietet den Dienst "{value}" ein zweites Mal an',
