@@ -20,6 +20,13 @@ interface DefinitionRow {
   document: ProcessDefinition;
 }
 
+/** A tenant's service list as it should be, with the hash that tells whether it is already so. */
+export interface ServicePlan {
+  rows: ServiceRow[];
+  state: string;
+  adoptions: ResolvedAdoption[];
+}
+
 /** One row of a tenant's service list, before it is written. */
 interface ServiceRow {
   key: string;
@@ -117,14 +124,11 @@ export class CatalogStore {
   }
 
   /**
-   * Replaces the tenant's service list (its adoptions and the link services of its Land and the
-   * Bund) when it differs from what it wrote last. Returns whether it changed.
+   * The service list a tenant should have (its adoptions and the link services of its Land and the
+   * Bund) and a hash of it, computed without the database: a sync compares the hash with the one
+   * stored on the tenant and touches only the tenants whose list changed.
    */
-  async writeServices(
-    scope: TenantScope,
-    tenant: { ags: string | null | undefined; kind: string },
-    adoptions: ResolvedAdoption[],
-  ): Promise<boolean> {
+  plan(tenant: { ags: string | null | undefined; kind: string }, adoptions: ResolvedAdoption[]): ServicePlan {
     // A region's portal sends citizens to its members; it links to no offerings of its own.
     const links = tenant.kind === 'region' ? [] : linkServicesFor(tenant.ags);
     const rows = [...adoptions.map(adoptionRow), ...links.map(linkRow)];
@@ -132,6 +136,33 @@ export class CatalogStore {
       SEARCH_TEXT_VERSION,
       rows.map((r) => [r.key, r.type, r.definitionId, r.range, r.parameters, r.weighted]),
     ]);
+    return { rows, state, adoptions };
+  }
+
+  /** The service-list hashes stored on every tenant, for {@link plan} to be compared with. */
+  async storedStates(em: EntityManager): Promise<Map<string, string | null>> {
+    const rows = (await em.query<unknown>(`select id, services_state from public.tenants`)) as {
+      id: string;
+      services_state: string | null;
+    }[];
+    return new Map(rows.map((r) => [r.id, r.services_state]));
+  }
+
+  /**
+   * Replaces the tenant's service list when it differs from what it wrote last. Returns whether it
+   * changed.
+   */
+  async writeServices(
+    scope: TenantScope,
+    tenant: { ags: string | null | undefined; kind: string },
+    adoptions: ResolvedAdoption[],
+  ): Promise<boolean> {
+    return this.write(scope, this.plan(tenant, adoptions));
+  }
+
+  /** Writes a planned list unless the tenant has it already (checked under a row lock). */
+  async write(scope: TenantScope, plan: ServicePlan): Promise<boolean> {
+    const { rows, state, adoptions } = plan;
     const last = await scope.query<{ services_state: string | null }>(
       `select services_state from public.tenants where id = $1 for update`,
       [scope.tenantId],

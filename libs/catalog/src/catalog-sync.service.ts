@@ -70,11 +70,15 @@ export class CatalogSync implements TenantSyncStep {
       report.actions.push(`published ${ref}@${loaded.version}`);
     }
     const changed: string[] = [];
+    const stored = await this.store.storedStates(em);
     for (const { tenant, id } of sound) {
       const adoptions = check.adoptions.get(tenant.slug);
       if (!adoptions || !tenant.config) continue;
+      const plan = this.store.plan({ ags: tenant.config.ags, kind: tenant.config.kind }, adoptions);
+      // Most tenants are unchanged in most syncs: they cost no query at all.
+      if (stored.get(id) === plan.state) continue;
       const scope = await this.transactions.within(em, id);
-      if (await this.store.writeServices(scope, { ags: tenant.config.ags, kind: tenant.config.kind }, adoptions)) {
+      if (await this.store.write(scope, plan)) {
         changed.push(id);
         report.actions.push(
           `${tenant.slug}: ${adoptions.map((a) => `${a.chosen.key}@${a.chosen.version}`).join(', ') || 'link services only'}`,

@@ -7,7 +7,6 @@ export enum CatalogErrorCode {
   UnknownVersion = 'catalog.unknown_version',
   InvalidDefinition = 'catalog.invalid_definition',
   AlreadyPublished = 'catalog.already_published',
-  NotOwner = 'catalog.not_owner',
   FeeNotComputable = 'catalog.fee_not_computable',
   InvalidQuery = 'catalog.invalid_query',
 }
@@ -19,7 +18,6 @@ const kinds: Record<CatalogErrorCode, ErrorKind> = {
   [CatalogErrorCode.UnknownVersion]: 'not_found',
   [CatalogErrorCode.InvalidDefinition]: 'unprocessable',
   [CatalogErrorCode.AlreadyPublished]: 'conflict',
-  [CatalogErrorCode.NotOwner]: 'forbidden',
   [CatalogErrorCode.FeeNotComputable]: 'unprocessable',
   [CatalogErrorCode.InvalidQuery]: 'invalid',
 };

@@ -4,7 +4,7 @@ import { LocalizedText, Rules } from '@openrathaus/forms';
 import { Office, Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { catalogData } from './data/catalog-data';
 import { CatalogError, CatalogErrorCode } from './catalog.error';
-import { FeeSummary, computeFee, previewFee } from './fees';
+import { FeeSummary, previewFee } from './fees';
 import type { LegalBasis, ParameterValue, ProcessDefinition, TrustLevel } from './definition/process-definition';
 import { normalizeSearchText, prefixQuery } from './search/search-text';
 import { TextTemplates } from './texts/text-templates';
@@ -34,6 +34,10 @@ export interface CatalogEntry {
   land?: string;
 }
 
+/** How many tenants' service lists are kept; beyond, the least recently used is read again when needed. */
+const MAX_TENANTS = 20_000;
+const MAX_PREVIEWS = 50_000;
+
 interface ServiceRow {
   key: string;
   type: 'online' | 'link';
@@ -61,7 +65,12 @@ interface TenantServices {
  */
 @Injectable()
 export class CatalogService {
+  /** Least recently used first: the oldest entries go when there are too many (see MAX_TENANTS). */
   private readonly byTenant = new Map<string, TenantServices>();
+  /** Link services are the same objects for every tenant that shows them. */
+  private readonly linkEntries = new Map<string, CatalogEntry>();
+  /** Fee previews by definition version and parameter values: many tenants set the same ones. */
+  private readonly previews = new Map<string, FeeSummary>();
   private readonly loading = new Map<string, Promise<TenantServices>>();
   private readonly definitions = new Map<string, DefinitionRecord>();
   private readonly rules = new Rules();
@@ -145,11 +154,6 @@ export class CatalogService {
     return view;
   }
 
-  /** The fee for given answers (in cents), with the lines that apply; see {@link computeFee}. */
-  fee(entry: CatalogEntry, answers: Record<string, unknown>): FeeSummary {
-    return computeFee(this.rules, entry.document?.fees ?? [], entry.parameters, answers);
-  }
-
   /** Drops what is kept for a tenant (it changed, or it is gone). */
   forget(tenantId: string): void {
     this.byTenant.delete(tenantId);
@@ -157,7 +161,12 @@ export class CatalogService {
 
   private load(tenant: Tenant): Promise<TenantServices> {
     const cached = this.byTenant.get(tenant.id);
-    if (cached && cached.revision === tenant.revision) return Promise.resolve(cached);
+    if (cached && cached.revision === tenant.revision) {
+      // Moved to the end: the map's order is the order of last use.
+      this.byTenant.delete(tenant.id);
+      this.byTenant.set(tenant.id, cached);
+      return Promise.resolve(cached);
+    }
     const key = `${tenant.id}@${tenant.revision}`;
     let pending = this.loading.get(key);
     if (!pending) {
@@ -187,12 +196,11 @@ export class CatalogService {
       }
       return services;
     });
-    const links = new Map(catalogData().linkServices.map((s) => [s.key, s]));
     const list: CatalogEntry[] = [];
     for (const row of rows) {
       if (row.type === 'link') {
-        const link = links.get(row.key);
-        if (link) list.push(this.linkEntry(link));
+        const link = this.linkEntry(row.key);
+        if (link) list.push(link);
         continue;
       }
       const record = row.definition_id ? this.definitions.get(row.definition_id) : undefined;
@@ -202,12 +210,18 @@ export class CatalogService {
     }
     const services = { revision: tenant.revision, list, byKey: new Map(list.map((s) => [s.key, s])) };
     const current = this.registry.getById(tenant.id);
-    if (!current || current.revision === tenant.revision) this.byTenant.set(tenant.id, services);
+    if (!current || current.revision === tenant.revision) {
+      this.byTenant.delete(tenant.id);
+      this.byTenant.set(tenant.id, services);
+      // A tenant nobody asked for in a long while is read again when somebody does (one query).
+      if (this.byTenant.size > MAX_TENANTS) this.byTenant.delete(this.byTenant.keys().next().value as string);
+    }
     return services;
   }
 
   private onlineEntry(tenant: Tenant, row: ServiceRow, record: DefinitionRecord): CatalogEntry {
     const d = record.document;
+    const registry = this.registry;
     const officeParam = Object.entries(d.parameters ?? {}).find(([, p]) => p.type === 'office')?.[0];
     const officeId = officeParam ? row.parameters[officeParam] : undefined;
     const entry: CatalogEntry = {
@@ -220,8 +234,10 @@ export class CatalogService {
       definition: {
         id: record.id,
         owner: record.owner,
-        ownerName:
-          this.registry.get(record.owner)?.config.shortName ?? this.registry.get(record.owner)?.name ?? record.owner,
+        // Read when shown, so that a renamed owner is named anew.
+        get ownerName(): string {
+          return registry.get(record.owner)?.config.shortName ?? registry.get(record.owner)?.name ?? record.owner;
+        },
         key: d.key,
         version: d.version,
         range: row.version_range ?? '',
@@ -234,12 +250,23 @@ export class CatalogService {
       processingTime: d.processingTime,
       legalBasis: d.legalBasis ?? [],
     };
-    entry.fee = previewFee(this.rules, d.fees ?? [], entry.parameters, d.form);
+    const previewKey = `${record.id}:${JSON.stringify(row.parameters)}`;
+    let fee = this.previews.get(previewKey);
+    if (!fee) {
+      fee = previewFee(this.rules, d.fees ?? [], entry.parameters, d.form);
+      if (this.previews.size >= MAX_PREVIEWS) this.previews.clear();
+      this.previews.set(previewKey, fee);
+    }
+    entry.fee = fee;
     return entry;
   }
 
-  private linkEntry(link: ReturnType<typeof catalogData>['linkServices'][number]): CatalogEntry {
-    return {
+  private linkEntry(key: string): CatalogEntry | undefined {
+    const cached = this.linkEntries.get(key);
+    if (cached) return cached;
+    const link = catalogData().linkServices.find((s) => s.key === key);
+    if (!link) return undefined;
+    const entry: CatalogEntry = {
       key: link.key,
       type: 'link',
       title: link.title,
@@ -253,5 +280,7 @@ export class CatalogService {
       provider: link.provider,
       land: link.land,
     };
+    this.linkEntries.set(key, entry);
+    return entry;
   }
 }
