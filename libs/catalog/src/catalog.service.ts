@@ -37,6 +37,7 @@ export interface CatalogEntry {
 /** How many tenants' service lists are kept; beyond, the least recently used is read again when needed. */
 const MAX_TENANTS = 20_000;
 const MAX_PREVIEWS = 50_000;
+const MAX_SEARCHES = 20_000;
 
 interface ServiceRow {
   key: string;
@@ -69,6 +70,8 @@ export class CatalogService {
   private readonly byTenant = new Map<string, TenantServices>();
   /** Link services are the same objects for every tenant that shows them. */
   private readonly linkEntries = new Map<string, CatalogEntry>();
+  /** Search results (service keys) by tenant revision and normalised words, least recently used first. */
+  private readonly searches = new Map<string, string[]>();
   /** Fee previews by definition version and parameter values: many tenants set the same ones. */
   private readonly previews = new Map<string, FeeSummary>();
   private readonly loading = new Map<string, Promise<TenantServices>>();
@@ -119,6 +122,14 @@ export class CatalogService {
     const tsquery = prefixQuery(q);
     const normalized = normalizeSearchText(q);
     const services = await this.load(tenant);
+    // The same words find the same services until the tenant changes: asked again, no query.
+    const cacheKey = `${tenant.id}@${tenant.revision}\u0000${normalized}`;
+    const known = this.searches.get(cacheKey);
+    if (known) {
+      this.searches.delete(cacheKey);
+      this.searches.set(cacheKey, known);
+      return known.map((key) => services.byKey.get(key)).filter((s): s is CatalogEntry => s !== undefined);
+    }
     const rows = await this.transactions.run(tenant.id, (scope) =>
       scope.query<{ key: string }>(
         `select key from (
@@ -134,15 +145,24 @@ export class CatalogService {
         [tenant.id, tsquery, normalized],
       ),
     );
+    this.searches.set(
+      cacheKey,
+      rows.map((r) => r.key),
+    );
+    if (this.searches.size > MAX_SEARCHES) this.searches.delete(this.searches.keys().next().value as string);
     return rows.map((r) => services.byKey.get(r.key)).filter((s): s is CatalogEntry => s !== undefined);
   }
 
   /** A service's description with the tenant's parameters filled in. */
   describe(tenant: Tenant, entry: CatalogEntry, locale: string): string {
     const text = entry.document?.description;
-    return text
-      ? this.texts.render(text, locale, { params: this.paramsView(entry), tenant: { name: tenant.name } })
-      : '';
+    if (!text) return '';
+    try {
+      return this.texts.render(text, locale, { params: this.paramsView(entry), tenant: { name: tenant.name } });
+    } catch {
+      // Definitions are checked before they are published; a text that still fails leaves the page without it.
+      return '';
+    }
   }
 
   /** Parameters as texts see them: offices as objects. */

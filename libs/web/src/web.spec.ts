@@ -83,3 +83,27 @@ describe('ViewEngine', () => {
     expect(views.render('not-found', data('Herten'))).not.toContain('Eigener Fuß');
   });
 });
+
+describe('PageCache bounds', () => {
+  const page = (kb: number) => ({ html: Buffer.alloc(kb * 1024), etag: `"${kb}"` });
+
+  it('keeps at most 256 MB of pages, dropping the least recently used first', () => {
+    const cache = new PageCache();
+    cache.set('a@1', 'de', '/', page(1)); // the busy home page, read again and again
+    for (let i = 0; i < 300; i++) {
+      cache.set('b@1', 'de', `/leistungen/${i}`, page(1024)); // 1 MB each: 300 MB in all
+      expect(cache.get('a@1', 'de', '/')).toBeDefined();
+    }
+    expect(cache.size).toBeLessThanOrEqual(257);
+    expect(cache.get('b@1', 'de', '/leistungen/0')).toBeUndefined();
+    expect(cache.get('b@1', 'de', '/leistungen/299')).toBeDefined();
+  });
+
+  it('counts a page written again once', () => {
+    const cache = new PageCache();
+    for (let i = 0; i < 1000; i++) cache.set('a@1', 'de', '/', page(1024));
+    expect(cache.size).toBe(1);
+    cache.set('a@1', 'de', '/x', page(1));
+    expect(cache.get('a@1', 'de', '/')).toBeDefined();
+  });
+});
