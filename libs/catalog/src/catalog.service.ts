@@ -110,8 +110,8 @@ export class CatalogService {
 
   /**
    * German full-text search over the tenant's services, ranked: word stems and prefixes
-   * ("Hunde" finds "Hundesteuer"), umlauts either way, and parts of compounds by trigram
-   * similarity ("Parkausweis" finds "Bewohnerparkausweis").
+   * ("Hunde" finds "Hundesteuer"), umlauts either way; when that finds nothing, parts of compounds
+   * and typing errors by trigram similarity ("Parkausweis" finds "Bewohnerparkausweis").
    */
   async search(tenant: Tenant, query: string): Promise<CatalogEntry[]> {
     const q = query
@@ -130,21 +130,27 @@ export class CatalogService {
       this.searches.set(cacheKey, known);
       return known.map((key) => services.byKey.get(key)).filter((s): s is CatalogEntry => s !== undefined);
     }
-    const rows = await this.transactions.run(tenant.id, (scope) =>
-      scope.query<{ key: string }>(
-        `select key from (
-           select key, title,
-                  coalesce(ts_rank_cd(search, to_tsquery('german', $2)), 0) * 4 + word_similarity($3, search_text) as rank,
-                  ($2::text is not null and search @@ to_tsquery('german', $2)) as hit
-             from public.tenant_services
-            where tenant_id = $1
-              and (($2::text is not null and search @@ to_tsquery('german', $2)) or $3 <% search_text)
-         ) found
-         order by hit desc, rank desc, title
-         limit 50`,
-        [tenant.id, tsquery, normalized],
-      ),
-    );
+    const rows = await this.transactions.run(tenant.id, async (scope) => {
+      // Whole words and their beginnings first: cheap, and what people mostly type.
+      const words = tsquery
+        ? await scope.query<{ key: string }>(
+            `select key from public.tenant_services
+              where tenant_id = $1 and search @@ to_tsquery('german', $2)
+              order by ts_rank_cd(search, to_tsquery('german', $2)) desc, title
+              limit 50`,
+            [tenant.id, tsquery],
+          )
+        : [];
+      if (words.length) return words;
+      // Nothing found: parts of compounds and typing errors, by trigram similarity (dearer).
+      return scope.query<{ key: string }>(
+        `select key from public.tenant_services
+          where tenant_id = $1 and $2 <% search_text
+          order by word_similarity($2, search_text) desc, title
+          limit 50`,
+        [tenant.id, normalized],
+      );
+    });
     this.searches.set(
       cacheKey,
       rows.map((r) => r.key),

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** Prometheus metrics: requests and latency per tenant, plus the process's own. */
+/**
+ * Prometheus metrics: requests per tenant, latency of the platform, plus the process's own. Latency
+ * has no tenant label: a histogram per tenant is a dozen series each, and with thousands of tenants
+ * a scrape would take longer than the requests it measures.
+ */
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
@@ -13,8 +17,7 @@ export class Metrics {
   });
   private readonly latency = new Histogram({
     name: 'openrathaus_http_request_duration_seconds',
-    help: 'HTTP request latency by tenant',
-    labelNames: ['tenant'] as const,
+    help: 'HTTP request latency',
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
@@ -31,7 +34,6 @@ export class Metrics {
 
   // Label lookups hash their label object on every call; the children are kept per label set.
   private readonly counters = new Map<string, { inc(): void }>();
-  private readonly timers = new Map<string, { observe(value: number): void }>();
 
   observeRequest(tenant: string, method: string, status: number, seconds: number): void {
     const statusClass = `${Math.floor(status / 100)}xx`;
@@ -42,12 +44,7 @@ export class Metrics {
       this.counters.set(key, counter);
     }
     counter.inc();
-    let timer = this.timers.get(tenant);
-    if (!timer) {
-      timer = this.latency.labels({ tenant });
-      this.timers.set(tenant, timer);
-    }
-    timer.observe(seconds);
+    this.latency.observe(seconds);
   }
 
   async render(): Promise<string> {

@@ -12,7 +12,6 @@ import { PageContext } from './page-context.service';
 const QUERY_MAX = 200;
 /** Search pages kept in the page cache per tenant revision, and for all tenants together. */
 const SEARCHES_PER_TENANT = 50;
-const SEARCHES_IN_ALL = 2_000;
 /** Online services on the home page; the rest are one click further. */
 const HOME_ONLINE = 6;
 /** Names of the Länder by the two-digit AGS prefix, for link services of a Land. */
@@ -92,7 +91,6 @@ function descriptionHtml(text: string): string {
 export class ServicePages {
   /** Search pages in the cache, per tenant id: which revision they belong to and their addresses. */
   private readonly searches = new Map<string, { key: string; pages: Set<string> }>();
-  private searchesTotal = 0;
 
   constructor(
     private readonly catalog: CatalogService,
@@ -174,39 +172,21 @@ export class ServicePages {
   }
 
   /**
-   * Whether a search page may go into the cache. Anyone can ask for any query, and the page cache
-   * drops its oldest pages when full, so searches get a budget of their own: a few per tenant
-   * revision and a share of the whole, never enough to push the home pages out.
+   * Whether a search page may go into the cache. Anyone can ask for any query: a tenant revision
+   * gets a few search pages, and the page cache, which drops the least recently used first, bounds
+   * the whole in bytes; busy pages are used again and again and stay.
    */
   private admitSearch(tenant: Tenant, page: string): boolean {
     const key = pageCacheKey(tenant);
     let kept = this.searches.get(tenant.id);
     if (kept?.key !== key) {
-      this.searchesTotal -= kept?.pages.size ?? 0;
       kept = { key, pages: new Set() };
       this.searches.set(tenant.id, kept);
     }
     if (kept.pages.has(page)) return true;
-    if (this.searchesTotal >= SEARCHES_IN_ALL) {
-      this.forgetStaleSearches();
-      // The tenant changed while this page was rendered: its pages are gone, this one needs no place.
-      if (this.searches.get(tenant.id) !== kept) return false;
-    }
-    if (kept.pages.size >= SEARCHES_PER_TENANT || this.searchesTotal >= SEARCHES_IN_ALL) return false;
+    if (kept.pages.size >= SEARCHES_PER_TENANT) return false;
     kept.pages.add(page);
-    this.searchesTotal += 1;
     return true;
-  }
-
-  /** Tenants that changed since (or are gone) had their pages dropped: their budget is free again. */
-  private forgetStaleSearches(): void {
-    for (const [id, kept] of this.searches) {
-      const current = this.registry.getById(id);
-      if (!current || pageCacheKey(current) !== kept.key) {
-        this.searchesTotal -= kept.pages.size;
-        this.searches.delete(id);
-      }
-    }
   }
 
   private async renderList(tenant: Tenant, locale: string, path: string, q: string, lage: string): Promise<string> {
