@@ -9,68 +9,33 @@
  * Both servers get the same requests: GET / with a Host header picked at random among the demo
  * tenants' `<slug>.localhost` (the bare server ignores it); see requestsFor(). The portal runs the compiled
  * app (dist/) in production mode on a fresh PostgreSQL database, which is dropped at the end.
- * Results: a markdown table on stdout and JSON in bench/results/ (git-ignored).
+ * Results: a markdown table on stdout and JSON in bench/results/ (git-ignored). The server child is
+ * bench/lib/server.mjs, the shared helpers are in bench/lib/harness.mjs.
  */
-import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { createRequire } from 'node:module';
-import os from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import {
+  CORES,
+  REDIS_URL,
+  ROOT,
+  canPin,
+  cleanRedis,
+  createDatabase,
+  fmt,
+  get,
+  gitCommit,
+  machine,
+  measure as measureRequests,
+  pct,
+  pinSelf,
+  startServer,
+  stopServer,
+  summary,
+} from './lib/harness.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(ROOT, 'package.json'));
-const SELF = fileURLToPath(import.meta.url);
-const PG_ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const BARE_HTML =
-  '<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Hallo</title></head>' +
-  '<body><h1>Hallo Welt</h1></body></html>';
-
-/* ------------------------------------------------------------------ child: the server under test */
-
-async function serve(kind) {
-  let close;
-  if (kind === 'bare') {
-    const Fastify = require('fastify');
-    const app = Fastify({ logger: false });
-    const html = process.env.BENCH_BARE_HTML || BARE_HTML;
-    app.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    process.send({ ready: true, port: app.server.address().port });
-    close = () => app.close();
-  } else {
-    require(join(ROOT, 'tools', 'register-paths.cjs'));
-    require('reflect-metadata');
-    const { loadConfig } = require(join(ROOT, 'dist', 'libs', 'core', 'src', 'index.js'));
-    const { startPortal } = require(join(ROOT, 'dist', 'apps', 'portal', 'src', 'portal.js'));
-    const config = loadConfig({
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      NODE_ENV: 'production',
-      SYNC_TENANTS_ON_START: 'true',
-      MIGRATE_ON_START: 'false',
-      // Production turns the *.localhost hosts off; the benchmark addresses tenants by them.
-      DEV_HOSTS: 'true',
-      TENANTS_DIR: join(ROOT, 'tenants'),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    });
-    const portal = await startPortal(config);
-    process.send({ ready: true, port: portal.config.port });
-    close = () => portal.close();
-  }
-  process.on('message', async (message) => {
-    if (message === 'cpu') process.send({ cpu: process.cpuUsage() });
-    if (message === 'stop') {
-      await close().catch((error) => console.error(error));
-      process.exit(0);
-    }
-  });
-  process.on('disconnect', () => process.exit(0));
-}
 
 /* ------------------------------------------------------------------ parent: setup, load, report */
 
@@ -99,86 +64,6 @@ function parseArgs(argv) {
   return options;
 }
 
-// Counted before this process pins itself (availableParallelism follows the affinity mask).
-const CORES = os.availableParallelism();
-
-const canPin = () => {
-  if (CORES < 2) return false;
-  try {
-    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** Starts a server child (pinned to CPU 1 when asked) and waits for its port. */
-function startServer(kind, env, pin) {
-  // e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const args = [...nodeArgs, SELF, '--serve', kind];
-  const child = pin
-    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-    : spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${kind} server did not start within 90 s`));
-    }, 90_000);
-    child.once('message', (message) => {
-      clearTimeout(timer);
-      resolve({ child, port: message.port });
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${kind} server exited with code ${code} before it was ready`));
-    });
-  });
-}
-
-function stopServer({ child }) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.send('stop');
-  });
-}
-
-/** CPU time (µs) the server process has used so far. */
-function serverCpu({ child }) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('server did not report its CPU time')), 5_000);
-    const onMessage = (message) => {
-      if (!message?.cpu) return;
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      resolve(message.cpu.user + message.cpu.system);
-    };
-    child.on('message', onMessage);
-    child.send('cpu');
-  });
-}
-
-function get(port, host) {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, path: '/', headers: { host, accept: 'text/html' }, timeout: 10_000 },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 /**
  * The requests of a run, each with a random demo tenant's host. By default a sequence of 256
  * requests drawn at random up front, which autocannon builds once and cycles through; with
@@ -201,120 +86,9 @@ function requestsFor(hosts, perRequest) {
   return Array.from({ length: 256 }, () => ({ ...base, headers: { host: pick(), accept: 'text/html' } }));
 }
 
-/** One autocannon run against 127.0.0.1. */
-function cannon(port, hosts, seconds, options, onStart) {
-  const autocannon = require('autocannon');
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: `http://127.0.0.1:${port}`,
-        connections: options.connections,
-        duration: seconds,
-        timeout: 10,
-        requests: requestsFor(hosts, options.setupRequest),
-      },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    );
-    // 'start' comes once the connections are set up, when the measured time begins.
-    if (onStart) instance.once('start', onStart);
-  });
-}
-
-const summary = (result, bytesPerResponse) => ({
-  requestsPerSecond: Math.round(result.requests.average),
-  requestsTotal: result.requests.total,
-  latencyMs: {
-    average: result.latency.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    max: result.latency.max,
-  },
-  bytesPerResponse,
-  throughputBytesPerSecond: Math.round(result.throughput.average),
-  non2xx: result.non2xx,
-  errors: result.errors,
-  timeouts: result.timeouts,
-  cpuOfOneCore: {
-    server: Number(result.cpu.server.toFixed(2)),
-    loadGenerator: Number(result.cpu.loadGenerator.toFixed(2)),
-  },
-});
-
-async function measure(label, server, hosts, options, log) {
-  if (options.warmup > 0) {
-    log(`${label}: warm-up ${options.warmup} s`);
-    await cannon(server.port, hosts, options.warmup, options);
-  }
-  log(`${label}: measuring ${options.duration} s with ${options.connections} connections`);
-  let serverBefore, loadBefore, started;
-  const result = await cannon(server.port, hosts, options.duration, options, () => {
-    started = performance.now();
-    loadBefore = process.cpuUsage();
-    serverBefore = serverCpu(server);
-  });
-  const wallUs = (performance.now() - started) * 1000;
-  if (process.env.BENCH_DEBUG) log(`measured window ${Math.round(wallUs / 1000)} ms`);
-  const load = process.cpuUsage(loadBefore);
-  const serverUs = (await serverCpu(server)) - (await serverBefore);
-  // Share of one core each side used: a server well below 100 % means the load generator was the limit.
-  result.cpu = { server: serverUs / wallUs, loadGenerator: (load.user + load.system) / wallUs };
-  return result;
-}
-
-/** A fresh database migrated like libs/testing does it; returns its URLs and a drop(). */
-async function createDatabase() {
-  require(join(ROOT, 'tools', 'register-paths.cjs'));
-  const { Client } = require('pg');
-  const { runMigrations } = require(join(ROOT, 'dist', 'libs', 'database', 'src', 'index.js'));
-  const { MIGRATIONS } = require(join(ROOT, 'dist', 'migrations', 'index.js'));
-  const name = `or_bench_${randomBytes(5).toString('hex')}`;
-  const withUser = (user) => {
-    const u = new URL(PG_ADMIN_URL);
-    u.username = user;
-    u.password = '';
-    u.pathname = `/${name}`;
-    return u.toString();
-  };
-  const admin = new Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const ownerUrl = withUser(new URL(PG_ADMIN_URL).username || 'postgres');
-  const drop = async () => {
-    const client = new Client({ connectionString: PG_ADMIN_URL });
-    await client.connect();
-    await client.query(`drop database if exists ${name} with (force)`);
-    await client.end();
-  };
-  try {
-    await runMigrations(ownerUrl, MIGRATIONS);
-  } catch (error) {
-    await drop();
-    throw error;
-  }
-  return { name, ownerUrl, appUrl: withUser('openrathaus_app'), drop };
-}
-
-/** Removes the Redis keys of this run's queue prefix (bounded scan). */
-async function cleanRedis(prefix) {
-  const Redis = require('ioredis');
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    for (let round = 0; round < 1000; round++) {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-      if (cursor === '0') break;
-    }
-  } finally {
-    redis.disconnect();
-  }
-}
-
-const fmt = (n) => n.toLocaleString('en-US');
-const pct = (share) => `${Math.round(share * 100)} %`;
+/** Warm-up and measured run, each with requests drawn afresh. */
+const measure = (label, server, hosts, options, log) =>
+  measureRequests(label, server, () => requestsFor(hosts, options.setupRequest), options, log);
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
@@ -328,7 +102,7 @@ async function main() {
     .map((slug) => ({ slug, name: parse(readFileSync(join(ROOT, 'tenants', slug, 'tenant.yaml'), 'utf8')).name }));
   const hosts = tenants.map((t) => `${t.slug}.localhost`);
   const pin = options.pin && canPin();
-  if (pin) execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+  if (pin) pinSelf();
   log(
     `${tenants.length} tenant hosts; ${CORES} cores; ${pin ? 'server pinned to CPU 1, load generator to CPU 0' : 'no CPU pinning'}`,
   );
@@ -404,22 +178,11 @@ async function main() {
 
   const ratio = results.portal.requestsPerSecond / results.bare.requestsPerSecond;
   const ratioSamePage = results.portal.requestsPerSecond / results.bareSamePage.requestsPerSecond;
-  let commit;
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-  } catch {
-    commit = undefined;
-  }
+  const commit = gitCommit();
   const report = {
     date: new Date().toISOString(),
     commit,
-    machine: {
-      cores: CORES,
-      cpu: os.cpus()[0]?.model,
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      platform: `${os.type()} ${os.release()} ${os.arch()}`,
-      node: process.version,
-    },
+    machine: machine(),
     options: { ...options, pin },
     tenants: hosts.length,
     results,
@@ -456,14 +219,7 @@ async function main() {
   );
 }
 
-if (process.argv[2] === '--serve') {
-  serve(process.argv[3]).catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
-} else {
-  main().catch((error) => {
-    console.error(`[bench] ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  });
-}
+main().catch((error) => {
+  console.error(`[bench] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

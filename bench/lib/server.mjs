@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+/**
+ * The server under test, as a child process of a benchmark: `node bench/lib/server.mjs bare|portal`.
+ *
+ * - bare: Fastify with one route, `GET /`, answering BENCH_BARE_HTML (default: a hello-world page).
+ * - portal: the compiled app (dist/) in production mode with the *.localhost hosts on; the tenants
+ *   folder is BENCH_TENANTS_DIR (default: tenants/), synced on start unless BENCH_SYNC_TENANTS=false.
+ *
+ * It tells its parent `{ ready, port }` over IPC and then answers the messages `cpu` (CPU time so
+ * far), `mem` (memory after a full garbage collection) and `stop`.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { BARE_HTML, ROOT } from './harness.mjs';
+
+const require = createRequire(join(ROOT, 'package.json'));
+
+/** A full collection, so that heap figures compare between readings (no --expose-gc needed). */
+function collectGarbage() {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  gc();
+  gc();
+}
+
+async function serve(kind) {
+  let close;
+  if (kind === 'bare') {
+    const Fastify = require('fastify');
+    const app = Fastify({ logger: false });
+    const html = process.env.BENCH_BARE_HTML || BARE_HTML;
+    app.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    process.send({ ready: true, port: app.server.address().port });
+    close = () => app.close();
+  } else if (kind === 'portal') {
+    require(join(ROOT, 'tools', 'register-paths.cjs'));
+    require('reflect-metadata');
+    const { loadConfig } = require(join(ROOT, 'dist', 'libs', 'core', 'src', 'index.js'));
+    const { startPortal } = require(join(ROOT, 'dist', 'apps', 'portal', 'src', 'portal.js'));
+    const config = loadConfig({
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      SYNC_TENANTS_ON_START: process.env.BENCH_SYNC_TENANTS === 'false' ? 'false' : 'true',
+      MIGRATE_ON_START: 'false',
+      // Production turns the *.localhost hosts off; the benchmark addresses tenants by them.
+      DEV_HOSTS: 'true',
+      TENANTS_DIR: process.env.BENCH_TENANTS_DIR || join(ROOT, 'tenants'),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    });
+    const portal = await startPortal(config);
+    process.send({ ready: true, port: portal.config.port });
+    close = () => portal.close();
+  } else {
+    throw new Error(`unknown server kind ${kind} (known: bare, portal)`);
+  }
+  process.on('message', async (message) => {
+    if (message === 'cpu') process.send({ cpu: process.cpuUsage() });
+    if (message === 'mem') {
+      collectGarbage();
+      process.send({ mem: process.memoryUsage() });
+    }
+    if (message === 'stop') {
+      await close().catch((error) => console.error(error));
+      process.exit(0);
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+serve(process.argv[2]).catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
