@@ -79,7 +79,7 @@ export function processCommands(program: Command, io: CliIo, withApp: WithApp, e
       });
       io.out(
         result.published
-          ? `published ${result.ref}@${result.version}; adopters moved: ${result.adopters.join(', ') || 'none'}`
+          ? `published ${result.ref}@${result.version}; adopters brought up to date by a job each: ${result.adopters.join(', ') || 'none'}`
           : `${result.ref}@${result.version} is already published with this content`,
       );
     });
