@@ -299,6 +299,12 @@ describe('process definitions: publish, adopt, update', () => {
     });
     expect(re.body.description).toBe('Gebühr je Tag: 7,50\u00a0€.');
     expect(re.body.form.pages[0].items.map((i: { id: string }) => i.id)).toEqual(['tage', 'art', 'statik']);
+    // Kept per tenant revision and language: asked again with its ETag, nothing is sent.
+    const first = await get(portal.port, '/api/v1/services/sondernutzung', 'recklinghausen.localhost');
+    const again = await get(portal.port, '/api/v1/services/sondernutzung', 'recklinghausen.localhost', {
+      'if-none-match': String(first.headers.etag),
+    });
+    expect(again.status).toBe(304);
     const ge = await api('gelsenkirchen', '/api/v1/services/sondernutzung');
     expect(ge.body.fee.totalCents).toBe(1500); // the default of 5 €
     const list = await api('recklinghausen', '/api/v1/services');

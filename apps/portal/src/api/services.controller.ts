@@ -1,4 +1,5 @@
-import { Controller, Get, Param, Query, Req } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
@@ -9,7 +10,7 @@ import {
   getSchemaPath,
   ApiExtraModels,
 } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   CatalogEntry,
   CatalogError,
@@ -20,6 +21,7 @@ import {
 } from '@openrathaus/catalog';
 import type { FormDefinition } from '@openrathaus/forms';
 import { TenancyError, TenancyErrorCode, Tenant } from '@openrathaus/tenancy';
+import { PageCache } from '@openrathaus/web';
 import { tenantOf } from '../http/request-state';
 import { PageContext } from '../pages/page-context.service';
 
@@ -52,6 +54,8 @@ class FeeView {
   @ApiProperty({ description: 'whole cents, after the tenant’s parameters, answers at their defaults' })
   totalCents: number;
   @ApiProperty({ type: [FeeLineView] }) lines: FeeLineView[];
+  @ApiProperty({ type: [FeeLineView], description: 'lines that other answers would add' })
+  conditional: FeeLineView[];
   @ApiProperty({ description: 'some amount depends on the answers (e.g. number of copies)' })
   dependsOnAnswers: boolean;
 }
@@ -112,6 +116,7 @@ export class ServicesController {
   constructor(
     private readonly catalog: CatalogService,
     private readonly pages: PageContext,
+    private readonly cache: PageCache,
   ) {}
 
   @Get('services')
@@ -121,27 +126,43 @@ export class ServicesController {
   @ApiOkResponse({ type: [ServiceSummaryView] })
   async list(
     @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
     @Query('q') rawQ?: unknown,
     @Query('lebenslage') rawLage?: unknown,
-  ): Promise<ServiceSummaryView[]> {
+  ): Promise<FastifyReply> {
     const { tenant, locale } = this.context(request);
     const q = single(rawQ, 'q');
     const lage = single(rawLage, 'lebenslage');
-    let services = q ? await this.catalog.search(tenant, q) : await this.catalog.list(tenant);
-    if (lage) {
-      const inLage = new Set((await this.catalog.byLage(tenant, lage)).map((s) => s.key));
-      services = services.filter((s) => inLage.has(s.key));
-    }
-    return services.map((s) => this.summary(s, locale));
+    const query = new URLSearchParams({ ...(lage ? { lebenslage: lage } : {}), ...(q ? { q } : {}) }).toString();
+    // A search is kept by the catalogue itself; its words are anyone's, so its JSON is not kept here.
+    return this.sendJson(request, reply, tenant, locale, `/api/v1/services?${query}`, !q, async () => {
+      let services = q ? await this.catalog.search(tenant, q) : await this.catalog.list(tenant);
+      if (lage) {
+        const inLage = new Set((await this.catalog.byLage(tenant, lage)).map((s) => s.key));
+        services = services.filter((s) => inLage.has(s.key));
+      }
+      return services.map((s) => this.summary(s, locale));
+    });
   }
 
   @Get('services/:key')
   @ApiOperation({ summary: 'One service with its form and its fee after the tenant’s parameters' })
   @ApiOkResponse({ schema: { $ref: getSchemaPath(ServiceView) } })
   @ApiExtraModels(ServiceView)
-  async one(@Req() request: FastifyRequest, @Param('key') key: string): Promise<ServiceView> {
+  async one(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @Param('key') key: string,
+  ): Promise<FastifyReply> {
     const { tenant, locale } = this.context(request);
+    // Unknown keys throw before anything is kept.
     const s = await this.catalog.get(tenant, key);
+    return this.sendJson(request, reply, tenant, locale, `/api/v1/services/${s.key}`, true, () =>
+      Promise.resolve(this.view(tenant, s, locale)),
+    );
+  }
+
+  private view(tenant: Tenant, s: CatalogEntry, locale: string): ServiceView {
     const office = s.office;
     return {
       ...this.summary(s, locale),
@@ -150,6 +171,7 @@ export class ServicesController {
         totalCents: s.fee.totalCents,
         dependsOnAnswers: s.fee.dependsOnAnswers,
         lines: s.fee.lines.map((l) => ({ id: l.id, label: localized(l.label, locale), cents: l.cents })),
+        conditional: s.fee.conditional.map((l) => ({ id: l.id, label: localized(l.label, locale), cents: l.cents })),
       },
       office: office && {
         id: office.id,
@@ -184,6 +206,33 @@ export class ServicesController {
         .filter((l) => l.themenfelder.includes(t.id))
         .map((l) => ({ id: l.id, kind: l.kind, title: localized(l.title, locale), themenfelder: l.themenfelder })),
     }));
+  }
+
+  /**
+   * Sends JSON that is the same for everybody until the tenant changes: built once per tenant
+   * revision, language and address and kept in the page cache (bounded, dropped with the tenant),
+   * with an ETag. Built per request where `keep` is false.
+   */
+  private async sendJson(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    tenant: Tenant,
+    locale: string,
+    path: string,
+    keep: boolean,
+    build: () => Promise<unknown>,
+  ): Promise<FastifyReply> {
+    const tenantKey = `${tenant.id}@${tenant.revision}`;
+    let answer = keep ? this.cache.get(tenantKey, locale, path) : undefined;
+    if (!answer) {
+      const body = JSON.stringify(await build());
+      answer = { html: Buffer.from(body), etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+      if (keep) this.cache.set(tenantKey, locale, path, answer);
+    }
+    void reply.header('content-type', 'application/json; charset=utf-8').header('etag', answer.etag);
+    void reply.header('vary', 'Accept-Language, Cookie').header('cache-control', 'no-cache');
+    if (request.headers['if-none-match'] === answer.etag) return reply.code(304).send();
+    return reply.send(answer.html);
   }
 
   private context(request: FastifyRequest): { tenant: Tenant; locale: string } {
