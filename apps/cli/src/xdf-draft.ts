@@ -1,15 +1,10 @@
 import { Document } from 'yaml';
-import { ProcessDefinition } from '@openrathaus/catalog';
+import { ProcessDefinition, normalizeSearchText } from '@openrathaus/catalog';
 import { XdfImport, isGroup, walkItems } from '@openrathaus/forms';
 
 /** `Anschrift Inland` as `anschrift-inland`. */
 const slug = (text: string): string =>
-  text
-    .toLowerCase()
-    .replace(/ä/g, 'ae')
-    .replace(/ö/g, 'oe')
-    .replace(/ü/g, 'ue')
-    .replace(/ß/g, 'ss')
+  normalizeSearchText(text)
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 60) || 'neuer-dienst';

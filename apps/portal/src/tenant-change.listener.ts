@@ -3,6 +3,7 @@ import { CatalogService } from '@openrathaus/catalog';
 import { NOTIFICATION_BUS, NotificationBus } from '@openrathaus/jobs';
 import { TENANT_CHANGED, TenantRegistry } from '@openrathaus/tenancy';
 import { PageCache, ViewEngine } from '@openrathaus/web';
+import { pageCacheKey } from './http/cached-page';
 
 /** Keeps this instance current: a changed tenant is reloaded and its cached pages are dropped. */
 @Injectable()
@@ -25,7 +26,7 @@ export class TenantChangeListener implements OnApplicationBootstrap {
       if (!tenant) this.catalog.forget(tenantId);
       for (const t of [old, tenant]) {
         if (!t) continue;
-        this.cache.dropTenant(`${t.id}@${t.revision}`);
+        this.cache.dropTenant(pageCacheKey(t));
         this.views.dropOverlay(`${t.slug}@${t.revision}`);
       }
       // Pages show other tenants too (a region its members, a member its region and district, the
@@ -35,7 +36,7 @@ export class TenantChangeListener implements OnApplicationBootstrap {
       const related = this.registry
         .all()
         .filter((t) => t.slug === tenant?.regionSlug || t.regionSlug === slug || t.config.district === slug);
-      for (const t of related) this.cache.dropTenant(`${t.id}@${t.revision}`);
+      for (const t of related) this.cache.dropTenant(pageCacheKey(t));
       this.logger.log({ tenantId, revision: tenant?.revision }, 'tenant reloaded');
     });
   }

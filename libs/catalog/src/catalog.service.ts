@@ -6,7 +6,7 @@ import { catalogData } from './data/catalog-data';
 import { CatalogError, CatalogErrorCode } from './catalog.error';
 import { FeeSummary, previewFee } from './fees';
 import type { LegalBasis, ParameterValue, ProcessDefinition, TrustLevel } from './definition/process-definition';
-import { normalizeSearchText, prefixQuery } from './search/search-text';
+import { normalizeSearchText, prefixQuery, searchWords } from './search/search-text';
 import { TextTemplates } from './texts/text-templates';
 
 /** A service of a tenant: an adopted definition version with the tenant's parameters, or a link. */
@@ -114,10 +114,7 @@ export class CatalogService {
    * and typing errors by trigram similarity ("Parkausweis" finds "Bewohnerparkausweis").
    */
   async search(tenant: Tenant, query: string): Promise<CatalogEntry[]> {
-    const q = query
-      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
-      .trim()
-      .slice(0, 200);
+    const q = searchWords(query);
     if (!q) return this.list(tenant);
     const tsquery = prefixQuery(q);
     const normalized = normalizeSearchText(q);

@@ -7,3 +7,4 @@ export * from './project-root';
 export * from './core.module';
 export * from './ids';
 export * from './yaml/safe-yaml';
+export * from './text/fill';

@@ -1,3 +1,5 @@
+import { fillPlaceholders } from '@openrathaus/core';
+
 /** One fault in a tenant's configuration: which file, which field, what is wrong. */
 export interface TenantFault {
   file: string;
@@ -67,12 +69,9 @@ export type TenantFaultKey = keyof typeof messages;
 
 export const isTenantFaultKey = (key: string): key is TenantFaultKey => key in messages;
 
-const fill = (text: string, params: Record<string, string | number> = {}): string =>
-  text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
-
 /** The fault's message in one language. */
 export function faultMessage(fault: TenantFault, locale: 'de' | 'en'): string {
-  return fault.message?.[locale] ?? fill(messages[fault.key][locale], fault.params);
+  return fault.message?.[locale] ?? fillPlaceholders(messages[fault.key][locale], fault.params);
 }
 
 /** `file: field: English / Deutsch`, the form the command line and the log use. */

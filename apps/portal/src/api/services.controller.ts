@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import {
   ApiOkResponse,
@@ -18,10 +17,12 @@ import {
   CatalogService,
   catalogData,
   localized,
+  searchWords,
 } from '@openrathaus/catalog';
 import type { FormDefinition } from '@openrathaus/forms';
 import { TenancyError, TenancyErrorCode, Tenant } from '@openrathaus/tenancy';
 import { PageCache } from '@openrathaus/web';
+import { cachedAnswer, pageCacheKey, sendPage } from '../http/cached-page';
 import { tenantOf } from '../http/request-state';
 import { PageContext } from '../pages/page-context.service';
 
@@ -106,7 +107,7 @@ class ThemenfeldView {
 function single(value: unknown, field: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new CatalogError(CatalogErrorCode.InvalidQuery, {}, [{ field, key: 'single' }]);
-  return value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim() || undefined;
+  return searchWords(value) || undefined;
 }
 
 /** The tenant's services as JSON: list, search, Lebenslagen, one service with its form and fee. */
@@ -222,17 +223,13 @@ export class ServicesController {
     keep: boolean,
     build: () => Promise<unknown>,
   ): Promise<FastifyReply> {
-    const tenantKey = `${tenant.id}@${tenant.revision}`;
+    const tenantKey = pageCacheKey(tenant);
     let answer = keep ? this.cache.get(tenantKey, locale, path) : undefined;
     if (!answer) {
-      const body = JSON.stringify(await build());
-      answer = { html: Buffer.from(body), etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+      answer = cachedAnswer(JSON.stringify(await build()));
       if (keep) this.cache.set(tenantKey, locale, path, answer);
     }
-    void reply.header('content-type', 'application/json; charset=utf-8').header('etag', answer.etag);
-    void reply.header('vary', 'Accept-Language, Cookie').header('cache-control', 'no-cache');
-    if (request.headers['if-none-match'] === answer.etag) return reply.code(304).send();
-    return reply.send(answer.html);
+    return sendPage(request, reply, answer, 'application/json; charset=utf-8');
   }
 
   private context(request: FastifyRequest): { tenant: Tenant; locale: string } {

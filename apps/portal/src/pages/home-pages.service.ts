@@ -3,7 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Tenant, TenantRegistry, isServing } from '@openrathaus/tenancy';
 import { CachedPage, I18n, PageCache, ViewEngine } from '@openrathaus/web';
 import { PageContext } from './page-context.service';
-import { ServicePages, cachedPage, pageCacheKey, sendPage } from './service-pages.service';
+import { cachedPage, pageCacheKey, sendPage } from '../http/cached-page';
+import { ServicePages } from './service-pages.service';
 
 /**
  * The home pages: a tenant's, the region's member list, the portal list on localhost. They are the

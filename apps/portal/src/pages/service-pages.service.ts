@@ -1,15 +1,14 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CatalogEntry, CatalogService, catalogData, formatMoney, localized } from '@openrathaus/catalog';
+import { CatalogEntry, CatalogService, catalogData, formatMoney, localized, searchWords } from '@openrathaus/catalog';
 import { CoreError, CoreErrorCode } from '@openrathaus/core';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
-import { CachedPage, I18n, PageCache, ViewEngine } from '@openrathaus/web';
+import { I18n, PageCache, ViewEngine } from '@openrathaus/web';
+import { cachedPage, pageCacheKey, sendPage } from '../http/cached-page';
 import { tenantOf } from '../http/request-state';
 import { PageContext } from './page-context.service';
 
 /** How long a search query may be; the catalogue reads no more either. */
-const QUERY_MAX = 200;
 /** Search pages kept in the page cache per tenant revision, and for all tenants together. */
 const SEARCHES_PER_TENANT = 50;
 /** Online services on the home page; the rest are one click further. */
@@ -43,31 +42,8 @@ interface ListView {
 /** `{q: ' Hund  '}` -> `Hund`; the first value of a repeated parameter, control characters out. */
 export function queryValue(value: unknown): string {
   const first: unknown = Array.isArray(value) ? value[0] : value;
-  if (typeof first !== 'string') return '';
-  return first
-    .replace(/[\s\u0000-\u001f\u007f]+/g, ' ')
-    .trim()
-    .slice(0, QUERY_MAX)
-    .trim();
+  return typeof first === 'string' ? searchWords(first) : '';
 }
-
-/** A page as the cache keeps it: unindented, encoded once, with its ETag. */
-export function cachedPage(rendered: string): CachedPage {
-  // Indentation is only for the template's reader; without it every answer is a fifth smaller.
-  const html = rendered.replace(/\n\s+/g, '\n');
-  return { html: Buffer.from(html), etag: `"${createHash('sha1').update(html).digest('base64url')}"` };
-}
-
-/** Sends a page that is the same for every anonymous visitor; a matching If-None-Match gets a 304. */
-export function sendPage(request: FastifyRequest, reply: FastifyReply, page: CachedPage): FastifyReply {
-  void reply.header('content-type', 'text/html; charset=utf-8').header('etag', page.etag);
-  void reply.header('vary', 'Accept-Language, Cookie').header('cache-control', 'no-cache');
-  if (request.headers['if-none-match'] === page.etag) return reply.code(304).send();
-  return reply.send(page.html);
-}
-
-export const pageCacheKey = (tenant: Tenant | undefined): string =>
-  tenant ? `${tenant.id}@${tenant.revision}` : 'root';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

@@ -1,3 +1,5 @@
+import { fillPlaceholders } from '@openrathaus/core';
+
 /** One fault in a process definition or an adoption: which file, where in it, what is wrong. */
 export interface DefinitionFault {
   file: string;
@@ -152,12 +154,9 @@ const messages = {
 
 export type DefinitionFaultKey = keyof typeof messages;
 
-const fill = (text: string, params: Record<string, string | number> = {}): string =>
-  text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
-
 /** The fault's message in one language. */
 export function definitionFaultMessage(fault: DefinitionFault, locale: 'de' | 'en'): string {
-  return fill(messages[fault.key][locale], fault.params);
+  return fillPlaceholders(messages[fault.key][locale], fault.params);
 }
 
 /** `file: path: English / Deutsch`, as the command line and the log print it. */

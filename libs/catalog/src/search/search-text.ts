@@ -18,3 +18,15 @@ export function prefixQuery(query: string): string | null {
     .slice(0, 8);
   return words.length ? words.map((w) => `${w}:*`).join(' & ') : null;
 }
+
+/** The longest search a citizen types; beyond it, words are cut off. */
+export const SEARCH_MAX = 200;
+
+/** What someone typed as search words: control characters and runs of spaces as one space, trimmed, bounded. */
+export function searchWords(text: string): string {
+  return text
+    .replace(/[\s\u0000-\u001f\u007f]+/g, ' ')
+    .trim()
+    .slice(0, SEARCH_MAX)
+    .trim();
+}
