@@ -4,6 +4,11 @@ import { Sessions1795305600002 } from './1795305600002-sessions';
 import { Catalog1795305600003 } from './1795305600003-catalog';
 import { Applications1795305600004 } from './1795305600004-applications';
 import { Staff1795305600005 } from './1795305600005-staff';
+import { Citizens1795305600006 } from './1795305600006-citizens';
+import { Workflow1795305600007 } from './1795305600007-workflow';
+import { Payments1795305600008 } from './1795305600008-payments';
+import { Documents1795305600009 } from './1795305600009-documents';
+import { Messaging1795305600010 } from './1795305600010-messaging';
 
 /** Every schema migration, oldest first. */
 export const MIGRATIONS = [
@@ -13,4 +18,9 @@ export const MIGRATIONS = [
   Catalog1795305600003,
   Applications1795305600004,
   Staff1795305600005,
+  Citizens1795305600006,
+  Workflow1795305600007,
+  Payments1795305600008,
+  Documents1795305600009,
+  Messaging1795305600010,
 ];

@@ -6,21 +6,32 @@ import { JobsModule } from '@openrathaus/jobs';
 import { ObservabilityModule } from '@openrathaus/observability';
 import { APPLICATIONS_ENTITIES, ApplicationsModule } from '@openrathaus/applications';
 import { CatalogModule } from '@openrathaus/catalog';
+import { DOCUMENTS_ENTITIES, DocumentsModule } from '@openrathaus/documents';
 import { IDENTITY_ENTITIES, IdentityModule } from '@openrathaus/identity';
+import { MESSAGING_ENTITIES, MessagingModule } from '@openrathaus/messaging';
+import { PAYMENTS_ENTITIES, PaymentsModule } from '@openrathaus/payments';
+import { WORKFLOW_ENTITIES, WorkflowModule } from '@openrathaus/workflow';
 import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
 import { WebModule } from '@openrathaus/web';
 import { AdminProcessesController } from './api/admin-processes.controller';
+import { ApplicationsController } from './api/applications.controller';
+import { AuthController } from './api/auth.controller';
 import { BackofficeAuthController } from './api/backoffice-auth.controller';
 import { ServicesController } from './api/services.controller';
 import { TenantController } from './api/tenant.controller';
 import { AllErrorsFilter } from './http/all-errors.filter';
 import { ErrorResponder } from './http/error-responder.service';
+import { DevMailController } from './ops/dev-mail.controller';
 import { OpsController } from './ops/ops.controller';
+import { PaymentSandboxController } from './payments/payment-sandbox.controller';
+import { AccountPagesController } from './pages/account-pages.controller';
+import { ApplicationPagesController } from './pages/application-pages.controller';
 import { HomePages } from './pages/home-pages.service';
 import { PageContext } from './pages/page-context.service';
 import { PagesController } from './pages/pages.controller';
 import { ServicePagesController } from './pages/service-pages.controller';
 import { ServicePages } from './pages/service-pages.service';
+import { VerifyPageController } from './pages/verify-page.controller';
 import { TenantChangeListener } from './tenant-change.listener';
 
 @Module({})
@@ -31,7 +42,16 @@ export class PortalModule {
       imports: [
         CoreModule.forRoot(config),
         DatabaseModule.forRoot({
-          entities: [...DATABASE_ENTITIES, ...TENANCY_ENTITIES, ...APPLICATIONS_ENTITIES, ...IDENTITY_ENTITIES],
+          entities: [
+            ...DATABASE_ENTITIES,
+            ...TENANCY_ENTITIES,
+            ...APPLICATIONS_ENTITIES,
+            ...IDENTITY_ENTITIES,
+            ...WORKFLOW_ENTITIES,
+            ...PAYMENTS_ENTITIES,
+            ...DOCUMENTS_ENTITIES,
+            ...MESSAGING_ENTITIES,
+          ],
         }),
         JobsModule.forRoot({ runWorkers: config.runWorker }),
         ObservabilityModule,
@@ -39,6 +59,10 @@ export class PortalModule {
         CatalogModule,
         ApplicationsModule,
         IdentityModule,
+        WorkflowModule,
+        PaymentsModule,
+        DocumentsModule,
+        MessagingModule,
         WebModule,
       ],
       controllers: [
@@ -49,6 +73,13 @@ export class PortalModule {
         AdminProcessesController,
         PagesController,
         ServicePagesController,
+        AuthController,
+        AccountPagesController,
+        ApplicationsController,
+        ApplicationPagesController,
+        PaymentSandboxController,
+        VerifyPageController,
+        DevMailController,
       ],
       providers: [
         PageContext,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -13,6 +14,9 @@ import { ErrorResponder } from './http/error-responder.service';
 import { registerHostHooks } from './http/host.hooks';
 import { HomePages } from './pages/home-pages.service';
 import { PortalModule } from './portal.module';
+
+/** The largest file a citizen may upload; a definition may allow less per field. */
+export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
 export interface RunningPortal {
   app: NestFastifyApplication;
@@ -48,6 +52,9 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   }
   await registry.loadAll();
 
+  // HTML forms post url-encoded (Nest parses that) or multipart when they carry a file; the
+  // limits are the largest upload a definition may allow, one file per request.
+  await app.register(fastifyMultipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 200, parts: 201 } });
   const fastify = app.getHttpAdapter().getInstance();
   registerHostHooks(fastify, registry, app.get(ErrorResponder), app.get(Metrics), app.get(HomePages));
   await app.register(fastifyStatic, {

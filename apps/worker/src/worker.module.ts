@@ -5,7 +5,12 @@ import { JobsModule } from '@openrathaus/jobs';
 import { ObservabilityModule } from '@openrathaus/observability';
 import { APPLICATIONS_ENTITIES, ApplicationsModule } from '@openrathaus/applications';
 import { CatalogModule } from '@openrathaus/catalog';
+import { DOCUMENTS_ENTITIES, DocumentsModule } from '@openrathaus/documents';
+import { IDENTITY_ENTITIES, IdentityModule } from '@openrathaus/identity';
+import { MESSAGING_ENTITIES, MessagingModule } from '@openrathaus/messaging';
+import { PAYMENTS_ENTITIES, PaymentsModule } from '@openrathaus/payments';
 import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
+import { WORKFLOW_ENTITIES, WorkflowModule } from '@openrathaus/workflow';
 
 /** The processors of every queue, without an HTTP server. */
 @Module({})
@@ -15,12 +20,28 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         CoreModule.forRoot(config),
-        DatabaseModule.forRoot({ entities: [...DATABASE_ENTITIES, ...TENANCY_ENTITIES, ...APPLICATIONS_ENTITIES] }),
+        DatabaseModule.forRoot({
+          entities: [
+            ...DATABASE_ENTITIES,
+            ...TENANCY_ENTITIES,
+            ...APPLICATIONS_ENTITIES,
+            ...IDENTITY_ENTITIES,
+            ...WORKFLOW_ENTITIES,
+            ...PAYMENTS_ENTITIES,
+            ...DOCUMENTS_ENTITIES,
+            ...MESSAGING_ENTITIES,
+          ],
+        }),
         JobsModule.forRoot({ runWorkers: true }),
         ObservabilityModule,
         TenancyModule,
         CatalogModule,
         ApplicationsModule,
+        IdentityModule,
+        WorkflowModule,
+        PaymentsModule,
+        DocumentsModule,
+        MessagingModule,
       ],
     };
   }

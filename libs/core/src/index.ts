@@ -8,3 +8,5 @@ export * from './core.module';
 export * from './ids';
 export * from './yaml/safe-yaml';
 export * from './text/fill';
+export * from './esm/import-esm';
+export * from './storage/file-storage';

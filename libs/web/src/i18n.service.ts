@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { projectRoot } from '@openrathaus/core';
@@ -13,10 +13,18 @@ export const DEFAULT_LOCALE = 'de';
 export class I18n {
   private readonly catalogs = new Map<string, Catalog>();
 
+  /** The web lib's texts, then each feature lib's own (`libs/<lib>/locales/<locale>.json`). */
   constructor() {
-    const dir = join(projectRoot(), 'libs', 'web', 'locales');
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-      this.catalogs.set(file.slice(0, -5), JSON.parse(readFileSync(join(dir, file), 'utf8')) as Catalog);
+    const libs = join(projectRoot(), 'libs');
+    const dirs = ['web', ...readdirSync(libs).filter((lib) => lib !== 'web')]
+      .map((lib) => join(libs, lib, 'locales'))
+      .filter((dir) => existsSync(dir));
+    for (const dir of dirs) {
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+        const locale = file.slice(0, -5);
+        const texts = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Catalog;
+        this.catalogs.set(locale, { ...this.catalogs.get(locale), ...texts });
+      }
     }
   }
 

@@ -33,11 +33,15 @@ describe('loadConfig', () => {
     [{ RUN_WORKER: 'maybe' }, 'RUN_WORKER'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ NODE_ENV: 'production' }, 'DATABASE_URL'],
+    [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://a@b/c' }, 'APP_SECRET'],
+    [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
   ])('names the variable of a bad value: %p', (env, name) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`Invalid configuration: ${name}=`));
   });
 
   it('does not answer on development hosts in production', () => {
-    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://a@b/c' }).devHosts).toBe(false);
+    expect(
+      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://a@b/c', APP_SECRET: 'x'.repeat(32) }).devHosts,
+    ).toBe(false);
   });
 });

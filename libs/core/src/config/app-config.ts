@@ -27,6 +27,20 @@ export interface AppConfig {
   devHosts: boolean;
   /** True when PostgreSQL is the in-process PGlite. */
   embedded: boolean;
+  /** SMTP server for outgoing e-mail; undefined captures e-mail locally (development only). */
+  smtpUrl?: string;
+  /** Sender address of e-mails when the tenant names none. */
+  mailFrom: string;
+  /** Base URL of the XBezahldienste payment service; undefined means the built-in sandbox. */
+  paymentUrl?: string;
+  /** OpenID Connect provider for identity levels above `basic` (BundID, eID service). */
+  oidcIssuer?: string;
+  oidcClientId?: string;
+  oidcClientSecret?: string;
+  /** Where uploaded files and issued documents are kept (local disk strategy). */
+  storageDir: string;
+  /** Secret that signs tokens in e-mails (verification, password reset); a fixed development value outside production. */
+  secret: string;
 }
 
 const bool = (name: string, value: string | undefined, fallback: boolean): boolean => {
@@ -71,6 +85,14 @@ const prefix = (value: string | undefined): string => {
   throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: 'QUEUE_PREFIX', value });
 };
 
+const secret = (value: string | undefined, production: boolean): string => {
+  if (value && value.length >= 32) return value;
+  if (production || value)
+    throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: 'APP_SECRET', value: '(not shown)' });
+  // Outside production a fixed secret keeps links in captured e-mails working across restarts.
+  return 'openrathaus-development-secret-never-used-in-production';
+};
+
 /** Reads and checks the configuration; a bad value names its variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const mode = (env.NODE_ENV ?? 'development') as Environment;
@@ -102,6 +124,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     syncTenantsOnStart: bool('SYNC_TENANTS_ON_START', env.SYNC_TENANTS_ON_START, embedded),
     devHosts: bool('DEV_HOSTS', env.DEV_HOSTS, !production),
     embedded,
+    smtpUrl: url('SMTP_URL', env.SMTP_URL, ['smtp:', 'smtps:']),
+    mailFrom: env.MAIL_FROM ?? 'serviceportal@openrathaus.localhost',
+    paymentUrl: url('PAYMENT_URL', env.PAYMENT_URL, ['http:', 'https:']),
+    oidcIssuer: url('OIDC_ISSUER', env.OIDC_ISSUER, ['http:', 'https:']),
+    oidcClientId: env.OIDC_CLIENT_ID || undefined,
+    oidcClientSecret: env.OIDC_CLIENT_SECRET || undefined,
+    storageDir: resolve(env.STORAGE_DIR ?? resolve(env.DATA_DIR ?? '.data', 'files')),
+    secret: secret(env.APP_SECRET, production),
   };
 }
 

@@ -1,0 +1,5 @@
+import { Controller } from '@nestjs/common';
+
+/** Development only: the e-mails captured instead of sent. */
+@Controller('_dev/mail')
+export class DevMailController {}
