@@ -11,6 +11,7 @@ import {
   JobQueues,
   JobWorkers,
   JobsModule,
+  Outbox,
   PostgresSessionStore,
   RedisSessionStore,
   SESSION_STORE,
@@ -96,6 +97,49 @@ describe.each([
     const forB = mine.find((s) => s.payloadTenant === b);
     expect(forB?.tenantId).toBe(b);
     expect(forB?.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sends an outbox job once its transaction commits, and never one that rolled back', async () => {
+    const transactions = app.get(TenantTransactions);
+    const outbox = app.get(Outbox);
+    const a = tenants.gladbeck;
+    await transactions.run(a, (scope) => outbox.add(scope, 'probe', 'probe.context', { backend: `${backend}-outbox` }));
+    await expect(
+      transactions.run(a, async (scope) => {
+        await outbox.add(scope, 'probe', 'probe.context', { backend: `${backend}-rolled-back` });
+        throw new Error('the change fails');
+      }),
+    ).rejects.toThrow('the change fails');
+    const sent = await eventually(() =>
+      Promise.resolve(seen.find((s) => s.backend === `${backend}-outbox`) ?? undefined),
+    );
+    expect(sent).toMatchObject({ tenantId: a, payloadTenant: a });
+    await outbox.dispatchAll();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(seen.filter((s) => s.backend === `${backend}-outbox`)).toHaveLength(1);
+    expect(seen.some((s) => s.backend === `${backend}-rolled-back`)).toBe(false);
+    const left = await transactions.run(a, (scope) => scope.query(`select count(*)::int as n from public.outbox`));
+    expect(left[0]).toEqual({ n: 0 });
+  });
+
+  it("keeps outbox rows of one tenant from another tenant's transactions", async () => {
+    const transactions = app.get(TenantTransactions);
+    const outbox = app.get(Outbox);
+    // Written inside a longer transaction (no after-commit hook): the row waits for the next round.
+    const visible = await transactions.run(tenants.herten, async (scope) => {
+      await outbox.add(scope, 'probe', 'probe.context', { backend: `${backend}-hidden` });
+      return scope.query<{ n: number }>(`select count(*)::int as n from public.outbox`);
+    });
+    expect(visible[0].n).toBeGreaterThanOrEqual(1);
+    const fromMarl = await transactions.run(tenants.marl, (scope) =>
+      scope.query<{ n: number }>(`select count(*)::int as n from public.outbox where ids->>'backend' = $1`, [
+        `${backend}-hidden`,
+      ]),
+    );
+    expect(fromMarl[0].n).toBe(0);
+    await expect(
+      transactions.run(tenants.marl, (scope) => scope.query(`select set_config('app.outbox', 'dispatch', true)`)),
+    ).rejects.toThrow(/forbidden_statement/);
   });
 
   it('refuses a payload that is not ids', async () => {

@@ -18,7 +18,7 @@ export class CliModule {
           entities: [...DATABASE_ENTITIES, ...TENANCY_ENTITIES, ...APPLICATIONS_ENTITIES, ...IDENTITY_ENTITIES],
           poolSize: 2,
         }),
-        JobsModule.forRoot({ runWorkers: false }),
+        JobsModule.forRoot({ runWorkers: false, dispatchOutbox: false }),
         TenancyModule,
         CatalogModule,
         ApplicationsModule,

@@ -14,10 +14,26 @@ export interface ScopedFindOptions<T> extends Omit<FindManyOptions<T>, 'where'> 
  * of the transaction, and row-level security in PostgreSQL checks the same tenant again.
  */
 export class TenantScope {
+  private readonly committed: (() => void)[] = [];
+
   constructor(
     readonly tenantId: string,
     private readonly manager: EntityManager,
   ) {}
+
+  /**
+   * Runs `then` once the transaction has committed (never when it rolls back). Only transactions
+   * opened by `TenantTransactions.run` call it; inside a longer transaction (a sync) nothing
+   * calls it, so it may be a hint to hurry only, never the only way a thing happens.
+   */
+  afterCommit(then: () => void): void {
+    this.committed.push(then);
+  }
+
+  /** @internal called by TenantTransactions after the commit. */
+  runAfterCommit(): void {
+    for (const then of this.committed.splice(0)) then();
+  }
 
   find<T extends TenantOwned>(entity: EntityTarget<T>, options: ScopedFindOptions<T> = {}): Promise<T[]> {
     return this.manager.find(entity, { ...options, where: this.where(options.where) });

@@ -20,9 +20,15 @@ export class TenantTransactions {
   }
 
   /** Runs `work` for the given tenant. */
-  run<T>(tenantId: string, work: (scope: TenantScope) => Promise<T>): Promise<T> {
+  async run<T>(tenantId: string, work: (scope: TenantScope) => Promise<T>): Promise<T> {
     if (!isUuid(tenantId)) throw new DatabaseError(DatabaseErrorCode.InvalidTenant, { tenantId });
-    return this.dataSource.transaction(async (manager) => work(await this.within(manager, tenantId)));
+    let scope: TenantScope | undefined;
+    const result = await this.dataSource.transaction(async (manager) => {
+      scope = await this.within(manager, tenantId);
+      return work(scope);
+    });
+    scope?.runAfterCommit();
+    return result;
   }
 
   /**

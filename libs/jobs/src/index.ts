@@ -7,3 +7,4 @@ export * from './job-workers.service';
 export * from './notification-bus';
 export * from './queue-backend';
 export * from './session-store';
+export * from './outbox.service';

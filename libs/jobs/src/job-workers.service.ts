@@ -11,6 +11,8 @@ export interface JobsModuleOptions {
   /** Whether this process runs the processors (the worker app always; the portal in embedded mode). */
   runWorkers: boolean;
   concurrency?: number;
+  /** Whether this process moves outbox rows to the queues (every long-running process; not the CLI). */
+  dispatchOutbox?: boolean;
 }
 
 /**

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { JobQueues } from './job-queues.service';
 import { JobWorkers, JobsModuleOptions } from './job-workers.service';
+import { Outbox } from './outbox.service';
 import { JOBS_OPTIONS, NOTIFICATION_BUS, QUEUE_BACKEND, SESSION_STORE } from './jobs.tokens';
 import { PostgresSessionStore, RedisSessionStore, SessionStore } from './session-store';
 import { NotificationBus, PolledNotificationBus, RedisNotificationBus } from './notification-bus';
@@ -64,9 +65,10 @@ export class JobsModule {
         },
         JobQueues,
         JobWorkers,
+        Outbox,
         BackendCloser,
       ],
-      exports: [JobQueues, QUEUE_BACKEND, NOTIFICATION_BUS, SESSION_STORE],
+      exports: [JobQueues, Outbox, QUEUE_BACKEND, NOTIFICATION_BUS, SESSION_STORE],
     };
   }
 }

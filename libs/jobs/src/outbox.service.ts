@@ -1,0 +1,127 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { isUuid } from '@openrathaus/core';
+import { APP_ROLE, TenantScope } from '@openrathaus/database';
+import { JobQueues } from './job-queues.service';
+import { JobsError, JobsErrorCode } from './jobs.error';
+import { JOBS_OPTIONS } from './jobs.tokens';
+import type { JobsModuleOptions } from './job-workers.service';
+
+interface OutboxRow {
+  id: string;
+  tenant_id: string;
+  queue: string;
+  name: string;
+  ids: Record<string, string>;
+}
+
+const POLL_MS = 1000;
+const BATCH = 200;
+
+/**
+ * The transactional outbox: a job is written as a row in the same transaction as the change that
+ * causes it, and a dispatcher moves committed rows to the queues. A job whose change rolled back is
+ * never sent; a job whose change committed is sent even when Redis was away at the time (the row
+ * waits). The job id is the row's id, so a row sent twice (dispatcher died before its commit)
+ * is still one job.
+ */
+@Injectable()
+export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(Outbox.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queues: JobQueues,
+    @Inject(JOBS_OPTIONS) private readonly options: JobsModuleOptions,
+  ) {}
+
+  /** Records a job (ids only) in the caller's transaction; it is queued once that commits. */
+  async add(scope: TenantScope, queue: string, name: string, ids: Record<string, string> = {}): Promise<void> {
+    for (const [key, value] of Object.entries(ids)) {
+      if (typeof value !== 'string' || key === 'tenantId') {
+        throw new JobsError(JobsErrorCode.InvalidPayload, { key });
+      }
+    }
+    await scope.query(`insert into public.outbox (tenant_id, queue, name, ids) values ($1, $2, $3, $4)`, [
+      scope.tenantId,
+      queue,
+      name,
+      JSON.stringify(ids),
+    ]);
+    scope.afterCommit(() => this.dispatchSoon());
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.options.dispatchOutbox === false) return;
+    this.timer = setInterval(() => this.dispatchSoon(), POLL_MS);
+    this.timer.unref();
+    this.dispatchSoon();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Starts a dispatch round, or asks the running one to go again. */
+  dispatchSoon(): void {
+    if (this.stopped || this.options.dispatchOutbox === false) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.dispatchAll()
+      .then(() => undefined)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'outbox dispatch failed; rows wait'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.dispatchSoon();
+        }
+      });
+  }
+
+  /** Moves every committed row to its queue; resolves when none is left. */
+  async dispatchAll(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const sent = await this.dispatchBatch();
+      total += sent;
+      if (sent < BATCH || this.stopped) return total;
+    }
+  }
+
+  private dispatchBatch(): Promise<number> {
+    return this.dataSource.transaction(async (manager) => {
+      // The dispatcher's own policy: it sees every tenant's rows, and only in this transaction.
+      await manager.query(`select set_config('role', $1, true), set_config('app.outbox', 'dispatch', true)`, [
+        APP_ROLE,
+      ]);
+      const rows = (await manager.query(
+        `with claimed as (
+           delete from public.outbox where id in (
+             select id from public.outbox order by created_at, id limit $1 for update skip locked)
+           returning id, tenant_id, queue, name, ids, created_at)
+         select * from claimed order by created_at, id`,
+        [BATCH],
+      )) as OutboxRow[];
+      for (const row of rows) {
+        if (!isUuid(row.tenant_id)) continue;
+        // Enqueued before the delete commits: if this fails, the rows come back.
+        await this.queues.enqueue(
+          row.queue,
+          row.name,
+          { ...row.ids, tenantId: row.tenant_id },
+          { jobId: `ob-${row.id}` },
+        );
+      }
+      return rows.length;
+    });
+  }
+}
