@@ -49,6 +49,7 @@ const messages = {
     de: 'wird auch von Mandant "{other}" beansprucht',
   },
   postal_code: { en: 'must be five digits', de: 'muss aus fünf Ziffern bestehen' },
+  number_prefix: { en: 'must be one to four capital letters', de: 'muss aus ein bis vier Großbuchstaben bestehen' },
   list: { en: 'must be a list', de: 'muss eine Liste sein' },
   unique: { en: 'must not repeat a value', de: 'darf keinen Wert wiederholen' },
   phone: { en: 'must be a phone number', de: 'muss eine Telefonnummer sein' },

@@ -146,6 +146,11 @@ export class TenantFile {
   @MaxLength(100, { message: 'too_long' })
   shortName?: string;
 
+  /** Letters before application numbers (`RE-2026-000123`); the vehicle registration code suits. */
+  @IsOptional()
+  @Matches(/^[A-Z]{1,4}$/, { message: 'number_prefix' })
+  numberPrefix?: string;
+
   @ValidateIf((t: TenantFile) => t.kind !== 'region' || t.ags !== undefined)
   @Matches(/^(0[1-9]|1[0-6])\d{6}$/, { message: 'ags' })
   ags?: string;
