@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, FILE_STORAGE, FileStorage, isUuid } from '@openrathaus/core';
+import { TenantScope, TenantTransactions } from '@openrathaus/database';
+import { HandlesJob, JobHandler, JobPayload } from '@openrathaus/jobs';
+import { MailEntity } from './mail.entity';
+import { MAIL_QUEUE, MAIL_SEND_JOB } from './mailer.service';
+import { MessagingError, MessagingErrorCode } from './messaging.error';
+import { MailTenant, MailTemplates, RenderedMail } from './templates/mail-templates.service';
+import { MAIL_TRANSPORT, MailTransport, OutgoingAttachment } from './transport/mail-transport.strategy';
+
+/** What a run of the job did. */
+export type MailSendOutcome = 'sent' | 'already_sent' | 'gone';
+
+/**
+ * Sends one queued mail. The job may run more than once (at-least-once); the mail goes out once:
+ * its row is locked while it is sent, a run that finds it `sent` does nothing, and it is marked
+ * sent only where it is not yet. What remains is the moment between the SMTP server's acceptance
+ * and the commit of the mark: if the process dies there, the next run sends again (with the same
+ * Message-ID, so that mail systems can drop the copy).
+ *
+ * A failure is recorded on the row (status `failed`, attempts, error) and thrown again, so that
+ * the queue retries the job with backoff.
+ */
+@Injectable()
+@HandlesJob(MAIL_QUEUE, MAIL_SEND_JOB)
+export class MailSendHandler implements JobHandler {
+  constructor(
+    private readonly transactions: TenantTransactions,
+    private readonly templates: MailTemplates,
+    @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async handle(payload: JobPayload): Promise<MailSendOutcome> {
+    const mailId = payload.mailId;
+    if (!isUuid(mailId)) throw new MessagingError(MessagingErrorCode.InvalidInput, { mailId });
+    let failure: unknown;
+    const outcome = await this.transactions.run(payload.tenantId, async (scope) => {
+      // Locked until this transaction ends: a second run of the same mail waits here, then finds it sent.
+      const locked = await scope.query(`select id from public.mails where id = $1 for update`, [mailId]);
+      const mail = locked.length ? await scope.findOne(MailEntity, { id: mailId }) : null;
+      if (!mail) return 'gone';
+      if (mail.status === 'sent') return 'already_sent';
+      try {
+        const messageId = await this.send(scope, mail);
+        await scope.query(
+          `update public.mails set status = 'sent', attempts = attempts + 1, message_id = $2, sent_at = now(),
+                  error = null
+            where id = $1 and status <> 'sent'`,
+          [mail.id, messageId],
+        );
+        return 'sent';
+      } catch (error) {
+        failure = error;
+        await scope.query(
+          `update public.mails set status = 'failed', attempts = attempts + 1, error = $2
+            where id = $1 and status <> 'sent'`,
+          [mail.id, describe(error)],
+        );
+        return 'failed';
+      }
+    });
+    // Thrown after the commit, so the failure stays recorded while the queue retries.
+    if (outcome === 'failed') throw failure;
+    return outcome;
+  }
+
+  private async send(scope: TenantScope, mail: MailEntity): Promise<string> {
+    const rows = await scope.query<MailTenant>(`select slug, name, config from public.tenants where id = $1`, [
+      scope.tenantId,
+    ]);
+    if (!rows.length) throw new MessagingError(MessagingErrorCode.NotFound, { tenantId: scope.tenantId });
+    const tenant = rows[0];
+    const rendered = this.render(tenant, mail);
+    const attachments = await this.attachments(scope.tenantId, mail);
+    const domain = this.config.mailFrom.split('@')[1] ?? 'openrathaus.localhost';
+    const sent = await this.transport.send({
+      tenantId: scope.tenantId,
+      from: { name: tenant.config.name ?? tenant.name, address: this.config.mailFrom },
+      replyTo: tenant.config.contact?.email,
+      to: mail.toAddress,
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      attachments,
+      messageId: `<${mail.id}@${domain}>`,
+    });
+    return sent.messageId;
+  }
+
+  private render(tenant: MailTenant, mail: MailEntity): RenderedMail {
+    if (mail.template) return this.templates.renderSystem(tenant, mail.template, mail.locale, mail.data);
+    return this.templates.renderMessage(
+      tenant,
+      { subject: mail.subjectSource ?? { de: '' }, body: mail.bodySource ?? { de: '' } },
+      mail.locale,
+      mail.data,
+    );
+  }
+
+  private async attachments(tenantId: string, mail: MailEntity): Promise<OutgoingAttachment[]> {
+    const files: OutgoingAttachment[] = [];
+    for (const a of mail.attachments) {
+      // Checked when queued, and again here: a row is data, not a promise.
+      const bytes = a.storageKey.startsWith(`${tenantId}/`) ? await this.storage.get(a.storageKey) : undefined;
+      if (!bytes) throw new MessagingError(MessagingErrorCode.AttachmentMissing, { storageKey: a.storageKey });
+      files.push({ filename: a.filename, contentType: a.contentType, content: bytes });
+    }
+    return files;
+  }
+}
+
+const describe = (error: unknown): string =>
+  (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 2000);
