@@ -1,1 +1,11 @@
+export * from './payment.entity';
+export * from './payment-provider.strategy';
+export * from './payment-sandbox-transaction.entity';
+export * from './payment-sandbox.service';
+export * from './payment-values';
+export * from './payments.error';
 export * from './payments.module';
+export * from './payments.service';
+export * from './payments.settings';
+export * from './xbezahldienste.client';
+export type * from './xbezahldienste.wire';

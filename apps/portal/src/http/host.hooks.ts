@@ -6,8 +6,11 @@ import { HomePages } from '../pages/home-pages.service';
 import { ErrorResponder } from './error-responder.service';
 import { setState, stateOf } from './request-state';
 
-/** Paths that answer on every host (probes and scrapers do not send a tenant's host); /metrics not on tenants' hosts. */
-const HOSTLESS = /^\/(health|metrics)(\?|$)|^\/assets\//;
+/**
+ * Paths that answer on every host: probes and scrapers do not send a tenant's host, and the payment
+ * sandbox stands in for an outside service the portal itself calls; /metrics not on tenants' hosts.
+ */
+const HOSTLESS = /^\/(health|metrics)(\?|$)|^\/assets\/|^\/_sandbox\//;
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const METRICS = /^\/metrics(\?|$)/;
 const HOME = /^\/(\?|$)/;

@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { FieldFault, findContext, isUuid } from '@openrathaus/core';
+import { TenantScope, TenantTransactions } from '@openrathaus/database';
+import type { Tenant } from '@openrathaus/tenancy';
+import { PaymentEntity } from './payment.entity';
+import { PAYMENT_PROVIDER, PaymentProvider, PaymentStatus } from './payment-provider.strategy';
+import { ID_PATTERN, amountFault, purposeFault, urlFault } from './payment-values';
+import { PaymentsError, PaymentsErrorCode } from './payments.error';
+
+/** What an application's payment step asks for. */
+export interface StartPayment {
+  applicationId: string;
+  amountCents: number;
+  /** At most 27 characters XBezahldienste allows; build it with {@link paymentPurpose}. */
+  purpose: string;
+  /** The business reference (the application's number): `[A-Za-z0-9_-]`, at most 36. */
+  reference: string;
+  /** The portal page the payer comes back to; it calls {@link Payments.confirm}. */
+  returnUrl: string;
+  description?: string;
+}
+
+/** A payment as the portal shows it. */
+export interface PaymentView {
+  id: string;
+  applicationId: string;
+  provider: string;
+  transactionId: string;
+  status: PaymentStatus;
+  amountCents: number;
+  currency: string;
+  purpose: string;
+  reference: string;
+  /** The pay page, while the payment is open. */
+  redirectUrl?: string;
+  note: string | null;
+  createdAt: Date;
+  paidAt: Date | null;
+}
+
+/** The outcome of a {@link Payments.confirm}. */
+export interface PaymentConfirmation {
+  /** PAYED when any payment of the application is paid, else the state of the newest one. */
+  status: PaymentStatus;
+  /** True for exactly one call per application: the one that recorded the payment as PAYED. */
+  justPaid: boolean;
+}
+
+const view = (p: PaymentEntity): PaymentView => ({
+  id: p.id,
+  applicationId: p.applicationId,
+  provider: p.provider,
+  transactionId: p.transactionId,
+  status: p.status,
+  amountCents: p.amountCents,
+  currency: p.currency,
+  purpose: p.purpose,
+  reference: p.reference,
+  ...(p.status === 'INITIAL' ? { redirectUrl: p.paymentUrl } : {}),
+  note: p.note,
+  createdAt: p.createdAt,
+  paidAt: p.paidAt,
+});
+
+const newestFirst = { createdAt: 'DESC', id: 'DESC' } as const;
+
+/**
+ * The payments of applications. A payment is opened at the {@link PaymentProvider} and recorded
+ * here; its outcome is asked from the provider (never taken from the browser's return) and
+ * recorded once, by a conditional update under a lock per application, so that parallel
+ * confirmations — the payer's return, a reload, a background check — report a payment as just
+ * paid exactly once.
+ */
+@Injectable()
+export class Payments {
+  private readonly logger = new Logger('Payments');
+
+  constructor(
+    private readonly transactions: TenantTransactions,
+    @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+  ) {}
+
+  /**
+   * Opens a payment for an application and returns where to send the payer. An open payment of
+   * the same amount is reused; an application that is paid already is refused (`already_paid`).
+   */
+  async start(tenant: Tenant, input: StartPayment): Promise<{ paymentId: string; redirectUrl: string }> {
+    const faults = [
+      amountFault(input.amountCents),
+      purposeFault(input.purpose),
+      ID_PATTERN.test(input.reference ?? '') ? undefined : { field: 'reference', key: 'payments.id' },
+      urlFault(input.returnUrl, 'returnUrl'),
+    ].filter((f): f is FieldFault => f !== undefined);
+    if (faults.length) throw new PaymentsError(PaymentsErrorCode.InvalidInput, {}, faults);
+    const { applicationId } = input;
+    const open = await this.transactions.run(tenant.id, (scope) => this.reusable(scope, input));
+    if (open) return { paymentId: open.id, redirectUrl: open.paymentUrl };
+
+    // The provider is called outside any transaction: no lock is held while it takes its time.
+    const paymentId = randomUUID();
+    const created = await this.provider.create({
+      requestId: paymentId,
+      amountCents: input.amountCents,
+      currency: 'EUR',
+      purpose: input.purpose,
+      reference: input.reference,
+      returnUrl: input.returnUrl,
+      tenantSlug: tenant.slug,
+      ...(input.description ? { description: input.description } : {}),
+    });
+    return this.transactions.run(tenant.id, async (scope) => {
+      await this.lock(scope, applicationId);
+      // A parallel start may have won meanwhile: its payment counts; ours stays unused at the provider.
+      const winner = await this.reusable(scope, input);
+      if (winner) return { paymentId: winner.id, redirectUrl: winner.paymentUrl };
+      await scope.insert(PaymentEntity, {
+        id: paymentId,
+        applicationId,
+        provider: this.provider.name,
+        transactionId: created.transactionId,
+        paymentUrl: created.paymentUrl,
+        amountCents: input.amountCents,
+        currency: 'EUR',
+        purpose: input.purpose,
+        reference: input.reference,
+        status: 'INITIAL',
+        note: null,
+        paidAt: null,
+      });
+      await this.audit(scope, 'payment.started', paymentId, {
+        applicationId,
+        amountCents: input.amountCents,
+        transactionId: created.transactionId,
+      });
+      return { paymentId, redirectUrl: created.paymentUrl };
+    });
+  }
+
+  /**
+   * Asks the provider about every open payment of the application and records each outcome once.
+   * Only the application id is trusted: whatever the payer's browser brings back is ignored.
+   */
+  async confirm(tenant: Tenant, applicationId: string): Promise<PaymentConfirmation> {
+    const payments = await this.list(tenant, applicationId);
+    if (!payments.length) throw new PaymentsError(PaymentsErrorCode.NotFound);
+    let justPaid = false;
+    for (const payment of payments.filter((p) => p.status === 'INITIAL')) {
+      const answer = await this.provider.status(payment.transactionId, tenant.slug);
+      if (answer.status === 'INITIAL') continue;
+      const mismatch = answer.status === 'PAYED' && answer.amountCents !== payment.amountCents;
+      const outcome: PaymentStatus = mismatch ? 'FAILED' : answer.status;
+      const recorded = await this.record(tenant, payment, outcome, mismatch ? 'amount_mismatch' : null, {
+        reported: answer.status,
+        reportedAmountCents: answer.amountCents,
+        amountCents: payment.amountCents,
+      });
+      if (mismatch) {
+        this.logger.warn(
+          { paymentId: payment.id, expected: payment.amountCents, reported: answer.amountCents },
+          'payment reported paid with another amount: recorded as failed',
+        );
+      }
+      justPaid ||= recorded;
+    }
+    const now = await this.list(tenant, applicationId);
+    const status = now.some((p) => p.status === 'PAYED') ? 'PAYED' : now[0].status;
+    return { status, justPaid };
+  }
+
+  /**
+   * The payment that tells how the application stands: the paid one where there is one, else the
+   * newest; undefined before any payment (and for another tenant's application).
+   */
+  async forApplication(tenant: Tenant, applicationId: string): Promise<PaymentView | undefined> {
+    const payments = await this.list(tenant, applicationId);
+    const current = payments.find((p) => p.status === 'PAYED') ?? payments[0];
+    return current && view(current);
+  }
+
+  /** Every payment of the application, newest first (failed and cancelled attempts included). */
+  async history(tenant: Tenant, applicationId: string): Promise<PaymentView[]> {
+    return (await this.list(tenant, applicationId)).map(view);
+  }
+
+  private list(tenant: Tenant, applicationId: string): Promise<PaymentEntity[]> {
+    if (!isUuid(applicationId)) return Promise.resolve([]);
+    return this.transactions.run(tenant.id, (scope) =>
+      scope.find(PaymentEntity, { where: { applicationId }, order: newestFirst }),
+    );
+  }
+
+  /** The open payment to reuse, after checking the application is there and not paid. */
+  private async reusable(scope: TenantScope, input: StartPayment): Promise<PaymentEntity | undefined> {
+    // Row-level security hides other tenants' applications here; a foreign key check would not.
+    const application = isUuid(input.applicationId)
+      ? await scope.query(`select id from public.applications where id = $1`, [input.applicationId])
+      : [];
+    if (!application.length) throw new PaymentsError(PaymentsErrorCode.NotFound);
+    const payments = await scope.find(PaymentEntity, {
+      where: { applicationId: input.applicationId },
+      order: newestFirst,
+    });
+    if (payments.some((p) => p.status === 'PAYED')) throw new PaymentsError(PaymentsErrorCode.AlreadyPaid);
+    return payments.find(
+      (p) => p.status === 'INITIAL' && p.amountCents === input.amountCents && p.provider === this.provider.name,
+    );
+  }
+
+  /**
+   * Moves a payment from INITIAL to its outcome, if no one did before; true when this call
+   * recorded the application's first PAYED payment.
+   */
+  private record(
+    tenant: Tenant,
+    payment: PaymentEntity,
+    outcome: PaymentStatus,
+    note: string | null,
+    data: Record<string, unknown>,
+  ): Promise<boolean> {
+    return this.transactions.run(tenant.id, async (scope) => {
+      await this.lock(scope, payment.applicationId);
+      const paidBefore = await scope.count(PaymentEntity, { applicationId: payment.applicationId, status: 'PAYED' });
+      const moved = await scope.query(
+        // Wrapped in a select: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
+        `with moved as (
+           update public.payments
+              set status = $2, note = $3, updated_at = now(), paid_at = case when $2 = 'PAYED' then now() end
+            where id = $1 and status = 'INITIAL'
+           returning id)
+         select id from moved`,
+        [payment.id, outcome, note],
+      );
+      if (!moved.length) return false;
+      const action = note === 'amount_mismatch' ? 'payment.amount_mismatch' : `payment.${outcome.toLowerCase()}`;
+      await this.audit(scope, action, payment.id, { applicationId: payment.applicationId, ...data });
+      return outcome === 'PAYED' && paidBefore === 0;
+    });
+  }
+
+  /** Serialises the recording of one application's payments, for the length of the transaction. */
+  private async lock(scope: TenantScope, applicationId: string): Promise<void> {
+    await scope.query(`select pg_advisory_xact_lock(hashtextextended($1, 8008))`, [`payments:${applicationId}`]);
+  }
+
+  private async audit(scope: TenantScope, action: string, paymentId: string, data: Record<string, unknown>) {
+    await scope.query(
+      `insert into public.audit_log (tenant_id, action, actor, subject, data, correlation_id)
+       values ($1, $2, 'system', $3, $4, $5)`,
+      [scope.tenantId, action, `payment:${paymentId}`, JSON.stringify(data), findContext()?.correlationId ?? null],
+    );
+  }
+}
