@@ -4,6 +4,7 @@ import { DATABASE_ENTITIES, DatabaseModule } from '@openrathaus/database';
 import { JobsModule } from '@openrathaus/jobs';
 import { APPLICATIONS_ENTITIES, ApplicationsModule } from '@openrathaus/applications';
 import { CatalogModule } from '@openrathaus/catalog';
+import { DOCUMENTS_ENTITIES, DocumentsModule } from '@openrathaus/documents';
 import { IDENTITY_ENTITIES, IdentityModule } from '@openrathaus/identity';
 import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
 
@@ -15,7 +16,13 @@ export class CliModule {
       imports: [
         CoreModule.forRoot(config),
         DatabaseModule.forRoot({
-          entities: [...DATABASE_ENTITIES, ...TENANCY_ENTITIES, ...APPLICATIONS_ENTITIES, ...IDENTITY_ENTITIES],
+          entities: [
+            ...DATABASE_ENTITIES,
+            ...TENANCY_ENTITIES,
+            ...APPLICATIONS_ENTITIES,
+            ...IDENTITY_ENTITIES,
+            ...DOCUMENTS_ENTITIES,
+          ],
           poolSize: 2,
         }),
         JobsModule.forRoot({ runWorkers: false, dispatchOutbox: false }),
@@ -23,6 +30,7 @@ export class CliModule {
         CatalogModule,
         ApplicationsModule,
         IdentityModule,
+        DocumentsModule,
       ],
     };
   }

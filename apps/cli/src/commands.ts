@@ -7,6 +7,7 @@ import { prepareDatabase } from '@openrathaus/database';
 import { PinoNestLogger, createLogger } from '@openrathaus/observability';
 import { TenantRegistry, TenantSync, formatFault, loadTenantDir } from '@openrathaus/tenancy';
 import { CatalogError, CatalogService, checkCatalog, formatDefinitionFault } from '@openrathaus/catalog';
+import { DocumentsError, SigningKeys } from '@openrathaus/documents';
 import { IdentityError, StaffAccounts } from '@openrathaus/identity';
 import { MIGRATIONS } from '@openrathaus/migrations';
 import { CliModule } from './cli.module';
@@ -29,11 +30,22 @@ async function withApp<T>(config: AppConfig, work: (app: INestApplicationContext
   }
 }
 
+/** A tenant by slug, from the database. */
+async function tenantNamed(app: INestApplicationContext, slug: string) {
+  const registry = app.get(TenantRegistry);
+  await registry.loadAll();
+  return registry.get(slug);
+}
+
 /** The operator's command line. Returns the exit code instead of exiting, so tests can run it. */
 export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const config = loadConfig({ LOG_LEVEL: 'warn', ...env });
   Logger.overrideLogger(new PinoNestLogger(createLogger(config.logLevel)));
   let code = 0;
+  const unknownTenant = (slug: string): void => {
+    io.err(`--tenant: unknown tenant "${slug}" / unbekannter Mandant "${slug}"`);
+    code = 1;
+  };
   const program = new Command('openrathaus')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
@@ -106,19 +118,42 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     .requiredOption('--role <role>', 'caseworker, tenant-admin or operator')
     .action(async (options: { tenant: string; email: string; role: string }) => {
       const created = await withApp(config, async (app) => {
-        const registry = app.get(TenantRegistry);
-        await registry.loadAll();
-        const tenant = registry.get(options.tenant);
-        if (!tenant) return undefined;
-        return app.get(StaffAccounts).add(tenant.id, options.email, options.role);
+        const tenant = await tenantNamed(app, options.tenant);
+        return tenant && app.get(StaffAccounts).add(tenant.id, options.email, options.role);
       });
-      if (!created) {
-        io.err(`--tenant: unknown tenant "${options.tenant}" / unbekannter Mandant "${options.tenant}"`);
-        code = 1;
-        return;
-      }
+      if (!created) return unknownTenant(options.tenant);
       io.out(`created ${options.role} ${options.email.trim().toLowerCase()} for ${options.tenant}`);
       io.out(`one-time password: ${created.password}`);
+    });
+
+  const documents = program.command('documents').description('issued documents and the signing keys of tenants');
+  documents
+    .command('rotate-key')
+    .description("retire a tenant's signing key and make a new one; what the old key signed still verifies")
+    .requiredOption('--tenant <slug>', 'the tenant')
+    .action(async (options: { tenant: string }) => {
+      const key = await withApp(config, async (app) => {
+        const tenant = await tenantNamed(app, options.tenant);
+        return tenant && app.get(SigningKeys).rotate(tenant.id);
+      });
+      if (!key) return unknownTenant(options.tenant);
+      io.out(`new signing key ${key.id} for ${options.tenant}; the previous one still verifies what it signed`);
+    });
+  documents
+    .command('keys')
+    .description("list a tenant's signing keys, current and retired")
+    .requiredOption('--tenant <slug>', 'the tenant')
+    .action(async (options: { tenant: string }) => {
+      const keys = await withApp(config, async (app) => {
+        const tenant = await tenantNamed(app, options.tenant);
+        return tenant && app.get(SigningKeys).list(tenant.id);
+      });
+      if (!keys) return unknownTenant(options.tenant);
+      for (const k of keys) {
+        io.out(
+          `${k.id}  ${k.createdAt.toISOString()}  ${k.retiredAt ? `retired ${k.retiredAt.toISOString()}` : 'current'}`,
+        );
+      }
     });
 
   program
@@ -137,7 +172,7 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
   } catch (error) {
     const commanderCode = (error as { exitCode?: number }).exitCode;
     if (typeof commanderCode === 'number') return commanderCode;
-    if (error instanceof CatalogError || error instanceof IdentityError) {
+    if (error instanceof CatalogError || error instanceof IdentityError || error instanceof DocumentsError) {
       for (const line of describeError(error)) io.err(line);
       return 1;
     }

@@ -1,0 +1,394 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ProcessDefinition, TextTemplates, localized, shownLocale } from '@openrathaus/catalog';
+import { APP_CONFIG, AppConfig, Clock, FILE_STORAGE, FileStorage, isUuid, systemClock } from '@openrathaus/core';
+import { TenantTransactions } from '@openrathaus/database';
+import { Rules } from '@openrathaus/forms';
+import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
+import { I18n } from '@openrathaus/web';
+import { DocumentEntity } from './document.entity';
+import { PdfLogo, renderDocumentPdf } from './document-pdf';
+import { SignedFields, canonicalPayload, signPayload, verifyPayload } from './document-signature';
+import { DocumentsError, DocumentsErrorCode } from './documents.error';
+import { SigningKeyEntity } from './signing-key.entity';
+import { SigningKeys } from './signing-keys.service';
+import { isExpired, validUntil as computeValidUntil } from './validity';
+import { newVerifyCode, parseVerifyCode } from './verify-code';
+
+/** Injection token of the clock that dates documents (tests set one in the past). */
+export const DOCUMENTS_CLOCK = Symbol('DOCUMENTS_CLOCK');
+
+/** What a document is issued from: the application as the workflow knows it and its definition version. */
+export interface IssueDocumentInput {
+  application: {
+    id: string;
+    /** As printed, e.g. `RE-2026-000123`. */
+    number: string;
+    answers: Record<string, unknown>;
+    /** The tenant's parameters as texts see them (money in cents, offices as objects). */
+    parameters: Record<string, unknown>;
+    submittedAt?: Date | string | null;
+  };
+  /** The exact definition version the application was made with. */
+  definition: ProcessDefinition;
+  /** A key of `definition.documents`. */
+  templateKey: string;
+  /** Whom the document is for, as printed and shown to verifiers (usually the applicant's name). */
+  holder: string;
+  locale: string;
+  /** The portal the QR code leads to, e.g. `https://serviceportal.gelsenkirchen.de`; default: the tenant's. */
+  baseUrl?: string;
+  /** The fee paid in cents, for templates that print it. */
+  fee?: number;
+}
+
+/** An issued document as the application's pages and the workflow see it. */
+export interface IssuedDocument {
+  id: string;
+  template: string;
+  title: string;
+  filename: string;
+  /** `YYYY-MM-DD`, the last day of validity; null: no expiry. */
+  validUntil: string | null;
+  verifyCode: string;
+  issuedAt: Date;
+  revokedAt: Date | null;
+}
+
+export type VerifyStatus = 'valid' | 'expired' | 'revoked' | 'unknown' | 'forged';
+
+/**
+ * The public answer about a verification code. For `unknown` (no such document, or a mistyped
+ * code) and `forged` (the record fails its signature) nothing but the status: there is nothing
+ * trustworthy to show.
+ */
+export interface VerifyResult {
+  status: VerifyStatus;
+  /** The code as written canonically, when it was well-formed. */
+  code?: string;
+  tenantSlug?: string;
+  tenantName?: string;
+  title?: string;
+  /** In full: whoever checks the document compares it with the person or vehicle in front of them. */
+  holder?: string;
+  number?: string;
+  /** The document's text as printed (plate, zone, ...), to compare with the paper. */
+  content?: string;
+  /** The language the document is written in. */
+  language?: string;
+  issuedAt?: string;
+  validUntil?: string | null;
+  revokedAt?: string | null;
+  /** What lets anyone check the signature on their own (see docs/documents.md). */
+  proof?: {
+    algorithm: 'Ed25519';
+    keyId: string;
+    publicKey: string;
+    signature: string;
+    payload: string;
+    sha256: string;
+  };
+}
+
+const summary = (d: DocumentEntity): IssuedDocument => ({
+  id: d.id,
+  template: d.template,
+  title: d.title,
+  filename: d.filename,
+  validUntil: d.validUntil,
+  verifyCode: d.verifyCode,
+  issuedAt: d.issuedAt,
+  revokedAt: d.revokedAt,
+});
+
+const signedFields = (d: DocumentEntity, tenantId: string): SignedFields => ({
+  tenantId,
+  documentId: d.id,
+  applicationId: d.applicationId,
+  template: d.template,
+  verifyCode: d.verifyCode,
+  keyId: d.keyId,
+  title: d.title,
+  holder: d.holder,
+  number: d.number,
+  content: d.content,
+  issuedAt: new Date(d.issuedAt).toISOString(),
+  validUntil: d.validUntil,
+  sha256: d.sha256,
+});
+
+const safeName = (text: string): string =>
+  text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|-+$/g, '')
+    .slice(0, 80);
+
+const dateText = (date: Date | string, locale: string): string =>
+  new Date(date).toLocaleDateString(locale.startsWith('en') ? 'en-GB' : 'de-DE', { timeZone: 'Europe/Berlin' });
+
+/**
+ * Issues documents (PDF with a QR code of their verification URL), keeps them, hands them out and
+ * answers the public question whether a code belongs to a genuine, valid document.
+ */
+@Injectable()
+export class Documents {
+  private readonly texts = new TextTemplates();
+  private readonly rules = new Rules();
+
+  constructor(
+    private readonly transactions: TenantTransactions,
+    private readonly registry: TenantRegistry,
+    private readonly keys: SigningKeys,
+    private readonly i18n: I18n,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(DOCUMENTS_CLOCK) private readonly clock: Clock = systemClock,
+  ) {}
+
+  /**
+   * Issues the document of one template for an application, once: a second call (a repeated job)
+   * returns the document the first made. Renders the template, computes the validity, makes and
+   * stores the PDF and signs what it says together with the PDF's hash.
+   */
+  async issue(tenant: Tenant, input: IssueDocumentInput): Promise<IssuedDocument> {
+    const { application, definition, templateKey } = input;
+    const template = definition.documents?.[templateKey];
+    if (!template) throw new DocumentsError(DocumentsErrorCode.UnknownTemplate, { template: templateKey });
+    if (!isUuid(application.id))
+      throw new DocumentsError(DocumentsErrorCode.NotFound, { applicationId: application.id });
+    const existing = await this.find(tenant, application.id, templateKey);
+    if (existing) return summary(existing);
+
+    const signer = await this.keys.signer(tenant.id);
+    const issuedAt = this.clock.now();
+    const params = application.parameters ?? {};
+    const answers = application.answers ?? {};
+    const validUntil = computeValidUntil(this.rules, template.validFor, { answers, params }, issuedAt);
+    const id = randomUUID();
+    const verifyCode = newVerifyCode(tenant.slug);
+    const tenantName = tenant.config.name ?? tenant.name;
+    // Labels and dates in the language the body is shown in (German when the template lacks the one asked).
+    const language = shownLocale(template.body, input.locale);
+    const title = localized(template.title, input.locale).trim() || templateKey;
+    let content: string;
+    try {
+      content = this.texts
+        .render(template.body, input.locale, {
+          answers,
+          params,
+          tenant: { name: tenantName, slug: tenant.slug },
+          application: { id: application.id, number: application.number, submittedAt: application.submittedAt },
+          validUntil,
+          fee: input.fee,
+        })
+        .trim();
+    } catch {
+      throw new DocumentsError(DocumentsErrorCode.TemplateFailed, { template: templateKey });
+    }
+    const holder = input.holder.replace(/\s+/g, ' ').trim();
+    const baseUrl = (input.baseUrl ?? this.registry.portalUrl(tenant)).replace(/\/+$/, '');
+    const t = (key: string, params: Record<string, unknown> = {}) => this.i18n.t(language, key, params);
+    const bytes = await renderDocumentPdf({
+      language,
+      tenantName,
+      primaryColor: tenant.config.branding?.primaryColor,
+      logo: await this.logo(tenant),
+      title,
+      content,
+      holder,
+      number: application.number,
+      issuedAt,
+      issuedAtText: dateText(issuedAt, language),
+      validUntilText: validUntil ? dateText(validUntil, language) : t('documents.pdf.noExpiry'),
+      verifyUrl: `${baseUrl}/verify/${verifyCode}`,
+      verifyCode,
+      labels: {
+        number: t('documents.pdf.number'),
+        holder: t('documents.pdf.holder'),
+        issuedAt: t('documents.pdf.issuedAt'),
+        validUntil: t('documents.pdf.validUntil'),
+        verifyHint: t('documents.pdf.verifyHint', { url: `${baseUrl}/verify`, code: verifyCode }),
+        page: t('documents.pdf.page'),
+      },
+    });
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const row = {
+      id,
+      applicationId: application.id,
+      template: templateKey,
+      title,
+      filename: `${safeName(definition.key || templateKey) || 'dokument'}-${safeName(application.number) || id.slice(0, 8)}.pdf`,
+      storageKey: `${tenant.id}/documents/${id}.pdf`,
+      sha256,
+      verifyCode,
+      keyId: signer.keyId,
+      holder,
+      number: application.number,
+      content,
+      locale: language,
+      issuedAt,
+      validUntil,
+    };
+    const signature = signPayload(
+      signer.privateKey,
+      canonicalPayload(signedFields({ ...row, signature: '', revokedAt: null } as DocumentEntity, tenant.id)),
+    );
+
+    // The file first: a row never names a file that is not there.
+    await this.storage.put(row.storageKey, Buffer.from(bytes));
+    const inserted = await this.transactions.run(tenant.id, (scope) =>
+      scope.query<{ id: string }>(
+        `insert into public.documents (id, tenant_id, application_id, template, title, filename, storage_key,
+                sha256, verify_code, key_id, signature, holder, number, content, locale, issued_at, valid_until)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         on conflict (tenant_id, application_id, template) do nothing
+         returning id`,
+        [
+          id,
+          tenant.id,
+          row.applicationId,
+          row.template,
+          row.title,
+          row.filename,
+          row.storageKey,
+          sha256,
+          verifyCode,
+          signer.keyId,
+          signature,
+          holder,
+          row.number,
+          content,
+          language,
+          issuedAt,
+          validUntil,
+        ],
+      ),
+    );
+    if (inserted.length) return summary({ ...row, signature, revokedAt: null } as DocumentEntity);
+    // Another worker issued it at the same moment: theirs stands, ours goes.
+    await this.storage.delete(row.storageKey);
+    const theirs = await this.find(tenant, application.id, templateKey);
+    if (!theirs) throw new DocumentsError(DocumentsErrorCode.NotFound, { applicationId: application.id });
+    return summary(theirs);
+  }
+
+  /** The documents issued for an application, oldest first. */
+  async list(tenant: Tenant, applicationId: string): Promise<IssuedDocument[]> {
+    if (!isUuid(applicationId)) return [];
+    const rows = await this.transactions.run(tenant.id, (scope) =>
+      scope.find(DocumentEntity, { where: { applicationId }, order: { issuedAt: 'ASC' } }),
+    );
+    return rows.map(summary);
+  }
+
+  /**
+   * The application's documents as e-mail attachments (files in the storage, below the tenant's
+   * folder); revoked ones are left out. The shape of messaging's `MailAttachment`.
+   */
+  async attachments(
+    tenant: Tenant,
+    applicationId: string,
+  ): Promise<{ storageKey: string; filename: string; contentType: string }[]> {
+    if (!isUuid(applicationId)) return [];
+    const rows = await this.transactions.run(tenant.id, (scope) =>
+      scope.find(DocumentEntity, { where: { applicationId }, order: { issuedAt: 'ASC' } }),
+    );
+    return rows
+      .filter((d) => !d.revokedAt)
+      .map((d) => ({ storageKey: d.storageKey, filename: d.filename, contentType: 'application/pdf' }));
+  }
+
+  /** The PDF of a document of the application; not found when the document belongs to another. */
+  async file(tenant: Tenant, applicationId: string, documentId: string): Promise<{ filename: string; bytes: Buffer }> {
+    const doc =
+      isUuid(applicationId) && isUuid(documentId)
+        ? await this.transactions.run(tenant.id, (scope) =>
+            scope.findOne(DocumentEntity, { id: documentId, applicationId }),
+          )
+        : null;
+    if (!doc) throw new DocumentsError(DocumentsErrorCode.NotFound, { documentId });
+    const bytes = await this.storage.get(doc.storageKey);
+    if (!bytes) throw new DocumentsError(DocumentsErrorCode.FileMissing, { documentId });
+    return { filename: doc.filename, bytes };
+  }
+
+  /** Revokes a document: verifiers see it as revoked from now on. Revoking twice keeps the first date. */
+  async revoke(tenant: Tenant, documentId: string): Promise<IssuedDocument> {
+    if (!isUuid(documentId)) throw new DocumentsError(DocumentsErrorCode.NotFound, { documentId });
+    return this.transactions.run(tenant.id, async (scope) => {
+      await scope.query(
+        `update public.documents set revoked_at = now() where tenant_id = $1 and id = $2 and revoked_at is null`,
+        [tenant.id, documentId],
+      );
+      const doc = await scope.findOne(DocumentEntity, { id: documentId });
+      if (!doc) throw new DocumentsError(DocumentsErrorCode.NotFound, { documentId });
+      return summary(doc);
+    });
+  }
+
+  /**
+   * Whether a code belongs to a genuine document, and what it says. Needs no session: the code
+   * names its tenant, and the lookup runs in that tenant's scope. Anything malformed, mistyped or
+   * unknown is `unknown`; a record that fails its signature is `forged`. Never throws for input.
+   */
+  async verify(input: unknown): Promise<VerifyResult> {
+    const parsed = parseVerifyCode(input);
+    if (!parsed) return { status: 'unknown' };
+    const tenant = this.registry.get(parsed.slug);
+    if (!tenant) return { status: 'unknown', code: parsed.code };
+    return this.transactions.run(tenant.id, async (scope) => {
+      const doc = await scope.findOne(DocumentEntity, { verifyCode: parsed.code });
+      if (!doc) return { status: 'unknown', code: parsed.code };
+      const key = await scope.findOne(SigningKeyEntity, { id: doc.keyId });
+      const payload = canonicalPayload(signedFields(doc, tenant.id));
+      if (!key || !verifyPayload(key.publicKey, payload, doc.signature)) return { status: 'forged', code: parsed.code };
+      const status: VerifyStatus = doc.revokedAt
+        ? 'revoked'
+        : isExpired(doc.validUntil, this.clock.now())
+          ? 'expired'
+          : 'valid';
+      return {
+        status,
+        code: doc.verifyCode,
+        tenantSlug: tenant.slug,
+        tenantName: tenant.config.name ?? tenant.name,
+        title: doc.title,
+        holder: doc.holder,
+        number: doc.number,
+        content: doc.content,
+        language: doc.locale,
+        issuedAt: new Date(doc.issuedAt).toISOString(),
+        validUntil: doc.validUntil,
+        revokedAt: doc.revokedAt ? new Date(doc.revokedAt).toISOString() : null,
+        proof: {
+          algorithm: 'Ed25519',
+          keyId: key.id,
+          publicKey: key.publicKey,
+          signature: doc.signature,
+          payload,
+          sha256: doc.sha256,
+        },
+      };
+    });
+  }
+
+  private find(tenant: Tenant, applicationId: string, template: string): Promise<DocumentEntity | null> {
+    return this.transactions.run(tenant.id, (scope) => scope.findOne(DocumentEntity, { applicationId, template }));
+  }
+
+  /** The tenant's logo or coat of arms when it is a PNG or JPEG (pdf-lib cannot draw SVG). */
+  private async logo(tenant: Tenant): Promise<PdfLogo | undefined> {
+    const branding = tenant.config.branding;
+    for (const path of [branding?.logo, branding?.coatOfArms]) {
+      const type = /\.png$/i.test(path ?? '') ? 'png' : /\.jpe?g$/i.test(path ?? '') ? 'jpg' : undefined;
+      if (!path || !type || !/^assets\/[A-Za-z0-9._-]+$/.test(path)) continue;
+      const bytes = await readFile(join(this.config.tenantsDir, tenant.slug, path)).catch(() => undefined);
+      if (bytes) return { bytes, type };
+    }
+    return undefined;
+  }
+}

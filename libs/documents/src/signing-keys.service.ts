@@ -1,0 +1,122 @@
+import { KeyObject, createPrivateKey, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@openrathaus/core';
+import { TenantScope, TenantTransactions } from '@openrathaus/database';
+import { DocumentsError, DocumentsErrorCode } from './documents.error';
+import { openPrivateKey, sealPrivateKey } from './key-seal';
+
+/** A signing key as operators see it (never the private part). */
+export interface SigningKeyInfo {
+  id: string;
+  algorithm: 'Ed25519';
+  /** SubjectPublicKeyInfo (DER), base64. */
+  publicKey: string;
+  createdAt: Date;
+  retiredAt: Date | null;
+}
+
+/** The key that signs for a tenant now. */
+export interface Signer {
+  keyId: string;
+  privateKey: KeyObject;
+}
+
+interface KeyRow {
+  id: string;
+  public_key: string;
+  private_key: string;
+  created_at: Date;
+  retired_at: Date | null;
+}
+
+const info = (row: KeyRow): SigningKeyInfo => ({
+  id: row.id,
+  algorithm: 'Ed25519',
+  publicKey: row.public_key,
+  createdAt: row.created_at,
+  retiredAt: row.retired_at,
+});
+
+/**
+ * Each tenant's Ed25519 signing keys: one current key (made on first use), any number of retired
+ * ones that still verify what they signed. Private keys are kept sealed under the platform secret.
+ */
+@Injectable()
+export class SigningKeys {
+  constructor(
+    private readonly transactions: TenantTransactions,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The tenant's current key, ready to sign; made when the tenant has none. */
+  async signer(tenantId: string): Promise<Signer> {
+    const row = await this.transactions.run(tenantId, async (scope) => {
+      return (await this.current(scope)) ?? (await this.create(scope));
+    });
+    try {
+      const der = openPrivateKey(this.config.secret, this.context(tenantId, row.id), row.private_key);
+      return { keyId: row.id, privateKey: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }) };
+    } catch {
+      // The secret changed since the key was made (or the row was altered): signing stops until an
+      // operator rotates the key; documents it signed still verify with its public key.
+      throw new DocumentsError(DocumentsErrorCode.KeyUnreadable, { keyId: row.id });
+    }
+  }
+
+  /** Retires the current key (it still verifies what it signed) and makes a new one; returns the new one. */
+  async rotate(tenantId: string): Promise<SigningKeyInfo> {
+    return this.transactions.run(tenantId, async (scope) => {
+      await scope.query(
+        `update public.signing_keys set retired_at = now() where tenant_id = $1 and retired_at is null`,
+        [tenantId],
+      );
+      return info(await this.create(scope));
+    });
+  }
+
+  /** The tenant's keys, newest first. */
+  async list(tenantId: string): Promise<SigningKeyInfo[]> {
+    return this.transactions.run(tenantId, async (scope) =>
+      (
+        await scope.query<KeyRow>(
+          `select id, public_key, private_key, created_at, retired_at from public.signing_keys
+            where tenant_id = $1 order by created_at desc`,
+          [tenantId],
+        )
+      ).map(info),
+    );
+  }
+
+  private async current(scope: TenantScope): Promise<KeyRow | undefined> {
+    const rows = await scope.query<KeyRow>(
+      `select id, public_key, private_key, created_at, retired_at from public.signing_keys
+        where tenant_id = $1 and retired_at is null`,
+      [scope.tenantId],
+    );
+    return rows[0];
+  }
+
+  /** A new current key; when another transaction made one at the same moment, that one. */
+  private async create(scope: TenantScope): Promise<KeyRow> {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const id = randomUUID();
+    const sealed = sealPrivateKey(
+      this.config.secret,
+      this.context(scope.tenantId, id),
+      privateKey.export({ format: 'der', type: 'pkcs8' }),
+    );
+    await scope.query(
+      `insert into public.signing_keys (id, tenant_id, public_key, private_key) values ($1, $2, $3, $4)
+       on conflict (tenant_id) where retired_at is null do nothing`,
+      [id, scope.tenantId, publicKey.export({ format: 'der', type: 'spki' }).toString('base64'), sealed],
+    );
+    const row = await this.current(scope);
+    if (!row) throw new DocumentsError(DocumentsErrorCode.KeyUnreadable, { keyId: id });
+    return row;
+  }
+
+  /** Binds a sealed key to its tenant and id: copied into another row, it does not open. */
+  private context(tenantId: string, keyId: string): string {
+    return `signing-key:${tenantId}:${keyId}`;
+  }
+}
