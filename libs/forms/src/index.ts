@@ -1,3 +1,4 @@
 export * from './form.model';
 export * from './rules';
 export * from './xdf';
+export * from './runtime';
