@@ -7,6 +7,22 @@ export enum IdentityErrorCode {
   InvalidInput = 'identity.invalid_input',
   EmailTaken = 'identity.email_taken',
   PasswordChangeRequired = 'identity.password_change_required',
+  /** The password was right, the e-mail address is not confirmed yet. */
+  EmailNotVerified = 'identity.email_not_verified',
+  /** A link from an e-mail that is unknown, used or expired. */
+  InvalidToken = 'identity.invalid_token',
+  CsrfMissing = 'identity.csrf_missing',
+  CsrfInvalid = 'identity.csrf_invalid',
+  /** The session's trust level is below what the action needs (`{ need }`). */
+  TrustLevelTooLow = 'identity.trust_level_too_low',
+  /** No OpenID Connect provider is configured (OIDC_ISSUER). */
+  NoIdentityProvider = 'identity.no_identity_provider',
+  /** The configured provider does not answer. */
+  IdentityProviderUnavailable = 'identity.identity_provider_unavailable',
+  /** The return from the provider did not check out (state, nonce, code) or was cancelled. */
+  StepUpFailed = 'identity.step_up_failed',
+  /** The tenant's region is not loaded: no realm to keep citizen accounts in. */
+  RealmUnavailable = 'identity.realm_unavailable',
 }
 
 const kinds: Record<IdentityErrorCode, ErrorKind> = {
@@ -16,10 +32,20 @@ const kinds: Record<IdentityErrorCode, ErrorKind> = {
   [IdentityErrorCode.InvalidInput]: 'invalid',
   [IdentityErrorCode.EmailTaken]: 'conflict',
   [IdentityErrorCode.PasswordChangeRequired]: 'forbidden',
+  [IdentityErrorCode.EmailNotVerified]: 'forbidden',
+  [IdentityErrorCode.InvalidToken]: 'invalid',
+  [IdentityErrorCode.CsrfMissing]: 'forbidden',
+  [IdentityErrorCode.CsrfInvalid]: 'forbidden',
+  [IdentityErrorCode.TrustLevelTooLow]: 'forbidden',
+  [IdentityErrorCode.NoIdentityProvider]: 'unavailable',
+  [IdentityErrorCode.IdentityProviderUnavailable]: 'unavailable',
+  [IdentityErrorCode.StepUpFailed]: 'invalid',
+  [IdentityErrorCode.RealmUnavailable]: 'unavailable',
 };
 
 /** Accounts, logins and permissions. */
 export class IdentityError extends DomainError {
+  declare readonly code: IdentityErrorCode;
   readonly kind: ErrorKind;
 
   constructor(code: IdentityErrorCode, params: Record<string, unknown> = {}, fields: FieldFault[] = []) {

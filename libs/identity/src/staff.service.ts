@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { promisify } from 'node:util';
 import { Inject, Injectable } from '@nestjs/common';
-import { argon2id, hash, verify } from 'argon2';
-import type { FieldFault } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
 import { SESSION_STORE, SessionData, SessionStore } from '@openrathaus/jobs';
+import { MIN_PASSWORD, checkAll, checkEmail, checkPassword } from './account-input';
 import { IdentityError, IdentityErrorCode } from './identity.error';
+import { hashPassword, verifyNothing, verifyPassword } from './password-hash';
+import { SessionAccess, isSessionId, sessionAccess } from './session-access';
 import { STAFF_ROLES, StaffAccountEntity, StaffRole } from './staff-account.entity';
 
 /** A logged-in member of staff, as a request sees it. */
@@ -18,48 +18,9 @@ export interface StaffSession {
   mustChangePassword: boolean;
 }
 
-const EMAIL = /^[^\s@\u0000-\u001f]+@[^\s@\u0000-\u001f]+\.[^\s@\u0000-\u001f]+$/;
-const MIN_PASSWORD = 12;
-
-function checkEmail(email: unknown): string {
-  if (typeof email !== 'string' || !email.trim()) {
-    throw new IdentityError(IdentityErrorCode.InvalidInput, {}, [{ field: 'email', key: 'required' }]);
-  }
-  const address = email.trim().toLowerCase();
-  if (address.length > 254 || !EMAIL.test(address)) {
-    throw new IdentityError(IdentityErrorCode.InvalidInput, {}, [{ field: 'email', key: 'email' }]);
-  }
-  return address;
-}
-
-/** Runs every check and reports the faults of all fields at once. */
-function checkAll(...checks: (() => string)[]): string[] {
-  const values: string[] = [];
-  const fields: FieldFault[] = [];
-  for (const check of checks) {
-    try {
-      values.push(check());
-    } catch (error) {
-      if (!(error instanceof IdentityError)) throw error;
-      fields.push(...error.fields);
-    }
-  }
-  if (fields.length) throw new IdentityError(IdentityErrorCode.InvalidInput, {}, fields);
-  return values;
-}
-
-function checkPassword(password: unknown, field: string): string {
-  if (typeof password !== 'string' || !password) {
-    throw new IdentityError(IdentityErrorCode.InvalidInput, {}, [{ field, key: 'required' }]);
-  }
-  if (password.length > 1024) throw new IdentityError(IdentityErrorCode.InvalidInput, {}, [{ field, key: 'too_long' }]);
-  return password;
-}
 const SESSION_HOURS = 8;
 const MAX_FAILURES = 5;
 const LOCK_MINUTES = 15;
-// A hash to verify against when the account does not exist, so that both cases take as long.
-const DUMMY_HASH = hash('not a password', { type: argon2id });
 
 /**
  * Staff accounts: created by the operator with a one-time password, logged in with argon2id
@@ -68,31 +29,28 @@ const DUMMY_HASH = hash('not a password', { type: argon2id });
  */
 @Injectable()
 export class StaffAccounts {
-  private readonly sessionGet: (id: string) => Promise<SessionData | null | undefined>;
-  private readonly sessionSet: (id: string, data: SessionData) => Promise<void>;
-  private readonly sessionDestroy: (id: string) => Promise<void>;
+  private readonly sessions: SessionAccess;
 
   constructor(
     private readonly transactions: TenantTransactions,
     @Inject(SESSION_STORE) store: SessionStore,
   ) {
-    this.sessionGet = promisify(store.get.bind(store));
-    this.sessionSet = promisify(store.set.bind(store));
-    this.sessionDestroy = promisify(store.destroy.bind(store));
+    this.sessions = sessionAccess(store);
   }
 
   /** Creates an account and returns its one-time password (shown once, never stored in clear). */
   async add(tenantId: string, email: string, role: string): Promise<{ id: string; password: string }> {
-    const address = email.trim().toLowerCase();
-    const faults = [
-      ...(EMAIL.test(address) ? [] : [{ field: 'email', key: 'email' }]),
-      ...(STAFF_ROLES.includes(role as StaffRole)
-        ? []
-        : [{ field: 'role', key: 'one_of', params: { allowed: STAFF_ROLES.join(', ') } }]),
-    ];
-    if (faults.length) throw new IdentityError(IdentityErrorCode.InvalidInput, {}, faults);
+    const [address] = checkAll<[string, string]>(
+      () => checkEmail(email),
+      () => {
+        if (STAFF_ROLES.includes(role as StaffRole)) return role;
+        throw new IdentityError(IdentityErrorCode.InvalidInput, {}, [
+          { field: 'role', key: 'one_of', params: { allowed: STAFF_ROLES.join(', ') } },
+        ]);
+      },
+    );
     const password = randomBytes(12).toString('base64url');
-    const passwordHash = await hash(password, { type: argon2id });
+    const passwordHash = await hashPassword(password);
     return this.transactions.run(tenantId, async (scope) => {
       if (await scope.count(StaffAccountEntity, { email: address })) {
         throw new IdentityError(IdentityErrorCode.EmailTaken, {}, [{ field: 'email', key: 'taken' }]);
@@ -120,7 +78,7 @@ export class StaffAccounts {
     email: unknown,
     password: unknown,
   ): Promise<{ sessionId: string; session: StaffSession }> {
-    const [address, secret] = checkAll(
+    const [address, secret] = checkAll<[string, string]>(
       () => checkEmail(email),
       () => checkPassword(password, 'password'),
     );
@@ -142,10 +100,11 @@ export class StaffAccounts {
         ),
       ));
     if (!account || !reserved?.length) {
-      await verify(await DUMMY_HASH, secret);
+      await verifyNothing(secret);
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
     }
-    if (!(await verify(account.passwordHash, secret))) throw new IdentityError(IdentityErrorCode.InvalidCredentials);
+    if (!(await verifyPassword(account.passwordHash, secret)))
+      throw new IdentityError(IdentityErrorCode.InvalidCredentials);
     await this.transactions.run(tenantId, (scope) =>
       scope.query(
         `update public.staff_accounts set failed_logins = 0, locked_until = null, last_login_at = now() where id = $1`,
@@ -160,7 +119,7 @@ export class StaffAccounts {
       mustChangePassword: account.mustChangePassword,
     };
     const sessionId = randomBytes(32).toString('base64url');
-    await this.sessionSet(`staff:${sessionId}`, {
+    await this.sessions.set(`staff:${sessionId}`, {
       ...session,
       cookie: { originalMaxAge: SESSION_HOURS * 3600 * 1000 },
     });
@@ -186,16 +145,16 @@ export class StaffAccounts {
     const account = await this.transactions.run(tenantId, (scope) =>
       scope.findOne(StaffAccountEntity, { id: session.staffId }),
     );
-    if (!account || !(await verify(account.passwordHash, now)))
+    if (!account || !(await verifyPassword(account.passwordHash, now)))
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
-    const passwordHash = await hash(fresh, { type: argon2id });
+    const passwordHash = await hashPassword(fresh);
     await this.transactions.run(tenantId, (scope) =>
       scope.query(`update public.staff_accounts set password_hash = $2, must_change_password = false where id = $1`, [
         account.id,
         passwordHash,
       ]),
     );
-    await this.sessionSet(`staff:${sessionId}`, {
+    await this.sessions.set(`staff:${sessionId}`, {
       ...session,
       mustChangePassword: false,
       cookie: { originalMaxAge: SESSION_HOURS * 3600 * 1000 },
@@ -204,8 +163,8 @@ export class StaffAccounts {
 
   /** The session behind a cookie, only on the tenant it was opened on. */
   async session(tenantId: string, sessionId: string | undefined): Promise<StaffSession | undefined> {
-    if (!sessionId || !/^[A-Za-z0-9_-]{20,100}$/.test(sessionId)) return undefined;
-    const data = (await this.sessionGet(`staff:${sessionId}`)) as (StaffSession & SessionData) | null | undefined;
+    if (!isSessionId(sessionId)) return undefined;
+    const data = (await this.sessions.get(`staff:${sessionId}`)) as (StaffSession & SessionData) | null | undefined;
     if (!data || data.tenantId !== tenantId) return undefined;
     return {
       staffId: data.staffId,
@@ -217,7 +176,7 @@ export class StaffAccounts {
   }
 
   async logout(sessionId: string): Promise<void> {
-    await this.sessionDestroy(`staff:${sessionId}`);
+    await this.sessions.destroy(`staff:${sessionId}`);
   }
 
   /** The session, or an error when there is none or its role is not among `roles`. */

@@ -1,5 +1,225 @@
-import { Controller } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, OnModuleInit, Post, Req, Res } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, AppConfig } from '@openrathaus/core';
+import {
+  CitizenAccounts,
+  CitizenRealms,
+  CitizenSession,
+  CitizenSessions,
+  TRUST_LEVELS,
+  bodyFields,
+} from '@openrathaus/identity';
+import {
+  CITIZEN_COOKIE,
+  bindCitizenAuth,
+  checkApiRequest,
+  clearCitizenCookie,
+  requireCitizen,
+  requireTenant,
+  startCitizenSession,
+} from '../http/citizen-auth';
+import { cookie } from '../http/cookies';
+import { PageContext } from '../pages/page-context.service';
 
-/** Citizen accounts over JSON: register, verify, login, logout, password reset. */
+class Registration {
+  @ApiProperty({ example: 'erika.mustermann@example.org' }) email: string;
+  @ApiProperty({ description: 'at least 12 characters' }) password: string;
+  @ApiProperty({ example: 'Erika Mustermann' }) name: string;
+}
+
+class Credentials {
+  @ApiProperty({ example: 'erika.mustermann@example.org' }) email: string;
+  @ApiProperty() password: string;
+}
+
+class TokenBody {
+  @ApiProperty({ description: 'the token from the link in the e-mail' }) token: string;
+}
+
+class EmailBody {
+  @ApiProperty({ example: 'erika.mustermann@example.org' }) email: string;
+}
+
+class NewPassword {
+  @ApiProperty({ description: 'the token from the link in the e-mail' }) token: string;
+  @ApiProperty({ description: 'at least 12 characters' }) password: string;
+}
+
+class Accepted {
+  @ApiProperty({ enum: ['mail_sent'] }) status: 'mail_sent';
+}
+
+class Verified {
+  @ApiProperty() verified: boolean;
+}
+
+class CitizenView {
+  @ApiProperty() id: string;
+  @ApiProperty() email: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: TRUST_LEVELS, description: 'of this session; raised by /konto/identitaet' })
+  trustLevel: string;
+  @ApiProperty({ description: 'slug of the realm (the region for its members)' }) realm: string;
+  @ApiProperty() expiresAt: string;
+}
+
+/**
+ * Citizen accounts over JSON: register, verify, login, logout, password reset. Accounts belong to
+ * the realm (the region for its members), sessions to the realm too; the session cookie is
+ * `or_citizen` (HttpOnly, SameSite=Lax). Answers never tell whether an address has an account.
+ */
+@ApiTags('auth')
 @Controller('api/v1/auth')
-export class AuthController {}
+export class AuthController implements OnModuleInit {
+  constructor(
+    private readonly accounts: CitizenAccounts,
+    private readonly sessions: CitizenSessions,
+    private readonly realms: CitizenRealms,
+    private readonly pages: PageContext,
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    bindCitizenAuth(this.adapterHost.httpAdapter.getInstance<FastifyInstance>(), this.sessions, this.config);
+  }
+
+  @Post('register')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Registers an account and mails a link that confirms the address',
+    description: 'Answers the same whether or not the address has an account (then a mail says so).',
+  })
+  @ApiBody({ type: Registration })
+  @ApiCreatedResponse({ type: Accepted })
+  async register(@Body() body: unknown, @Req() request: FastifyRequest): Promise<Accepted> {
+    checkApiRequest(request);
+    const tenant = requireTenant(request);
+    await this.accounts.register(tenant, bodyFields(body), this.info(request));
+    return { status: 'mail_sent' };
+  }
+
+  @Post('verify')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirms the e-mail address with the token from the mail' })
+  @ApiBody({ type: TokenBody })
+  @ApiOkResponse({ type: Verified })
+  async verify(@Body() body: unknown, @Req() request: FastifyRequest): Promise<Verified> {
+    checkApiRequest(request);
+    await this.accounts.verify(requireTenant(request), bodyFields(body).token);
+    return { verified: true };
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Logs in: sets the session cookie or_citizen',
+    description:
+      'identity.invalid_credentials (401) for a wrong password, an unknown address, a locked account or a ' +
+      'throttled client alike; identity.email_not_verified (403) until the address is confirmed.',
+  })
+  @ApiBody({ type: Credentials })
+  @ApiOkResponse({ type: CitizenView })
+  async login(
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CitizenView> {
+    checkApiRequest(request);
+    const tenant = requireTenant(request);
+    const fields = bodyFields(body);
+    const { session } = await this.accounts.login(tenant, fields.email, fields.password, this.info(request));
+    // The new login replaces the session this browser had.
+    await this.sessions.end(cookie(request, CITIZEN_COOKIE));
+    startCitizenSession(request, reply, session);
+    return this.view(request, session);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Ends this session' })
+  @ApiNoContentResponse()
+  async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    checkApiRequest(request);
+    await this.sessions.end(cookie(request, CITIZEN_COOKIE));
+    clearCitizenCookie(request, reply);
+  }
+
+  @Post('logout-everywhere')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Ends every session of the account, on every device' })
+  @ApiNoContentResponse()
+  async logoutEverywhere(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    checkApiRequest(request);
+    const session = await requireCitizen(request);
+    await this.accounts.logoutEverywhere(session);
+    clearCitizenCookie(request, reply);
+  }
+
+  @Post('password-reset')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Mails a link to set a new password',
+    description: 'Answers the same whether or not the address has an account.',
+  })
+  @ApiBody({ type: EmailBody })
+  @ApiAcceptedResponse({ type: Accepted })
+  async passwordReset(@Body() body: unknown, @Req() request: FastifyRequest): Promise<Accepted> {
+    checkApiRequest(request);
+    await this.accounts.requestPasswordReset(requireTenant(request), bodyFields(body).email, this.info(request));
+    return { status: 'mail_sent' };
+  }
+
+  @Post('password-reset/confirm')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Sets the new password with the token from the mail',
+    description: 'Confirms the address too; every other session of the account ends.',
+  })
+  @ApiBody({ type: NewPassword })
+  @ApiNoContentResponse()
+  async passwordResetConfirm(@Body() body: unknown, @Req() request: FastifyRequest): Promise<void> {
+    checkApiRequest(request);
+    const fields = bodyFields(body);
+    const tenant = requireTenant(request);
+    await this.accounts.resetPassword(tenant, fields.token, fields.password, cookie(request, CITIZEN_COOKIE));
+  }
+
+  @Get('me')
+  @ApiOperation({ summary: 'The logged-in citizen and the trust level of this session' })
+  @ApiOkResponse({ type: CitizenView })
+  async me(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CitizenView> {
+    void reply.header('cache-control', 'no-store');
+    return this.view(request, await requireCitizen(request));
+  }
+
+  private info(request: FastifyRequest) {
+    return { client: request.ip, locale: this.pages.locale(request, undefined, requireTenant(request)) };
+  }
+
+  private view(request: FastifyRequest, session: CitizenSession): CitizenView {
+    const realm = this.realms.realmTenant(requireTenant(request)).slug;
+    return {
+      id: session.citizenId,
+      email: session.email,
+      name: session.name,
+      trustLevel: session.trustLevel,
+      realm,
+      expiresAt: session.expiresAt.toISOString(),
+    };
+  }
+}

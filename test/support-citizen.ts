@@ -1,0 +1,185 @@
+import { request } from 'node:http';
+import { Client } from 'pg';
+import { TestResponse, get, send } from '@openrathaus/testing';
+import { TestPortal, eventually } from './support';
+import { TestSmtp, parseMail } from './support-mail';
+
+/** A logged-in citizen: the host they use and their session cookie. */
+export interface Citizen {
+  host: string;
+  email: string;
+  password: string;
+  cookie: string;
+}
+
+/** The `name=value` pairs of a response's Set-Cookie headers, as one Cookie header. */
+export function cookiesOf(response: TestResponse, previous = ''): string {
+  const jar = new Map(
+    previous
+      .split('; ')
+      .filter(Boolean)
+      .map((c) => [c.slice(0, c.indexOf('=')), c.slice(c.indexOf('=') + 1)] as const),
+  );
+  const header = response.headers['set-cookie'];
+  for (const line of Array.isArray(header) ? header : header ? [header] : []) {
+    const pair = line.split(';')[0];
+    const eq = pair.indexOf('=');
+    const value = pair.slice(eq + 1);
+    if (value) jar.set(pair.slice(0, eq), value);
+    else jar.delete(pair.slice(0, eq));
+  }
+  return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+}
+
+/** Registers through the API, confirms with the link from the e-mail the SMTP server received, logs in. */
+export async function registerCitizen(
+  portal: TestPortal,
+  smtp: TestSmtp,
+  host: string,
+  email: string,
+  password = 'ein sehr gutes Passwort 2026',
+): Promise<Citizen> {
+  const registered = await send(portal.port, 'POST', '/api/v1/auth/register', host, {
+    email,
+    password,
+    name: 'Erika Mustermann',
+  });
+  if (registered.status >= 300) throw new Error(`register: ${registered.status} ${registered.body}`);
+  const mail = await eventually(() =>
+    Promise.resolve(smtp.received.find((m) => m.to.includes(email) && /token=/.test(parseMail(m.raw).text))),
+  );
+  const token = /token=([A-Za-z0-9_-]+)/.exec(parseMail(mail.raw).text)![1];
+  const verified = await send(portal.port, 'POST', '/api/v1/auth/verify', host, { token });
+  if (verified.status >= 300) throw new Error(`verify: ${verified.status} ${verified.body}`);
+  const login = await send(portal.port, 'POST', '/api/v1/auth/login', host, { email, password });
+  if (login.status >= 300) throw new Error(`login: ${login.status} ${login.body}`);
+  return { host, email, password, cookie: cookiesOf(login) };
+}
+
+/** Uploads one file for one field of an application, as multipart/form-data. */
+export function upload(
+  portal: TestPortal,
+  citizen: Citizen,
+  applicationId: string,
+  field: string,
+  filename: string,
+  bytes: Buffer,
+  contentType = 'application/pdf',
+): Promise<TestResponse> {
+  const boundary = `----openrathaus${Date.now()}`;
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="field"\r\n\r\n${field}\r\n`),
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`,
+    ),
+    bytes,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: portal.port,
+        path: `/api/v1/applications/${applicationId}/attachments`,
+        method: 'POST',
+        headers: {
+          host: citizen.host,
+          cookie: citizen.cookie,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': String(body.length),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Opens the sandbox's pay page at `redirectUrl` and presses one of its buttons; answers the redirect back. */
+export async function payInSandbox(
+  portal: TestPortal,
+  redirectUrl: string,
+  action: 'pay' | 'fail' | 'cancel' = 'pay',
+): Promise<TestResponse> {
+  const url = new URL(redirectUrl);
+  const page = await get(portal.port, url.pathname, url.host);
+  if (page.status !== 200) throw new Error(`pay page: ${page.status}`);
+  const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)![1];
+  return postForm(portal.port, url.pathname, url.host, { csrf, action }, cookiesOf(page));
+}
+
+/** Posts an HTML form (url-encoded), as a browser does without JavaScript. */
+export function postForm(
+  port: number,
+  path: string,
+  host: string,
+  fields: Record<string, string | string[]>,
+  cookie = '',
+): Promise<TestResponse> {
+  const form = new URLSearchParams(
+    Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])),
+  ).toString();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        headers: {
+          host,
+          cookie,
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': String(Buffer.byteLength(form)),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(form);
+  });
+}
+
+/** An account mail as the `mails` table holds it (queued in the transaction that wrote its token). */
+export interface AccountMail {
+  template: string;
+  locale: string;
+  link: string;
+  /** The portal the citizen used (the mail row itself belongs to the realm). */
+  portal: string;
+}
+
+/** The newest account mail to `to` (of `template` when given), read as the schema owner. */
+export async function lastAccountMail(
+  portal: TestPortal,
+  to: string,
+  template?: string,
+): Promise<AccountMail | undefined> {
+  const client = new Client({ connectionString: portal.db.ownerUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ template: string; locale: string; data: Record<string, string> }>(
+      `select template, locale, data from public.mails
+        where lower(to_address) = lower($1) and ($2::text is null or template = $2)
+        order by created_at desc limit 1`,
+      [to, template ?? null],
+    );
+    const row = rows[0];
+    return row && { template: row.template, locale: row.locale, link: row.data.link, portal: row.data.portal };
+  } finally {
+    await client.end();
+  }
+}
