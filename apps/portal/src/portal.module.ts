@@ -14,6 +14,7 @@ import { WORKFLOW_ENTITIES, WorkflowModule } from '@openrathaus/workflow';
 import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
 import { WebModule } from '@openrathaus/web';
 import { AdminProcessesController } from './api/admin-processes.controller';
+import { ApplicationViews } from './api/application-views.service';
 import { ApplicationsController } from './api/applications.controller';
 import { AuthController } from './api/auth.controller';
 import { BackofficeAuthController } from './api/backoffice-auth.controller';
@@ -26,6 +27,7 @@ import { OpsController } from './ops/ops.controller';
 import { PaymentSandboxController } from './payments/payment-sandbox.controller';
 import { AccountPagesController } from './pages/account-pages.controller';
 import { ApplicationPagesController } from './pages/application-pages.controller';
+import { ApplicationPages } from './pages/application-pages.service';
 import { HomePages } from './pages/home-pages.service';
 import { PageContext } from './pages/page-context.service';
 import { PagesController } from './pages/pages.controller';
@@ -59,10 +61,10 @@ export class PortalModule {
         CatalogModule,
         ApplicationsModule,
         IdentityModule,
-        WorkflowModule,
         PaymentsModule,
         DocumentsModule,
         MessagingModule,
+        WorkflowModule,
         WebModule,
       ],
       controllers: [
@@ -86,6 +88,8 @@ export class PortalModule {
         HomePages,
         ServicePages,
         ErrorResponder,
+        ApplicationViews,
+        ApplicationPages,
         TenantChangeListener,
         { provide: APP_FILTER, useClass: AllErrorsFilter },
       ],

@@ -13,10 +13,8 @@ import { MIGRATIONS } from '@openrathaus/migrations';
 import { ErrorResponder } from './http/error-responder.service';
 import { registerHostHooks } from './http/host.hooks';
 import { HomePages } from './pages/home-pages.service';
+import { MAX_UPLOAD_BYTES } from './portal-limits';
 import { PortalModule } from './portal.module';
-
-/** The largest file a citizen may upload; a definition may allow less per field. */
-export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
 
 export interface RunningPortal {
   app: NestFastifyApplication;

@@ -38,10 +38,10 @@ export class WorkerModule {
         CatalogModule,
         ApplicationsModule,
         IdentityModule,
-        WorkflowModule,
         PaymentsModule,
         DocumentsModule,
         MessagingModule,
+        WorkflowModule,
       ],
     };
   }

@@ -39,6 +39,68 @@ export class ApplicationEntity extends TenantOwned {
   @Column({ type: 'jsonb', default: {} })
   parameters: Record<string, unknown>;
 
+  /** The citizen's account (in the tenant's realm) that owns the application. */
+  @Column({ name: 'citizen_id', type: 'uuid', nullable: true })
+  citizenId: string | null;
+
+  /** Readable number per tenant and year (`RE-2026-000123`), given on submission. */
+  @Column({ type: 'text', nullable: true })
+  number: string | null;
+
+  /** The language the citizen applied in; messages and documents follow it. */
+  @Column({ type: 'text', default: 'de' })
+  locale: string;
+
+  /** The form page the citizen last saved, to continue there. */
+  @Column({ name: 'last_page', type: 'text', nullable: true })
+  lastPage: string | null;
+
+  /** How many of the definition's steps are done. */
+  @Column({ name: 'step_index', type: 'integer', default: 0 })
+  stepIndex: number;
+
+  /** The fee computed on the server at submission, in cents. */
+  @Column({ name: 'fee_cents', type: 'integer', nullable: true })
+  feeCents: number | null;
+
+  @Column({ name: 'submitted_at', type: 'timestamptz', nullable: true })
+  submittedAt: Date | null;
+
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt: Date | null;
+
+  /** The portal address the citizen submitted on; links in documents and e-mails lead there. */
+  @Column({ name: 'base_url', type: 'text', nullable: true })
+  baseUrl: string | null;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
+}
+
+/** A file a citizen uploaded for a file field of an application; the bytes are in the file storage. */
+@Entity({ name: 'attachments' })
+export class AttachmentEntity extends TenantOwned {
+  @Column({ name: 'application_id', type: 'uuid' })
+  applicationId: string;
+
+  /** The field's path in the answers (`zulassung`). */
+  @Column({ type: 'text' })
+  field: string;
+
+  /** The name the citizen's file had, cleaned for display. */
+  @Column({ type: 'text' })
+  filename: string;
+
+  /** The type found in the content, not the one the browser declared. */
+  @Column({ name: 'media_type', type: 'text' })
+  mediaType: string;
+
+  @Column({ type: 'integer' })
+  size: number;
+
+  @Column({ type: 'text' })
+  sha256: string;
+
+  @Column({ name: 'storage_key', type: 'text' })
+  storageKey: string;
 }

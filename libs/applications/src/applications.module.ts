@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '@openrathaus/catalog';
-import { ApplicationEntity } from './application.entity';
+import { ApplicationEntity, AttachmentEntity } from './application.entity';
 import { Applications } from './applications.service';
 
-export const APPLICATIONS_ENTITIES = [ApplicationEntity];
+export const APPLICATIONS_ENTITIES = [ApplicationEntity, AttachmentEntity];
 
 /** Applications (Anträge): drafts bound to a definition version. */
 @Module({

@@ -1,8 +1,19 @@
-import { Injectable } from '@nestjs/common';
-import { TenantTransactions } from '@openrathaus/database';
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { FILE_STORAGE, FieldFault, FileStorage } from '@openrathaus/core';
+import { TenantScope, TenantTransactions } from '@openrathaus/database';
 import { CatalogService, ProcessDefinition } from '@openrathaus/catalog';
+import {
+  FieldDefinition,
+  FormFieldError,
+  FormItem,
+  checkUpload,
+  isGroup,
+  validateAnswers,
+  walkItems,
+} from '@openrathaus/forms';
 import type { Tenant } from '@openrathaus/tenancy';
-import { ApplicationEntity } from './application.entity';
+import { ApplicationEntity, AttachmentEntity } from './application.entity';
 import { ApplicationsError, ApplicationsErrorCode } from './applications.error';
 
 /** An application with the definition version it is bound to. */
@@ -11,16 +22,46 @@ export interface PinnedApplication {
   definition: ProcessDefinition;
 }
 
-/** Applications and the definition version each one keeps for its whole life. */
+/** Who asks: the citizen's account, or nobody in particular (the worker, a caseworker). */
+export interface Owner {
+  citizenId: string;
+}
+
+/** The outcome of saving answers: what was kept and what is still wrong. */
+export interface SavedAnswers extends PinnedApplication {
+  errors: FormFieldError[];
+}
+
+/** Attachments of one application, by field path, as the form validation wants them. */
+export type AttachmentsByField = Record<string, { id: string; mediaType: string; size: number; filename: string }[]>;
+
+const MAX_FILES_PER_FIELD = 10;
+const MAX_ANSWERS_BYTES = 512 * 1024;
+
+/** Errors of validation as faults of a domain error; a rule's own message travels as its text. */
+export function toFaults(errors: FormFieldError[], locale: string): FieldFault[] {
+  return errors.map((e) => ({
+    field: e.field,
+    key: e.message ? (e.message[locale as 'de'] ?? e.message.de) : e.key,
+    params: e.params,
+  }));
+}
+
+/** Applications, their answers and attachments, and the definition version each keeps for life. */
 @Injectable()
 export class Applications {
   constructor(
     private readonly transactions: TenantTransactions,
     private readonly catalog: CatalogService,
+    @Inject(FILE_STORAGE) private readonly storage: FileStorage,
   ) {}
 
   /** Starts a draft of an online service with the version and parameters the tenant serves now. */
-  async startDraft(tenant: Tenant, serviceKey: string): Promise<ApplicationEntity> {
+  async startDraft(
+    tenant: Tenant,
+    serviceKey: string,
+    options: { citizenId?: string; locale?: string } = {},
+  ): Promise<ApplicationEntity> {
     const service = await this.catalog.get(tenant, serviceKey);
     if (service.type !== 'online' || !service.definition) {
       throw new ApplicationsError(ApplicationsErrorCode.NotOnline, { key: serviceKey });
@@ -34,21 +75,251 @@ export class Applications {
         status: 'draft',
         answers: {},
         parameters: service.parameters,
+        citizenId: options.citizenId ?? null,
+        locale: options.locale ?? 'de',
+        stepIndex: 0,
       }),
     );
   }
 
   /** The application and the exact definition version it began with. */
-  async pinned(tenant: Tenant, applicationId: string): Promise<PinnedApplication> {
+  async pinned(tenant: Tenant, applicationId: string, owner?: Owner): Promise<PinnedApplication> {
+    return this.transactions.run(tenant.id, (scope) => this.pinnedIn(scope, applicationId, owner));
+  }
+
+  /**
+   * The same inside an open transaction; with `lock`, the row stays locked until it ends. An
+   * application of another citizen is not found, exactly like one that does not exist.
+   */
+  async pinnedIn(scope: TenantScope, applicationId: string, owner?: Owner, lock = false): Promise<PinnedApplication> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(applicationId)) {
+      throw new ApplicationsError(ApplicationsErrorCode.NotFound, { id: String(applicationId).slice(0, 40) });
+    }
+    if (lock) await scope.query(`select 1 from public.applications where id = $1 for update`, [applicationId]);
+    const application = await scope.findOne(ApplicationEntity, { id: applicationId });
+    if (!application || (owner && application.citizenId !== owner.citizenId)) {
+      throw new ApplicationsError(ApplicationsErrorCode.NotFound, { id: applicationId });
+    }
+    const rows = await scope.query<{ document: ProcessDefinition }>(
+      `select document from public.process_definitions where id = $1`,
+      [application.definitionId],
+    );
+    if (!rows.length) throw new ApplicationsError(ApplicationsErrorCode.NotFound, { id: applicationId });
+    return { application, definition: rows[0].document };
+  }
+
+  /** A citizen's applications on this tenant, newest first. */
+  listForCitizen(tenant: Tenant, citizenId: string, limit = 100): Promise<ApplicationEntity[]> {
+    return this.transactions.run(tenant.id, (scope) =>
+      scope.find(ApplicationEntity, { where: { citizenId }, order: { createdAt: 'DESC' }, take: limit }),
+    );
+  }
+
+  /** The attachments of an application by field, in a transaction of their own. */
+  attachmentsOf(tenant: Tenant, applicationId: string): Promise<AttachmentsByField> {
+    return this.transactions.run(tenant.id, (scope) => this.attachments(scope, applicationId));
+  }
+
+  /** The attachments of an application by field. */
+  async attachments(scope: TenantScope, applicationId: string): Promise<AttachmentsByField> {
+    const rows = await scope.find(AttachmentEntity, { where: { applicationId }, order: { createdAt: 'ASC' } });
+    const byField: AttachmentsByField = {};
+    for (const row of rows) {
+      (byField[row.field] ??= []).push({
+        id: row.id,
+        mediaType: row.mediaType,
+        size: row.size,
+        filename: row.filename,
+      });
+    }
+    return byField;
+  }
+
+  /**
+   * Merges answers into a draft and keeps them, also where they are still wrong (the citizen sees
+   * what they typed, with the errors). Only answers to items of the form are kept; the errors
+   * returned are those of the pages given, or of every page the answers touch.
+   */
+  async saveAnswers(
+    tenant: Tenant,
+    owner: Owner,
+    applicationId: string,
+    patch: unknown,
+    options: { pageIds?: string[]; lastPage?: string; today?: string } = {},
+  ): Promise<SavedAnswers> {
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      throw new ApplicationsError(ApplicationsErrorCode.InvalidInput, {}, [{ field: 'answers', key: 'not_object' }]);
+    }
     return this.transactions.run(tenant.id, async (scope) => {
-      const application = await scope.findOne(ApplicationEntity, { id: applicationId });
-      if (!application) throw new ApplicationsError(ApplicationsErrorCode.NotFound, { id: applicationId });
-      const rows = await scope.query<{ document: ProcessDefinition }>(
-        `select document from public.process_definitions where id = $1`,
-        [application.definitionId],
+      const pinned = await this.pinnedIn(scope, applicationId, owner, true);
+      const { application, definition } = pinned;
+      if (application.status !== 'draft') {
+        throw new ApplicationsError(ApplicationsErrorCode.NotEditable, { status: application.status });
+      }
+      const topLevel = new Map(
+        definition.form.pages.flatMap((page) => page.items.flatMap((item) => itemIds(item).map((id) => [id, page.id]))),
       );
-      if (!rows.length) throw new ApplicationsError(ApplicationsErrorCode.NotFound, { id: applicationId });
-      return { application, definition: rows[0].document };
+      const files = fileFields(definition);
+      const unknown = Object.keys(patch).filter((key) => !topLevel.has(key));
+      if (unknown.length) {
+        throw new ApplicationsError(
+          ApplicationsErrorCode.UnknownField,
+          {},
+          unknown.slice(0, 20).map((field) => ({ field: field.slice(0, 100), key: 'unknown_field' })),
+        );
+      }
+      const answers: Record<string, unknown> = { ...application.answers };
+      for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
+        // Files are answered by uploading, never by naming ids.
+        if (files.has(key)) continue;
+        if (value === null || value === undefined) delete answers[key];
+        else answers[key] = value;
+      }
+      if (Buffer.byteLength(JSON.stringify(answers)) > MAX_ANSWERS_BYTES) {
+        throw new ApplicationsError(ApplicationsErrorCode.InvalidInput, {}, [{ field: 'answers', key: 'too_long' }]);
+      }
+      const attachments = await this.attachments(scope, applicationId);
+      for (const field of files.keys()) answers[field] = (attachments[field] ?? []).map((a) => a.id);
+      const touched = [...new Set(Object.keys(patch).map((key) => topLevel.get(key)!))];
+      const pageIds = options.pageIds ?? touched;
+      const { errors } = validateAnswers(definition.form, answers, {
+        params: application.parameters,
+        pageIds,
+        attachments,
+        today: options.today,
+      });
+      await scope.query(
+        `update public.applications set answers = $2, last_page = coalesce($3, last_page), updated_at = now()
+          where id = $1`,
+        [applicationId, JSON.stringify(answers), options.lastPage ?? null],
+      );
+      application.answers = answers;
+      if (options.lastPage) application.lastPage = options.lastPage;
+      return { application, definition, errors };
     });
   }
+
+  /**
+   * Keeps an uploaded file for a file field of a draft, once its content proves to be of a type
+   * the field accepts; the field's answer lists the attachment.
+   */
+  async addAttachment(
+    tenant: Tenant,
+    owner: Owner,
+    applicationId: string,
+    field: unknown,
+    file: { bytes: Buffer; filename: string },
+  ): Promise<AttachmentEntity> {
+    return this.transactions.run(tenant.id, async (scope) => {
+      const { application, definition } = await this.pinnedIn(scope, applicationId, owner, true);
+      if (application.status !== 'draft') {
+        throw new ApplicationsError(ApplicationsErrorCode.NotEditable, { status: application.status });
+      }
+      const definitionField = typeof field === 'string' ? fileFields(definition).get(field) : undefined;
+      if (!definitionField) {
+        throw new ApplicationsError(ApplicationsErrorCode.UnknownField, {}, [{ field: 'field', key: 'unknown_field' }]);
+      }
+      const fieldId = definitionField.id;
+      const checked = checkUpload(definitionField, file);
+      if ('errors' in checked) {
+        throw new ApplicationsError(
+          ApplicationsErrorCode.InvalidUpload,
+          {},
+          checked.errors.map((e) => ({ field: fieldId, key: e.key, params: e.params })),
+        );
+      }
+      const existing = await scope.find(AttachmentEntity, { where: { applicationId, field: fieldId } });
+      // A field for one file takes the new file in place of the old.
+      const replaced = definitionField.repeat ? [] : existing;
+      for (const old of replaced) await scope.query(`delete from public.attachments where id = $1`, [old.id]);
+      const limit = Math.min(definitionField.repeat?.max ?? MAX_FILES_PER_FIELD, MAX_FILES_PER_FIELD);
+      if (existing.length - replaced.length >= limit) {
+        throw new ApplicationsError(ApplicationsErrorCode.TooManyFiles, {}, [
+          { field: fieldId, key: 'max_items', params: { max: limit } },
+        ]);
+      }
+      const id = crypto.randomUUID();
+      const storageKey = `${tenant.id}/attachments/${id}`;
+      await this.storage.put(storageKey, file.bytes);
+      const attachment = await scope.insert(AttachmentEntity, {
+        id,
+        applicationId,
+        field: fieldId,
+        filename: checked.filename,
+        mediaType: checked.mediaType,
+        size: file.bytes.length,
+        sha256: createHash('sha256').update(file.bytes).digest('hex'),
+        storageKey,
+      });
+      const gone = new Set(replaced.map((r) => r.id));
+      const kept = ((application.answers[fieldId] as string[] | undefined) ?? []).filter((a) => !gone.has(a));
+      const ids = [...kept, id];
+      await scope.query(
+        `update public.applications set answers = jsonb_set(answers, $2, $3::jsonb), updated_at = now() where id = $1`,
+        [applicationId, `{${fieldId}}`, JSON.stringify(ids)],
+      );
+      scope.afterCommit(() => {
+        for (const old of replaced) void this.storage.delete(old.storageKey).catch(() => undefined);
+      });
+      return attachment;
+    });
+  }
+
+  /** Removes an attachment of a draft. */
+  async removeAttachment(tenant: Tenant, owner: Owner, applicationId: string, attachmentId: string): Promise<void> {
+    const storageKey = await this.transactions.run(tenant.id, async (scope) => {
+      const { application } = await this.pinnedIn(scope, applicationId, owner, true);
+      if (application.status !== 'draft') {
+        throw new ApplicationsError(ApplicationsErrorCode.NotEditable, { status: application.status });
+      }
+      const attachment = /^[0-9a-f-]{36}$/i.test(attachmentId)
+        ? await scope.findOne(AttachmentEntity, { id: attachmentId, applicationId })
+        : null;
+      if (!attachment) throw new ApplicationsError(ApplicationsErrorCode.NotFound, { id: attachmentId });
+      await scope.query(`delete from public.attachments where id = $1`, [attachment.id]);
+      const ids = ((application.answers[attachment.field] as string[] | undefined) ?? []).filter(
+        (a) => a !== attachment.id,
+      );
+      await scope.query(
+        `update public.applications set answers = jsonb_set(answers, $2, $3::jsonb), updated_at = now() where id = $1`,
+        [applicationId, `{${attachment.field}}`, JSON.stringify(ids)],
+      );
+      return attachment.storageKey;
+    });
+    await this.storage.delete(storageKey);
+  }
+
+  /**
+   * The next number of the tenant for the year, inside the caller's transaction: the counter row
+   * stays locked until it commits, so numbers have no gaps and no duplicates.
+   */
+  async nextNumber(scope: TenantScope, prefix: string, year: number): Promise<string> {
+    const rows = await scope.query<{ last_value: number }>(
+      `insert into public.application_counters (tenant_id, year, last_value) values ($1, $2, 1)
+       on conflict (tenant_id, year) do update set last_value = application_counters.last_value + 1
+       returning last_value`,
+      [scope.tenantId, year],
+    );
+    return `${prefix}-${year}-${String(rows[0].last_value).padStart(6, '0')}`;
+  }
+}
+
+/**
+ * The answer keys an item takes: a field its id, a repeated group its id (a list of objects), a
+ * group that is not repeated the keys of its items (its fields are answered flat).
+ */
+function itemIds(item: FormItem): string[] {
+  if (isGroup(item) && !item.repeat) return item.items.flatMap(itemIds);
+  return item.type === 'info' ? [] : [item.id];
+}
+
+/** The file fields of a definition by id (top level: files inside repeated groups are not uploadable). */
+function fileFields(definition: ProcessDefinition): Map<string, FieldDefinition> {
+  const fields = new Map<string, FieldDefinition>();
+  for (const page of definition.form.pages) {
+    for (const { item, parents } of walkItems(page.items)) {
+      if (!isGroup(item) && item.type === 'file' && parents.length === 0) fields.set(item.id, item);
+    }
+  }
+  return fields;
 }

@@ -103,14 +103,14 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
       await manager.query(`select set_config('role', $1, true), set_config('app.outbox', 'dispatch', true)`, [
         APP_ROLE,
       ]);
-      const rows = (await manager.query(
+      const rows = await manager.query<OutboxRow[]>(
         `with claimed as (
            delete from public.outbox where id in (
              select id from public.outbox order by created_at, id limit $1 for update skip locked)
            returning id, tenant_id, queue, name, ids, created_at)
          select * from claimed order by created_at, id`,
         [BATCH],
-      )) as OutboxRow[];
+      );
       for (const row of rows) {
         if (!isUuid(row.tenant_id)) continue;
         // Enqueued before the delete commits: if this fails, the rows come back.

@@ -1,5 +1,213 @@
-import { Controller } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Applications, ApplicationsError, ApplicationsErrorCode } from '@openrathaus/applications';
+import { CatalogService } from '@openrathaus/catalog';
+import { TenancyError, TenancyErrorCode, Tenant } from '@openrathaus/tenancy';
+import { Workflow, WorkflowError, WorkflowErrorCode, requiredLevel } from '@openrathaus/workflow';
+import { requireCitizen } from '../http/citizen-auth';
+import { tenantOf } from '../http/request-state';
+import { ApplicationViews, ApplicationView, readUpload } from './application-views.service';
 
-/** A citizen's applications over JSON. */
+class StartApplication {
+  @ApiProperty({ example: 'bewohnerparkausweis' }) serviceKey: string;
+}
+
+class AnswersBody {
+  @ApiProperty({ description: 'answers by field id; null removes an answer', example: { kennzeichen: 'RE-AB 123' } })
+  answers: Record<string, unknown>;
+}
+
+class FieldErrorView {
+  @ApiProperty({ example: 'anschrift.postalCode' }) field: string;
+  @ApiProperty() message: string;
+}
+
+class SavedAnswersView {
+  @ApiProperty({ type: ApplicationView }) application: ApplicationView;
+  @ApiProperty({ type: [FieldErrorView], description: 'what is still wrong on the pages the answers touch' })
+  errors: FieldErrorView[];
+}
+
+class AttachmentView {
+  @ApiProperty() id: string;
+  @ApiProperty() field: string;
+  @ApiProperty() filename: string;
+  @ApiProperty({ description: 'the type found in the content' }) mediaType: string;
+  @ApiProperty() size: number;
+}
+
+class PaymentStart {
+  @ApiPropertyOptional() redirectUrl: string;
+}
+
+const need = (request: FastifyRequest): Tenant => {
+  const tenant = tenantOf(request);
+  if (!tenant) throw new TenancyError(TenancyErrorCode.UnknownTenant);
+  return tenant;
+};
+
+/**
+ * A citizen's applications: start, answer, upload, submit, pay, read. Every call needs the
+ * citizen's session; an application of another citizen or tenant is not found.
+ */
+@ApiTags('applications')
 @Controller('api/v1/applications')
-export class ApplicationsController {}
+export class ApplicationsController {
+  constructor(
+    private readonly applications: Applications,
+    private readonly workflow: Workflow,
+    private readonly catalog: CatalogService,
+    private readonly views: ApplicationViews,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Starts a draft of an online service' })
+  @ApiBody({ type: StartApplication })
+  async start(@Body() body: Partial<StartApplication> | undefined, @Req() request: FastifyRequest) {
+    const tenant = need(request);
+    const session = await requireCitizen(request);
+    const key = body?.serviceKey;
+    if (typeof key !== 'string' || !/^[a-z0-9-]{1,80}$/.test(key)) {
+      throw new ApplicationsError(ApplicationsErrorCode.InvalidInput, {}, [
+        { field: 'serviceKey', key: typeof key === 'string' && key ? 'invalid' : 'required' },
+      ]);
+    }
+    const entry = await this.catalog.get(tenant, key);
+    const level = entry.document ? requiredLevel({ definition: entry.document }) : 'basic';
+    if (!this.views.meets(session.trustLevel, level)) {
+      throw new WorkflowError(WorkflowErrorCode.LevelRequired, {
+        level,
+        stepUp: `/konto/identitaet?level=${level}&next=${encodeURIComponent(`/leistungen/${key}/antrag`)}`,
+      });
+    }
+    const draft = await this.applications.startDraft(tenant, key, {
+      citizenId: session.citizenId,
+      locale: this.views.locale(request, tenant),
+    });
+    return this.views.view(tenant, draft.id, session.citizenId, request);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The citizen's applications on this portal, newest first" })
+  async list(@Req() request: FastifyRequest) {
+    const tenant = need(request);
+    const session = await requireCitizen(request);
+    const rows = await this.applications.listForCitizen(tenant, session.citizenId);
+    return {
+      items: rows.map((a) => ({
+        id: a.id,
+        serviceKey: a.serviceKey,
+        number: a.number,
+        status: a.status,
+        definition: this.views.definitionRef(a.definitionRef),
+        createdAt: a.createdAt,
+        submittedAt: a.submittedAt,
+      })),
+    };
+  }
+
+  @Get(':id')
+  @ApiOperation({
+    summary: 'One application with its status, payment, documents and messages',
+    description: 'While a payment is pending, the payment service is asked how it stands.',
+  })
+  async get(@Param('id') id: string, @Req() request: FastifyRequest): Promise<ApplicationView> {
+    const tenant = need(request);
+    const session = await requireCitizen(request);
+    await this.workflow.confirmPayment(tenant, session, id);
+    return this.views.view(tenant, id, session.citizenId, request);
+  }
+
+  @Put(':id/answers')
+  @ApiOperation({ summary: 'Saves answers of a draft; answers kept even where still wrong, with the errors' })
+  @ApiBody({ type: AnswersBody })
+  async answers(
+    @Param('id') id: string,
+    @Body() body: Partial<AnswersBody> | undefined,
+    @Req() request: FastifyRequest,
+  ): Promise<SavedAnswersView> {
+    const tenant = need(request);
+    const session = await requireCitizen(request);
+    const saved = await this.applications.saveAnswers(tenant, session, id, body?.answers);
+    const locale = this.views.locale(request, tenant);
+    return {
+      application: await this.views.view(tenant, id, session.citizenId, request),
+      errors: this.views.fieldErrors(saved.errors, locale),
+    };
+  }
+
+  @Post(':id/attachments')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Uploads one file for one file field (multipart: `field`, then `file`)' })
+  @ApiConsumes('multipart/form-data')
+  async upload(@Param('id') id: string, @Req() request: FastifyRequest): Promise<AttachmentView> {
+    const tenant = need(request);
+    const session = await requireCitizen(request);
+    const { fields, file } = await readUpload(request);
+    if (!file) {
+      throw new ApplicationsError(ApplicationsErrorCode.InvalidInput, {}, [{ field: 'file', key: 'required' }]);
+    }
+    // The field is named by a text part `field` before the file, or by the file part's own name.
+    const field = typeof fields.field === 'string' ? fields.field : file.field;
+    const attachment = await this.applications.addAttachment(tenant, session, id, field, file);
+    return {
+      id: attachment.id,
+      field: attachment.field,
+      filename: attachment.filename,
+      mediaType: attachment.mediaType,
+      size: attachment.size,
+    };
+  }
+
+  @Delete(':id/attachments/:attachmentId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Removes an uploaded file from a draft' })
+  async removeAttachment(
+    @Param('id') id: string,
+    @Param('attachmentId') attachmentId: string,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
+    const tenant = need(request);
+    const session = await requireCitizen(request);
+    await this.applications.removeAttachment(tenant, session, id, attachmentId);
+  }
+
+  @Post(':id/submit')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Submits a draft',
+    description:
+      'Answers 422 with the field errors, or the application with its next step; a payment step answers with `payment.redirectUrl`.',
+  })
+  async submit(@Param('id') id: string, @Req() request: FastifyRequest): Promise<ApplicationView> {
+    const tenant = need(request);
+    const session = await requireCitizen(request);
+    const next = await this.workflow.submit(tenant, session, id, session, { baseUrl: this.views.baseUrl(request) });
+    return this.views.view(tenant, id, session.citizenId, request, next.payment?.redirectUrl);
+  }
+
+  @Post(':id/payment')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Begins or resumes the payment of a submitted application' })
+  async pay(@Param('id') id: string, @Req() request: FastifyRequest): Promise<PaymentStart> {
+    const tenant = need(request);
+    const session = await requireCitizen(request);
+    const next = await this.workflow.pay(tenant, session, id, { baseUrl: this.views.baseUrl(request) });
+    return { redirectUrl: next.payment!.redirectUrl };
+  }
+
+  @Get(':id/documents/:documentId')
+  @ApiOperation({ summary: 'An issued document (PDF)' })
+  async document(
+    @Param('id') id: string,
+    @Param('documentId') documentId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const tenant = need(request);
+    const session = await requireCitizen(request);
+    await this.views.sendDocument(tenant, session.citizenId, id, documentId, reply);
+  }
+}

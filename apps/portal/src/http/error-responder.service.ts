@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorKind } from '@openrathaus/core';
+import { DomainError, ErrorKind, FieldFault } from '@openrathaus/core';
 import { I18n, ViewEngine } from '@openrathaus/web';
 import { PageContext } from '../pages/page-context.service';
 import { tenantOf } from './request-state';
@@ -78,6 +78,14 @@ export class ErrorResponder {
       .send(html);
   }
 
+  /** The text of a field fault: its key's translation, or the key itself when it is a ready message (a rule's). */
+  fieldMessage(locale: string, fault: FieldFault): string {
+    const key = `errors.field.${fault.key}`;
+    return this.i18n.has(locale, key) || this.i18n.has('de', key)
+      ? this.i18n.t(locale, key, { ...fault.params, field: fault.field })
+      : fault.key;
+  }
+
   body(error: unknown, request: FastifyRequest): ErrorBody {
     const locale = this.pages.locale(request, undefined, tenantOf(request));
     if (error instanceof DomainError) {
@@ -89,10 +97,7 @@ export class ErrorResponder {
         message: this.i18n.t(locale, `errors.${error.code}`, error.params),
         ...(error.fields.length
           ? {
-              errors: error.fields.map((f) => ({
-                field: f.field,
-                message: this.i18n.t(locale, `errors.field.${f.key}`, { ...f.params, field: f.field }),
-              })),
+              errors: error.fields.map((f) => ({ field: f.field, message: this.fieldMessage(locale, f) })),
             }
           : {}),
       };

@@ -1,5 +1,89 @@
-import { Controller } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApplicationPages } from './application-pages.service';
 
-/** The application form, summary, payment and result pages, without JavaScript. */
-@Controller('')
-export class ApplicationPagesController {}
+type Form = Record<string, string | string[]> | undefined;
+
+/**
+ * The application pages: start, one page per form step, summary, payment and the result. They work
+ * without JavaScript: every action is a form post answered with a redirect (or the page again with
+ * its errors).
+ */
+@ApiExcludeController()
+@Controller()
+export class ApplicationPagesController {
+  constructor(private readonly pages: ApplicationPages) {}
+
+  @Get('/leistungen/:key/antrag')
+  start(@Param('key') key: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pages.start(request, reply, key);
+  }
+
+  @Post('/leistungen/:key/antrag')
+  begin(@Param('key') key: string, @Body() body: Form, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pages.begin(request, reply, key, body ?? {});
+  }
+
+  @Get('/antraege')
+  list(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pages.list(request, reply);
+  }
+
+  @Get('/antraege/:id')
+  status(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pages.status(request, reply, id);
+  }
+
+  @Get('/antraege/:id/schritt/:page')
+  step(
+    @Param('id') id: string,
+    @Param('page') page: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.pages.step(request, reply, id, page);
+  }
+
+  @Post('/antraege/:id/schritt/:page')
+  save(
+    @Param('id') id: string,
+    @Param('page') page: string,
+    @Body() body: Form,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.pages.save(request, reply, id, page, body);
+  }
+
+  @Get('/antraege/:id/zusammenfassung')
+  summary(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pages.summary(request, reply, id);
+  }
+
+  @Post('/antraege/:id/absenden')
+  submit(@Param('id') id: string, @Body() body: Form, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pages.submit(request, reply, id, body ?? {});
+  }
+
+  @Post('/antraege/:id/bezahlen')
+  pay(@Param('id') id: string, @Body() body: Form, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pages.pay(request, reply, id, body ?? {});
+  }
+
+  /** Where the payment page sends the citizen back; the portal asks the provider, never the URL. */
+  @Get('/antraege/:id/zahlung')
+  paid(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.pages.paymentReturn(request, reply, id);
+  }
+
+  @Get('/antraege/:id/dokumente/:documentId')
+  document(
+    @Param('id') id: string,
+    @Param('documentId') documentId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.pages.document(request, reply, id, documentId);
+  }
+}

@@ -1,0 +1,224 @@
+import { Injectable } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  ApplicationStatus,
+  Applications,
+  ApplicationsError,
+  ApplicationsErrorCode,
+  toFaults,
+} from '@openrathaus/applications';
+import { TRUST_LEVELS, TrustLevel } from '@openrathaus/catalog';
+import { Documents } from '@openrathaus/documents';
+import type { FormFieldError } from '@openrathaus/forms';
+import { Mailbox } from '@openrathaus/messaging';
+import { Payments } from '@openrathaus/payments';
+import type { Tenant } from '@openrathaus/tenancy';
+import { MAX_UPLOAD_BYTES } from '../portal-limits';
+import { ErrorResponder } from '../http/error-responder.service';
+import { PageContext } from '../pages/page-context.service';
+
+class DefinitionRef {
+  @ApiProperty({ example: 'gelsenkirchen' }) owner: string;
+  @ApiProperty({ example: 'bewohnerparkausweis' }) key: string;
+  @ApiProperty({ example: '1.2.0' }) version: string;
+}
+
+class PaymentView {
+  @ApiProperty({ enum: ['INITIAL', 'PAYED', 'FAILED', 'CANCELED'] }) status: string;
+  @ApiProperty({ description: 'whole cents' }) amountCents: number;
+  @ApiPropertyOptional({ description: 'the payment page, while the payment is open' }) redirectUrl?: string;
+}
+
+class DocumentView {
+  @ApiProperty() id: string;
+  @ApiProperty() title: string;
+  @ApiProperty() filename: string;
+  @ApiProperty({ description: 'where to download the PDF' }) url: string;
+  @ApiPropertyOptional() validUntil?: string;
+  @ApiProperty({ description: 'the code the QR code carries; /verify/<code> checks it' }) verifyCode: string;
+}
+
+class MessageView {
+  @ApiProperty() id: string;
+  @ApiProperty() subject: string;
+  @ApiProperty() body: string;
+  @ApiProperty() createdAt: Date;
+}
+
+export class ApplicationView {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'bewohnerparkausweis' }) serviceKey: string;
+  @ApiPropertyOptional({ example: 'RE-2026-000123', nullable: true }) number: string | null;
+  @ApiProperty({
+    enum: [
+      'draft',
+      'submitted',
+      'payment_pending',
+      'paid',
+      'in_review',
+      'needs_info',
+      'approved',
+      'rejected',
+      'completed',
+    ],
+  })
+  status: ApplicationStatus;
+  @ApiProperty({
+    type: DefinitionRef,
+    description: 'the exact definition version, for the whole life of the application',
+  })
+  definition: DefinitionRef;
+  @ApiProperty({ description: 'answers by field id; files as lists of attachment ids' })
+  answers: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'the fee computed on submission, whole cents', nullable: true })
+  feeCents: number | null;
+  @ApiPropertyOptional({ type: PaymentView, nullable: true }) payment: PaymentView | null;
+  @ApiProperty({ type: [DocumentView] }) documents: DocumentView[];
+  @ApiProperty({ type: [MessageView] }) messages: MessageView[];
+  @ApiProperty() createdAt: Date;
+  @ApiPropertyOptional({ nullable: true }) submittedAt: Date | null;
+}
+
+/** An uploaded file and the fields sent with it. */
+export interface Upload {
+  /** Text parts; a name sent several times (checkboxes, kept files) gives a list. */
+  fields: Record<string, string | string[]>;
+  /** The file, and the name of its part: the field it is for. */
+  file?: { bytes: Buffer; filename: string; field: string };
+}
+
+/**
+ * Reads a multipart request with at most one file: the text parts, the file as bytes. A file above
+ * the platform's limit is refused naming its field, never read whole into memory; an empty file
+ * part (a file input left empty) is no file.
+ */
+export async function readUpload(request: FastifyRequest): Promise<Upload> {
+  if (!request.isMultipart()) {
+    throw new ApplicationsError(ApplicationsErrorCode.InvalidInput, {}, [{ field: 'file', key: 'multipart' }]);
+  }
+  const fields: Record<string, string | string[]> = {};
+  let file: Upload['file'];
+  let current = 'file';
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        current = part.fieldname;
+        const bytes = await part.toBuffer();
+        if (file || (bytes.length === 0 && !part.filename)) continue;
+        file = { bytes, filename: part.filename ?? '', field: part.fieldname };
+      } else if (typeof part.value === 'string') {
+        const known = fields[part.fieldname];
+        fields[part.fieldname] = known === undefined ? part.value : [...[known].flat(), part.value];
+      }
+    }
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    if (code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw new ApplicationsError(ApplicationsErrorCode.InvalidUpload, {}, [
+        { field: current, key: 'file_too_large', params: { max: MAX_UPLOAD_BYTES / 1024 / 1024 } },
+      ]);
+    }
+    if (code.startsWith('FST_')) {
+      throw new ApplicationsError(ApplicationsErrorCode.InvalidInput, {}, [{ field: 'file', key: 'multipart' }]);
+    }
+    throw error;
+  }
+  return { fields, file };
+}
+
+/** What the JSON API and the pages show of an application, built in one place. */
+@Injectable()
+export class ApplicationViews {
+  constructor(
+    private readonly applications: Applications,
+    private readonly payments: Payments,
+    private readonly documents: Documents,
+    private readonly mailbox: Mailbox,
+    private readonly pages: PageContext,
+    private readonly responder: ErrorResponder,
+  ) {}
+
+  locale(request: FastifyRequest, tenant: Tenant): string {
+    return this.pages.locale(request, undefined, tenant);
+  }
+
+  /** The address the citizen reached the portal at, for links back to it. */
+  baseUrl(request: FastifyRequest): string {
+    return `${request.protocol}://${request.host}`;
+  }
+
+  meets(have: TrustLevel | undefined, need: TrustLevel): boolean {
+    return TRUST_LEVELS.indexOf(have ?? 'basic') >= TRUST_LEVELS.indexOf(need);
+  }
+
+  definitionRef(ref: string): DefinitionRef {
+    const [path, version] = ref.split('@');
+    const [owner, key] = path.split('/');
+    return { owner, key, version };
+  }
+
+  fieldErrors(errors: FormFieldError[], locale: string): { field: string; message: string }[] {
+    return toFaults(errors, locale).map((f) => ({ field: f.field, message: this.responder.fieldMessage(locale, f) }));
+  }
+
+  async view(
+    tenant: Tenant,
+    applicationId: string,
+    citizenId: string,
+    request: FastifyRequest,
+    redirectUrl?: string,
+  ): Promise<ApplicationView> {
+    const locale = this.locale(request, tenant);
+    const { application } = await this.applications.pinned(tenant, applicationId, { citizenId });
+    const [payment, documents, messages] = await Promise.all([
+      this.payments.forApplication(tenant, applicationId),
+      this.documents.list(tenant, applicationId),
+      this.mailbox.forApplication(tenant, citizenId, applicationId, locale),
+    ]);
+    return {
+      id: application.id,
+      serviceKey: application.serviceKey,
+      number: application.number,
+      status: application.status,
+      definition: this.definitionRef(application.definitionRef),
+      answers: application.answers,
+      feeCents: application.feeCents,
+      payment: payment
+        ? {
+            status: payment.status,
+            amountCents: payment.amountCents,
+            ...(payment.status === 'INITIAL' ? { redirectUrl: redirectUrl ?? payment.redirectUrl } : {}),
+          }
+        : null,
+      documents: documents.map((d) => ({
+        id: d.id,
+        title: d.title,
+        filename: d.filename,
+        url: `/api/v1/applications/${application.id}/documents/${d.id}`,
+        validUntil: d.validUntil ?? undefined,
+        verifyCode: d.verifyCode,
+      })),
+      messages: messages.map((m) => ({ id: m.id, subject: m.subject, body: m.body, createdAt: m.createdAt })),
+      createdAt: application.createdAt,
+      submittedAt: application.submittedAt,
+    };
+  }
+
+  /** Sends an issued document of the citizen's own application. */
+  async sendDocument(
+    tenant: Tenant,
+    citizenId: string,
+    applicationId: string,
+    documentId: string,
+    reply: FastifyReply,
+  ): Promise<void> {
+    await this.applications.pinned(tenant, applicationId, { citizenId });
+    const { filename, bytes } = await this.documents.file(tenant, applicationId, documentId);
+    void reply
+      .header('content-type', 'application/pdf')
+      .header('content-disposition', `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`)
+      .header('cache-control', 'private, no-store')
+      .send(bytes);
+  }
+}

@@ -1,0 +1,437 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError } from '@openrathaus/core';
+import {
+  ApplicationEntity,
+  Applications,
+  ApplicationsError,
+  ApplicationsErrorCode,
+  PinnedApplication,
+} from '@openrathaus/applications';
+import { CatalogService, computeFee, localized } from '@openrathaus/catalog';
+import { Documents } from '@openrathaus/documents';
+import {
+  FormFieldError,
+  Rules,
+  answersFromFormPost,
+  nextPage,
+  pageView,
+  previousPage,
+  summaryView,
+  visiblePages,
+} from '@openrathaus/forms';
+import { CitizenSession } from '@openrathaus/identity';
+import { Mailbox } from '@openrathaus/messaging';
+import { Payments } from '@openrathaus/payments';
+import { TenancyError, TenancyErrorCode, Tenant } from '@openrathaus/tenancy';
+import { I18n, ViewEngine } from '@openrathaus/web';
+import { Workflow, WorkflowError, WorkflowErrorCode, requiredLevel } from '@openrathaus/workflow';
+import { ApplicationViews, readUpload } from '../api/application-views.service';
+import { checkCsrf, citizenOf } from '../http/citizen-auth';
+import { tenantOf } from '../http/request-state';
+import { PageContext } from './page-context.service';
+
+type Form = Record<string, string | string[]>;
+
+/** Statuses in which work goes on without the citizen: the status page looks again by itself. */
+const WORKING = new Set(['submitted', 'paid', 'approved']);
+const SETTLE_MS = 8000;
+
+/** The application pages of a citizen; see {@link ApplicationPagesController}. */
+@Injectable()
+export class ApplicationPages {
+  private readonly rules = new Rules();
+
+  constructor(
+    private readonly applications: Applications,
+    private readonly workflow: Workflow,
+    private readonly catalog: CatalogService,
+    private readonly payments: Payments,
+    private readonly documents: Documents,
+    private readonly mailbox: Mailbox,
+    private readonly views: ApplicationViews,
+    private readonly context: PageContext,
+    private readonly engine: ViewEngine,
+    private readonly i18n: I18n,
+  ) {}
+
+  /** The start page of a service's application: drafts to continue, or a new one. */
+  async start(request: FastifyRequest, reply: FastifyReply, key: string) {
+    const { tenant, session } = await this.citizen(request, reply);
+    if (!session) return reply;
+    const entry = await this.catalog.get(tenant, key);
+    if (entry.type !== 'online' || !entry.document) {
+      throw new ApplicationsError(ApplicationsErrorCode.NotOnline, { key });
+    }
+    const level = requiredLevel({ definition: entry.document });
+    if (!this.views.meets(session.trustLevel, level)) {
+      return this.redirect(reply, `/konto/identitaet?level=${level}&next=${encodeURIComponent(request.url)}`);
+    }
+    const locale = this.context.locale(request, reply, tenant);
+    const drafts = (await this.applications.listForCitizen(tenant, session.citizenId)).filter(
+      (a) => a.serviceKey === key && a.status === 'draft',
+    );
+    return this.render(request, reply, tenant, 'application-start', localized(entry.title, locale), {
+      service: { key, title: localized(entry.title, locale), summary: localized(entry.summary, locale) },
+      fee: entry.fee,
+      drafts: drafts.map((d) => ({
+        id: d.id,
+        updatedAt: d.updatedAt.toLocaleString(locale === 'en' ? 'en-GB' : 'de-DE'),
+        continueUrl: `/antraege/${d.id}/schritt/${d.lastPage ?? entry.document!.form.pages[0].id}`,
+      })),
+      csrfToken: session.csrfToken,
+    });
+  }
+
+  async begin(request: FastifyRequest, reply: FastifyReply, key: string, body: Form) {
+    const { tenant, session } = await this.citizen(request, reply);
+    if (!session) return reply;
+    checkCsrf(request, session, body);
+    const entry = await this.catalog.get(tenant, key);
+    const level = entry.document ? requiredLevel({ definition: entry.document }) : 'basic';
+    if (!this.views.meets(session.trustLevel, level)) {
+      return this.redirect(
+        reply,
+        `/konto/identitaet?level=${level}&next=${encodeURIComponent(`/leistungen/${key}/antrag`)}`,
+      );
+    }
+    const draft = await this.applications.startDraft(tenant, key, {
+      citizenId: session.citizenId,
+      locale: this.context.locale(request, reply, tenant),
+    });
+    const { definition } = await this.applications.pinned(tenant, draft.id);
+    return this.redirect(reply, `/antraege/${draft.id}/schritt/${definition.form.pages[0].id}`);
+  }
+
+  /** The citizen's mailbox: applications with their status, and the messages of each. */
+  async list(request: FastifyRequest, reply: FastifyReply) {
+    const { tenant, session } = await this.citizen(request, reply);
+    if (!session) return reply;
+    const locale = this.context.locale(request, reply, tenant);
+    const rows = await this.applications.listForCitizen(tenant, session.citizenId);
+    const messages = await this.mailbox.forCitizen(tenant, session.citizenId, locale);
+    return this.render(request, reply, tenant, 'applications', this.i18n.t(locale, 'applications.title'), {
+      applications: await Promise.all(rows.map((a) => this.summaryRow(tenant, a, locale))),
+      messages: messages.map((m) => ({ ...m, createdAt: this.when(m.createdAt, locale), unread: !m.readAt })),
+      saved: (request.query as Record<string, unknown>)?.gespeichert !== undefined,
+    });
+  }
+
+  /** One application: status, payment, documents, messages; looks again while work goes on. */
+  async status(request: FastifyRequest, reply: FastifyReply, id: string) {
+    const { tenant, session } = await this.citizen(request, reply);
+    if (!session) return reply;
+    await this.workflow.confirmPayment(tenant, session, id);
+    const locale = this.context.locale(request, reply, tenant);
+    const { application, definition } = await this.applications.pinned(tenant, id, session);
+    const [payment, documents, messages] = await Promise.all([
+      this.payments.forApplication(tenant, id),
+      this.documents.list(tenant, id),
+      this.mailbox.forApplication(tenant, session.citizenId, id, locale),
+    ]);
+    const working = WORKING.has(application.status) && application.stepIndex < definition.steps.length;
+    return this.render(request, reply, tenant, 'application-status', localized(definition.title, locale), {
+      application: {
+        id,
+        number: application.number,
+        status: application.status,
+        statusLabel: this.i18n.t(locale, `applications.status.${application.status}`),
+        draft: application.status === 'draft',
+        continueUrl: `/antraege/${id}/schritt/${application.lastPage ?? definition.form.pages[0].id}`,
+        fee: application.feeCents,
+        submittedAt: application.submittedAt && this.when(application.submittedAt, locale),
+      },
+      service: { title: localized(definition.title, locale) },
+      payment: payment && {
+        ...payment,
+        open: application.status === 'payment_pending' || application.status === 'submitted',
+        failed: payment.status === 'FAILED' || payment.status === 'CANCELED',
+      },
+      paymentDue: application.status === 'payment_pending',
+      documents: documents.map((d) => ({
+        ...d,
+        url: `/antraege/${id}/dokumente/${d.id}`,
+        validUntil: d.validUntil && this.when(d.validUntil, locale, false),
+      })),
+      messages: messages.map((m) => ({ ...m, createdAt: this.when(m.createdAt, locale) })),
+      working,
+      refresh: working ? 2 : undefined,
+      csrfToken: session.csrfToken,
+    });
+  }
+
+  /** One page of the form. */
+  async step(request: FastifyRequest, reply: FastifyReply, id: string, pageId: string) {
+    const { tenant, session } = await this.citizen(request, reply);
+    if (!session) return reply;
+    const pinned = await this.applications.pinned(tenant, id, session);
+    if (pinned.application.status !== 'draft') return this.redirect(reply, `/antraege/${id}`);
+    return this.renderStep(request, reply, tenant, session, pinned, pageId, []);
+  }
+
+  /** Saves a page; then the next page, the previous one, the summary, or the mailbox ("later"). */
+  async save(request: FastifyRequest, reply: FastifyReply, id: string, pageId: string, body: Form | undefined) {
+    const { tenant, session } = await this.citizen(request, reply);
+    if (!session) return reply;
+    const pinned = await this.applications.pinned(tenant, id, session);
+    if (pinned.application.status !== 'draft') return this.redirect(reply, `/antraege/${id}`);
+    const { form } = pinned.definition;
+    if (!form.pages.some((p) => p.id === pageId)) {
+      throw new ApplicationsError(ApplicationsErrorCode.NotFound, { page: pageId.slice(0, 60) });
+    }
+    let fields: Form = body ?? {};
+    let uploadError: DomainError | undefined;
+    if (request.isMultipart()) {
+      // A page with file fields posts multipart: its fields, and at most one new file, named by
+      // the field it is for.
+      const upload = await readUpload(request);
+      fields = upload.fields;
+      checkCsrf(request, session, fields);
+      if (upload.file) {
+        try {
+          await this.applications.addAttachment(tenant, session, id, upload.file.field, upload.file);
+        } catch (error) {
+          if (!(error instanceof DomainError) || error.kind === 'internal') throw error;
+          uploadError = error;
+        }
+      }
+    } else {
+      checkCsrf(request, session, fields);
+    }
+    const post = answersFromFormPost(form, pageId, fields);
+    if (post.action.kind === 'remove-file') {
+      await this.applications.removeAttachment(tenant, session, id, post.action.attachmentId);
+    }
+    const saved = await this.applications.saveAnswers(tenant, session, id, post.answers, {
+      pageIds: [pageId],
+      lastPage: pageId,
+    });
+    const { answers, parameters } = saved.application;
+    if (uploadError) {
+      const errors = uploadError.fields.map((f) => ({ field: f.field, key: f.key, params: f.params }));
+      return this.renderStep(request, reply, tenant, session, saved, pageId, errors, 422);
+    }
+    switch (post.action.kind) {
+      case 'back': {
+        const previous = previousPage(form, pageId, answers, parameters);
+        return this.redirect(
+          reply,
+          previous ? `/antraege/${id}/schritt/${previous}` : `/leistungen/${pinned.application.serviceKey}/antrag`,
+        );
+      }
+      case 'later':
+        return this.redirect(reply, '/antraege?gespeichert');
+      default:
+        if (post.stay) return this.renderStep(request, reply, tenant, session, saved, pageId, []);
+        if (saved.errors.length)
+          return this.renderStep(request, reply, tenant, session, saved, pageId, saved.errors, 422);
+    }
+    const next = nextPage(form, pageId, answers, parameters);
+    return this.redirect(reply, next ? `/antraege/${id}/schritt/${next}` : `/antraege/${id}/zusammenfassung`);
+  }
+
+  async summary(request: FastifyRequest, reply: FastifyReply, id: string, errors: FormFieldError[] = [], status = 200) {
+    const { tenant, session } = await this.citizen(request, reply);
+    if (!session) return reply;
+    const pinned = await this.applications.pinned(tenant, id, session);
+    const { application, definition } = pinned;
+    if (application.status !== 'draft') return this.redirect(reply, `/antraege/${id}`);
+    const locale = this.context.locale(request, reply, tenant);
+    const attachments = await this.applicationsAttachments(tenant, id);
+    const view = summaryView(definition.form, {
+      answers: application.answers,
+      errors,
+      locale,
+      params: application.parameters,
+      attachments,
+      csrfToken: session.csrfToken,
+      action: `/antraege/${id}/absenden`,
+      editUrl: (pageId: string) => `/antraege/${id}/schritt/${pageId}`,
+    });
+    return this.render(
+      request,
+      reply,
+      tenant,
+      'application-summary',
+      view.documentTitle,
+      { ...view, service: { title: localized(definition.title, locale) }, fee: this.fee(definition, application) },
+      status,
+    );
+  }
+
+  async submit(request: FastifyRequest, reply: FastifyReply, id: string, body: Form) {
+    const { tenant, session } = await this.citizen(request, reply);
+    if (!session) return reply;
+    checkCsrf(request, session, body);
+    try {
+      const next = await this.workflow.submit(tenant, session, id, session, { baseUrl: this.views.baseUrl(request) });
+      return this.redirect(reply, next.payment?.redirectUrl ?? `/antraege/${id}`);
+    } catch (error) {
+      const code = error instanceof WorkflowError ? (error.code as WorkflowErrorCode) : undefined;
+      if (error instanceof WorkflowError && code === WorkflowErrorCode.InvalidAnswers) {
+        const errors: FormFieldError[] = error.fields.map((f) => ({ field: f.field, key: f.key, params: f.params }));
+        return this.summary(request, reply, id, errors, 422);
+      }
+      if (error instanceof WorkflowError && code === WorkflowErrorCode.LevelRequired) {
+        const level = String(error.params.level);
+        return this.redirect(
+          reply,
+          `/konto/identitaet?level=${level}&next=${encodeURIComponent(`/antraege/${id}/zusammenfassung`)}`,
+        );
+      }
+      if (code === WorkflowErrorCode.AlreadySubmitted) {
+        return this.redirect(reply, `/antraege/${id}`);
+      }
+      throw error;
+    }
+  }
+
+  async pay(request: FastifyRequest, reply: FastifyReply, id: string, body: Form) {
+    const { tenant, session } = await this.citizen(request, reply);
+    if (!session) return reply;
+    checkCsrf(request, session, body);
+    const next = await this.workflow.pay(tenant, session, id, { baseUrl: this.views.baseUrl(request) });
+    return this.redirect(reply, next.payment!.redirectUrl);
+  }
+
+  async paymentReturn(request: FastifyRequest, reply: FastifyReply, id: string) {
+    const { tenant, session } = await this.citizen(request, reply);
+    if (!session) return reply;
+    await this.workflow.confirmPayment(tenant, session, id);
+    // The document is made by the worker in a moment: wait for it a little, so that the citizen
+    // usually lands on a page with the download already there.
+    await this.settled(tenant, session, id, SETTLE_MS);
+    return this.redirect(reply, `/antraege/${id}`);
+  }
+
+  private async settled(tenant: Tenant, session: CitizenSession, id: string, ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      const { application, definition } = await this.applications.pinned(tenant, id, session);
+      if (!WORKING.has(application.status) || application.stepIndex >= definition.steps.length) return;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  }
+
+  async document(request: FastifyRequest, reply: FastifyReply, id: string, documentId: string) {
+    const { tenant, session } = await this.citizen(request, reply);
+    if (!session) return reply;
+    await this.views.sendDocument(tenant, session.citizenId, id, documentId, reply);
+    return reply;
+  }
+
+  private async renderStep(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    tenant: Tenant,
+    session: CitizenSession,
+    pinned: PinnedApplication,
+    pageId: string,
+    errors: FormFieldError[],
+    status = 200,
+  ) {
+    const { application, definition } = pinned;
+    const locale = this.context.locale(request, reply, tenant);
+    const pages = visiblePages(definition.form, application.answers, application.parameters);
+    if (!pages.some((p) => p.id === pageId)) {
+      throw new ApplicationsError(ApplicationsErrorCode.NotFound, { page: pageId.slice(0, 60) });
+    }
+    const view = pageView(definition.form, pageId, {
+      answers: application.answers,
+      errors,
+      locale,
+      params: application.parameters,
+      attachments: await this.applicationsAttachments(tenant, application.id),
+      csrfToken: session.csrfToken,
+      action: `/antraege/${application.id}/schritt/${pageId}`,
+      editUrl: (page: string) => `/antraege/${application.id}/schritt/${page}`,
+    });
+    if (!view) throw new ApplicationsError(ApplicationsErrorCode.NotFound, { page: pageId.slice(0, 60) });
+    return this.render(
+      request,
+      reply,
+      tenant,
+      'application-form',
+      view.documentTitle,
+      { ...view, service: { title: localized(definition.title, locale) } },
+      status,
+    );
+  }
+
+  /** The fee these answers come to; the server computes it again on submission. */
+  private fee(definition: PinnedApplication['definition'], application: ApplicationEntity) {
+    try {
+      return computeFee(this.rules, definition.fees, application.parameters as never, application.answers);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private applicationsAttachments(tenant: Tenant, id: string) {
+    return this.applications.attachmentsOf(tenant, id);
+  }
+
+  private async summaryRow(tenant: Tenant, application: ApplicationEntity, locale: string) {
+    const { definition } = await this.applications.pinned(tenant, application.id);
+    return {
+      id: application.id,
+      number: application.number,
+      title: localized(definition.title, locale),
+      status: application.status,
+      statusLabel: this.i18n.t(locale, `applications.status.${application.status}`),
+      draft: application.status === 'draft',
+      url:
+        application.status === 'draft'
+          ? `/antraege/${application.id}/schritt/${application.lastPage ?? definition.form.pages[0].id}`
+          : `/antraege/${application.id}`,
+      updatedAt: this.when(application.updatedAt, locale),
+    };
+  }
+
+  private when(value: Date | string, locale: string, withTime = true): string {
+    const date = typeof value === 'string' ? new Date(value) : value;
+    const tag = locale === 'en' ? 'en-GB' : 'de-DE';
+    return withTime
+      ? date.toLocaleString(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' })
+      : date.toLocaleDateString(tag, { dateStyle: 'long', timeZone: 'Europe/Berlin' });
+  }
+
+  /** The tenant and the citizen of a page request; without a session, off to the login page. */
+  private async citizen(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<{ tenant: Tenant; session?: CitizenSession }> {
+    const tenant = tenantOf(request);
+    if (!tenant) throw new TenancyError(TenancyErrorCode.UnknownTenant);
+    const session = await citizenOf(request);
+    if (!session) this.redirect(reply, `/konto/anmelden?next=${encodeURIComponent(request.url)}`);
+    return { tenant, session };
+  }
+
+  private redirect(reply: FastifyReply, location: string): FastifyReply {
+    return reply.code(303).header('location', location).header('cache-control', 'no-store').send();
+  }
+
+  private render(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    tenant: Tenant,
+    page: string,
+    title: string,
+    data: Record<string, unknown>,
+    status = 200,
+  ): FastifyReply {
+    const locale = this.context.locale(request, reply, tenant);
+    const html = this.engine.render(
+      page,
+      { ...this.context.base(tenant, locale, request.url.split('?')[0], title), ...data },
+      this.context.overlay(tenant),
+    );
+    // Pages of one person: never kept by a shared cache, nor by the browser's back button.
+    return reply
+      .code(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'private, no-store')
+      .send(html);
+  }
+}
