@@ -169,7 +169,7 @@ export class Applications {
         );
       }
       const answers: Record<string, unknown> = { ...application.answers };
-      for (const [key, value] of Object.entries(patch as Record<string, unknown>)) {
+      for (const [key, value] of Object.entries(withoutNul(patch) as Record<string, unknown>)) {
         // Files are answered by uploading, never by naming ids.
         if (files.has(key)) continue;
         if (value === null || value === undefined) delete answers[key];
@@ -322,4 +322,17 @@ function fileFields(definition: ProcessDefinition): Map<string, FieldDefinition>
     }
   }
   return fields;
+}
+
+/**
+ * The value without NUL characters, in strings and keys at any depth: PostgreSQL cannot keep them
+ * in jsonb. Nothing else is changed; validation judges the rest.
+ */
+function withoutNul(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
+  if (depth > 32 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => withoutNul(v, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k.replace(/\u0000/g, ''), withoutNul(v, depth + 1)]),
+  );
 }
