@@ -3,6 +3,7 @@
  * The server under test, as a child process of a benchmark: `node bench/lib/server.mjs bare|portal`.
  *
  * - bare: Fastify with one route, `GET /`, answering BENCH_BARE_HTML (default: a hello-world page).
+ * - worker: the compiled worker (dist/), processing every queue.
  * - portal: the compiled app (dist/) in production mode with the *.localhost hosts on; the tenants
  *   folder is BENCH_TENANTS_DIR (default: tenants/), synced on start unless BENCH_SYNC_TENANTS=false.
  *
@@ -55,8 +56,21 @@ async function serve(kind) {
     const portal = await startPortal(config);
     process.send({ ready: true, port: portal.config.port });
     close = () => portal.close();
+  } else if (kind === 'worker') {
+    require(join(ROOT, 'tools', 'register-paths.cjs'));
+    require('reflect-metadata');
+    const { NestFactory } = require('@nestjs/core');
+    const { loadConfig } = require(join(ROOT, 'dist', 'libs', 'core', 'src', 'index.js'));
+    const { prepareDatabase } = require(join(ROOT, 'dist', 'libs', 'database', 'src', 'index.js'));
+    const { MIGRATIONS } = require(join(ROOT, 'dist', 'migrations', 'index.js'));
+    const { WorkerModule } = require(join(ROOT, 'dist', 'apps', 'worker', 'src', 'worker.module.js'));
+    const base = loadConfig({ ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+    const { config } = await prepareDatabase(base, MIGRATIONS, { migrate: false });
+    const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
+    process.send({ ready: true, port: 0 });
+    close = () => app.close();
   } else {
-    throw new Error(`unknown server kind ${kind} (known: bare, portal)`);
+    throw new Error(`unknown server kind ${kind} (known: bare, portal, worker)`);
   }
   process.on('message', async (message) => {
     if (message === 'cpu') process.send({ cpu: process.cpuUsage() });

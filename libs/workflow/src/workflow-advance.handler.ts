@@ -13,7 +13,8 @@ export class WorkflowAdvanceHandler implements JobHandler {
   ) {}
 
   async handle(payload: JobPayload): Promise<unknown> {
-    const tenant = this.registry.getById(payload.tenantId);
+    // A worker process loads tenants as their jobs come, not all at start.
+    const tenant = this.registry.getById(payload.tenantId) ?? (await this.registry.reload(payload.tenantId));
     if (!tenant) return { skipped: 'unknown tenant' };
     const { application } = await this.workflow.advance(tenant, payload.applicationId, { inline: false });
     return { status: application.status, step: application.stepIndex };
