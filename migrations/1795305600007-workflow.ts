@@ -55,7 +55,9 @@ export class Workflow1795305600007 implements MigrationInterface {
         queue text not null,
         name text not null,
         ids jsonb not null default '{}',
-        created_at timestamptz not null default clock_timestamp()
+        created_at timestamptz not null default clock_timestamp(),
+        -- A dispatcher that took the row; after this time another may take it again.
+        claimed_until timestamptz
       )`);
     await q.query(`create index outbox_order on public.outbox (created_at, id)`);
     await enableTenantRls(q, 'outbox');

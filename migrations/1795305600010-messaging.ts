@@ -19,7 +19,9 @@ export class Messaging1795305600010 implements MigrationInterface {
         body_source jsonb,
         data jsonb not null default '{}',
         attachments jsonb not null default '[]',
-        status text not null default 'queued' check (status in ('queued', 'sent', 'failed')),
+        status text not null default 'queued' check (status in ('queued', 'sending', 'sent', 'failed')),
+        -- A run sending the mail holds it until then; after that, a retried run may take it over.
+        claimed_until timestamptz,
         attempts integer not null default 0,
         message_id text,
         sent_at timestamptz,

@@ -122,6 +122,16 @@ describe.each([
     expect(left[0]).toEqual({ n: 0 });
   });
 
+  it('refuses a transaction opened inside another (the embedded database would wait forever)', async () => {
+    const transactions = app.get(TenantTransactions);
+    await expect(
+      transactions.run(tenants.marl, () => transactions.run(tenants.herten, (inner) => inner.count(AuditLogEntry))),
+    ).rejects.toThrow(/nested_transaction/);
+    // One after the other is fine, also started from inside an after-commit hook.
+    await transactions.run(tenants.marl, (scope) => scope.count(AuditLogEntry));
+    await transactions.run(tenants.herten, (scope) => scope.count(AuditLogEntry));
+  });
+
   it("keeps outbox rows of one tenant from another tenant's transactions", async () => {
     const transactions = app.get(TenantTransactions);
     const outbox = app.get(Outbox);

@@ -5,6 +5,8 @@ export enum DatabaseErrorCode {
   Unavailable = 'database.unavailable',
   ForbiddenStatement = 'database.forbidden_statement',
   NoTransaction = 'database.no_transaction',
+  /** A transaction was opened inside another: the embedded database (one session) would wait forever. */
+  NestedTransaction = 'database.nested_transaction',
 }
 
 export class DatabaseError extends DomainError {

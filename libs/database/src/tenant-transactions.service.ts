@@ -1,9 +1,13 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { currentTenantId, isUuid } from '@openrathaus/core';
 import { APP_ROLE } from './app-role';
 import { DatabaseError, DatabaseErrorCode } from './database.error';
 import { TenantScope } from './tenant-scope';
+
+/** Set while the work of `run` goes on, in its async context only. */
+const openTransaction = new AsyncLocalStorage<boolean>();
 
 /**
  * Units of work for one tenant. Each runs in its own transaction that first takes the application
@@ -22,11 +26,16 @@ export class TenantTransactions {
   /** Runs `work` for the given tenant. */
   async run<T>(tenantId: string, work: (scope: TenantScope) => Promise<T>): Promise<T> {
     if (!isUuid(tenantId)) throw new DatabaseError(DatabaseErrorCode.InvalidTenant, { tenantId });
+    // A transaction inside another would need a second connection while the first waits: the
+    // embedded database has one session and would hang. Refused everywhere, so tests find it.
+    if (openTransaction.getStore()) throw new DatabaseError(DatabaseErrorCode.NestedTransaction, { tenantId });
     let scope: TenantScope | undefined;
-    const result = await this.dataSource.transaction(async (manager) => {
-      scope = await this.within(manager, tenantId);
-      return work(scope);
-    });
+    const result = await this.dataSource.transaction((manager) =>
+      openTransaction.run(true, async () => {
+        scope = await this.within(manager, tenantId);
+        return work(scope);
+      }),
+    );
     scope?.runAfterCommit();
     return result;
   }

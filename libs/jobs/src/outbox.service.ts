@@ -17,6 +17,8 @@ interface OutboxRow {
 
 const POLL_MS = 1000;
 const BATCH = 200;
+/** How long a dispatcher holds rows it took before another may take them again. */
+const CLAIM_SECONDS = 30;
 
 /**
  * The transactional outbox: a job is written as a row in the same transaction as the change that
@@ -97,31 +99,49 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
     }
   }
 
-  private dispatchBatch(): Promise<number> {
+  /**
+   * One round: takes up to a batch of rows for a while (a short transaction of its own), queues
+   * them, then deletes them. No transaction stays open while the queue is written to: the embedded
+   * database has one session, and the queue may live in it too.
+   */
+  private async dispatchBatch(): Promise<number> {
+    const rows = await this.asDispatcher<OutboxRow[]>(
+      `with claimed as (
+         update public.outbox set claimed_until = clock_timestamp() + make_interval(secs => $2)
+          where id in (
+            select id from public.outbox where claimed_until is null or claimed_until < clock_timestamp()
+             order by created_at, id limit $1 for update skip locked)
+         returning id, tenant_id, queue, name, ids, created_at)
+       select * from claimed order by created_at, id`,
+      [BATCH, CLAIM_SECONDS],
+    );
+    const sent: string[] = [];
+    try {
+      for (const row of rows) {
+        if (isUuid(row.tenant_id)) {
+          await this.queues.enqueue(
+            row.queue,
+            row.name,
+            { ...row.ids, tenantId: row.tenant_id },
+            { jobId: `ob-${row.id}` },
+          );
+        }
+        sent.push(row.id);
+      }
+    } finally {
+      // What was not queued waits until its claim runs out; a row queued twice is one job (its id).
+      if (sent.length) await this.asDispatcher(`delete from public.outbox where id = any($1::uuid[])`, [sent]);
+    }
+    return rows.length;
+  }
+
+  /** A statement under the dispatcher's own policy, which sees every tenant's rows only there. */
+  private asDispatcher<R>(sql: string, params: unknown[]): Promise<R> {
     return this.dataSource.transaction(async (manager) => {
-      // The dispatcher's own policy: it sees every tenant's rows, and only in this transaction.
       await manager.query(`select set_config('role', $1, true), set_config('app.outbox', 'dispatch', true)`, [
         APP_ROLE,
       ]);
-      const rows = await manager.query<OutboxRow[]>(
-        `with claimed as (
-           delete from public.outbox where id in (
-             select id from public.outbox order by created_at, id limit $1 for update skip locked)
-           returning id, tenant_id, queue, name, ids, created_at)
-         select * from claimed order by created_at, id`,
-        [BATCH],
-      );
-      for (const row of rows) {
-        if (!isUuid(row.tenant_id)) continue;
-        // Enqueued before the delete commits: if this fails, the rows come back.
-        await this.queues.enqueue(
-          row.queue,
-          row.name,
-          { ...row.ids, tenantId: row.tenant_id },
-          { jobId: `ob-${row.id}` },
-        );
-      }
-      return rows.length;
+      return manager.query<R>(sql, params);
     });
   }
 }

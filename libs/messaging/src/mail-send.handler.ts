@@ -8,13 +8,17 @@ import { MessagingError, MessagingErrorCode } from './messaging.error';
 import { MailTenant, MailTemplates, RenderedMail } from './templates/mail-templates.service';
 import { MAIL_TRANSPORT, MailTransport, OutgoingAttachment } from './transport/mail-transport.strategy';
 
+/** How long a run may take to send a mail before a retried run may take it over. */
+const CLAIM_SECONDS = 60;
+
 /** What a run of the job did. */
 export type MailSendOutcome = 'sent' | 'already_sent' | 'gone';
 
 /**
  * Sends one queued mail. The job may run more than once (at-least-once); the mail goes out once:
- * its row is locked while it is sent, a run that finds it `sent` does nothing, and it is marked
- * sent only where it is not yet. What remains is the moment between the SMTP server's acceptance
+ * a run takes the row (status `sending` for a minute) before it sends, a run that finds it taken
+ * tries again later, one that finds it `sent` does nothing, and it is marked sent only where it
+ * is not yet. What remains is the moment between the SMTP server's acceptance
  * and the commit of the mark: if the process dies there, the next run sends again (with the same
  * Message-ID, so that mail systems can drop the copy).
  *
@@ -35,48 +39,63 @@ export class MailSendHandler implements JobHandler {
   async handle(payload: JobPayload): Promise<MailSendOutcome> {
     const mailId = payload.mailId;
     if (!isUuid(mailId)) throw new MessagingError(MessagingErrorCode.InvalidInput, { mailId });
-    let failure: unknown;
-    const outcome = await this.transactions.run(payload.tenantId, async (scope) => {
-      // Locked until this transaction ends: a second run of the same mail waits here, then finds it sent.
-      const locked = await scope.query(`select id from public.mails where id = $1 for update`, [mailId]);
-      const mail = locked.length ? await scope.findOne(MailEntity, { id: mailId }) : null;
-      if (!mail) return 'gone';
-      if (mail.status === 'sent') return 'already_sent';
-      try {
-        const messageId = await this.send(scope, mail);
-        await scope.query(
+    // Taken for a while in a short transaction of its own: no transaction stays open while the
+    // SMTP server is talked to (the embedded database has one session, which a captured mail needs).
+    const taken = await this.transactions.run(payload.tenantId, async (scope) => {
+      const rows = await scope.query<{ id: string }>(
+        `with taken as (
+           update public.mails set status = 'sending', claimed_until = clock_timestamp() + make_interval(secs => $2)
+            where id = $1 and (status in ('queued', 'failed') or (status = 'sending' and claimed_until < clock_timestamp()))
+           returning id)
+         select id from taken`,
+        [mailId, CLAIM_SECONDS],
+      );
+      const mail = await scope.findOne(MailEntity, { id: mailId });
+      const tenant = rows.length ? await this.tenantOf(scope) : undefined;
+      return { mail, tenant, ours: rows.length > 0 };
+    });
+    if (!taken.mail) return 'gone';
+    if (taken.mail.status === 'sent') return 'already_sent';
+    // Another run is sending it right now: try again later, when it is sent or its claim has run out.
+    if (!taken.ours || !taken.tenant) throw new MessagingError(MessagingErrorCode.Busy, { mailId });
+    const mail = taken.mail;
+    try {
+      const messageId = await this.send(taken.tenant, payload.tenantId, mail);
+      await this.transactions.run(payload.tenantId, (scope) =>
+        scope.query(
           `update public.mails set status = 'sent', attempts = attempts + 1, message_id = $2, sent_at = now(),
-                  error = null
+                  error = null, claimed_until = null
             where id = $1 and status <> 'sent'`,
           [mail.id, messageId],
-        );
-        return 'sent';
-      } catch (error) {
-        failure = error;
-        await scope.query(
-          `update public.mails set status = 'failed', attempts = attempts + 1, error = $2
+        ),
+      );
+      return 'sent';
+    } catch (error) {
+      await this.transactions.run(payload.tenantId, (scope) =>
+        scope.query(
+          `update public.mails set status = 'failed', attempts = attempts + 1, error = $2, claimed_until = null
             where id = $1 and status <> 'sent'`,
           [mail.id, describe(error)],
-        );
-        return 'failed';
-      }
-    });
-    // Thrown after the commit, so the failure stays recorded while the queue retries.
-    if (outcome === 'failed') throw failure;
-    return outcome;
+        ),
+      );
+      throw error;
+    }
   }
 
-  private async send(scope: TenantScope, mail: MailEntity): Promise<string> {
+  private async tenantOf(scope: TenantScope): Promise<MailTenant> {
     const rows = await scope.query<MailTenant>(`select slug, name, config from public.tenants where id = $1`, [
       scope.tenantId,
     ]);
     if (!rows.length) throw new MessagingError(MessagingErrorCode.NotFound, { tenantId: scope.tenantId });
-    const tenant = rows[0];
+    return rows[0];
+  }
+
+  private async send(tenant: MailTenant, tenantId: string, mail: MailEntity): Promise<string> {
     const rendered = this.render(tenant, mail);
-    const attachments = await this.attachments(scope.tenantId, mail);
+    const attachments = await this.attachments(tenantId, mail);
     const domain = this.config.mailFrom.split('@')[1] ?? 'openrathaus.localhost';
     const sent = await this.transport.send({
-      tenantId: scope.tenantId,
+      tenantId,
       from: { name: tenant.config.name ?? tenant.name, address: this.config.mailFrom },
       replyTo: tenant.config.contact?.email,
       to: mail.toAddress,

@@ -2,7 +2,7 @@ import { Column, Entity } from 'typeorm';
 import { TenantOwned } from '@openrathaus/database';
 import type { LocalizedText } from '@openrathaus/forms';
 
-export const MAIL_STATUSES = ['queued', 'sent', 'failed'] as const;
+export const MAIL_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
 export type MailStatus = (typeof MAIL_STATUSES)[number];
 
 /** A file from the file storage that goes with an e-mail. */

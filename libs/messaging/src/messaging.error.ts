@@ -6,6 +6,8 @@ export enum MessagingErrorCode {
   InvalidTemplate = 'messaging.invalid_template',
   NotFound = 'messaging.not_found',
   AttachmentMissing = 'messaging.attachment_missing',
+  /** Another run is sending the mail at this moment. */
+  Busy = 'messaging.busy',
 }
 
 const kinds: Record<MessagingErrorCode, ErrorKind> = {
@@ -14,6 +16,7 @@ const kinds: Record<MessagingErrorCode, ErrorKind> = {
   [MessagingErrorCode.InvalidTemplate]: 'internal',
   [MessagingErrorCode.NotFound]: 'not_found',
   [MessagingErrorCode.AttachmentMissing]: 'internal',
+  [MessagingErrorCode.Busy]: 'unavailable',
 };
 
 /** E-mail and the citizen's mailbox. */
