@@ -310,6 +310,9 @@ export class Workflow {
     const message = step.template ? definition.messages?.[step.template] : undefined;
     const documents = await this.documents.list(tenant, application.id);
     const validUntil = documents.find((d) => d.validUntil)?.validUntil;
+    // Read before the transaction: no second transaction may be opened inside one (the embedded
+    // database has a single session).
+    const attachments = step.to === 'office' ? [] : await this.documents.attachments(tenant, application.id);
     await this.transactions.run(tenant.id, async (scope) => {
       const locked = await this.applications.pinnedIn(scope, application.id, undefined, true);
       if (locked.application.stepIndex !== application.stepIndex) return;
@@ -333,7 +336,7 @@ export class Workflow {
           message,
           data,
           applicationId: application.id,
-          attachments: step.to === 'office' ? [] : await this.documents.attachments(tenant, application.id),
+          attachments,
         });
       }
       if (message && application.citizenId && step.to !== 'office') {
