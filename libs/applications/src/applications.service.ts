@@ -333,6 +333,9 @@ function withoutNul(value: unknown, depth = 0): unknown {
   if (depth > 32 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => withoutNul(v, depth + 1));
   return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k.replace(/\u0000/g, ''), withoutNul(v, depth + 1)]),
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+      k.replace(/\u0000/g, ''),
+      withoutNul(v, depth + 1),
+    ]),
   );
 }

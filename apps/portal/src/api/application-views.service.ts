@@ -80,33 +80,41 @@ export class ApplicationView {
   @ApiPropertyOptional({ nullable: true }) submittedAt: Date | null;
 }
 
-/** An uploaded file and the fields sent with it. */
+/** A file of a multipart request, and the name of its part: the field it is for. */
+export interface UploadedFile {
+  bytes: Buffer;
+  filename: string;
+  field: string;
+}
+
+/** Uploaded files and the fields sent with them. */
 export interface Upload {
   /** Text parts; a name sent several times (checkboxes, kept files) gives a list. */
   fields: Record<string, string | string[]>;
-  /** The file, and the name of its part: the field it is for. */
-  file?: { bytes: Buffer; filename: string; field: string };
+  /** The files chosen, in the order sent. */
+  files: UploadedFile[];
 }
 
 /**
- * Reads a multipart request with at most one file: the text parts, the file as bytes. A file above
- * the platform's limit is refused naming its field, never read whole into memory; an empty file
- * part (a file input left empty) is no file.
+ * Reads a multipart request: the text parts, and the files as bytes. A file above the platform's
+ * limit is refused naming its field, never read whole into memory; an empty file part (a file
+ * input left empty: a browser sends every file input of a form) is no file. `parts` bounds the
+ * number of file parts (default one).
  */
-export async function readUpload(request: FastifyRequest): Promise<Upload> {
+export async function readUpload(request: FastifyRequest, parts = 1): Promise<Upload> {
   if (!request.isMultipart()) {
     throw new ApplicationsError(ApplicationsErrorCode.InvalidInput, {}, [{ field: 'file', key: 'multipart' }]);
   }
   const fields: Record<string, string | string[]> = {};
-  let file: Upload['file'];
+  const files: UploadedFile[] = [];
   let current = 'file';
   try {
-    for await (const part of request.parts()) {
+    for await (const part of request.parts({ limits: { files: parts } })) {
       if (part.type === 'file') {
         current = part.fieldname;
         const bytes = await part.toBuffer();
-        if (file || (bytes.length === 0 && !part.filename)) continue;
-        file = { bytes, filename: part.filename ?? '', field: part.fieldname };
+        if (bytes.length === 0 && !part.filename) continue;
+        files.push({ bytes, filename: part.filename ?? '', field: part.fieldname });
       } else if (typeof part.value === 'string') {
         const known = fields[part.fieldname];
         fields[part.fieldname] = known === undefined ? part.value : [...[known].flat(), part.value];
@@ -124,7 +132,7 @@ export async function readUpload(request: FastifyRequest): Promise<Upload> {
     }
     throw error;
   }
-  return { fields, file };
+  return { fields, files };
 }
 
 /** What the JSON API and the pages show of an application, built in one place. */

@@ -145,7 +145,8 @@ export class ApplicationsController {
   async upload(@Param('id') id: string, @Req() request: FastifyRequest): Promise<AttachmentView> {
     const tenant = need(request);
     const session = await requireCitizen(request);
-    const { fields, file } = await readUpload(request);
+    const { fields, files } = await readUpload(request);
+    const file = files[0];
     if (!file) {
       throw new ApplicationsError(ApplicationsErrorCode.InvalidInput, {}, [{ field: 'file', key: 'required' }]);
     }

@@ -8,12 +8,14 @@ import {
   ApplicationsErrorCode,
   PinnedApplication,
 } from '@openrathaus/applications';
-import { CatalogService, computeFee, localized } from '@openrathaus/catalog';
+import { CatalogService, computeFee, formatMoney, localized } from '@openrathaus/catalog';
 import { Documents } from '@openrathaus/documents';
 import {
   FormFieldError,
+  FormItem,
   Rules,
   answersFromFormPost,
+  isGroup,
   nextPage,
   pageView,
   previousPage,
@@ -36,6 +38,24 @@ type Form = Record<string, string | string[]>;
 /** Statuses in which work goes on without the citizen: the status page looks again by itself. */
 const WORKING = new Set(['submitted', 'paid', 'approved']);
 const SETTLE_MS = 8000;
+/** File inputs counted for an unbounded repeat, and at most on a page. */
+const REPEAT_FILE_INPUTS = 10;
+const MAX_FILE_INPUTS = 30;
+
+/**
+ * How many file inputs a page can show. A browser posts every one of them, the empty ones as parts
+ * without a file (the portal's multipart limit of one file would refuse a page with two inputs);
+ * only the one chosen file is kept.
+ */
+function fileInputs(items: FormItem[], times = 1): number {
+  let count = 0;
+  for (const item of items) {
+    const copies = times * (item.repeat ? (item.repeat.max ?? REPEAT_FILE_INPUTS) : 1);
+    if (isGroup(item)) count += fileInputs(item.items, copies);
+    else if (item.type === 'file') count += copies;
+  }
+  return Math.min(count, MAX_FILE_INPUTS);
+}
 
 /** The application pages of a citizen; see {@link ApplicationPagesController}. */
 @Injectable()
@@ -176,23 +196,24 @@ export class ApplicationPages {
     const pinned = await this.applications.pinned(tenant, id, session);
     if (pinned.application.status !== 'draft') return this.redirect(reply, `/antraege/${id}`);
     const { form } = pinned.definition;
-    if (!form.pages.some((p) => p.id === pageId)) {
+    const formPage = form.pages.find((p) => p.id === pageId);
+    if (!formPage) {
       throw new ApplicationsError(ApplicationsErrorCode.NotFound, { page: pageId.slice(0, 60) });
     }
     let fields: Form = body ?? {};
     let uploadError: DomainError | undefined;
     if (request.isMultipart()) {
-      // A page with file fields posts multipart: its fields, and at most one new file, named by
+      // A page with file fields posts multipart: its fields, and the files chosen, each named by
       // the field it is for.
-      const upload = await readUpload(request);
+      const upload = await readUpload(request, Math.max(1, fileInputs(formPage.items)));
       fields = upload.fields;
       checkCsrf(request, session, fields);
-      if (upload.file) {
+      for (const file of upload.files) {
         try {
-          await this.applications.addAttachment(tenant, session, id, upload.file.field, upload.file);
+          await this.applications.addAttachment(tenant, session, id, file.field, file);
         } catch (error) {
           if (!(error instanceof DomainError) || error.kind === 'internal') throw error;
-          uploadError = error;
+          uploadError ??= error;
         }
       }
     } else {
@@ -254,7 +275,11 @@ export class ApplicationPages {
       tenant,
       'application-summary',
       view.documentTitle,
-      { ...view, service: { title: localized(definition.title, locale) }, fee: this.fee(definition, application) },
+      {
+        ...view,
+        service: { title: localized(definition.title, locale) },
+        fee: this.feeView(definition, application, locale),
+      },
       status,
     );
   }
@@ -358,13 +383,23 @@ export class ApplicationPages {
     );
   }
 
-  /** The fee these answers come to; the server computes it again on submission. */
-  private fee(definition: PinnedApplication['definition'], application: ApplicationEntity) {
+  /** The fee these answers come to, as the summary shows it; the server computes it again on submission. */
+  private feeView(definition: PinnedApplication['definition'], application: ApplicationEntity, locale: string) {
+    let fee;
     try {
-      return computeFee(this.rules, definition.fees, application.parameters as never, application.answers);
+      fee = computeFee(this.rules, definition.fees, application.parameters as never, application.answers);
     } catch {
       return undefined;
     }
+    return {
+      total: formatMoney(fee.totalCents, locale),
+      free: fee.totalCents === 0,
+      online: definition.steps.some((step) => step.kind === 'payment'),
+      lines:
+        fee.lines.length > 1
+          ? fee.lines.map((l) => ({ label: localized(l.label, locale), amount: formatMoney(l.cents, locale) }))
+          : [],
+    };
   }
 
   private applicationsAttachments(tenant: Tenant, id: string) {
