@@ -52,6 +52,8 @@ export class PageContext {
       site: {
         name: tenant ? (c?.name ?? tenant.name) : 'OpenRathaus',
         homeUrl: '/',
+        // A municipality's portal has accounts and applications; a region's lists its members.
+        accountLinks: tenant !== undefined && tenant.kind !== 'region',
         emblemUrl: emblem ? `/tenant-assets/${emblem.slice('assets/'.length)}` : undefined,
         imprintUrl: c?.imprintUrl,
         privacyUrl: c?.privacyUrl,
