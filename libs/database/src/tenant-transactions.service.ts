@@ -24,11 +24,15 @@ export class TenantTransactions {
   }
 
   /** Runs `work` for the given tenant. */
-  async run<T>(tenantId: string, work: (scope: TenantScope) => Promise<T>): Promise<T> {
+  run<T>(tenantId: string, work: (scope: TenantScope) => Promise<T>): Promise<T> {
     if (!isUuid(tenantId)) throw new DatabaseError(DatabaseErrorCode.InvalidTenant, { tenantId });
     // A transaction inside another would need a second connection while the first waits: the
     // embedded database has one session and would hang. Refused everywhere, so tests find it.
     if (openTransaction.getStore()) throw new DatabaseError(DatabaseErrorCode.NestedTransaction, { tenantId });
+    return this.transaction(tenantId, work);
+  }
+
+  private async transaction<T>(tenantId: string, work: (scope: TenantScope) => Promise<T>): Promise<T> {
     let scope: TenantScope | undefined;
     const result = await this.dataSource.transaction((manager) =>
       openTransaction.run(true, async () => {
