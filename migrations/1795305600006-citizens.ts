@@ -31,7 +31,7 @@ export class Citizens1795305600006 implements MigrationInterface {
         id uuid primary key default gen_random_uuid(),
         tenant_id uuid not null references public.tenants(id) on delete cascade,
         account_id uuid not null references public.citizen_accounts(id) on delete cascade,
-        purpose text not null check (purpose in ('verify', 'reset')),
+        purpose text not null check (purpose in ('verify', 'reset', 'exists')),
         token_hash bytea not null unique,
         expires_at timestamptz not null,
         used_at timestamptz,

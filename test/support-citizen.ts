@@ -153,16 +153,20 @@ export function postForm(
   });
 }
 
-/** An account mail as the `mails` table holds it (queued in the transaction that wrote its token). */
+/** An account mail: its template and language from the `mails` table, its text as it was delivered. */
 export interface AccountMail {
   template: string;
   locale: string;
+  /** The first link of the text (confirm, reset, or log in). */
   link: string;
-  /** The portal the citizen used (the mail row itself belongs to the realm). */
-  portal: string;
+  text: string;
 }
 
-/** The newest account mail to `to` (of `template` when given), read as the schema owner. */
+/**
+ * The newest account mail to `to` (of `template` when given), read as the schema owner once the
+ * worker has sent it; its link comes from the delivered text (the row forgets its data once sent).
+ * Undefined when no such mail was queued.
+ */
 export async function lastAccountMail(
   portal: TestPortal,
   to: string,
@@ -171,14 +175,26 @@ export async function lastAccountMail(
   const client = new Client({ connectionString: portal.db.ownerUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ template: string; locale: string; data: Record<string, string> }>(
-      `select template, locale, data from public.mails
-        where lower(to_address) = lower($1) and ($2::text is null or template = $2)
-        order by created_at desc limit 1`,
-      [to, template ?? null],
+    const newest = () =>
+      client
+        .query<{ template: string; locale: string; status: string }>(
+          `select template, locale, status from public.mails
+            where lower(to_address) = lower($1) and ($2::text is null or template = $2)
+            order by created_at desc limit 1`,
+          [to, template ?? null],
+        )
+        .then((r) => r.rows[0]);
+    if (!(await newest())) return undefined;
+    const row = await eventually(async () => {
+      const found = await newest();
+      return found?.status === 'sent' ? found : undefined;
+    });
+    const { rows } = await client.query<{ text: string }>(
+      `select text from public.captured_mails where lower(to_address) = lower($1) order by id desc limit 1`,
+      [to],
     );
-    const row = rows[0];
-    return row && { template: row.template, locale: row.locale, link: row.data.link, portal: row.data.portal };
+    const text = rows[0]?.text ?? '';
+    return { template: row.template, locale: row.locale, link: /https?:\/\/\S+/.exec(text)?.[0] ?? '', text };
   } finally {
     await client.end();
   }

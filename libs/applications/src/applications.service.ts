@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { FILE_STORAGE, FieldFault, FileStorage } from '@openrathaus/core';
+import { FILE_STORAGE, FieldFault, FileStorage, isUuid } from '@openrathaus/core';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
 import { CatalogService, ProcessDefinition } from '@openrathaus/catalog';
 import {
@@ -92,7 +92,7 @@ export class Applications {
    * application of another citizen is not found, exactly like one that does not exist.
    */
   async pinnedIn(scope: TenantScope, applicationId: string, owner?: Owner, lock = false): Promise<PinnedApplication> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(applicationId)) {
+    if (!isUuid(applicationId)) {
       throw new ApplicationsError(ApplicationsErrorCode.NotFound, { id: String(applicationId).slice(0, 40) });
     }
     if (lock) await scope.query(`select 1 from public.applications where id = $1 for update`, [applicationId]);
@@ -272,7 +272,7 @@ export class Applications {
       if (application.status !== 'draft') {
         throw new ApplicationsError(ApplicationsErrorCode.NotEditable, { status: application.status });
       }
-      const attachment = /^[0-9a-f-]{36}$/i.test(attachmentId)
+      const attachment = isUuid(attachmentId)
         ? await scope.findOne(AttachmentEntity, { id: attachmentId, applicationId })
         : null;
       if (!attachment) throw new ApplicationsError(ApplicationsErrorCode.NotFound, { id: attachmentId });

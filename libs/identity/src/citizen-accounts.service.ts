@@ -19,7 +19,7 @@ export interface CitizenRequestInfo {
 }
 
 /** How long the links in e-mails work. */
-export const TOKEN_HOURS: Record<CitizenTokenPurpose, number> = { verify: 48, reset: 1 };
+export const TOKEN_HOURS: Record<CitizenTokenPurpose, number> = { verify: 48, reset: 1, exists: 1 };
 const MAX_FAILURES = 5;
 const LOCK_MINUTES = 15;
 /** A second mail of the same kind to the same account waits this long (no mail floods by button). */
@@ -82,7 +82,11 @@ export class CitizenAccounts {
         });
       } else {
         // Whoever registered first keeps the account; the owner of the mailbox hears of the attempt
-        // and finds the way to log in or reset the password (which confirms the address too).
+        // and finds the way to log in or reset the password (which confirms the address too) —
+        // once in a while, not once per attempt.
+        const existing = await scope.findOne(CitizenAccountEntity, { email });
+        if (!existing || (await this.mailedLately(scope, existing.id, 'exists'))) return;
+        await this.issueToken(scope, existing.id, 'exists');
         await this.mail(tenant, scope, {
           to: email,
           locale,

@@ -1,7 +1,11 @@
 import { Column, Entity } from 'typeorm';
 import { TenantOwned } from '@openrathaus/database';
 
-export const CITIZEN_TOKEN_PURPOSES = ['verify', 'reset'] as const;
+/**
+ * `verify` and `reset` are sent as links; `exists` marks that an "you already have an account" mail
+ * went out (its token is never sent nor accepted), so that such mails come at most now and then.
+ */
+export const CITIZEN_TOKEN_PURPOSES = ['verify', 'reset', 'exists'] as const;
 export type CitizenTokenPurpose = (typeof CITIZEN_TOKEN_PURPOSES)[number];
 
 /** A token sent by e-mail: only its SHA-256 is kept, it expires and works once. */

@@ -63,8 +63,9 @@ export class MailSendHandler implements JobHandler {
       const messageId = await this.send(taken.tenant, payload.tenantId, mail);
       await this.transactions.run(payload.tenantId, (scope) =>
         scope.query(
+          // The data (links with tokens, the answers of an application) is not kept once sent.
           `update public.mails set status = 'sent', attempts = attempts + 1, message_id = $2, sent_at = now(),
-                  error = null, claimed_until = null
+                  error = null, claimed_until = null, data = '{}', attachments = '[]'
             where id = $1 and status <> 'sent'`,
           [mail.id, messageId],
         ),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { FieldFault } from '@openrathaus/core';
+import { FieldFault, isUuid } from '@openrathaus/core';
 import type { MessageTemplate } from '@openrathaus/catalog';
 import type { TenantScope } from '@openrathaus/database';
 import { Outbox } from '@openrathaus/jobs';
@@ -28,7 +28,6 @@ export interface MailRequest {
 
 const ADDRESS = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 const LOCALE = /^[a-z]{2}(-[a-z0-9]{1,8})*$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Queues e-mail. The mail row and the outbox entry that has it sent are written in the caller's
@@ -77,7 +76,7 @@ export class Mailer {
     if (!request.template === !request.message || (request.message && !request.message.subject?.de)) {
       fields.push({ field: 'template', key: 'mail_content' });
     }
-    if (request.applicationId !== undefined && !UUID.test(request.applicationId)) {
+    if (request.applicationId !== undefined && !isUuid(request.applicationId)) {
       fields.push({ field: 'applicationId', key: 'invalid' });
     }
     (request.attachments ?? []).forEach((a, i) => {
