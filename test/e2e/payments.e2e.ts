@@ -295,7 +295,7 @@ describe('payments (XBezahldienste client, sandbox, Payments service)', () => {
       currency: 'EUR',
       grosAmount: 30.7,
       purpose: 'RE-2026-000123 Bewohnerpark',
-      redirectUrl: 'https://gelsenkirchen.example/antraege/1/zahlung',
+      redirectUrl: 'http://gelsenkirchen.localhost/antraege/1/zahlung',
       items: [{ id: '1', reference: 'RE-2026-000123', totalNetAmount: 30.7, totalTaxAmount: 0 }],
       ...extra,
     });
@@ -310,7 +310,7 @@ describe('payments (XBezahldienste client, sandbox, Payments service)', () => {
       const body = JSON.parse(created.body);
       expect(body.paymentInformation).toMatchObject({ status: 'INITIAL' });
       expect(body.paymentInformation.transactionRedirectUrl).toMatch(
-        /^https:\/\/gelsenkirchen\.example\/_sandbox\/xbezahldienste\/pay\/sbx-/,
+        /^http:\/\/gelsenkirchen\.localhost\/_sandbox\/xbezahldienste\/pay\/sbx-/,
       );
       expect(body.paymentRequest).toMatchObject({ grosAmount: 30.7, purpose: 'RE-2026-000123 Bewohnerpark' });
       const statusUrl = new URL(body.paymentInformation.transactionUrl);
@@ -337,6 +337,7 @@ describe('payments (XBezahldienste client, sandbox, Payments service)', () => {
         [{ purpose: 'x'.repeat(28) }, 'purpose'],
         [{ purpose: 'Gebühr' }, 'purpose'],
         [{ redirectUrl: 'ftp://example.org/' }, 'redirectUrl'],
+        [{ redirectUrl: 'https://evil.example/' }, 'redirectUrl'],
         [{ requestId: 'a b' }, 'requestId'],
         [{ currency: 'USD' }, 'currency'],
         [{ items: [{ id: '1', totalNetAmount: 10 }] }, 'items'],
@@ -367,14 +368,24 @@ describe('payments (XBezahldienste client, sandbox, Payments service)', () => {
       delete process.env.PAYMENT_SANDBOX;
       try {
         const production = { ...portal.config, env: 'production' as const };
-        const sandbox = new PaymentSandbox(portal.app.get(DataSource), portal.app.get(TenantTransactions), production);
+        const sandbox = new PaymentSandbox(
+          portal.app.get(DataSource),
+          portal.app.get(TenantTransactions),
+          portal.app.get(TenantRegistry),
+          production,
+        );
         expect(sandbox.enabled).toBe(false);
         expect((await failure(sandbox.create('http://x', 'a', 'b', valid()))).code).toBe(
           PaymentsErrorCode.SandboxDisabled,
         );
         process.env.PAYMENT_SANDBOX = 'true';
         expect(
-          new PaymentSandbox(portal.app.get(DataSource), portal.app.get(TenantTransactions), production).enabled,
+          new PaymentSandbox(
+            portal.app.get(DataSource),
+            portal.app.get(TenantTransactions),
+            portal.app.get(TenantRegistry),
+            production,
+          ).enabled,
         ).toBe(true);
       } finally {
         if (saved === undefined) delete process.env.PAYMENT_SANDBOX;

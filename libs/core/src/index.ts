@@ -10,3 +10,4 @@ export * from './yaml/safe-yaml';
 export * from './text/fill';
 export * from './esm/import-esm';
 export * from './storage/file-storage';
+export * from './trust-level';

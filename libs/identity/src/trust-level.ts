@@ -1,13 +1,7 @@
-/** Levels of assurance of a citizen's identity, lowest first (eIDAS: low, substantial, high). */
-export const TRUST_LEVELS = ['basic', 'substantial', 'high'] as const;
-export type TrustLevel = (typeof TRUST_LEVELS)[number];
+import { TRUST_LEVELS, TrustLevel } from '@openrathaus/core';
 
-export const isTrustLevel = (value: unknown): value is TrustLevel =>
-  typeof value === 'string' && (TRUST_LEVELS as readonly string[]).includes(value);
-
-/** Whether a session at level `have` may do what needs level `need`. */
-export const meetsLevel = (have: TrustLevel, need: TrustLevel): boolean =>
-  TRUST_LEVELS.indexOf(have) >= TRUST_LEVELS.indexOf(need);
+export { TRUST_LEVELS, isTrustLevel, meetsLevel } from '@openrathaus/core';
+export type { TrustLevel } from '@openrathaus/core';
 
 /** The eIDAS level of assurance URIs, which BundID and most eID services name in `acr`. */
 const EIDAS = 'http://eidas.europa.eu/LoA/';

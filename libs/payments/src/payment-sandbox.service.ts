@@ -1,3 +1,4 @@
+import { TenantRegistry } from '@openrathaus/tenancy';
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
@@ -98,6 +99,7 @@ export class PaymentSandbox {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: TenantTransactions,
+    private readonly registry: TenantRegistry,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.enabled = paymentSandboxEnabled(config);
@@ -116,6 +118,12 @@ export class PaymentSandbox {
   ): Promise<WirePaymentTransaction> {
     this.check();
     const request = checkRequest(originatorId, endPointId, body);
+    // A payment service sends payers back only to addresses registered with it: here, a portal's.
+    if (this.registry.resolveHost(new URL(request.redirectUrl).host)?.kind !== 'tenant') {
+      throw new PaymentsError(PaymentsErrorCode.InvalidInput, {}, [
+        { field: 'redirectUrl', key: 'payments.redirect_host' },
+      ]);
+    }
     const id = `sbx-${randomBytes(18).toString('base64url')}`;
     const inserted = await this.work((m) =>
       m.query<{ id: string }[]>(

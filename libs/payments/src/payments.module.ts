@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TenancyModule } from '@openrathaus/tenancy';
 import { PaymentEntity } from './payment.entity';
 import { PAYMENT_PROVIDER } from './payment-provider.strategy';
 import { PaymentSandboxTransactionEntity } from './payment-sandbox-transaction.entity';
@@ -10,6 +11,7 @@ export const PAYMENTS_ENTITIES: Function[] = [PaymentEntity, PaymentSandboxTrans
 
 /** Payments through an XBezahldienste-shaped provider, and the built-in sandbox. */
 @Module({
+  imports: [TenancyModule],
   providers: [
     XBezahldiensteClient,
     { provide: PAYMENT_PROVIDER, useExisting: XBezahldiensteClient },

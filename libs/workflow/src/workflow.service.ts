@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { findContext } from '@openrathaus/core';
+import { TrustLevel, findContext, meetsLevel } from '@openrathaus/core';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
 import { Outbox } from '@openrathaus/jobs';
 import {
@@ -10,7 +10,7 @@ import {
   PinnedApplication,
   toFaults,
 } from '@openrathaus/applications';
-import { StepDefinition, TRUST_LEVELS, TrustLevel, computeFee } from '@openrathaus/catalog';
+import { StepDefinition, computeFee } from '@openrathaus/catalog';
 import { Documents } from '@openrathaus/documents';
 import { Rules, validateAnswers } from '@openrathaus/forms';
 import { Mailbox, Mailer } from '@openrathaus/messaging';
@@ -38,13 +38,11 @@ const INLINE: ReadonlySet<string> = new Set(['form', 'identity', 'payment', 'rev
 export const WORKFLOW_QUEUE = 'workflow';
 export const ADVANCE_JOB = 'application.advance';
 
-const levelRank = (level: TrustLevel | undefined): number => TRUST_LEVELS.indexOf(level ?? 'basic');
-
 /** The highest trust level a definition asks for, in its metadata or an identity step. */
 export function requiredLevel(pinned: Pick<PinnedApplication, 'definition'>): TrustLevel {
   let level: TrustLevel = pinned.definition.trustLevel ?? 'basic';
   for (const step of pinned.definition.steps) {
-    if (step.kind === 'identity' && levelRank(step.level) > levelRank(level)) level = step.level!;
+    if (step.kind === 'identity' && step.level && !meetsLevel(level, step.level)) level = step.level;
   }
   return level;
 }
@@ -89,7 +87,7 @@ export class Workflow {
         throw new WorkflowError(WorkflowErrorCode.AlreadySubmitted, { status: application.status });
       }
       const need = requiredLevel(pinned);
-      if (levelRank(session.trustLevel) < levelRank(need)) {
+      if (!meetsLevel(session.trustLevel, need)) {
         throw new WorkflowError(WorkflowErrorCode.LevelRequired, { level: need });
       }
       const attachments = await this.applications.attachments(scope, applicationId);

@@ -8,7 +8,6 @@ import {
   ApplicationsErrorCode,
   toFaults,
 } from '@openrathaus/applications';
-import { TRUST_LEVELS, TrustLevel } from '@openrathaus/catalog';
 import { Documents } from '@openrathaus/documents';
 import type { FormFieldError } from '@openrathaus/forms';
 import { Mailbox } from '@openrathaus/messaging';
@@ -107,6 +106,7 @@ export async function readUpload(request: FastifyRequest, parts = 1): Promise<Up
   }
   const fields: Record<string, string | string[]> = {};
   const files: UploadedFile[] = [];
+  let total = 0;
   let current = 'file';
   try {
     for await (const part of request.parts({ limits: { files: parts } })) {
@@ -114,6 +114,10 @@ export async function readUpload(request: FastifyRequest, parts = 1): Promise<Up
         current = part.fieldname;
         const bytes = await part.toBuffer();
         if (bytes.length === 0 && !part.filename) continue;
+        // Several files of one page together are held to the limit of one.
+        total += bytes.length;
+        if (total > MAX_UPLOAD_BYTES)
+          throw Object.assign(new Error('files too large'), { code: 'FST_REQ_FILE_TOO_LARGE' });
         files.push({ bytes, filename: part.filename ?? '', field: part.fieldname });
       } else if (typeof part.value === 'string') {
         const known = fields[part.fieldname];
@@ -154,10 +158,6 @@ export class ApplicationViews {
   /** The address the citizen reached the portal at, for links back to it. */
   baseUrl(request: FastifyRequest): string {
     return `${request.protocol}://${request.host}`;
-  }
-
-  meets(have: TrustLevel | undefined, need: TrustLevel): boolean {
-    return TRUST_LEVELS.indexOf(have ?? 'basic') >= TRUST_LEVELS.indexOf(need);
   }
 
   definitionRef(ref: string): DefinitionRef {

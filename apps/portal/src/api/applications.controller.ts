@@ -3,10 +3,9 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiProperty, ApiPropertyOptional, A
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Applications, ApplicationsError, ApplicationsErrorCode } from '@openrathaus/applications';
 import { CatalogService } from '@openrathaus/catalog';
-import { TenancyError, TenancyErrorCode, Tenant } from '@openrathaus/tenancy';
+import { meetsLevel } from '@openrathaus/identity';
 import { Workflow, WorkflowError, WorkflowErrorCode, requiredLevel } from '@openrathaus/workflow';
-import { requireCitizen } from '../http/citizen-auth';
-import { tenantOf } from '../http/request-state';
+import { checkApiRequest, checkSameOrigin, requireCitizen, requireTenant, stepUpPath } from '../http/citizen-auth';
 import { ApplicationViews, ApplicationView, readUpload } from './application-views.service';
 
 class StartApplication {
@@ -41,12 +40,6 @@ class PaymentStart {
   @ApiPropertyOptional() redirectUrl: string;
 }
 
-const need = (request: FastifyRequest): Tenant => {
-  const tenant = tenantOf(request);
-  if (!tenant) throw new TenancyError(TenancyErrorCode.UnknownTenant);
-  return tenant;
-};
-
 /**
  * A citizen's applications: start, answer, upload, submit, pay, read. Every call needs the
  * citizen's session; an application of another citizen or tenant is not found.
@@ -66,7 +59,8 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Starts a draft of an online service' })
   @ApiBody({ type: StartApplication })
   async start(@Body() body: Partial<StartApplication> | undefined, @Req() request: FastifyRequest) {
-    const tenant = need(request);
+    const tenant = requireTenant(request);
+    checkApiRequest(request);
     const session = await requireCitizen(request);
     const key = body?.serviceKey;
     if (typeof key !== 'string' || !/^[a-z0-9-]{1,80}$/.test(key)) {
@@ -76,10 +70,10 @@ export class ApplicationsController {
     }
     const entry = await this.catalog.get(tenant, key);
     const level = entry.document ? requiredLevel({ definition: entry.document }) : 'basic';
-    if (!this.views.meets(session.trustLevel, level)) {
+    if (!meetsLevel(session.trustLevel, level)) {
       throw new WorkflowError(WorkflowErrorCode.LevelRequired, {
         level,
-        stepUp: `/konto/identitaet?level=${level}&next=${encodeURIComponent(`/leistungen/${key}/antrag`)}`,
+        stepUp: stepUpPath(level, `/leistungen/${key}/antrag`),
       });
     }
     const draft = await this.applications.startDraft(tenant, key, {
@@ -92,7 +86,7 @@ export class ApplicationsController {
   @Get()
   @ApiOperation({ summary: "The citizen's applications on this portal, newest first" })
   async list(@Req() request: FastifyRequest) {
-    const tenant = need(request);
+    const tenant = requireTenant(request);
     const session = await requireCitizen(request);
     const rows = await this.applications.listForCitizen(tenant, session.citizenId);
     return {
@@ -114,7 +108,7 @@ export class ApplicationsController {
     description: 'While a payment is pending, the payment service is asked how it stands.',
   })
   async get(@Param('id') id: string, @Req() request: FastifyRequest): Promise<ApplicationView> {
-    const tenant = need(request);
+    const tenant = requireTenant(request);
     const session = await requireCitizen(request);
     await this.workflow.confirmPayment(tenant, session, id);
     return this.views.view(tenant, id, session.citizenId, request);
@@ -128,7 +122,8 @@ export class ApplicationsController {
     @Body() body: Partial<AnswersBody> | undefined,
     @Req() request: FastifyRequest,
   ): Promise<SavedAnswersView> {
-    const tenant = need(request);
+    const tenant = requireTenant(request);
+    checkApiRequest(request);
     const session = await requireCitizen(request);
     const saved = await this.applications.saveAnswers(tenant, session, id, body?.answers);
     const locale = this.views.locale(request, tenant);
@@ -143,7 +138,9 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Uploads one file for one file field (multipart: `field`, then `file`)' })
   @ApiConsumes('multipart/form-data')
   async upload(@Param('id') id: string, @Req() request: FastifyRequest): Promise<AttachmentView> {
-    const tenant = need(request);
+    const tenant = requireTenant(request);
+    // Multipart, so only where it comes from is checked.
+    checkSameOrigin(request);
     const session = await requireCitizen(request);
     const { fields, files } = await readUpload(request);
     const file = files[0];
@@ -170,7 +167,8 @@ export class ApplicationsController {
     @Param('attachmentId') attachmentId: string,
     @Req() request: FastifyRequest,
   ): Promise<void> {
-    const tenant = need(request);
+    const tenant = requireTenant(request);
+    checkApiRequest(request);
     const session = await requireCitizen(request);
     await this.applications.removeAttachment(tenant, session, id, attachmentId);
   }
@@ -183,7 +181,8 @@ export class ApplicationsController {
       'Answers 422 with the field errors, or the application with its next step; a payment step answers with `payment.redirectUrl`.',
   })
   async submit(@Param('id') id: string, @Req() request: FastifyRequest): Promise<ApplicationView> {
-    const tenant = need(request);
+    const tenant = requireTenant(request);
+    checkApiRequest(request);
     const session = await requireCitizen(request);
     const next = await this.workflow.submit(tenant, session, id, session, { baseUrl: this.views.baseUrl(request) });
     return this.views.view(tenant, id, session.citizenId, request, next.payment?.redirectUrl);
@@ -193,7 +192,8 @@ export class ApplicationsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Begins or resumes the payment of a submitted application' })
   async pay(@Param('id') id: string, @Req() request: FastifyRequest): Promise<PaymentStart> {
-    const tenant = need(request);
+    const tenant = requireTenant(request);
+    checkApiRequest(request);
     const session = await requireCitizen(request);
     const next = await this.workflow.pay(tenant, session, id, { baseUrl: this.views.baseUrl(request) });
     return { redirectUrl: next.payment!.redirectUrl };
@@ -207,7 +207,7 @@ export class ApplicationsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const tenant = need(request);
+    const tenant = requireTenant(request);
     const session = await requireCitizen(request);
     await this.views.sendDocument(tenant, session.citizenId, id, documentId, reply);
   }

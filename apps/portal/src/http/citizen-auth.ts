@@ -172,8 +172,17 @@ export function checkCsrf(request: FastifyRequest, session: CitizenSession | und
 export function checkApiRequest(request: FastifyRequest): void {
   const type = request.headers['content-type'];
   if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) throw new UnsupportedMediaTypeException();
+  checkSameOrigin(request);
+}
+
+/** Refuses (403 `identity.csrf_invalid`) a request whose Origin or Referer names another site. */
+export function checkSameOrigin(request: FastifyRequest): void {
   if (!sameOrigin(request)) throw new IdentityError(IdentityErrorCode.CsrfInvalid);
 }
+
+/** The step-up page that raises the session to `level` and returns to `next`. */
+export const stepUpPath = (level: TrustLevel, next: string): string =>
+  `/konto/identitaet?level=${level}&next=${encodeURIComponent(localPath(next))}`;
 
 /** The tenant of the request, or the unknown-tenant error (on localhost and the operator's host). */
 export function requireTenant(request: FastifyRequest) {

@@ -27,6 +27,7 @@ import {
   loginPath,
   requireTenant,
   startCitizenSession,
+  stepUpPath,
 } from '../http/citizen-auth';
 import { cookie } from '../http/cookies';
 import { ErrorResponder } from '../http/error-responder.service';
@@ -287,7 +288,7 @@ export class AccountPagesController {
     }
     const next = localPath(query.next);
     if (!page.session) {
-      const back = `/konto/identitaet?level=${level}&next=${encodeURIComponent(next)}`;
+      const back = stepUpPath(level, next);
       return this.redirect(reply, loginPath(back));
     }
     if (meetsLevel(page.session.trustLevel, level)) return this.redirect(reply, next);

@@ -22,15 +22,14 @@ import {
   summaryView,
   visiblePages,
 } from '@openrathaus/forms';
-import { CitizenSession } from '@openrathaus/identity';
+import { CitizenSession, TrustLevel, meetsLevel } from '@openrathaus/identity';
 import { Mailbox } from '@openrathaus/messaging';
 import { Payments } from '@openrathaus/payments';
-import { TenancyError, TenancyErrorCode, Tenant } from '@openrathaus/tenancy';
+import type { Tenant } from '@openrathaus/tenancy';
 import { I18n, ViewEngine } from '@openrathaus/web';
 import { Workflow, WorkflowError, WorkflowErrorCode, requiredLevel } from '@openrathaus/workflow';
 import { ApplicationViews, readUpload } from '../api/application-views.service';
-import { checkCsrf, citizenOf } from '../http/citizen-auth';
-import { tenantOf } from '../http/request-state';
+import { checkCsrf, citizenOf, loginPath, requireTenant, stepUpPath } from '../http/citizen-auth';
 import { PageContext } from './page-context.service';
 
 type Form = Record<string, string | string[]>;
@@ -84,8 +83,8 @@ export class ApplicationPages {
       throw new ApplicationsError(ApplicationsErrorCode.NotOnline, { key });
     }
     const level = requiredLevel({ definition: entry.document });
-    if (!this.views.meets(session.trustLevel, level)) {
-      return this.redirect(reply, `/konto/identitaet?level=${level}&next=${encodeURIComponent(request.url)}`);
+    if (!meetsLevel(session.trustLevel, level)) {
+      return this.redirect(reply, stepUpPath(level, request.url));
     }
     const locale = this.context.locale(request, reply, tenant);
     const drafts = (await this.applications.listForCitizen(tenant, session.citizenId)).filter(
@@ -109,11 +108,8 @@ export class ApplicationPages {
     checkCsrf(request, session, body);
     const entry = await this.catalog.get(tenant, key);
     const level = entry.document ? requiredLevel({ definition: entry.document }) : 'basic';
-    if (!this.views.meets(session.trustLevel, level)) {
-      return this.redirect(
-        reply,
-        `/konto/identitaet?level=${level}&next=${encodeURIComponent(`/leistungen/${key}/antrag`)}`,
-      );
+    if (!meetsLevel(session.trustLevel, level)) {
+      return this.redirect(reply, stepUpPath(level, `/leistungen/${key}/antrag`));
     }
     const draft = await this.applications.startDraft(tenant, key, {
       citizenId: session.citizenId,
@@ -299,10 +295,7 @@ export class ApplicationPages {
       }
       if (error instanceof WorkflowError && code === WorkflowErrorCode.LevelRequired) {
         const level = String(error.params.level);
-        return this.redirect(
-          reply,
-          `/konto/identitaet?level=${level}&next=${encodeURIComponent(`/antraege/${id}/zusammenfassung`)}`,
-        );
+        return this.redirect(reply, stepUpPath(level as TrustLevel, `/antraege/${id}/zusammenfassung`));
       }
       if (code === WorkflowErrorCode.AlreadySubmitted) {
         return this.redirect(reply, `/antraege/${id}`);
@@ -436,10 +429,9 @@ export class ApplicationPages {
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<{ tenant: Tenant; session?: CitizenSession }> {
-    const tenant = tenantOf(request);
-    if (!tenant) throw new TenancyError(TenancyErrorCode.UnknownTenant);
+    const tenant = requireTenant(request);
     const session = await citizenOf(request);
-    if (!session) this.redirect(reply, `/konto/anmelden?next=${encodeURIComponent(request.url)}`);
+    if (!session) this.redirect(reply, loginPath(request.url));
     return { tenant, session };
   }
 

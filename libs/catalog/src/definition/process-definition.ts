@@ -1,7 +1,9 @@
 import type { FormDefinition, LocalizedText, Rule } from '@openrathaus/forms';
 
-export const TRUST_LEVELS = ['basic', 'substantial', 'high'] as const;
-export type TrustLevel = (typeof TRUST_LEVELS)[number];
+import type { TrustLevel } from '@openrathaus/core';
+
+export { TRUST_LEVELS } from '@openrathaus/core';
+export type { TrustLevel } from '@openrathaus/core';
 
 export const VISIBILITIES = ['shared', 'private'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
