@@ -223,3 +223,39 @@ describe("the citizen's journey through the JSON API", () => {
     expect((await api(citizen, 'POST', '/api/v1/applications', { serviceKey: 'gibt-es-nicht' })).status).toBe(404);
   });
 });
+
+describe('when the payment service is away', () => {
+  let smtp: TestSmtp;
+  let portal: TestPortal;
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    // Nothing listens on port 9 (discard): every call to the payment service fails.
+    portal = await startTestPortal({ smtpUrl: smtp.url, paymentUrl: 'http://127.0.0.1:9/xbezahldienste' });
+  });
+
+  afterAll(async () => {
+    await portal?.stop();
+    await smtp?.close();
+  });
+
+  it('submits all the same and lets the citizen pay later, showing the application meanwhile', async () => {
+    const citizen = await registerCitizen(portal, smtp, 'bottrop.localhost', 'offline@example.org');
+    const call = (method: string, path: string, body?: unknown) =>
+      send(portal.port, method, path, citizen.host, body, { cookie: citizen.cookie });
+    const params = json(await get(portal.port, '/api/v1/services/bewohnerparkausweis', citizen.host))
+      .parameters as ServiceParams;
+    const id = json(await call('POST', '/api/v1/applications', { serviceKey: 'bewohnerparkausweis' })).id as string;
+    await call('PUT', `/api/v1/applications/${id}/answers`, { answers: answers(params, citizen.email) });
+    expect((await upload(portal, citizen, id, 'zulassung', 'z.pdf', PDF)).status).toBe(201);
+    const submitted = await call('POST', `/api/v1/applications/${id}/submit`);
+    expect(submitted.status).toBe(200);
+    expect(json(submitted)).toMatchObject({ status: 'submitted', payment: null });
+    expect(json(submitted).number).toMatch(/^BOT-/);
+    expect((await call('GET', `/api/v1/applications/${id}`)).status).toBe(200);
+    const page = await get(portal.port, `/antraege/${id}`, citizen.host, { cookie: citizen.cookie });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain(`/antraege/${id}/bezahlen`);
+    expect((await call('POST', `/api/v1/applications/${id}/payment`)).status).toBe(503);
+  });
+});

@@ -14,7 +14,7 @@ import { StepDefinition, computeFee } from '@openrathaus/catalog';
 import { Documents } from '@openrathaus/documents';
 import { Rules, validateAnswers } from '@openrathaus/forms';
 import { Mailbox, Mailer } from '@openrathaus/messaging';
-import { Payments, paymentPurpose } from '@openrathaus/payments';
+import { Payments, PaymentsError, PaymentsErrorCode, paymentPurpose } from '@openrathaus/payments';
 import type { Tenant } from '@openrathaus/tenancy';
 import { canMove } from './application-states';
 import { WorkflowError, WorkflowErrorCode } from './workflow.error';
@@ -129,7 +129,14 @@ export class Workflow {
         });
       }
     });
-    return this.advance(tenant, applicationId, { inline: true, links });
+    try {
+      return await this.advance(tenant, applicationId, { inline: true, links });
+    } catch (error) {
+      // Submitted all the same: the payment begins from the application's page when the service is back.
+      if (!unavailable(error)) throw error;
+      this.logger.warn({ applicationId }, 'payment service unavailable at submission');
+      return { application: (await this.applications.pinned(tenant, applicationId)).application };
+    }
   }
 
   /**
@@ -152,7 +159,15 @@ export class Workflow {
   async confirmPayment(tenant: Tenant, owner: Owner | undefined, applicationId: string): Promise<ApplicationEntity> {
     const { application } = await this.applications.pinned(tenant, applicationId, owner);
     if (application.status !== 'payment_pending') return application;
-    const outcome = await this.payments.confirm(tenant, applicationId);
+    let outcome: { status: string };
+    try {
+      outcome = await this.payments.confirm(tenant, applicationId);
+    } catch (error) {
+      // The payment service is away: the application is shown as it stands; asked again next time.
+      if (!unavailable(error)) throw error;
+      this.logger.warn({ applicationId }, 'payment service unavailable; payment not confirmed yet');
+      return application;
+    }
     if (outcome.status !== 'PAYED') return application;
     await this.transactions.run(tenant.id, async (scope) => {
       const pinned = await this.applications.pinnedIn(scope, applicationId, undefined, true);
@@ -468,4 +483,12 @@ function officeEmail(tenant: Tenant, application: ApplicationEntity, step: StepD
   const officeId = step.office ? application.parameters[step.office] : undefined;
   const office = tenant.config.offices?.find((o) => o.id === officeId);
   return office?.contact?.email ?? tenant.config.contact?.email;
+}
+
+/** The payment service cannot be reached or is not set up: the citizen may try again later. */
+function unavailable(error: unknown): boolean {
+  return (
+    error instanceof PaymentsError &&
+    [PaymentsErrorCode.ProviderUnavailable, PaymentsErrorCode.NotConfigured].includes(error.code as PaymentsErrorCode)
+  );
 }

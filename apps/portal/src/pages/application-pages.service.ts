@@ -145,7 +145,11 @@ export class ApplicationPages {
       this.documents.list(tenant, id),
       this.mailbox.forApplication(tenant, session.citizenId, id, locale),
     ]);
-    const working = WORKING.has(application.status) && application.stepIndex < definition.steps.length;
+    const paymentDue =
+      application.status === 'payment_pending' ||
+      // Also when the payment service was away at submission: the citizen starts the payment here.
+      (application.status === 'submitted' && definition.steps[application.stepIndex]?.kind === 'payment');
+    const working = !paymentDue && WORKING.has(application.status) && application.stepIndex < definition.steps.length;
     return this.render(request, reply, tenant, 'application-status', localized(definition.title, locale), {
       application: {
         id,
@@ -163,7 +167,7 @@ export class ApplicationPages {
         open: application.status === 'payment_pending' || application.status === 'submitted',
         failed: payment.status === 'FAILED' || payment.status === 'CANCELED',
       },
-      paymentDue: application.status === 'payment_pending',
+      paymentDue,
       documents: documents.map((d) => ({
         ...d,
         url: `/antraege/${id}/dokumente/${d.id}`,
