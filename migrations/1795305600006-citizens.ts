@@ -20,8 +20,12 @@ export class Citizens1795305600006 implements MigrationInterface {
         locked_until timestamptz,
         session_generation integer not null default 0,
         last_login_at timestamptz,
+        -- The identity proven at the first step-up (hash of issuer and subject): later step-ups
+        -- must prove the same one, and no second account of the realm may claim it.
+        eid_subject text,
         created_at timestamptz not null default now(),
-        unique (tenant_id, email)
+        unique (tenant_id, email),
+        unique (tenant_id, eid_subject)
       )`);
     await enableTenantRls(q, 'citizen_accounts');
     await q.query(`grant select, insert, update, delete on public.citizen_accounts to openrathaus_app`);

@@ -10,6 +10,8 @@ export interface TestOidcProvider {
   clientSecret: string;
   /** The acr the next login answers with; by default the first of the `acr_values` asked for. */
   acr?: string;
+  /** The person who logs in (the subject); `citizen-4711` unless a test sets another. */
+  subject?: string;
   /** Creates the provider with its client; the callback URLs are known only once the portal listens. */
   register(redirectUris: string[]): Promise<void>;
   /**
@@ -77,7 +79,7 @@ export async function startTestOidcProvider(): Promise<TestOidcProvider> {
           // level asked for (or the one the test set), and the client gets the scopes it asked for.
           void (async () => {
             const details = await oidc.interactionDetails(req, res);
-            const accountId = 'citizen-4711';
+            const accountId = provider.subject ?? 'citizen-4711';
             const asked = String(details.params.acr_values ?? '').split(' ')[0];
             const grant = new oidc.Grant({ accountId, clientId: details.params.client_id });
             grant.addOIDCScope(String(details.params.scope ?? 'openid'));

@@ -88,6 +88,32 @@ describe('step-up of the identity level with OpenID Connect', () => {
     expect(again.headers.location).toBe('/leistungen');
   });
 
+  it('binds the identity proven first to the account: another person, or a second account, is refused', async () => {
+    const register = async (email: string) => {
+      const password = 'ein langes Passwort';
+      await send(portal.port, 'POST', '/api/v1/auth/register', host, { email, password, name: 'Zweites Konto' });
+      const link = (await lastAccountMail(portal, email, 'account-verify'))!.link;
+      await send(portal.port, 'POST', '/api/v1/auth/verify', host, { token: new URL(link).searchParams.get('token') });
+      return sessionCookie(await send(portal.port, 'POST', '/api/v1/auth/login', host, { email, password }))!;
+    };
+    // The same person's eID on a second account of the realm: refused.
+    const second = await register('zweites.konto@example.org');
+    const refused = await callback(await toCallback(second, 'substantial'), second);
+    expect(refused.status).toBe(403);
+    expect(await level(second)).toBe('basic');
+    // Another person's eID on the first account: refused; that person on a fresh account: fine.
+    oidc.subject = 'citizen-0815';
+    try {
+      const other = await callback(await toCallback(cookie, 'high'), cookie);
+      expect(other.status).toBe(403);
+      const third = await register('drittes.konto@example.org');
+      const fine = await callback(await toCallback(third, 'substantial'), third);
+      expect(fine.status).toBe(303);
+    } finally {
+      oidc.subject = undefined;
+    }
+  });
+
   it('refuses a forged state and a replayed return, and the level stays as it was', async () => {
     const back = await toCallback(cookie, 'high');
     const forged = new URL(back);

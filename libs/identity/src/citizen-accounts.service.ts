@@ -296,6 +296,26 @@ export class CitizenAccounts {
     return rows[0]?.account_id;
   }
 
+  /**
+   * Binds the identity an eID proved (a digest of issuer and subject) to the account, the first time;
+   * later, only the same identity is accepted. False when the account has another one, or when
+   * another account of the realm holds this one.
+   */
+  async bindIdentity(realmId: string, accountId: string, digest: string): Promise<boolean> {
+    return this.transactions.run(realmId, async (scope) => {
+      const rows = await scope.query<{ eid_subject: string | null }>(
+        `select eid_subject from public.citizen_accounts where id = $1 for update`,
+        [accountId],
+      );
+      if (!rows.length) return false;
+      if (rows[0].eid_subject) return rows[0].eid_subject === digest;
+      const taken = await scope.query(`select 1 from public.citizen_accounts where eid_subject = $1`, [digest]);
+      if (taken.length) return false;
+      await scope.query(`update public.citizen_accounts set eid_subject = $2 where id = $1`, [accountId, digest]);
+      return true;
+    });
+  }
+
   private async mailedLately(scope: TenantScope, accountId: string, purpose: CitizenTokenPurpose): Promise<boolean> {
     const rows = await scope.query(
       `select 1 from public.citizen_tokens

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import passport from 'passport';
 import type * as OidcClient from 'openid-client';
 import type * as OidcPassport from 'openid-client/build/passport';
 import { APP_CONFIG, AppConfig, importEsm } from '@openrathaus/core';
+import { CitizenAccounts } from './citizen-accounts.service';
 import { CitizenSession, CitizenSessions } from './citizen-sessions.service';
 import { IdentityError, IdentityErrorCode } from './identity.error';
 import { TrustLevel, acrValuesFor, isTrustLevel, trustLevelOfAcr } from './trust-level';
@@ -25,7 +27,7 @@ export interface StepUpResult {
 /** How passport's authenticate ended: a redirect to the provider, or the callback's outcome. */
 type Outcome =
   | { kind: 'redirect'; url: string }
-  | { kind: 'success'; user: { acr?: unknown } }
+  | { kind: 'success'; user: { sub?: unknown; acr?: unknown } }
   | { kind: 'fail'; info: unknown }
   | { kind: 'error'; error: unknown };
 
@@ -65,6 +67,7 @@ export class IdentityStepUp {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: CitizenSessions,
+    private readonly accounts: CitizenAccounts,
   ) {}
 
   /** Whether an identity provider is configured at all. */
@@ -118,6 +121,14 @@ export class IdentityStepUp {
       throw new IdentityError(IdentityErrorCode.StepUpFailed);
     }
     const level = trustLevelOfAcr(outcome.user.acr);
+    const subject = outcome.user.sub;
+    if (typeof subject !== 'string' || !subject) throw new IdentityError(IdentityErrorCode.StepUpFailed);
+    // The eID proves who the person is: the account takes that identity once and keeps it.
+    const digest = createHash('sha256').update(`${this.config.oidcIssuer}\n${subject}`).digest('hex');
+    if (!(await this.accounts.bindIdentity(session.realmId, session.citizenId, digest))) {
+      this.logger.warn({ citizenId: session.citizenId }, 'step-up refused: another identity than the one bound');
+      throw new IdentityError(IdentityErrorCode.OtherIdentity);
+    }
     const sessionId = await this.sessions.raise(session, level);
     if (!sessionId) throw new IdentityError(IdentityErrorCode.NotLoggedIn);
     return { sessionId, level, requested: flow.level, next: flow.next };

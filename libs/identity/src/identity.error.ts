@@ -21,6 +21,8 @@ export enum IdentityErrorCode {
   IdentityProviderUnavailable = 'identity.identity_provider_unavailable',
   /** The return from the provider did not check out (state, nonce, code) or was cancelled. */
   StepUpFailed = 'identity.step_up_failed',
+  /** The identity provider proved another person than the one bound to the account. */
+  OtherIdentity = 'identity.other_identity',
   /** The tenant's region is not loaded: no realm to keep citizen accounts in. */
   RealmUnavailable = 'identity.realm_unavailable',
 }
@@ -40,6 +42,7 @@ const kinds: Record<IdentityErrorCode, ErrorKind> = {
   [IdentityErrorCode.NoIdentityProvider]: 'unavailable',
   [IdentityErrorCode.IdentityProviderUnavailable]: 'unavailable',
   [IdentityErrorCode.StepUpFailed]: 'invalid',
+  [IdentityErrorCode.OtherIdentity]: 'forbidden',
   [IdentityErrorCode.RealmUnavailable]: 'unavailable',
 };
 
