@@ -9,14 +9,7 @@ import { Applications } from '@openrathaus/applications';
 import { ProcessDefinition } from '@openrathaus/catalog';
 import { APP_CONFIG, FILE_STORAGE, FileStorage, importEsm } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
-import {
-  DocumentIssueHandler,
-  DocumentSource,
-  Documents,
-  DocumentsError,
-  IssueDocumentInput,
-  SigningKeys,
-} from '@openrathaus/documents';
+import { Documents, DocumentsError, IssueDocumentInput, SigningKeys } from '@openrathaus/documents';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { get } from '@openrathaus/testing';
 import { I18n } from '@openrathaus/web';
@@ -365,35 +358,6 @@ describe('documents: issue, store, verify', () => {
       } finally {
         await sql.end();
       }
-    });
-  });
-
-  describe('the worker job', () => {
-    it('issues through the document source port, once', async () => {
-      const inputs = new Map<string, IssueDocumentInput>();
-      const source: DocumentSource = {
-        load: (tenant, applicationId) => {
-          const found = inputs.get(applicationId);
-          if (!found) throw new Error(`no application ${applicationId} of ${tenant.slug}`);
-          return Promise.resolve(found);
-        },
-      };
-      const handler = new DocumentIssueHandler(documents, registry, source);
-      const input = await application(recklinghausen);
-      inputs.set(input.application.id, input);
-      const payload = {
-        tenantId: recklinghausen.id,
-        applicationId: input.application.id,
-        template: 'parkausweis',
-        correlationId: 'test',
-      };
-      const id = await handler.handle(payload);
-      expect(await handler.handle(payload)).toBe(id);
-      expect((await documents.list(recklinghausen, input.application.id)).map((d) => d.id)).toEqual([id]);
-      await expect(handler.handle({ ...payload, template: 'nope' })).rejects.toThrow(/documents.unknown_template/);
-      await expect(new DocumentIssueHandler(documents, registry).handle(payload)).rejects.toThrow(
-        /documents.no_source/,
-      );
     });
   });
 

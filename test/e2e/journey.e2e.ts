@@ -174,9 +174,7 @@ describe("the citizen's journey through the JSON API", () => {
       const mail = parseMail(
         (
           await eventually(() =>
-            Promise.resolve(
-              smtp.received.find((m) => m.to.includes(citizen.email) && /Parkausweis|parking/i.test(m.raw)),
-            ),
+            Promise.resolve(smtp.received.find((m) => m.to.includes(citizen.email) && /application\/pdf/.test(m.raw))),
           )
         ).raw,
       );
@@ -184,6 +182,11 @@ describe("the citizen's journey through the JSON API", () => {
       expect(mail.text).toContain(params[slug].zones[0]);
       expect(mail.parts.some((p) => p.contentType === 'application/pdf' && p.filename)).toBe(true);
       expect(done.messages.length).toBeGreaterThanOrEqual(2);
+      // The receipt came first, with the number and the way to the application.
+      const receipt = smtp.received.find(
+        (m) => m.to.includes(citizen.email) && parseMail(m.raw).subject.includes(`${done.number} ist eingegangen`),
+      );
+      expect(parseMail(receipt!.raw).text).toContain(`/antraege/${id}`);
     });
 
     it('has nothing left to pay', async () => {

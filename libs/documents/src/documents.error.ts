@@ -7,7 +7,6 @@ export enum DocumentsErrorCode {
   InvalidValidity = 'documents.invalid_validity',
   FileMissing = 'documents.file_missing',
   KeyUnreadable = 'documents.key_unreadable',
-  NoSource = 'documents.no_source',
   UnknownTenant = 'documents.unknown_tenant',
 }
 
@@ -19,7 +18,6 @@ const kinds: Record<DocumentsErrorCode, ErrorKind> = {
   // A stored file that is gone, a key the secret cannot open, a port nobody bound: the operator's matter.
   [DocumentsErrorCode.FileMissing]: 'internal',
   [DocumentsErrorCode.KeyUnreadable]: 'internal',
-  [DocumentsErrorCode.NoSource]: 'internal',
   [DocumentsErrorCode.UnknownTenant]: 'not_found',
 };
 

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TenancyModule } from '@openrathaus/tenancy';
 import { WebModule } from '@openrathaus/web';
 import { DocumentEntity } from './document.entity';
-import { DocumentIssueHandler } from './document-issue.handler';
 import { Documents } from './documents.service';
 import { SigningKeyEntity } from './signing-key.entity';
 import { SigningKeys } from './signing-keys.service';
@@ -13,7 +12,7 @@ export const DOCUMENTS_ENTITIES: Function[] = [SigningKeyEntity, DocumentEntity]
 @Module({
   // The web lib's texts label the PDF; the worker has no pages, so it is imported here.
   imports: [TenancyModule, WebModule],
-  providers: [SigningKeys, Documents, DocumentIssueHandler],
+  providers: [SigningKeys, Documents],
   exports: [SigningKeys, Documents],
 })
 export class DocumentsModule {}

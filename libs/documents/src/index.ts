@@ -1,5 +1,4 @@
 export * from './document.entity';
-export * from './document-issue.handler';
 export * from './document-pdf';
 export * from './document-signature';
 export * from './documents.error';

@@ -23,7 +23,11 @@ export class I18n {
       for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
         const locale = file.slice(0, -5);
         const texts = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Catalog;
-        this.catalogs.set(locale, { ...this.catalogs.get(locale), ...texts });
+        const known = this.catalogs.get(locale) ?? {};
+        // One text per key: a second one in another lib would silently win over the first.
+        const twice = Object.keys(texts).find((key) => key in known);
+        if (twice) throw new Error(`text ${twice} of ${locale} is defined twice (again in ${dir})`);
+        this.catalogs.set(locale, { ...known, ...texts });
       }
     }
   }

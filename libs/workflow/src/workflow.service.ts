@@ -117,6 +117,22 @@ export class Workflow {
       application.number = number;
       application.feeCents = fee.totalCents;
       await this.move(scope, application, 'submitted', owner.citizenId, { fee: fee.totalCents });
+      const to = applicantEmail(application);
+      if (to) {
+        // The receipt (Eingangsbestätigung): the number, and where the citizen follows the application.
+        await this.mailer.queue(scope, {
+          to,
+          locale: application.locale,
+          template: 'application-submitted',
+          data: {
+            number,
+            serviceTitle: definition.title[application.locale as 'de'] ?? definition.title.de,
+            link: `${links.baseUrl}/antraege/${applicationId}`,
+            name: holderName(application),
+          },
+          applicationId,
+        });
+      }
       if (application.citizenId) {
         await this.mailbox.post(scope, {
           applicationId,
