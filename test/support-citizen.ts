@@ -1,6 +1,5 @@
-import { request } from 'node:http';
 import { Client } from 'pg';
-import { TestResponse, get, send } from '@openrathaus/testing';
+import { TestResponse, get, postForm, send, sendBody } from '@openrathaus/testing';
 import { TestPortal, eventually } from './support';
 import { TestSmtp, parseMail } from './support-mail';
 
@@ -75,30 +74,9 @@ export function upload(
     bytes,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: portal.port,
-        path: `/api/v1/applications/${applicationId}/attachments`,
-        method: 'POST',
-        headers: {
-          host: citizen.host,
-          cookie: citizen.cookie,
-          'content-type': `multipart/form-data; boundary=${boundary}`,
-          'content-length': String(body.length),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+  return sendBody(portal.port, 'POST', `/api/v1/applications/${applicationId}/attachments`, citizen.host, body, {
+    cookie: citizen.cookie,
+    'content-type': `multipart/form-data; boundary=${boundary}`,
   });
 }
 
@@ -112,45 +90,7 @@ export async function payInSandbox(
   const page = await get(portal.port, url.pathname, url.host);
   if (page.status !== 200) throw new Error(`pay page: ${page.status}`);
   const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)![1];
-  return postForm(portal.port, url.pathname, url.host, { csrf, action }, cookiesOf(page));
-}
-
-/** Posts an HTML form (url-encoded), as a browser does without JavaScript. */
-export function postForm(
-  port: number,
-  path: string,
-  host: string,
-  fields: Record<string, string | string[]>,
-  cookie = '',
-): Promise<TestResponse> {
-  const form = new URLSearchParams(
-    Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])),
-  ).toString();
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        headers: {
-          host,
-          cookie,
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': String(Buffer.byteLength(form)),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(form);
-  });
+  return postForm(portal.port, url.pathname, url.host, { csrf, action }, { cookie: cookiesOf(page) });
 }
 
 /** An account mail: its template and language from the `mails` table, its text as it was delivered. */

@@ -1,51 +1,21 @@
-import { request } from 'node:http';
 import { Client } from 'pg';
 import { TenantTransactions } from '@openrathaus/database';
 import { TenantRegistry } from '@openrathaus/tenancy';
-import { TestResponse, get, send } from '@openrathaus/testing';
+import { TestResponse, get, send, postForm } from '@openrathaus/testing';
 import { TestPortal, startTestPortal } from '../support';
 import { lastAccountMail } from '../support-citizen';
 
 const PASSWORD = 'ein sicheres Passwort';
 
 /** A form post as a browser sends it: url-encoded, with the cookies given. */
-function post(
+const post = (
   port: number,
   path: string,
   host: string,
   fields: Record<string, string>,
   cookie = '',
   headers: Record<string, string> = {},
-): Promise<TestResponse> {
-  const payload = Buffer.from(new URLSearchParams(fields).toString());
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        headers: {
-          host,
-          accept: 'text/html',
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': String(payload.length),
-          ...(cookie ? { cookie } : {}),
-          ...headers,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+) => postForm(port, path, host, fields, { ...(cookie ? { cookie } : {}), ...headers });
 
 const json = (r: TestResponse) => JSON.parse(r.body) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const setCookies = (r: TestResponse): string[] => {

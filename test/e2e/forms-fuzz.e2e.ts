@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { FieldDefinition, FormDefinition, FormItem, isGroup } from '@openrathaus/forms';
-import { get, send } from '@openrathaus/testing';
+import { get, postForm, send } from '@openrathaus/testing';
 import { TestPortal, startTestPortal } from '../support';
-import { Citizen, postForm, registerCitizen } from '../support-citizen';
+import { Citizen, registerCitizen } from '../support-citizen';
 import { TestSmtp, startSmtp } from '../support-mail';
 
 /** Tenants whose online services, together, use every one of the 15 field types. */
@@ -154,7 +154,7 @@ describe('every field type fuzzed through the JSON API and the HTML form', () =>
             pagePath,
             target.host,
             { ...extra, [path]: values, [`${path}.street`]: values[0], _csrf: csrf, _action: 'next' },
-            citizen.cookie,
+            { cookie: citizen.cookie },
           );
           expect(response.status).toBeLessThan(500);
           expect([200, 303, 400, 403, 422]).toContain(response.status);

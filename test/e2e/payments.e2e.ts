@@ -1,4 +1,3 @@
-import { request } from 'node:http';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Applications } from '@openrathaus/applications';
@@ -12,45 +11,8 @@ import {
   paymentPurpose,
 } from '@openrathaus/payments';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
-import { TestResponse, get, send } from '@openrathaus/testing';
+import { TestResponse, get, postForm, send } from '@openrathaus/testing';
 import { TestPortal, startTestPortal } from '../support';
-
-/** An HTML form post (url-encoded), as a browser sends it. */
-function postForm(
-  port: number,
-  path: string,
-  host: string,
-  fields: Record<string, string>,
-  headers: Record<string, string> = {},
-): Promise<TestResponse> {
-  const payload = Buffer.from(new URLSearchParams(fields).toString());
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        headers: {
-          host,
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': String(payload.length),
-          accept: 'text/html',
-          ...headers,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 const failure = async (promise: Promise<unknown>): Promise<PaymentsError> => {
   const error = await promise.then(

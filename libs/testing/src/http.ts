@@ -35,7 +35,40 @@ export function send(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<TestResponse> {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  if (body === undefined) return sendBody(port, method, path, host, undefined, headers);
+  return sendBody(port, method, path, host, Buffer.from(JSON.stringify(body)), {
+    'content-type': 'application/json',
+    ...headers,
+  });
+}
+
+/** An HTML form post (url-encoded, a name given several times for a list), as a browser sends it. */
+export function postForm(
+  port: number,
+  path: string,
+  host: string,
+  fields: Record<string, string | string[]>,
+  headers: Record<string, string> = {},
+): Promise<TestResponse> {
+  const form = new URLSearchParams(
+    Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])),
+  );
+  return sendBody(port, 'POST', path, host, Buffer.from(form.toString()), {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'text/html',
+    ...headers,
+  });
+}
+
+/** A request with a body as it is (multipart, a form, anything) and a Host header of choice. */
+export function sendBody(
+  port: number,
+  method: string,
+  path: string,
+  host: string,
+  body: Buffer | undefined,
+  headers: Record<string, string> = {},
+): Promise<TestResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -43,11 +76,7 @@ export function send(
         port,
         path,
         method,
-        headers: {
-          host,
-          ...(payload ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
-          ...headers,
-        },
+        headers: { host, ...(body ? { 'content-length': String(body.length) } : {}), ...headers },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -58,6 +87,6 @@ export function send(
       },
     );
     req.on('error', reject);
-    req.end(payload);
+    req.end(body);
   });
 }
