@@ -10,6 +10,7 @@
  * It tells its parent `{ ready, port }` over IPC and then answers the messages `cpu` (CPU time so
  * far), `mem` (memory after a full garbage collection) and `stop`.
  */
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -52,6 +53,9 @@ async function serve(kind) {
       DEV_HOSTS: 'true',
       TENANTS_DIR: process.env.BENCH_TENANTS_DIR || join(ROOT, 'tenants'),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      // Production wants both; a benchmark that sends no mail gets a port where nothing listens.
+      APP_SECRET: process.env.APP_SECRET || randomBytes(32).toString('hex'),
+      SMTP_URL: process.env.SMTP_URL || 'smtp://127.0.0.1:9',
     });
     const portal = await startPortal(config);
     process.send({ ready: true, port: portal.config.port });
