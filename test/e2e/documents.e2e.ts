@@ -1,62 +1,17 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { inflateSync } from 'node:zlib';
-import jsQR from 'jsqr';
-import { PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
+import { join } from 'node:path';
+import { PDFDocument } from 'pdf-lib';
 import { Client } from 'pg';
 import { Applications } from '@openrathaus/applications';
 import { ProcessDefinition } from '@openrathaus/catalog';
-import { APP_CONFIG, FILE_STORAGE, FileStorage, importEsm } from '@openrathaus/core';
+import { APP_CONFIG, FILE_STORAGE, FileStorage } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
 import { Documents, DocumentsError, IssueDocumentInput, SigningKeys } from '@openrathaus/documents';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
-import { get } from '@openrathaus/testing';
+import { get, pdfQrText, pdfText } from '@openrathaus/testing';
 import { I18n } from '@openrathaus/web';
 import { TestPortal, startTestPortal } from '../support';
-
-interface PdfJs {
-  getDocument(src: { data: Uint8Array; standardFontDataUrl: string; verbosity: number }): {
-    promise: Promise<{
-      numPages: number;
-      getPage(n: number): Promise<{ getTextContent(): Promise<{ items: { str?: string }[] }> }>;
-    }>;
-  };
-}
-
-/** The text of each page, as a PDF reader extracts it. */
-async function pdfText(bytes: Uint8Array): Promise<string[]> {
-  const pdfjs = await importEsm<PdfJs>('pdfjs-dist/legacy/build/pdf.mjs');
-  const standardFontDataUrl = join(dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts/');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), standardFontDataUrl, verbosity: 0 }).promise;
-  const pages: string[] = [];
-  for (let n = 1; n <= doc.numPages; n++) {
-    pages.push((await (await doc.getPage(n)).getTextContent()).items.map((i) => i.str ?? '').join('\n'));
-  }
-  return pages;
-}
-
-/** The text of the QR code on the first page: the embedded image's pixels, decoded. */
-async function qrText(bytes: Uint8Array): Promise<string | undefined> {
-  const pdf = await PDFDocument.load(bytes);
-  const xobjects = pdf.getPage(0).node.Resources()?.lookup(PDFName.of('XObject'), PDFDict);
-  for (const [, ref] of xobjects?.entries() ?? []) {
-    const stream = pdf.context.lookup(ref);
-    if (!(stream instanceof PDFRawStream) || stream.dict.get(PDFName.of('Subtype')) !== PDFName.of('Image')) continue;
-    const width = (stream.dict.get(PDFName.of('Width')) as PDFNumber).asNumber();
-    const height = (stream.dict.get(PDFName.of('Height')) as PDFNumber).asNumber();
-    const raw = inflateSync(stream.contents);
-    const channels = raw.length / (width * height);
-    const rgba = new Uint8ClampedArray(width * height * 4);
-    for (let i = 0; i < width * height; i++) {
-      for (let c = 0; c < 3; c++) rgba[i * 4 + c] = raw[i * channels + (channels >= 3 ? c : 0)];
-      rgba[i * 4 + 3] = 255;
-    }
-    const found = jsQR(rgba, width, height);
-    if (found) return found.data;
-  }
-  return undefined;
-}
 
 const ANSWERS = {
   vorname: 'Erika',
@@ -171,7 +126,7 @@ describe('documents: issue, store, verify', () => {
     });
 
     it('carries a QR code of its verification page, which says it is genuine and valid', async () => {
-      const url = await qrText(bytes);
+      const url = await pdfQrText(bytes);
       expect(url).toBe(`http://recklinghausen.localhost:${portal.port}/verify/${issued.verifyCode}`);
       const { pathname } = new URL(url!);
       const page = await get(portal.port, pathname, `recklinghausen.localhost:${portal.port}`);

@@ -10,6 +10,7 @@ import { CitizenSession, CitizenSessions } from './citizen-sessions.service';
 import { CitizenThrottle } from './citizen-throttle.service';
 import type { CitizenTokenPurpose } from './citizen-token.entity';
 import { IdentityError, IdentityErrorCode } from './identity.error';
+import { reserveAttempt } from './login-attempts';
 import { hashPassword, verifyNothing, verifyPassword } from './password-hash';
 
 /** Where a request comes from: the client's address (throttling) and the page's language (mails). */
@@ -20,8 +21,6 @@ export interface CitizenRequestInfo {
 
 /** How long the links in e-mails work. */
 export const TOKEN_HOURS: Record<CitizenTokenPurpose, number> = { verify: 48, reset: 1, exists: 1 };
-const MAX_FAILURES = 5;
-const LOCK_MINUTES = 15;
 /** A second mail of the same kind to the same account waits this long (no mail floods by button). */
 const MAIL_PAUSE_SECONDS = 60;
 
@@ -136,18 +135,8 @@ export class CitizenAccounts {
       : null;
     const reserved =
       account &&
-      (await this.transactions.run(realmId, (scope) =>
-        scope.query(
-          `with reserved as (
-             update public.citizen_accounts set failed_logins = failed_logins + 1,
-                    locked_until = case when failed_logins + 1 >= $2 then now() + make_interval(mins => $3) end
-              where id = $1 and (locked_until is null or locked_until <= now())
-             returning id)
-           select id from reserved`,
-          [account.id, MAX_FAILURES, LOCK_MINUTES],
-        ),
-      ));
-    if (!account || !reserved?.length) {
+      (await this.transactions.run(realmId, (scope) => reserveAttempt(scope, 'citizen_accounts', account.id)));
+    if (!account || !reserved) {
       await verifyNothing(secret);
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
     }

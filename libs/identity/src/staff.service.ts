@@ -4,6 +4,7 @@ import { TenantTransactions } from '@openrathaus/database';
 import { SESSION_STORE, SessionData, SessionStore } from '@openrathaus/jobs';
 import { MIN_PASSWORD, checkAll, checkEmail, checkPassword } from './account-input';
 import { IdentityError, IdentityErrorCode } from './identity.error';
+import { reserveAttempt } from './login-attempts';
 import { hashPassword, verifyNothing, verifyPassword } from './password-hash';
 import { SessionAccess, isSessionId, sessionAccess } from './session-access';
 import { STAFF_ROLES, StaffAccountEntity, StaffRole } from './staff-account.entity';
@@ -19,8 +20,6 @@ export interface StaffSession {
 }
 
 const SESSION_HOURS = 8;
-const MAX_FAILURES = 5;
-const LOCK_MINUTES = 15;
 
 /**
  * Staff accounts: created by the operator with a one-time password, logged in with argon2id
@@ -87,19 +86,8 @@ export class StaffAccounts {
     );
     const reserved =
       account &&
-      (await this.transactions.run(tenantId, (scope) =>
-        scope.query(
-          // Wrapped in a select: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
-          `with reserved as (
-             update public.staff_accounts set failed_logins = failed_logins + 1,
-                    locked_until = case when failed_logins + 1 >= $2 then now() + make_interval(mins => $3) end
-              where id = $1 and (locked_until is null or locked_until <= now())
-             returning id)
-           select id from reserved`,
-          [account.id, MAX_FAILURES, LOCK_MINUTES],
-        ),
-      ));
-    if (!account || !reserved?.length) {
+      (await this.transactions.run(tenantId, (scope) => reserveAttempt(scope, 'staff_accounts', account.id)));
+    if (!account || !reserved) {
       await verifyNothing(secret);
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
     }

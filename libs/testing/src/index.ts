@@ -2,3 +2,4 @@ export * from './http';
 export * from './tenant-files';
 export * from './test-config';
 export * from './test-database';
+export * from './pdf-reading';
