@@ -108,6 +108,9 @@ describe("the citizen's journey through the JSON API", () => {
       const disguised = await upload(portal, citizen, id, 'zulassung', 'fahrzeugschein.pdf', DISGUISED);
       expect(disguised.status).toBe(422);
       expect(json(disguised).errors[0].field).toBe('zulassung');
+      const huge = await upload(portal, citizen, id, 'zulassung', 'gross.pdf', Buffer.alloc(21 * 1024 * 1024, 1));
+      expect(huge.status).toBe(422);
+      expect(json(huge).errors[0]).toMatchObject({ field: 'zulassung' });
       const kept = await upload(portal, citizen, id, 'zulassung', 'fahrzeugschein.pdf', PDF);
       expect(kept.status).toBe(201);
       expect(json(kept)).toMatchObject({ field: 'zulassung', mediaType: 'application/pdf' });

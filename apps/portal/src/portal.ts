@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -13,7 +12,6 @@ import { MIGRATIONS } from '@openrathaus/migrations';
 import { ErrorResponder } from './http/error-responder.service';
 import { registerHostHooks } from './http/host.hooks';
 import { HomePages } from './pages/home-pages.service';
-import { MAX_UPLOAD_BYTES } from './portal-limits';
 import { PortalModule } from './portal.module';
 
 export interface RunningPortal {
@@ -50,10 +48,11 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   }
   await registry.loadAll();
 
-  // HTML forms post url-encoded (Nest parses that) or multipart when they carry a file; the
-  // limits are the largest upload a definition may allow, one file per request.
-  await app.register(fastifyMultipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 200, parts: 201 } });
+  // HTML forms post url-encoded (Nest parses that) or multipart when they carry a file. Multipart
+  // bodies stay unread until the upload handler reads them (readUpload): a plugin that parses them
+  // would add hooks that every request pays for.
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null, undefined));
   registerHostHooks(fastify, registry, app.get(ErrorResponder), app.get(Metrics), app.get(HomePages));
   await app.register(fastifyStatic, {
     root: join(projectRoot(), 'node_modules', '@kern-ux', 'native', 'dist'),

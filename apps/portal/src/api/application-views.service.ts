@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import Busboy, { BusboyHeaders } from '@fastify/busboy';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -94,49 +95,82 @@ export interface Upload {
   files: UploadedFile[];
 }
 
+/** Whether the request's body is multipart/form-data (a form with files). */
+export const isMultipart = (request: FastifyRequest): boolean =>
+  /^multipart\/form-data\s*;/i.test(request.headers['content-type'] ?? '');
+
 /**
  * Reads a multipart request: the text parts, and the files as bytes. A file above the platform's
- * limit is refused naming its field, never read whole into memory; an empty file part (a file
- * input left empty: a browser sends every file input of a form) is no file. `parts` bounds the
- * number of file parts (default one).
+ * limit is refused naming its field (the rest of it is not kept); an empty file part (a file
+ * input left empty: a browser sends every file input of a form) is no file; `parts` bounds the
+ * number of file parts (default one). The portal leaves multipart bodies unread until here (see
+ * `portal.ts`), so that other requests pay nothing for uploads.
  */
-export async function readUpload(request: FastifyRequest, parts = 1): Promise<Upload> {
-  if (!request.isMultipart()) {
-    throw new ApplicationsError(ApplicationsErrorCode.InvalidInput, {}, [{ field: 'file', key: 'multipart' }]);
-  }
-  const fields: Record<string, string | string[]> = {};
-  const files: UploadedFile[] = [];
-  let total = 0;
-  let current = 'file';
-  try {
-    for await (const part of request.parts({ limits: { files: parts } })) {
-      if (part.type === 'file') {
-        current = part.fieldname;
-        const bytes = await part.toBuffer();
-        if (bytes.length === 0 && !part.filename) continue;
-        // Several files of one page together are held to the limit of one.
-        total += bytes.length;
-        if (total > MAX_UPLOAD_BYTES)
-          throw Object.assign(new Error('files too large'), { code: 'FST_REQ_FILE_TOO_LARGE' });
-        files.push({ bytes, filename: part.filename ?? '', field: part.fieldname });
-      } else if (typeof part.value === 'string') {
-        const known = fields[part.fieldname];
-        fields[part.fieldname] = known === undefined ? part.value : [...[known].flat(), part.value];
-      }
+export function readUpload(request: FastifyRequest, parts = 1): Promise<Upload> {
+  const invalid = (field = 'file') =>
+    new ApplicationsError(ApplicationsErrorCode.InvalidInput, {}, [{ field, key: 'multipart' }]);
+  if (!isMultipart(request)) return Promise.reject(invalid());
+  return new Promise((resolve, reject) => {
+    const fields: Record<string, string | string[]> = {};
+    const files: UploadedFile[] = [];
+    const reading: Promise<void>[] = [];
+    let total = 0;
+    let failure: Error | undefined;
+    const fail = (error: Error) => (failure ??= error);
+    let busboy: ReturnType<typeof createBusboy>;
+    try {
+      busboy = createBusboy(request, parts);
+    } catch {
+      return reject(invalid());
     }
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? '';
-    if (code === 'FST_REQ_FILE_TOO_LARGE') {
-      throw new ApplicationsError(ApplicationsErrorCode.InvalidUpload, {}, [
-        { field: current, key: 'file_too_large', params: { max: MAX_UPLOAD_BYTES / 1024 / 1024 } },
-      ]);
-    }
-    if (code.startsWith('FST_')) {
-      throw new ApplicationsError(ApplicationsErrorCode.InvalidInput, {}, [{ field: 'file', key: 'multipart' }]);
-    }
-    throw error;
-  }
-  return { fields, files };
+    busboy.on('file', (field, stream, filename) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      reading.push(
+        new Promise<void>((done) =>
+          stream.on('end', () => {
+            const bytes = Buffer.concat(chunks);
+            total += bytes.length;
+            if (stream.truncated || total > MAX_UPLOAD_BYTES) {
+              fail(
+                new ApplicationsError(ApplicationsErrorCode.InvalidUpload, {}, [
+                  {
+                    // The JSON API names the field in a text part before the file.
+                    field: typeof fields.field === 'string' ? fields.field : field,
+                    key: 'file_too_large',
+                    params: { max: MAX_UPLOAD_BYTES / 1024 / 1024 },
+                  },
+                ]),
+              );
+            } else if (bytes.length > 0 || filename) {
+              files.push({ bytes, filename: filename ?? '', field });
+            }
+            done();
+          }),
+        ),
+      );
+    });
+    busboy.on('field', (name, value) => {
+      const known = fields[name];
+      fields[name] = known === undefined ? value : [...[known].flat(), value];
+    });
+    busboy.on('filesLimit', () => fail(invalid()));
+    busboy.on('partsLimit', () => fail(invalid()));
+    busboy.on('fieldsLimit', () => fail(invalid()));
+    busboy.on('error', () => fail(invalid()));
+    busboy.on('finish', () => {
+      void Promise.all(reading).then(() => (failure ? reject(failure) : resolve({ fields, files })));
+    });
+    request.raw.on('error', () => reject(invalid()));
+    request.raw.pipe(busboy);
+  });
+}
+
+function createBusboy(request: FastifyRequest, files: number) {
+  return Busboy({
+    headers: request.headers as BusboyHeaders,
+    limits: { fileSize: MAX_UPLOAD_BYTES, files, fields: 200, parts: 200 + files, fieldSize: 100_000 },
+  });
 }
 
 /** What the JSON API and the pages show of an application, built in one place. */

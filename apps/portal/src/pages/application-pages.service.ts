@@ -28,7 +28,7 @@ import { Payments } from '@openrathaus/payments';
 import type { Tenant } from '@openrathaus/tenancy';
 import { I18n, ViewEngine } from '@openrathaus/web';
 import { Workflow, WorkflowError, WorkflowErrorCode, requiredLevel } from '@openrathaus/workflow';
-import { ApplicationViews, readUpload } from '../api/application-views.service';
+import { ApplicationViews, isMultipart, readUpload } from '../api/application-views.service';
 import { checkCsrf, citizenOf, loginPath, requireTenant, stepUpPath } from '../http/citizen-auth';
 import { PageContext } from './page-context.service';
 
@@ -202,7 +202,7 @@ export class ApplicationPages {
     }
     let fields: Form = body ?? {};
     let uploadError: DomainError | undefined;
-    if (request.isMultipart()) {
+    if (isMultipart(request)) {
       // A page with file fields posts multipart: its fields, and the files chosen, each named by
       // the field it is for.
       const upload = await readUpload(request, Math.max(1, fileInputs(formPage.items)));
