@@ -1,19 +1,7 @@
-import { dirname, join } from 'node:path';
-import { inflateSync } from 'node:zlib';
-import jsQR from 'jsqr';
-import { PDFDocument, PDFDict, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
 import { PNG } from 'pngjs';
-import { importEsm } from '@openrathaus/core';
+import { pdfQrText, pdfText } from '@openrathaus/testing';
 import { DocumentPdfView, renderDocumentPdf } from './document-pdf';
-
-interface PdfJs {
-  getDocument(src: { data: Uint8Array; standardFontDataUrl: string; verbosity: number }): {
-    promise: Promise<{
-      numPages: number;
-      getPage(n: number): Promise<{ getTextContent(): Promise<{ items: { str?: string }[] }> }>;
-    }>;
-  };
-}
 
 const view = (over: Partial<DocumentPdfView> = {}): DocumentPdfView => ({
   language: 'de',
@@ -41,40 +29,6 @@ const view = (over: Partial<DocumentPdfView> = {}): DocumentPdfView => ({
   ...over,
 });
 
-async function text(bytes: Uint8Array): Promise<string[]> {
-  const pdfjs = await importEsm<PdfJs>('pdfjs-dist/legacy/build/pdf.mjs');
-  const standardFontDataUrl = join(dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts/');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), standardFontDataUrl, verbosity: 0 }).promise;
-  const pages: string[] = [];
-  for (let n = 1; n <= doc.numPages; n++) {
-    const content = await (await doc.getPage(n)).getTextContent();
-    pages.push(content.items.map((i) => i.str ?? '').join('\n'));
-  }
-  return pages;
-}
-
-/** The QR code's text, read from the PNG pdf-lib embedded (raw pixels, Flate-compressed). */
-async function qrText(bytes: Uint8Array): Promise<string | undefined> {
-  const pdf = await PDFDocument.load(bytes);
-  const xobjects = pdf.getPage(0).node.Resources()?.lookup(PDFName.of('XObject'), PDFDict);
-  for (const [, ref] of xobjects?.entries() ?? []) {
-    const stream = pdf.context.lookup(ref);
-    if (!(stream instanceof PDFRawStream) || stream.dict.get(PDFName.of('Subtype')) !== PDFName.of('Image')) continue;
-    const width = (stream.dict.get(PDFName.of('Width')) as PDFNumber).asNumber();
-    const height = (stream.dict.get(PDFName.of('Height')) as PDFNumber).asNumber();
-    const raw = inflateSync(stream.contents);
-    const channels = raw.length / (width * height);
-    const rgba = new Uint8ClampedArray(width * height * 4);
-    for (let i = 0; i < width * height; i++) {
-      for (let c = 0; c < 3; c++) rgba[i * 4 + c] = raw[i * channels + (channels >= 3 ? c : 0)];
-      rgba[i * 4 + 3] = 255;
-    }
-    const found = jsQR(rgba, width, height);
-    if (found) return found.data;
-  }
-  return undefined;
-}
-
 describe('document PDF', () => {
   it('is one A4 page with the facts, the text, a QR code of the URL and metadata', async () => {
     const bytes = await renderDocumentPdf(view());
@@ -85,7 +39,7 @@ describe('document PDF', () => {
     expect(pdf.getTitle()).toBe('Bewohnerparkausweis');
     expect(pdf.getAuthor()).toBe('Stadt Recklinghausen');
     expect(pdf.getCreationDate()?.toISOString()).toBe('2026-03-15T10:00:00.000Z');
-    const [page] = await text(bytes);
+    const [page] = await pdfText(bytes);
     for (const expected of [
       'Stadt Recklinghausen',
       'RE-AB 123',
@@ -97,7 +51,7 @@ describe('document PDF', () => {
     ]) {
       expect(page).toContain(expected);
     }
-    expect(await qrText(bytes)).toBe(view().verifyUrl);
+    expect(await pdfQrText(bytes)).toBe(view().verifyUrl);
   });
 
   it('draws any answer, replacing what the standard fonts lack, and flows long text onto more pages', async () => {
@@ -108,7 +62,7 @@ describe('document PDF', () => {
     const bytes = await renderDocumentPdf(
       view({ holder: 'Łukasz Şahin 🚗', content: long, tenantName: 'Gemeinde \u0000Ümlaut' }),
     );
-    const pages = await text(bytes);
+    const pages = await pdfText(bytes);
     expect(pages.length).toBeGreaterThan(2);
     expect(pages[0]).toContain('Lukasz Sahin ?');
     expect(pages.join('\n')).toContain('Zeile 120');
