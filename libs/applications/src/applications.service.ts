@@ -7,6 +7,7 @@ import {
   FieldDefinition,
   FormFieldError,
   FormItem,
+  LocalizedText,
   checkUpload,
   isGroup,
   validateAnswers,
@@ -20,6 +21,14 @@ import { ApplicationsError, ApplicationsErrorCode } from './applications.error';
 export interface PinnedApplication {
   application: ApplicationEntity;
   definition: ProcessDefinition;
+}
+
+/** An application in a citizen's list, with what the list shows of its service. */
+export interface ListedApplication {
+  application: ApplicationEntity;
+  title: LocalizedText;
+  /** The form's first page, where a draft without a saved page continues. */
+  firstPage: string;
 }
 
 /** Who asks: the citizen's account, or nobody in particular (the worker, a caseworker). */
@@ -108,11 +117,32 @@ export class Applications {
     return { application, definition: rows[0].document };
   }
 
-  /** A citizen's applications on this tenant, newest first. */
-  listForCitizen(tenant: Tenant, citizenId: string, limit = 100): Promise<ApplicationEntity[]> {
-    return this.transactions.run(tenant.id, (scope) =>
-      scope.find(ApplicationEntity, { where: { citizenId }, order: { createdAt: 'DESC' }, take: limit }),
-    );
+  /**
+   * A citizen's applications on this tenant, newest first, each with its service's title and first
+   * page (read once per definition version, in the same transaction).
+   */
+  listForCitizen(tenant: Tenant, citizenId: string, limit = 100): Promise<ListedApplication[]> {
+    return this.transactions.run(tenant.id, async (scope) => {
+      const applications = await scope.find(ApplicationEntity, {
+        where: { citizenId },
+        order: { createdAt: 'DESC' },
+        take: limit,
+      });
+      const ids = [...new Set(applications.map((a) => a.definitionId))];
+      const rows = ids.length
+        ? await scope.query<{ id: string; title: LocalizedText; first_page: string }>(
+            `select id, document->'title' as title, document#>>'{form,pages,0,id}' as first_page
+               from public.process_definitions where id = any($1::uuid[])`,
+            [ids],
+          )
+        : [];
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return applications.map((application) => ({
+        application,
+        title: byId.get(application.definitionId)?.title ?? { de: application.serviceKey },
+        firstPage: byId.get(application.definitionId)?.first_page ?? '',
+      }));
+    });
   }
 
   /** The attachments of an application by field, in a transaction of their own. */

@@ -90,7 +90,7 @@ export class ApplicationsController {
     const session = await requireCitizen(request);
     const rows = await this.applications.listForCitizen(tenant, session.citizenId);
     return {
-      items: rows.map((a) => ({
+      items: rows.map(({ application: a }) => ({
         id: a.id,
         serviceKey: a.serviceKey,
         number: a.number,

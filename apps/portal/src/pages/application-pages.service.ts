@@ -6,6 +6,7 @@ import {
   Applications,
   ApplicationsError,
   ApplicationsErrorCode,
+  ListedApplication,
   PinnedApplication,
 } from '@openrathaus/applications';
 import { CatalogService, computeFee, formatMoney, localized } from '@openrathaus/catalog';
@@ -87,9 +88,9 @@ export class ApplicationPages {
       return this.redirect(reply, stepUpPath(level, request.url));
     }
     const locale = this.context.locale(request, reply, tenant);
-    const drafts = (await this.applications.listForCitizen(tenant, session.citizenId)).filter(
-      (a) => a.serviceKey === key && a.status === 'draft',
-    );
+    const drafts = (await this.applications.listForCitizen(tenant, session.citizenId))
+      .map((listed) => listed.application)
+      .filter((a) => a.serviceKey === key && a.status === 'draft');
     return this.render(request, reply, tenant, 'application-start', localized(entry.title, locale), {
       service: { key, title: localized(entry.title, locale), summary: localized(entry.summary, locale) },
       fee: entry.fee,
@@ -127,7 +128,7 @@ export class ApplicationPages {
     const rows = await this.applications.listForCitizen(tenant, session.citizenId);
     const messages = await this.mailbox.forCitizen(tenant, session.citizenId, locale);
     return this.render(request, reply, tenant, 'applications', this.i18n.t(locale, 'applications.title'), {
-      applications: await Promise.all(rows.map((a) => this.summaryRow(tenant, a, locale))),
+      applications: rows.map((listed) => this.summaryRow(listed, locale)),
       messages: messages.map((m) => ({ ...m, createdAt: this.when(m.createdAt, locale), unread: !m.readAt })),
       saved: (request.query as Record<string, unknown>)?.gespeichert !== undefined,
     });
@@ -403,18 +404,17 @@ export class ApplicationPages {
     return this.applications.attachmentsOf(tenant, id);
   }
 
-  private async summaryRow(tenant: Tenant, application: ApplicationEntity, locale: string) {
-    const { definition } = await this.applications.pinned(tenant, application.id);
+  private summaryRow({ application, title, firstPage }: ListedApplication, locale: string) {
     return {
       id: application.id,
       number: application.number,
-      title: localized(definition.title, locale),
+      title: localized(title, locale),
       status: application.status,
       statusLabel: this.i18n.t(locale, `applications.status.${application.status}`),
       draft: application.status === 'draft',
       url:
         application.status === 'draft'
-          ? `/antraege/${application.id}/schritt/${application.lastPage ?? definition.form.pages[0].id}`
+          ? `/antraege/${application.id}/schritt/${application.lastPage ?? firstPage}`
           : `/antraege/${application.id}`,
       updatedAt: this.when(application.updatedAt, locale),
     };
