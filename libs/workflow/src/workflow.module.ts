@@ -4,6 +4,7 @@ import { DocumentsModule } from '@openrathaus/documents';
 import { MessagingModule } from '@openrathaus/messaging';
 import { PaymentsModule } from '@openrathaus/payments';
 import { TenancyModule } from '@openrathaus/tenancy';
+import { WebModule } from '@openrathaus/web';
 import { WorkflowAdvanceHandler } from './workflow-advance.handler';
 import { Workflow } from './workflow.service';
 
@@ -11,7 +12,7 @@ export const WORKFLOW_ENTITIES: Function[] = [];
 
 /** The state machine of applications and its built-in steps. */
 @Module({
-  imports: [ApplicationsModule, PaymentsModule, DocumentsModule, MessagingModule, TenancyModule],
+  imports: [ApplicationsModule, PaymentsModule, DocumentsModule, MessagingModule, TenancyModule, WebModule],
   providers: [Workflow, WorkflowAdvanceHandler],
   exports: [Workflow],
 })

@@ -12,10 +12,11 @@ import {
 } from '@openrathaus/applications';
 import { StepDefinition, computeFee } from '@openrathaus/catalog';
 import { Documents } from '@openrathaus/documents';
-import { Rules, validateAnswers } from '@openrathaus/forms';
+import { LocalizedText, Rules, validateAnswers } from '@openrathaus/forms';
 import { Mailbox, Mailer } from '@openrathaus/messaging';
 import { Payments, PaymentsError, PaymentsErrorCode, paymentPurpose } from '@openrathaus/payments';
 import type { Tenant } from '@openrathaus/tenancy';
+import { I18n } from '@openrathaus/web';
 import { canMove } from './application-states';
 import { WorkflowError, WorkflowErrorCode } from './workflow.error';
 
@@ -66,6 +67,7 @@ export class Workflow {
     private readonly mailer: Mailer,
     private readonly mailbox: Mailbox,
     private readonly outbox: Outbox,
+    private readonly i18n: I18n,
   ) {}
 
   /**
@@ -137,11 +139,7 @@ export class Workflow {
         await this.mailbox.post(scope, {
           applicationId,
           citizenId: application.citizenId,
-          subject: { de: `Antrag ${number} eingegangen`, en: `Application ${number} received` },
-          body: {
-            de: `Ihr Antrag „${definition.title.de}“ ist unter der Nummer ${number} eingegangen.`,
-            en: `Your application "${definition.title.en ?? definition.title.de}" was received with the number ${number}.`,
-          },
+          ...this.text('submitted', { number, service: definition.title }),
         });
       }
     });
@@ -217,14 +215,7 @@ export class Workflow {
             await this.mailbox.post(scope, {
               applicationId,
               citizenId: locked.application.citizenId,
-              subject: {
-                de: `Antrag ${application.number} erledigt`,
-                en: `Application ${application.number} completed`,
-              },
-              body: {
-                de: 'Ihr Antrag ist abgeschlossen. Ausgestellte Dokumente finden Sie beim Antrag.',
-                en: 'Your application is complete. Documents issued are attached to the application.',
-              },
+              ...this.text('completed', { number: application.number, service: definition.title }),
             });
           }
         });
@@ -432,6 +423,24 @@ export class Workflow {
   private async finishStep(scope: TenantScope, application: ApplicationEntity): Promise<void> {
     await scope.query(`update public.applications set step_index = step_index + 1 where id = $1`, [application.id]);
     application.stepIndex += 1;
+  }
+
+  /** A mailbox message of the workflow in every language the platform has its texts in. */
+  private text(
+    event: 'submitted' | 'completed',
+    params: { number: string | null; service: LocalizedText },
+  ): { subject: LocalizedText; body: LocalizedText } {
+    const texts = (part: 'subject' | 'body'): LocalizedText => {
+      const out: Record<string, string> = {};
+      for (const locale of this.i18n.locales()) {
+        out[locale] = this.i18n.t(locale, `workflow.mailbox.${event}.${part}`, {
+          number: params.number ?? '',
+          service: params.service[locale as 'de'] ?? params.service.de,
+        });
+      }
+      return out as unknown as LocalizedText;
+    };
+    return { subject: texts('subject'), body: texts('body') };
   }
 
   /** Moves an application to another status, with its audit entry, in the caller's transaction. */
