@@ -16,7 +16,7 @@ import {
   meetsLevel,
 } from '@openrathaus/identity';
 import type { Tenant } from '@openrathaus/tenancy';
-import { I18n, ViewEngine } from '@openrathaus/web';
+import { I18n } from '@openrathaus/web';
 import {
   CITIZEN_COOKIE,
   checkCsrf,
@@ -31,7 +31,7 @@ import {
 } from '../http/citizen-auth';
 import { cookie } from '../http/cookies';
 import { ErrorResponder } from '../http/error-responder.service';
-import { PageContext } from './page-context.service';
+import { PageContext, seeOther } from './page-context.service';
 
 /** One input of an account form. */
 interface FieldSpec {
@@ -89,7 +89,6 @@ export class AccountPagesController {
     private readonly sessions: CitizenSessions,
     private readonly realms: CitizenRealms,
     private readonly stepUp: IdentityStepUp,
-    private readonly views: ViewEngine,
     private readonly i18n: I18n,
     private readonly pages: PageContext,
     private readonly responder: ErrorResponder,
@@ -517,20 +516,15 @@ export class AccountPagesController {
   }
 
   private render(page: Page, status: number, view: string, title: string, data: Record<string, unknown>) {
-    const path = new URL(page.request.url, 'http://x').pathname;
-    const html = this.views.render(
-      view,
-      { ...this.pages.base(page.tenant, page.locale, path, title), ...data },
-      this.pages.overlay(page.tenant),
+    return this.pages.sendPersonal(
+      page.request,
+      page.reply,
+      { tenant: page.tenant, locale: page.locale, view, title, status },
+      data,
     );
-    return page.reply
-      .code(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(html);
   }
 
   private redirect(reply: FastifyReply, url: string): FastifyReply {
-    return reply.code(303).header('location', url).header('cache-control', 'no-store').send();
+    return seeOther(reply, url);
   }
 }

@@ -27,11 +27,11 @@ import { CitizenSession, TrustLevel, meetsLevel } from '@openrathaus/identity';
 import { Mailbox } from '@openrathaus/messaging';
 import { Payments } from '@openrathaus/payments';
 import type { Tenant } from '@openrathaus/tenancy';
-import { I18n, ViewEngine } from '@openrathaus/web';
+import { I18n } from '@openrathaus/web';
 import { Workflow, WorkflowError, WorkflowErrorCode, requiredLevel } from '@openrathaus/workflow';
 import { ApplicationViews, isMultipart, readUpload } from '../api/application-views.service';
 import { checkCsrf, citizenOf, loginPath, requireTenant, stepUpPath } from '../http/citizen-auth';
-import { PageContext } from './page-context.service';
+import { PageContext, seeOther } from './page-context.service';
 
 type Form = Record<string, string | string[]>;
 
@@ -71,7 +71,6 @@ export class ApplicationPages {
     private readonly mailbox: Mailbox,
     private readonly views: ApplicationViews,
     private readonly context: PageContext,
-    private readonly engine: ViewEngine,
     private readonly i18n: I18n,
   ) {}
 
@@ -440,29 +439,19 @@ export class ApplicationPages {
   }
 
   private redirect(reply: FastifyReply, location: string): FastifyReply {
-    return reply.code(303).header('location', location).header('cache-control', 'no-store').send();
+    return seeOther(reply, location);
   }
 
   private render(
     request: FastifyRequest,
     reply: FastifyReply,
     tenant: Tenant,
-    page: string,
+    view: string,
     title: string,
     data: Record<string, unknown>,
     status = 200,
   ): FastifyReply {
     const locale = this.context.locale(request, reply, tenant);
-    const html = this.engine.render(
-      page,
-      { ...this.context.base(tenant, locale, request.url.split('?')[0], title), ...data },
-      this.context.overlay(tenant),
-    );
-    // Pages of one person: never kept by a shared cache, nor by the browser's back button.
-    return reply
-      .code(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'private, no-store')
-      .send(html);
+    return this.context.sendPersonal(request, reply, { tenant, locale, view, title, status }, data);
   }
 }

@@ -2,11 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
-import { I18n, themeCss } from '@openrathaus/web';
+import { I18n, ViewEngine, themeCss } from '@openrathaus/web';
 import type { Overlay } from '@openrathaus/web';
 import { join } from 'node:path';
 
 const LANG_COOKIE = 'lang';
+
+/** A redirect after a form post (303: the browser follows with GET), never cached. */
+export const seeOther = (reply: FastifyReply, location: string): FastifyReply =>
+  reply.code(303).header('location', location).header('cache-control', 'no-store').send();
 
 /** The parts every page shows: site name, emblem, contact, footer links, languages, theme. */
 @Injectable()
@@ -14,8 +18,32 @@ export class PageContext {
   constructor(
     private readonly i18n: I18n,
     private readonly registry: TenantRegistry,
+    private readonly views: ViewEngine,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * Sends a page of one person (an account, an application) in the tenant's layout. Such pages are
+   * never kept by a shared cache, nor by the browser's back button.
+   */
+  sendPersonal(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    page: { tenant: Tenant; locale: string; view: string; title: string; status?: number },
+    data: Record<string, unknown>,
+  ): FastifyReply {
+    const path = request.url.split('?')[0];
+    const html = this.views.render(
+      page.view,
+      { ...this.base(page.tenant, page.locale, path, page.title), ...data },
+      this.overlay(page.tenant),
+    );
+    return reply
+      .code(page.status ?? 200)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(html);
+  }
 
   /** The locale of the request; an explicit `?lang=` is remembered in a cookie. */
   locale(request: FastifyRequest, reply: FastifyReply | undefined, tenant: Tenant | undefined): string {
