@@ -1,4 +1,4 @@
-// Three suites: unit specs beside the code, end-to-end tests and browser tests in test/.
+// Four suites: unit specs beside the code; end-to-end, security and browser tests in test/.
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.base.json');
 
@@ -16,6 +16,12 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/timeout.setup.ts'],
+    },
+    {
+      ...common,
+      displayName: 'security',
+      testMatch: ['<rootDir>/test/security/**/*.security.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/e2e/timeout.setup.ts'],
     },
     {

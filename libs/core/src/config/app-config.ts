@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { CoreError, CoreErrorCode } from '../errors/core.error';
 
@@ -41,6 +42,28 @@ export interface AppConfig {
   storageDir: string;
   /** Secret that signs tokens in e-mails (verification, password reset); a fixed development value outside production. */
   secret: string;
+  /** A port of its own on which only `/metrics` answers, for scrapers inside the cluster; undefined: none. */
+  metricsPort?: number;
+  /** Bearer token that opens `/metrics` on the portal's own port; undefined: only the metrics port (or `localhost` in development). */
+  metricsToken?: string;
+  /** Limits that keep slow or many clients from taking the instance's memory and CPU. */
+  limits: RequestLimits;
+}
+
+/** How much a client may take of one instance. */
+export interface RequestLimits {
+  /** Open connections per instance; the next one is closed at once. */
+  maxConnections: number;
+  /** The whole request, headers and body, must have arrived within this time. */
+  requestTimeoutMs: number;
+  /** The headers must have arrived within this time. */
+  headersTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this time. */
+  keepAliveTimeoutMs: number;
+  /** Password hashes computed at once; more wait in line. */
+  hashConcurrency: number;
+  /** Password checks waiting in line; beyond this, 503 with Retry-After. */
+  hashQueue: number;
 }
 
 const bool = (name: string, value: string | undefined, fallback: boolean): boolean => {
@@ -54,6 +77,15 @@ const int = (name: string, value: string | undefined, fallback: number): number 
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: name, value });
+  }
+  return n;
+};
+
+const count = (name: string, value: string | undefined, fallback: number, min: number, max: number): number => {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
     throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: name, value });
   }
   return n;
@@ -83,6 +115,12 @@ const prefix = (value: string | undefined): string => {
   if (value === undefined || value === '') return 'openrathaus';
   if (/^[A-Za-z0-9_-]{1,40}$/.test(value)) return value;
   throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: 'QUEUE_PREFIX', value });
+};
+
+const token = (name: string, value: string | undefined): string | undefined => {
+  if (value === undefined || value === '') return undefined;
+  if (value.length >= 16) return value;
+  throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: name, value: '(not shown)' });
 };
 
 const secret = (value: string | undefined, production: boolean): string => {
@@ -132,6 +170,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     oidcClientSecret: env.OIDC_CLIENT_SECRET || undefined,
     storageDir: resolve(env.STORAGE_DIR ?? resolve(env.DATA_DIR ?? '.data', 'files')),
     secret: secret(env.APP_SECRET, production),
+    metricsPort: env.METRICS_PORT ? count('METRICS_PORT', env.METRICS_PORT, 0, 1, 65535) : undefined,
+    metricsToken: token('METRICS_TOKEN', env.METRICS_TOKEN),
+    limits: {
+      maxConnections: count('MAX_CONNECTIONS', env.MAX_CONNECTIONS, 1024, 16, 1_000_000),
+      requestTimeoutMs: count('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, 60_000, 1000, 3_600_000),
+      headersTimeoutMs: count('HEADERS_TIMEOUT_MS', env.HEADERS_TIMEOUT_MS, 10_000, 500, 600_000),
+      keepAliveTimeoutMs: count('KEEP_ALIVE_TIMEOUT_MS', env.KEEP_ALIVE_TIMEOUT_MS, 65_000, 1000, 600_000),
+      hashConcurrency: count('PASSWORD_HASH_CONCURRENCY', env.PASSWORD_HASH_CONCURRENCY, availableParallelism(), 1, 256),
+      hashQueue: count('PASSWORD_HASH_QUEUE', env.PASSWORD_HASH_QUEUE, 200, 0, 100_000),
+    },
   };
 }
 
