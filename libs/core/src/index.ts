@@ -11,3 +11,4 @@ export * from './text/fill';
 export * from './esm/import-esm';
 export * from './storage/file-storage';
 export * from './trust-level';
+export * from './limits/concurrency-gate';

@@ -5,6 +5,12 @@ export enum CoreErrorCode {
   InvalidInput = 'core.invalid_input',
   NotFound = 'core.not_found',
   NoContext = 'core.no_context',
+  /** The instance has as much of some costly work under way and waiting as it takes: try again shortly. */
+  Busy = 'core.busy',
+  /** A JSON body nested deeper than the platform reads. */
+  TooDeep = 'core.too_deep',
+  /** A body that says it is JSON and is not. */
+  InvalidJson = 'core.invalid_json',
 }
 
 const kinds: Record<CoreErrorCode, ErrorKind> = {
@@ -12,6 +18,9 @@ const kinds: Record<CoreErrorCode, ErrorKind> = {
   [CoreErrorCode.InvalidInput]: 'invalid',
   [CoreErrorCode.NotFound]: 'not_found',
   [CoreErrorCode.NoContext]: 'internal',
+  [CoreErrorCode.Busy]: 'unavailable',
+  [CoreErrorCode.TooDeep]: 'invalid',
+  [CoreErrorCode.InvalidJson]: 'invalid',
 };
 
 export class CoreError extends DomainError {
