@@ -9,6 +9,7 @@ import {
   ApplicationsErrorCode,
   toFaults,
 } from '@openrathaus/applications';
+import { ConcurrencyGate } from '@openrathaus/core';
 import { Documents } from '@openrathaus/documents';
 import type { FormFieldError } from '@openrathaus/forms';
 import { Mailbox } from '@openrathaus/messaging';
@@ -105,19 +106,67 @@ export const isMultipart = (request: FastifyRequest): boolean =>
  * input left empty: a browser sends every file input of a form) is no file; `parts` bounds the
  * number of file parts (default one). The portal leaves multipart bodies unread until here (see
  * `portal.ts`), so that other requests pay nothing for uploads.
+ *
+ * A body cut off, malformed, stalled until the server's request timeout, or abandoned by its
+ * client is refused as invalid: every stream involved (the request, the parser, each file) has
+ * its error handled here, and the promise settles once, whichever of them fails first.
  */
 export function readUpload(request: FastifyRequest, parts = 1): Promise<Upload> {
-  const invalid = (field = 'file') =>
-    new ApplicationsError(ApplicationsErrorCode.InvalidInput, {}, [{ field, key: 'multipart' }]);
-  if (!isMultipart(request)) return Promise.reject(invalid());
+  if (!isMultipart(request)) return Promise.reject(invalidUpload());
+  const length = Number(request.headers['content-length']);
+  // A body longer than its files and fields may be is refused before a byte of it is read.
+  if (length > parts * MAX_UPLOAD_BYTES + MAX_FIELD_BYTES) {
+    return Promise.reject(new ApplicationsError(ApplicationsErrorCode.InvalidUpload, {}, [tooLarge('file')]));
+  }
+  return uploads.run(() => readParts(request, parts));
+}
+
+const invalidUpload = (field = 'file') =>
+  new ApplicationsError(ApplicationsErrorCode.InvalidInput, {}, [{ field, key: 'multipart' }]);
+
+const tooLarge = (field: string) => ({
+  field,
+  key: 'file_too_large',
+  params: { max: MAX_UPLOAD_BYTES / 1024 / 1024 },
+});
+
+/** Text parts of a multipart body together. */
+const MAX_FIELD_BYTES = 1024 * 1024;
+
+/**
+ * Uploads read at once per instance (each holds its files in memory until saved), and how many may
+ * wait: a flood of uploads costs bounded memory, and the request past the line gets 503.
+ */
+const uploads = new ConcurrencyGate('upload', 16, 64);
+
+function readParts(request: FastifyRequest, parts: number): Promise<Upload> {
+  const invalid = invalidUpload;
   return new Promise((resolve, reject) => {
     const fields: Record<string, string | string[]> = {};
     const files: UploadedFile[] = [];
-    const reading: Promise<void>[] = [];
     let total = 0;
+    let open = 0;
+    let parsed = false;
+    let settled = false;
     let failure: Error | undefined;
-    const fail = (error: Error) => (failure ??= error);
     let busboy: ReturnType<typeof createBusboy>;
+    const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      request.raw.unpipe(busboy);
+      if (error) {
+        // Drain what the client still sends, so that the answer can be written; the server's
+        // request timeout still bounds a client that never stops.
+        request.raw.resume();
+        reject(error);
+      } else resolve({ fields, files });
+    };
+    const fail = (error: Error) => {
+      failure ??= error;
+    };
+    const finishIfDone = () => {
+      if (parsed && open === 0) settle(failure);
+    };
     try {
       busboy = createBusboy(request, parts);
     } catch {
@@ -125,30 +174,25 @@ export function readUpload(request: FastifyRequest, parts = 1): Promise<Upload> 
     }
     busboy.on('file', (field, stream, filename) => {
       const chunks: Buffer[] = [];
+      open++;
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      reading.push(
-        new Promise<void>((done) =>
-          stream.on('end', () => {
-            const bytes = Buffer.concat(chunks);
-            total += bytes.length;
-            if (stream.truncated || total > MAX_UPLOAD_BYTES) {
-              fail(
-                new ApplicationsError(ApplicationsErrorCode.InvalidUpload, {}, [
-                  {
-                    // The JSON API names the field in a text part before the file.
-                    field: typeof fields.field === 'string' ? fields.field : field,
-                    key: 'file_too_large',
-                    params: { max: MAX_UPLOAD_BYTES / 1024 / 1024 },
-                  },
-                ]),
-              );
-            } else if (bytes.length > 0 || filename) {
-              files.push({ bytes, filename: filename ?? '', field });
-            }
-            done();
-          }),
-        ),
-      );
+      stream.on('error', () => settle(invalid(field)));
+      stream.on('end', () => {
+        open--;
+        const bytes = Buffer.concat(chunks);
+        total += bytes.length;
+        if (stream.truncated || total > MAX_UPLOAD_BYTES) {
+          fail(
+            new ApplicationsError(ApplicationsErrorCode.InvalidUpload, {}, [
+              // The JSON API names the field in a text part before the file.
+              tooLarge(typeof fields.field === 'string' ? fields.field : field),
+            ]),
+          );
+        } else if (bytes.length > 0 || filename) {
+          files.push({ bytes, filename: filename ?? '', field });
+        }
+        finishIfDone();
+      });
     });
     busboy.on('field', (name, value) => {
       const known = fields[name];
@@ -157,11 +201,16 @@ export function readUpload(request: FastifyRequest, parts = 1): Promise<Upload> 
     busboy.on('filesLimit', () => fail(invalid()));
     busboy.on('partsLimit', () => fail(invalid()));
     busboy.on('fieldsLimit', () => fail(invalid()));
-    busboy.on('error', () => fail(invalid()));
+    busboy.on('error', () => settle(invalid()));
     busboy.on('finish', () => {
-      void Promise.all(reading).then(() => (failure ? reject(failure) : resolve({ fields, files })));
+      parsed = true;
+      finishIfDone();
     });
-    request.raw.on('error', () => reject(invalid()));
+    request.raw.on('error', () => settle(invalid()));
+    // A client that goes away before its body has arrived: nothing more will come.
+    request.raw.on('close', () => {
+      if (!request.raw.complete) settle(invalid());
+    });
     request.raw.pipe(busboy);
   });
 }
@@ -169,7 +218,7 @@ export function readUpload(request: FastifyRequest, parts = 1): Promise<Upload> 
 function createBusboy(request: FastifyRequest, files: number) {
   return Busboy({
     headers: request.headers as BusboyHeaders,
-    limits: { fileSize: MAX_UPLOAD_BYTES, files, fields: 200, parts: 200 + files, fieldSize: 100_000 },
+    limits: { fileSize: MAX_UPLOAD_BYTES, files, fields: 200, parts: 200 + files, fieldSize: MAX_FIELD_BYTES / 10 },
   });
 }
 
