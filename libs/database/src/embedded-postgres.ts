@@ -2,13 +2,37 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { Server, Socket } from 'node:net';
+import { Logger } from '@nestjs/common';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { ProtocolQueue } from './protocol-queue';
+
+const logger = new Logger('EmbeddedPostgres');
 
 /** The in-process PostgreSQL of the embedded mode, reachable with the ordinary `pg` driver. */
 export interface EmbeddedPostgres {
   url: string;
   stop(): Promise<void>;
+}
+
+/**
+ * Keeps an error on a client's socket from ending the process. The socket server listens for
+ * errors while a client is attached, but drops every listener when it detaches and then closes
+ * the socket, whose last write may still fail (EPIPE, ECONNRESET): each socket keeps one listener
+ * of its own for its whole life.
+ */
+function guardSockets(server: PGLiteSocketServer): void {
+  const net = (server as unknown as { server: Server | null }).server;
+  net?.on('connection', (socket: Socket) => {
+    const onError = (error: Error) => logger.debug({ err: error }, 'embedded database client socket error');
+    socket.on('error', onError);
+    const removeAll = socket.removeAllListeners.bind(socket);
+    socket.removeAllListeners = (event?: string | symbol) => {
+      removeAll(event);
+      if (event === undefined || event === 'error') socket.on('error', onError);
+      return socket;
+    };
+  });
 }
 
 /**
@@ -25,6 +49,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number): Prom
   // The server hands its queue to every connection it accepts; replace it before the first one.
   (server as unknown as { queryQueue: ProtocolQueue }).queryQueue = new ProtocolQueue(db);
   await server.start();
+  guardSockets(server);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     async stop() {

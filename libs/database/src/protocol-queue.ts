@@ -1,4 +1,7 @@
+import { Logger } from '@nestjs/common';
 import type { PGlite } from '@electric-sql/pglite';
+
+const logger = new Logger('EmbeddedPostgres');
 
 interface Pending {
   handlerId: number;
@@ -46,13 +49,19 @@ export class ProtocolQueue {
     }
   }
 
+  /** Ends what a closed connection left open; never rejects (the socket server does not wait for it). */
   async clearTransactionIfNeeded(handlerId: number): Promise<void> {
     if (this.owner !== handlerId) return;
-    if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+    try {
+      if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+    } catch (error) {
+      logger.warn({ err: error }, 'rollback after a closed connection failed');
+    }
     this.owner = null;
     await this.process();
   }
 
+  /** Runs the queue; never rejects: each message's failure goes to its own sender. */
   private async process(): Promise<void> {
     if (this.processing) return;
     this.processing = true;
@@ -87,7 +96,11 @@ export class ProtocolQueue {
         this.owner = ends && !this.db.isInTransaction() ? null : item.handlerId;
         if (running.closed && this.owner === item.handlerId) {
           // The connection went away while its message ran: end what it left open.
-          if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+          try {
+            if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+          } catch (error) {
+            logger.warn({ err: error }, 'rollback after a closed connection failed');
+          }
           this.owner = null;
         }
         if (failed) item.reject(failure);

@@ -13,6 +13,8 @@ export interface PreparedDatabase {
 
 async function reachable(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  // Reported through connect() and query(); a late error of the socket has nowhere else to go.
+  client.on('error', () => undefined);
   try {
     await client.connect();
     await client.query('select 1');

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { closeRedis } from './queue-backend';
+import { closeRedis, redisConnection } from './queue-backend';
 
 export type NotificationHandler = (payload: Record<string, string>) => void | Promise<void>;
 
@@ -44,8 +44,8 @@ export class RedisNotificationBus extends HandlerSet implements NotificationBus 
   constructor(url: string, prefix: string) {
     super();
     this.prefix = `${prefix}:notify:`;
-    this.publisher = new IORedis(url, { maxRetriesPerRequest: 3 });
-    this.subscriber = new IORedis(url);
+    this.publisher = redisConnection(url, { maxRetriesPerRequest: 3 }, 'notifications');
+    this.subscriber = redisConnection(url, {}, 'notification subscriber');
     this.subscriber.on('message', (channel: string, message: string) => {
       let payload: Record<string, string>;
       try {
@@ -59,7 +59,12 @@ export class RedisNotificationBus extends HandlerSet implements NotificationBus 
   }
 
   override subscribe(channel: string, handler: NotificationHandler): void {
-    if (!this.handlers.has(channel)) void this.subscriber.subscribe(this.prefix + channel);
+    if (!this.handlers.has(channel)) {
+      // A refused subscription is logged; ioredis subscribes again when it reconnects.
+      this.subscriber
+        .subscribe(this.prefix + channel)
+        .catch((error: unknown) => logger.warn({ err: error, channel }, 'subscription failed'));
+    }
     super.subscribe(channel, handler);
   }
 

@@ -1,7 +1,10 @@
 import { Queue, Worker, createPostgresBackend, withBackend } from 'bullmq';
 import type { Processor, WorkerOptions } from 'bullmq';
-import IORedis from 'ioredis';
+import { Logger } from '@nestjs/common';
+import IORedis, { RedisOptions } from 'ioredis';
 import { Pool } from 'pg';
+
+const logger = new Logger('Queues');
 
 /**
  * Where the queues live: Redis in production, BullMQ's PostgreSQL backend on the embedded
@@ -21,16 +24,29 @@ export async function closeRedis(connection: IORedis): Promise<void> {
   else connection.disconnect();
 }
 
+/** A Redis connection whose errors are logged where it is made: ioredis reconnects by itself. */
+export function redisConnection(url: string, options: RedisOptions, purpose: string): IORedis {
+  const connection = new IORedis(url, options);
+  connection.on('error', (error: Error) => logger.warn({ err: error, purpose }, 'Redis connection error'));
+  return connection;
+}
+
+/** A queue whose errors (its connection's, mostly) are logged instead of thrown from an emitter. */
+const watched = (queue: Queue, name: string): Queue => {
+  queue.on('error', (error: Error) => logger.warn({ err: error, queue: name }, 'queue error'));
+  return queue;
+};
+
 export function redisQueueBackend(url: string, prefix: string): QueueBackend {
   // One connection for the queues; workers need their own blocking connection each.
-  const shared = new IORedis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  const shared = redisConnection(url, { maxRetriesPerRequest: null, lazyConnect: false }, 'queues');
   const workerConnections: IORedis[] = [];
   const workers: Worker[] = [];
   return {
     kind: 'redis',
-    createQueue: (name) => new Queue(name, { prefix, connection: shared }),
+    createQueue: (name) => watched(new Queue(name, { prefix, connection: shared }), name),
     createWorker: (name, processor, options) => {
-      const connection = new IORedis(url, { maxRetriesPerRequest: null });
+      const connection = redisConnection(url, { maxRetriesPerRequest: null }, `worker ${name}`);
       workerConnections.push(connection);
       const worker = new Worker(name, processor, { ...options, prefix, connection: connection });
       workers.push(worker);
@@ -54,11 +70,13 @@ export async function postgresQueueBackend(url: string, embedded: boolean): Prom
   await migrator.waitUntilReady();
   await migrator.close();
   const pool = new Pool({ connectionString: url, max: embedded ? 6 : 10, options: '-c search_path=bullmq' });
+  // An idle client whose connection breaks (the database restarted) is reported here, not thrown.
+  pool.on('error', (error) => logger.warn({ err: error }, 'queue database connection error'));
   const connection = pool as unknown as ConstructorParameters<typeof PgQueue>[1]['connection'];
   const workers: Worker[] = [];
   return {
     kind: 'postgres',
-    createQueue: (name) => new PgQueue(name, { connection }) as unknown as Queue,
+    createQueue: (name) => watched(new PgQueue(name, { connection }) as unknown as Queue, name),
     createWorker: (name, processor, options) => {
       const worker = new PgWorker(name, processor, {
         ...options,

@@ -1,6 +1,6 @@
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { closeRedis } from './queue-backend';
+import { closeRedis, redisConnection } from './queue-backend';
 
 export type SessionData = Record<string, unknown>;
 
@@ -39,7 +39,7 @@ export class RedisSessionStore implements SessionStore {
     private readonly prefix: string,
     private readonly defaultTtl = 8 * 3600,
   ) {
-    this.redis = new IORedis(url, { maxRetriesPerRequest: 3 });
+    this.redis = redisConnection(url, { maxRetriesPerRequest: 3 }, 'sessions');
   }
 
   get(id: string, callback: (error: unknown, session?: SessionData | null) => void): void {

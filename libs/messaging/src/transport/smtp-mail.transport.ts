@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import nodemailer from 'nodemailer';
 import type { MailTransport, OutgoingMail, SentMail } from './mail-transport.strategy';
 
@@ -7,6 +8,8 @@ const DEFAULTS: Record<string, string> = {
   greetingTimeout: '30000',
   socketTimeout: '60000',
 };
+
+const logger = new Logger('SmtpMailTransport');
 
 /** The production transport: a pool of SMTP connections to the server `SMTP_URL` names. */
 export class SmtpMailTransport implements MailTransport {
@@ -21,6 +24,9 @@ export class SmtpMailTransport implements MailTransport {
       if (!url.searchParams.has(key)) url.searchParams.set(key, value);
     }
     this.transporter = nodemailer.createTransport(url.toString());
+    // A pooled connection that fails between mails (the server closed it, the network went away)
+    // is reported here; the next mail opens a new one.
+    this.transporter.on('error', (error: Error) => logger.warn({ err: error }, 'SMTP connection failed'));
   }
 
   async send(mail: OutgoingMail): Promise<SentMail> {
