@@ -11,7 +11,7 @@ import { CitizenThrottle } from './citizen-throttle.service';
 import type { CitizenTokenPurpose } from './citizen-token.entity';
 import { IdentityError, IdentityErrorCode } from './identity.error';
 import { reserveAttempt } from './login-attempts';
-import { hashPassword, verifyNothing, verifyPassword } from './password-hash';
+import { PasswordHasher } from './password-hash';
 
 /** Where a request comes from: the client's address (throttling) and the page's language (mails). */
 export interface CitizenRequestInfo {
@@ -44,6 +44,7 @@ export class CitizenAccounts {
     private readonly sessions: CitizenSessions,
     private readonly throttle: CitizenThrottle,
     @Inject(CITIZEN_MAILER) private readonly mailer: CitizenMailer,
+    private readonly passwords: PasswordHasher,
   ) {}
 
   /**
@@ -59,7 +60,7 @@ export class CitizenAccounts {
     const realmId = this.realms.realmOf(tenant);
     const locale = info.locale ?? 'de';
     // Hashed in both cases, so that the time taken does not tell whether the address was known.
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.passwords.hash(password);
     const mayMail = await this.throttle.take(realmId, 'mail', info.client);
     await this.transactions.run(realmId, async (scope) => {
       const added = await scope.query<{ id: string }>(
@@ -137,10 +138,10 @@ export class CitizenAccounts {
       account &&
       (await this.transactions.run(realmId, (scope) => reserveAttempt(scope, 'citizen_accounts', account.id)));
     if (!account || !reserved) {
-      await verifyNothing(secret);
+      await this.passwords.verifyNothing(secret);
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
     }
-    if (!(await verifyPassword(account.passwordHash, secret)))
+    if (!(await this.passwords.verify(account.passwordHash, secret)))
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
     await this.throttle.giveBack(realmId, 'login', info.client);
     await this.transactions.run(realmId, (scope) =>
@@ -192,7 +193,7 @@ export class CitizenAccounts {
       () => checkNewPassword(password),
     );
     const realmId = this.realms.realmOf(tenant);
-    const passwordHash = await hashPassword(fresh);
+    const passwordHash = await this.passwords.hash(fresh);
     const changed = await this.transactions.run(realmId, async (scope) => {
       const accountId = await this.consumeToken(scope, 'reset', secret);
       if (!accountId) return undefined;

@@ -9,6 +9,7 @@ import { CitizenSessions } from './citizen-sessions.service';
 import { CitizenThrottle } from './citizen-throttle.service';
 import { CitizenTokenEntity } from './citizen-token.entity';
 import { IdentityStepUp } from './identity-step-up.service';
+import { PasswordHasher } from './password-hash';
 import { StaffAccountEntity } from './staff-account.entity';
 import { StaffAccounts } from './staff.service';
 
@@ -21,6 +22,7 @@ export const IDENTITY_ENTITIES = [StaffAccountEntity, CitizenAccountEntity, Citi
 @Module({
   imports: [TenancyModule, MessagingModule],
   providers: [
+    PasswordHasher,
     StaffAccounts,
     CitizenRealms,
     CitizenThrottle,

@@ -5,7 +5,7 @@ import { SESSION_STORE, SessionData, SessionStore } from '@openrathaus/jobs';
 import { MIN_PASSWORD, checkAll, checkEmail, checkPassword } from './account-input';
 import { IdentityError, IdentityErrorCode } from './identity.error';
 import { reserveAttempt } from './login-attempts';
-import { hashPassword, verifyNothing, verifyPassword } from './password-hash';
+import { PasswordHasher } from './password-hash';
 import { SessionAccess, isSessionId, sessionAccess } from './session-access';
 import { STAFF_ROLES, StaffAccountEntity, StaffRole } from './staff-account.entity';
 
@@ -33,6 +33,7 @@ export class StaffAccounts {
   constructor(
     private readonly transactions: TenantTransactions,
     @Inject(SESSION_STORE) store: SessionStore,
+    private readonly passwords: PasswordHasher,
   ) {
     this.sessions = sessionAccess(store);
   }
@@ -49,7 +50,7 @@ export class StaffAccounts {
       },
     );
     const password = randomBytes(12).toString('base64url');
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.passwords.hash(password);
     return this.transactions.run(tenantId, async (scope) => {
       if (await scope.count(StaffAccountEntity, { email: address })) {
         throw new IdentityError(IdentityErrorCode.EmailTaken, {}, [{ field: 'email', key: 'taken' }]);
@@ -88,10 +89,10 @@ export class StaffAccounts {
       account &&
       (await this.transactions.run(tenantId, (scope) => reserveAttempt(scope, 'staff_accounts', account.id)));
     if (!account || !reserved) {
-      await verifyNothing(secret);
+      await this.passwords.verifyNothing(secret);
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
     }
-    if (!(await verifyPassword(account.passwordHash, secret)))
+    if (!(await this.passwords.verify(account.passwordHash, secret)))
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
     await this.transactions.run(tenantId, (scope) =>
       scope.query(
@@ -133,9 +134,9 @@ export class StaffAccounts {
     const account = await this.transactions.run(tenantId, (scope) =>
       scope.findOne(StaffAccountEntity, { id: session.staffId }),
     );
-    if (!account || !(await verifyPassword(account.passwordHash, now)))
+    if (!account || !(await this.passwords.verify(account.passwordHash, now)))
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
-    const passwordHash = await hashPassword(fresh);
+    const passwordHash = await this.passwords.hash(fresh);
     await this.transactions.run(tenantId, (scope) =>
       scope.query(`update public.staff_accounts set password_hash = $2, must_change_password = false where id = $1`, [
         account.id,
