@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
-import { I18n, ViewEngine, themeCss } from '@openrathaus/web';
+import { I18n, ViewEngine, themeHref } from '@openrathaus/web';
 import type { Overlay } from '@openrathaus/web';
 import { join } from 'node:path';
 
@@ -70,7 +70,7 @@ export class PageContext {
       locale,
       htmlLang: locale === 'de-x-ls' ? 'de' : locale,
       title,
-      theme: themeCss(c?.branding),
+      theme: themeHref(c?.branding),
       languages: offered.map((code) => ({
         code,
         name: this.i18n.t(code, 'lang.name'),

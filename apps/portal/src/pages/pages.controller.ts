@@ -4,6 +4,7 @@ import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig, CoreError, CoreErrorCode } from '@openrathaus/core';
+import { themeCssOfFile } from '@openrathaus/web';
 import { tenantOf } from '../http/request-state';
 import { HomePages } from './home-pages.service';
 
@@ -40,10 +41,25 @@ export class PagesController {
       throw new CoreError(CoreErrorCode.NotFound, { what: 'asset' });
     });
     const type = TYPES[file.split('.').pop()?.toLowerCase() ?? ''];
+    return (
+      reply
+        .header('content-type', type)
+        .header('cache-control', 'public, max-age=3600')
+        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+        // A region's page shows its members' emblems from their own hosts.
+        .header('cross-origin-resource-policy', 'cross-origin')
+        .send(body)
+    );
+  }
+
+  /** A tenant's colours as a stylesheet; its name is its content, so it never changes. */
+  @Get('/assets/theme/:file')
+  theme(@Param('file') file: string, @Res() reply: FastifyReply) {
+    const css = themeCssOfFile(file);
+    if (!css) throw new CoreError(CoreErrorCode.NotFound, { what: 'asset' });
     return reply
-      .header('content-type', type)
-      .header('cache-control', 'public, max-age=3600')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
-      .send(body);
+      .header('content-type', 'text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .send(css);
   }
 }
