@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { stringify } from 'yaml';
@@ -14,6 +14,7 @@ import { nestingDepth } from '@openrathaus/core';
 import { StaffAccounts, StaffSession } from '@openrathaus/identity';
 import { TenancyError, TenancyErrorCode, Tenant } from '@openrathaus/tenancy';
 import { cookie } from '../http/cookies';
+import { JsonWriteGuard } from '../http/json-write.guard';
 import { tenantOf } from '../http/request-state';
 import { STAFF_COOKIE } from './backoffice-auth.controller';
 
@@ -66,6 +67,7 @@ const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
  */
 @ApiTags('tenant-admin')
 @Controller('api/v1/admin/processes')
+@UseGuards(JsonWriteGuard)
 export class AdminProcessesController {
   constructor(
     private readonly staff: StaffAccounts,

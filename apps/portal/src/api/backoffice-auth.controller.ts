@@ -1,10 +1,11 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { StaffAccounts } from '@openrathaus/identity';
 import { TenancyError, TenancyErrorCode } from '@openrathaus/tenancy';
 import { cookie, setSessionCookie } from '../http/cookies';
+import { JsonWriteGuard } from '../http/json-write.guard';
 import { tenantOf } from '../http/request-state';
 
 export const STAFF_COOKIE = 'or_staff';
@@ -29,6 +30,7 @@ class PasswordChange {
 /** Staff log in on their tenant's host; the session cookie is refused on any other tenant. */
 @ApiTags('backoffice')
 @Controller('api/v1/backoffice')
+@UseGuards(JsonWriteGuard)
 export class BackofficeAuthController {
   constructor(
     private readonly staff: StaffAccounts,
