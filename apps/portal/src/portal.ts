@@ -1,3 +1,4 @@
+import { RequestListener, createServer } from 'node:http';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
@@ -10,7 +11,10 @@ import { Metrics, PinoNestLogger, createLogger } from '@openrathaus/observabilit
 import { TenantRegistry, TenantSync, formatFault } from '@openrathaus/tenancy';
 import { MIGRATIONS } from '@openrathaus/migrations';
 import { ErrorResponder } from './http/error-responder.service';
+import { MAX_BODY_BYTES, registerBodyParsers } from './http/body-parsers';
 import { registerHostHooks } from './http/host.hooks';
+import { startMetricsServer } from './http/metrics-access';
+import { registerSecurityHeaders } from './http/security-headers';
 import { HomePages } from './pages/home-pages.service';
 import { PortalModule } from './portal.module';
 
@@ -29,10 +33,29 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   const database = await prepareDatabase(base, MIGRATIONS, { migrate: base.migrateOnStart });
   // A copy of its own: the port taken is written into it once the server listens.
   const config = { ...database.config };
-  const adapter = new FastifyAdapter({ trustProxy: config.trustProxy, bodyLimit: 1024 * 1024 });
+  const limits = config.limits;
+  const adapter = new FastifyAdapter({
+    trustProxy: config.trustProxy,
+    bodyLimit: MAX_BODY_BYTES,
+    // Slow clients hold a connection only so long: the headers, the whole request, an idle keep-alive.
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    serverFactory: (handler: RequestListener) =>
+      createServer(
+        {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          // How often Node looks for requests past their time; its default (30 s) lets them linger.
+          connectionsCheckingInterval: Math.min(5000, limits.headersTimeoutMs),
+        },
+        handler,
+      ),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(PortalModule.forRoot(config), adapter, {
     logger: nestLogger,
     bufferLogs: true,
+    // The portal parses JSON and forms itself (depth, control characters): see body-parsers.ts.
+    bodyParser: false,
   });
   app.enableShutdownHooks();
 
@@ -53,7 +76,9 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   // would add hooks that every request pays for.
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null, undefined));
-  registerHostHooks(fastify, registry, app.get(ErrorResponder), app.get(Metrics), app.get(HomePages));
+  registerBodyParsers(fastify);
+  await registerSecurityHeaders(app, config);
+  registerHostHooks(fastify, registry, app.get(ErrorResponder), app.get(Metrics), app.get(HomePages), config);
   await app.register(fastifyStatic, {
     root: join(projectRoot(), 'node_modules', '@kern-ux', 'native', 'dist'),
     prefix: '/assets/kern/',
@@ -77,7 +102,16 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
   await app.listen(config.port, config.host);
-  const address = app.getHttpServer().address();
+  const server = app.getHttpServer();
+  // Past this many open connections a new one is closed at once: memory stays bounded under a flood.
+  server.maxConnections = limits.maxConnections;
+  const metricsServer =
+    config.metricsPort !== undefined
+      ? await startMetricsServer(config.metricsPort, config.host, app.get(Metrics))
+      : undefined;
+  const metricsAddress = metricsServer?.address();
+  if (metricsAddress && typeof metricsAddress === 'object') config.metricsPort = metricsAddress.port;
+  const address = server.address();
   // Port 0 asks for any free port: record the one taken, so that links between portals name it.
   config.port = typeof address === 'object' && address ? address.port : config.port;
   const port = config.port;
@@ -86,6 +120,7 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
     config,
     url: `http://localhost:${port}`,
     async close() {
+      if (metricsServer) await new Promise((resolve) => metricsServer.close(resolve));
       await app.close();
       await database.stop();
     },

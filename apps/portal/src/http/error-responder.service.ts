@@ -50,7 +50,10 @@ export class ErrorResponder {
   send(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const body = this.body(error, request);
     if (reply.sent) return reply;
-    const wantsJson = request.url.startsWith('/api/') || !(request.headers.accept ?? '').includes('text/html');
+    const path = request.routeOptions.url ?? request.url;
+    const wantsJson = path.startsWith('/api/') || !(request.headers.accept ?? '').includes('text/html');
+    // The one 5xx a client causes on purpose: the instance is saturated; it may ask again shortly.
+    if (body.statusCode === 503 && !reply.hasHeader('retry-after')) void reply.header('retry-after', '5');
     if (wantsJson) return reply.code(body.statusCode).header('cache-control', 'no-store').send(body);
     const page = body.statusCode === 404 ? 'not-found' : body.statusCode === 503 ? 'maintenance' : 'error';
     // A refused request (4xx) says why and names the fields; an unexpected failure shows its error id.

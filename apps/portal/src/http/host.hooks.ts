@@ -1,23 +1,36 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { newCorrelationId, runInContext } from '@openrathaus/core';
+import { AppConfig, newCorrelationId, runInContext } from '@openrathaus/core';
 import { Metrics } from '@openrathaus/observability';
 import { TenancyError, TenancyErrorCode, TenantRegistry, isServing } from '@openrathaus/tenancy';
 import { HomePages } from '../pages/home-pages.service';
 import { ErrorResponder } from './error-responder.service';
+import { metricsAllowed } from './metrics-access';
 import { setState, stateOf } from './request-state';
 
 /**
- * Paths that answer on every host: probes and scrapers do not send a tenant's host, and the payment
- * sandbox stands in for an outside service the portal itself calls; /metrics not on tenants' hosts.
+ * Routes that answer on every host: probes do not send a tenant's host, assets are the same for
+ * all, and the payment sandbox stands in for an outside service the portal itself calls. Judged by
+ * the route the router found, not by the path as sent: an absolute-form request line
+ * (`GET http://host/metrics`) names the same route.
  */
-const HOSTLESS = /^\/(health|metrics)(\?|$)|^\/assets\/|^\/_sandbox\//;
+const HOSTLESS = /^\/(health$|assets\/|_sandbox\/)/;
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
-const METRICS = /^\/metrics(\?|$)/;
 const HOME = /^\/(\?|$)/;
+const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i;
+
+/** How often a raw header list names the Host header. */
+const hostHeaders = (raw: string[]): number => {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 4 && raw[i].toLowerCase() === 'host') n++;
+  return n;
+};
+
+const badRequest = () => Object.assign(new Error('ambiguous host'), { statusCode: 400 });
 
 /**
  * Finds the tenant once per request, from the Host header, and runs the rest of the request
- * inside its context. Unknown hosts get a 404 page, stopped tenants a maintenance page.
+ * inside its context. Unknown hosts get a 404 page, stopped tenants a maintenance page. Every
+ * answer is private (`Cache-Control: no-store`) unless its handler says otherwise.
  */
 export function registerHostHooks(
   fastify: FastifyInstance,
@@ -25,31 +38,48 @@ export function registerHostHooks(
   responder: ErrorResponder,
   metrics: Metrics,
   homePages: HomePages,
+  config: AppConfig,
 ): void {
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const header = request.headers['x-request-id'];
     const correlationId = typeof header === 'string' && REQUEST_ID.test(header) ? header : newCorrelationId();
     void reply.header('x-request-id', correlationId);
     const startedAt = performance.now();
-    if (METRICS.test(request.url) && registry.resolveHost(request.host)?.kind === 'tenant') {
-      // Every tenant's figures are the operator's business, not the citizens' of one tenant.
+    const route = request.routeOptions.url ?? '';
+    // Two Host headers, or an absolute-form target naming another host than the Host header:
+    // which tenant is meant cannot be told, so neither is guessed.
+    const absolute = ABSOLUTE.exec(request.url);
+    if (
+      hostHeaders(request.raw.rawHeaders) !== 1 ||
+      (absolute && absolute[1].toLowerCase() !== (request.headers.host ?? '').toLowerCase())
+    ) {
       setState(request, { context: { correlationId }, match: null, startedAt });
-      return runInContext({ correlationId }, () => responder.page(request, reply, 404, 'not-found'));
+      return runInContext({ correlationId }, () => responder.send(badRequest(), request, reply));
     }
-    if (HOSTLESS.test(request.url)) {
+    if (route === '/metrics') {
+      const match = registry.resolveHost(request.host);
+      setState(request, { context: { correlationId }, match: null, startedAt });
+      if (!metricsAllowed(request, match, config)) {
+        return runInContext({ correlationId }, () => responder.page(request, reply, 404, 'not-found'));
+      }
+      return runInContext({ correlationId }, done);
+    }
+    if (HOSTLESS.test(route)) {
       setState(request, { context: { correlationId }, match: null, startedAt });
       return runInContext({ correlationId }, done);
     }
+    void reply.header('cache-control', 'no-store');
     // request.host honours X-Forwarded-Host only when TRUST_PROXY says so.
     const match = registry.resolveHost(request.host);
     const tenant = match?.kind === 'tenant' ? match.tenant : undefined;
     const context = { correlationId, tenantId: tenant?.id, tenantSlug: tenant?.slug };
     setState(request, { context, match, startedAt });
+    const path = absolute ? request.url.slice(absolute[0].length) || '/' : request.url;
     // The hot path: a home page already rendered for this tenant and language needs no route,
     // no context and no handler.
     if (
       (request.method === 'GET' || request.method === 'HEAD') &&
-      HOME.test(request.url) &&
+      HOME.test(path) &&
       match &&
       (!tenant || isServing(tenant)) &&
       homePages.serveCached(request, reply, tenant)
@@ -58,7 +88,7 @@ export function registerHostHooks(
     }
     runInContext(context, () => {
       if (!match) {
-        if (request.url.startsWith('/api/')) {
+        if (path.startsWith('/api/')) {
           responder.send(new TenancyError(TenancyErrorCode.UnknownHost), request, reply);
         } else {
           responder.page(request, reply, 404, 'not-found', { unknownHost: true });
@@ -66,7 +96,7 @@ export function registerHostHooks(
         return;
       }
       if (tenant && !isServing(tenant)) {
-        if (request.url.startsWith('/api/')) {
+        if (path.startsWith('/api/')) {
           responder.send(new TenancyError(TenancyErrorCode.TenantUnavailable), request, reply);
         } else {
           void reply.header('retry-after', '300');

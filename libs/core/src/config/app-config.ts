@@ -170,14 +170,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     oidcClientSecret: env.OIDC_CLIENT_SECRET || undefined,
     storageDir: resolve(env.STORAGE_DIR ?? resolve(env.DATA_DIR ?? '.data', 'files')),
     secret: secret(env.APP_SECRET, production),
-    metricsPort: env.METRICS_PORT ? count('METRICS_PORT', env.METRICS_PORT, 0, 1, 65535) : undefined,
+    metricsPort: env.METRICS_PORT ? count('METRICS_PORT', env.METRICS_PORT, 0, 0, 65535) : undefined,
     metricsToken: token('METRICS_TOKEN', env.METRICS_TOKEN),
     limits: {
       maxConnections: count('MAX_CONNECTIONS', env.MAX_CONNECTIONS, 1024, 16, 1_000_000),
       requestTimeoutMs: count('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, 60_000, 1000, 3_600_000),
       headersTimeoutMs: count('HEADERS_TIMEOUT_MS', env.HEADERS_TIMEOUT_MS, 10_000, 500, 600_000),
       keepAliveTimeoutMs: count('KEEP_ALIVE_TIMEOUT_MS', env.KEEP_ALIVE_TIMEOUT_MS, 65_000, 1000, 600_000),
-      hashConcurrency: count('PASSWORD_HASH_CONCURRENCY', env.PASSWORD_HASH_CONCURRENCY, availableParallelism(), 1, 256),
+      hashConcurrency: count(
+        'PASSWORD_HASH_CONCURRENCY',
+        env.PASSWORD_HASH_CONCURRENCY,
+        availableParallelism(),
+        1,
+        256,
+      ),
       hashQueue: count('PASSWORD_HASH_QUEUE', env.PASSWORD_HASH_QUEUE, 200, 0, 100_000),
     },
   };
