@@ -60,7 +60,6 @@ describe('documents: issue, store, verify', () => {
       templateKey: 'parkausweis',
       holder: `${String(answers.vorname)} ${String(answers.nachname)}`,
       locale,
-      baseUrl: `http://${tenant.slug}.localhost:${portal.port}`,
     };
   }
 

@@ -69,7 +69,10 @@ export class ApplicationEntity extends TenantOwned {
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt: Date | null;
 
-  /** The portal address the citizen submitted on; links in documents and e-mails lead there. */
+  /**
+   * Once the address the citizen submitted on. No longer written nor read: links come from the
+   * tenant ({@link tenantBaseUrl} in tenancy), never from a request's Host header.
+   */
   @Column({ name: 'base_url', type: 'text', nullable: true })
   baseUrl: string | null;
 

@@ -38,8 +38,6 @@ export interface IssueDocumentInput {
   /** Whom the document is for, as printed and shown to verifiers (usually the applicant's name). */
   holder: string;
   locale: string;
-  /** The portal the QR code leads to, e.g. `https://serviceportal.gelsenkirchen.de`; default: the tenant's. */
-  baseUrl?: string;
   /** The fee paid in cents, for templates that print it. */
   fee?: number;
 }
@@ -190,7 +188,8 @@ export class Documents {
       throw new DocumentsError(DocumentsErrorCode.TemplateFailed, { template: templateKey });
     }
     const holder = input.holder.replace(/\s+/g, ' ').trim();
-    const baseUrl = (input.baseUrl ?? this.registry.portalUrl(tenant)).replace(/\/+$/, '');
+    // The QR code leads to the tenant's own address, never to one a request named.
+    const baseUrl = this.registry.portalUrl(tenant).replace(/\/+$/, '');
     const t = (key: string, params: Record<string, unknown> = {}) => this.i18n.t(language, key, params);
     const bytes = await renderDocumentPdf({
       language,

@@ -230,6 +230,21 @@ export class CitizenAccounts {
     return rows.length > 0;
   }
 
+  /**
+   * The confirmed address of a citizen's account, where mails about the citizen's applications go;
+   * undefined when the account is gone or its address was never confirmed. `tenant` is the one the
+   * application belongs to (a member of a region reads the region's accounts).
+   */
+  async verifiedAddress(tenant: Tenant, citizenId: string): Promise<{ email: string; locale: string } | undefined> {
+    const rows = await this.transactions.run(this.realms.realmOf(tenant), (scope) =>
+      scope.query<{ email: string; locale: string }>(
+        `select email, locale from public.citizen_accounts where id = $1 and email_verified_at is not null`,
+        [citizenId],
+      ),
+    );
+    return rows[0];
+  }
+
   /** Ends every session of the citizen, on every device. */
   async logoutEverywhere(session: Pick<CitizenSession, 'realmId' | 'citizenId'>): Promise<void> {
     await this.sessions.endAll(session.realmId, session.citizenId);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
-import { Mailer } from '@openrathaus/messaging';
+import { Mailer, inertText } from '@openrathaus/messaging';
 import type { Tenant } from '@openrathaus/tenancy';
 
 /** Injection token of the {@link CitizenMailer}. */
@@ -44,7 +44,8 @@ export class MessagingCitizenMailer implements CitizenMailer {
       to: mail.to,
       locale: mail.locale,
       template: mail.template,
-      data: { name: mail.name ?? '', link: mail.link, portal: tenant.name },
+      // The name is what the citizen typed at registration: shown, never made a link.
+      data: { name: inertText(mail.name ?? ''), link: mail.link, portal: tenant.name },
     };
     if (scope) await this.mailer.queue(scope, request);
     else await this.transactions.run(tenant.id, (own) => this.mailer.queue(own, request));

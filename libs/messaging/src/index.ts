@@ -5,6 +5,7 @@ export * from './mailbox.service';
 export * from './mailer.service';
 export * from './messaging.error';
 export * from './messaging.module';
+export * from './templates/inert-text';
 export * from './templates/mail-html';
 export * from './templates/mail-templates.service';
 export * from './transport/capture-mail.transport';

@@ -3,6 +3,7 @@ export * from './tenancy.error';
 export * from './tenancy.module';
 export * from './tenant';
 export * from './tenant.entity';
+export * from './tenant-base-url';
 export * from './tenant-fault';
 export * from './tenant-file';
 export * from './tenant-file.loader';

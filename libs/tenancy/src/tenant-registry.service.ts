@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import type { TenantFile } from './tenant-file';
 import { Tenant } from './tenant';
+import { tenantBaseUrl } from './tenant-base-url';
 
 /** What a Host header names. */
 export type HostMatch = { kind: 'tenant'; tenant: Tenant } | { kind: 'root' } | null;
@@ -108,12 +109,9 @@ export class TenantRegistry {
     return this.all().filter((t) => t.regionSlug === regionSlug);
   }
 
-  /** Where a tenant's portal is reached: its development host, else its first domain. */
+  /** Where a tenant's portal is reached, with a trailing slash (see {@link tenantBaseUrl}). */
   portalUrl(tenant: Tenant): string {
-    if (this.config.devHosts || tenant.domains.length === 0) {
-      return `http://${tenant.slug}.localhost:${this.config.port}/`;
-    }
-    return `https://${tenant.domains[0]}/`;
+    return `${tenantBaseUrl(tenant, this.config)}/`;
   }
 
   private put(tenant: Tenant): void {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '@openrathaus/applications';
 import { DocumentsModule } from '@openrathaus/documents';
+import { IdentityModule } from '@openrathaus/identity';
 import { MessagingModule } from '@openrathaus/messaging';
 import { PaymentsModule } from '@openrathaus/payments';
 import { TenancyModule } from '@openrathaus/tenancy';
@@ -12,7 +13,15 @@ export const WORKFLOW_ENTITIES: Function[] = [];
 
 /** The state machine of applications and its built-in steps. */
 @Module({
-  imports: [ApplicationsModule, PaymentsModule, DocumentsModule, MessagingModule, TenancyModule, WebModule],
+  imports: [
+    ApplicationsModule,
+    PaymentsModule,
+    DocumentsModule,
+    IdentityModule,
+    MessagingModule,
+    TenancyModule,
+    WebModule,
+  ],
   providers: [Workflow, WorkflowAdvanceHandler],
   exports: [Workflow],
 })

@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { TrustLevel, findContext, meetsLevel } from '@openrathaus/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, TrustLevel, findContext, meetsLevel } from '@openrathaus/core';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
 import { Outbox } from '@openrathaus/jobs';
 import {
@@ -13,9 +13,10 @@ import {
 import { StepDefinition, computeFee } from '@openrathaus/catalog';
 import { Documents } from '@openrathaus/documents';
 import { LocalizedText, Rules, validateAnswers } from '@openrathaus/forms';
-import { Mailbox, Mailer } from '@openrathaus/messaging';
+import { CitizenAccounts } from '@openrathaus/identity';
+import { Mailbox, Mailer, inertData, inertText } from '@openrathaus/messaging';
 import { Payments, PaymentsError, PaymentsErrorCode, paymentPurpose } from '@openrathaus/payments';
-import type { Tenant } from '@openrathaus/tenancy';
+import { Tenant, tenantBaseUrl } from '@openrathaus/tenancy';
 import { I18n } from '@openrathaus/web';
 import { canMove } from './application-states';
 import { WorkflowError, WorkflowErrorCode } from './workflow.error';
@@ -25,12 +26,6 @@ export interface NextStep {
   application: ApplicationEntity;
   /** Set when the citizen must pay: the provider's page. */
   payment?: { redirectUrl: string; amountCents: number };
-}
-
-/** How the portal is reached on this tenant, to build links in payments, documents and mails. */
-export interface Links {
-  /** `https://serviceportal.recklinghausen.de`, without a trailing slash. */
-  baseUrl: string;
 }
 
 /** Step kinds done at once in the request; the others are work for the worker. */
@@ -68,20 +63,25 @@ export class Workflow {
     private readonly mailbox: Mailbox,
     private readonly outbox: Outbox,
     private readonly i18n: I18n,
+    private readonly accounts: CitizenAccounts,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
    * Submits a draft: every page is checked again on the server, the citizen's identity level must
    * reach the definition's, the fee is computed here, and the application gets its number. Then
-   * the steps that need the citizen (payment) begin.
+   * the steps that need the citizen (payment) begin. The receipt goes to the account's confirmed
+   * address, never to one typed into the form.
    */
   async submit(
     tenant: Tenant,
     owner: Owner,
     applicationId: string,
     session: { trustLevel: TrustLevel },
-    links: Links,
   ): Promise<NextStep> {
+    // Read before the transaction: no second transaction may be opened inside one.
+    const recipient = await this.accounts.verifiedAddress(tenant, owner.citizenId);
+    const baseUrl = this.baseUrl(tenant);
     await this.transactions.run(tenant.id, async (scope) => {
       const pinned = await this.applications.pinnedIn(scope, applicationId, owner, true);
       const { application, definition } = pinned;
@@ -110,31 +110,29 @@ export class Workflow {
           .toUpperCase();
       const number = await this.applications.nextNumber(scope, prefix, year);
       await scope.query(
-        `update public.applications set answers = $2, number = $3, fee_cents = $4, submitted_at = now(),
-                base_url = $5
+        `update public.applications set answers = $2, number = $3, fee_cents = $4, submitted_at = now()
           where id = $1`,
-        [applicationId, JSON.stringify(answers), number, fee.totalCents, links.baseUrl],
+        [applicationId, JSON.stringify(answers), number, fee.totalCents],
       );
       application.answers = answers;
       application.number = number;
       application.feeCents = fee.totalCents;
       await this.move(scope, application, 'submitted', owner.citizenId, { fee: fee.totalCents });
-      const to = applicantEmail(application);
-      if (to) {
+      if (recipient) {
         // The receipt (Eingangsbestätigung): the number, and where the citizen follows the application.
         await this.mailer.queue(scope, {
-          to,
+          to: recipient.email,
           locale: application.locale,
           template: 'application-submitted',
           data: {
             number,
             serviceTitle: definition.title[application.locale as 'de'] ?? definition.title.de,
-            link: `${links.baseUrl}/antraege/${applicationId}`,
-            name: holderName(application),
+            link: `${baseUrl}/antraege/${applicationId}`,
+            name: inertText(holderName(application)),
           },
           applicationId,
         });
-      }
+      } else await this.withheld(scope, application, 'application-submitted');
       if (application.citizenId) {
         await this.mailbox.post(scope, {
           applicationId,
@@ -144,7 +142,7 @@ export class Workflow {
       }
     });
     try {
-      return await this.advance(tenant, applicationId, { inline: true, links });
+      return await this.advance(tenant, applicationId, { inline: true });
     } catch (error) {
       // Submitted all the same: the payment begins from the application's page when the service is back.
       if (!unavailable(error)) throw error;
@@ -157,13 +155,13 @@ export class Workflow {
    * Begins (or resumes) the payment of a submitted application whose payment step is due: a new
    * transaction at the provider, or the open one again.
    */
-  async pay(tenant: Tenant, owner: Owner, applicationId: string, links: Links): Promise<NextStep> {
+  async pay(tenant: Tenant, owner: Owner, applicationId: string): Promise<NextStep> {
     const { application, definition } = await this.applications.pinned(tenant, applicationId, owner);
     const step = definition.steps[application.stepIndex];
     if (!step || step.kind !== 'payment' || !['submitted', 'payment_pending'].includes(application.status)) {
       throw new WorkflowError(WorkflowErrorCode.NoPaymentDue, { status: application.status });
     }
-    return this.startPayment(tenant, application, definition.title.de, links);
+    return this.startPayment(tenant, application, definition.title.de);
   }
 
   /**
@@ -199,10 +197,9 @@ export class Workflow {
    * it through the outbox; in the worker it does that work. Each step's effect and its completion
    * are written together, so a step repeated after a crash has no second effect.
    */
-  async advance(tenant: Tenant, applicationId: string, options: { inline: boolean; links?: Links }): Promise<NextStep> {
+  async advance(tenant: Tenant, applicationId: string, options: { inline: boolean }): Promise<NextStep> {
     for (let guard = 0; guard < 50; guard++) {
       const { application, definition } = await this.applications.pinned(tenant, applicationId);
-      const links = options.links ?? linksOf(tenant, application);
       if (!['submitted', 'paid', 'approved'].includes(application.status)) return { application };
       const step: StepDefinition | undefined = definition.steps[application.stepIndex];
       if (!step) {
@@ -242,7 +239,7 @@ export class Workflow {
             continue;
           }
           if (!options.inline) return { application };
-          return this.startPayment(tenant, application, definition.title.de, links);
+          return this.startPayment(tenant, application, definition.title.de);
         case 'review':
           await this.transactions.run(tenant.id, async (scope) => {
             const locked = await this.applications.pinnedIn(scope, applicationId, undefined, true);
@@ -252,10 +249,10 @@ export class Workflow {
           });
           return { application: (await this.applications.pinned(tenant, applicationId)).application };
         case 'document':
-          await this.issueDocument(tenant, application, definition, step, links);
+          await this.issueDocument(tenant, application, definition, step);
           continue;
         case 'notify':
-          await this.notify(tenant, application, definition, step, links);
+          await this.notify(tenant, application, definition, step);
           continue;
         case 'deliver':
           await this.deliver(tenant, application, definition, step);
@@ -266,19 +263,14 @@ export class Workflow {
     return { application: (await this.applications.pinned(tenant, applicationId)).application };
   }
 
-  private async startPayment(
-    tenant: Tenant,
-    application: ApplicationEntity,
-    title: string,
-    links: Links,
-  ): Promise<NextStep> {
+  private async startPayment(tenant: Tenant, application: ApplicationEntity, title: string): Promise<NextStep> {
     const amountCents = application.feeCents ?? 0;
     const { redirectUrl } = await this.payments.start(tenant, {
       applicationId: application.id,
       amountCents,
       purpose: paymentPurpose(application.number ?? '', title),
       reference: application.number ?? application.id,
-      returnUrl: `${links.baseUrl}/antraege/${application.id}/zahlung`,
+      returnUrl: `${this.baseUrl(tenant)}/antraege/${application.id}/zahlung`,
     });
     if (application.status === 'submitted') {
       await this.transactions.run(tenant.id, async (scope) => {
@@ -297,7 +289,6 @@ export class Workflow {
     application: ApplicationEntity,
     definition: PinnedApplication['definition'],
     step: StepDefinition,
-    links: Links,
   ): Promise<void> {
     // Issuing is idempotent per application and template: a repeat returns the same document.
     await this.documents.issue(tenant, {
@@ -312,7 +303,6 @@ export class Workflow {
       templateKey: step.template ?? '',
       holder: holderName(application),
       locale: application.locale,
-      baseUrl: links.baseUrl,
     });
     await this.transactions.run(tenant.id, async (scope) => {
       const locked = await this.applications.pinnedIn(scope, application.id, undefined, true);
@@ -325,7 +315,6 @@ export class Workflow {
     application: ApplicationEntity,
     definition: PinnedApplication['definition'],
     step: StepDefinition,
-    links: Links,
   ): Promise<void> {
     const message = step.template ? definition.messages?.[step.template] : undefined;
     const documents = await this.documents.list(tenant, application.id);
@@ -333,16 +322,22 @@ export class Workflow {
     // Read before the transaction: no second transaction may be opened inside one (the embedded
     // database has a single session).
     const attachments = step.to === 'office' ? [] : await this.documents.attachments(tenant, application.id);
+    const toOffice = step.to === 'office';
+    // The applicant is the account's confirmed address; an address typed into the form is data.
+    const recipient =
+      toOffice || !application.citizenId
+        ? undefined
+        : await this.accounts.verifiedAddress(tenant, application.citizenId);
     await this.transactions.run(tenant.id, async (scope) => {
       const locked = await this.applications.pinnedIn(scope, application.id, undefined, true);
       if (locked.application.stepIndex !== application.stepIndex) return;
-      const to = step.to === 'office' ? officeEmail(tenant, application, step) : applicantEmail(application);
+      const to = toOffice ? officeEmail(tenant, application, step) : recipient?.email;
       const data = {
         tenant: { name: tenant.name, slug: tenant.slug },
         application: {
           number: application.number,
           id: application.id,
-          link: `${links.baseUrl}/antraege/${application.id}`,
+          link: `${this.baseUrl(tenant)}/antraege/${application.id}`,
         },
         answers: application.answers,
         params: application.parameters,
@@ -354,12 +349,12 @@ export class Workflow {
           to,
           locale: application.locale,
           message,
-          data,
+          data: { ...data, answers: inertData(application.answers) },
           applicationId: application.id,
           attachments,
         });
-      }
-      if (message && application.citizenId && step.to !== 'office') {
+      } else if (message && !toOffice) await this.withheld(scope, locked.application, step.template ?? 'message');
+      if (message && application.citizenId && !toOffice) {
         await this.mailbox.post(scope, {
           applicationId: application.id,
           citizenId: application.citizenId,
@@ -391,7 +386,7 @@ export class Workflow {
             number: application.number,
             service: definition.title.de,
             version: application.definitionRef,
-            answers: application.answers,
+            answers: inertData(application.answers),
             tenant: { name: tenant.name },
           },
           applicationId: application.id,
@@ -402,6 +397,27 @@ export class Workflow {
         to: to ?? null,
       });
       await this.finishStep(scope, locked.application);
+    });
+  }
+
+  /** The tenant's own address: links in mails, documents and payment returns never come from a request. */
+  private baseUrl(tenant: Tenant): string {
+    return tenantBaseUrl(tenant, this.config);
+  }
+
+  /**
+   * A mail to the applicant that cannot go out: the application has no account with a confirmed
+   * address. Nothing is queued (so nothing counts as sent); the failure is logged and written into
+   * the application's history, where the office sees it.
+   */
+  private async withheld(scope: TenantScope, application: ApplicationEntity, mail: string): Promise<void> {
+    this.logger.error(
+      { applicationId: application.id, mail },
+      'mail to the applicant not sent: the account has no confirmed address',
+    );
+    await this.audit(scope, application, 'application.mail_withheld', 'workflow', {
+      mail,
+      reason: 'no_verified_address',
     });
   }
 
@@ -486,22 +502,10 @@ export class Workflow {
   }
 }
 
-/** Links for work without a request (the worker): where the citizen submitted, else the tenant's first domain. */
-function linksOf(tenant: Tenant, application: ApplicationEntity): Links {
-  if (application.baseUrl) return { baseUrl: application.baseUrl };
-  const domain = tenant.domains[0];
-  return { baseUrl: domain ? `https://${domain}` : `http://${tenant.slug}.localhost` };
-}
-
 function holderName(application: ApplicationEntity): string {
   const a = application.answers;
   const name = [a.vorname, a.nachname].filter((v) => typeof v === 'string' && v).join(' ');
   return name || (typeof a.name === 'string' ? a.name : '');
-}
-
-function applicantEmail(application: ApplicationEntity): string | undefined {
-  const email = application.answers.email;
-  return typeof email === 'string' && email.includes('@') ? email : undefined;
 }
 
 function officeEmail(tenant: Tenant, application: ApplicationEntity, step: StepDefinition): string | undefined {

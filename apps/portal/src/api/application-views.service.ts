@@ -238,11 +238,6 @@ export class ApplicationViews {
     return this.pages.locale(request, undefined, tenant);
   }
 
-  /** The address the citizen reached the portal at, for links back to it. */
-  baseUrl(request: FastifyRequest): string {
-    return `${request.protocol}://${request.host}`;
-  }
-
   definitionRef(ref: string): DefinitionRef {
     const [path, version] = ref.split('@');
     const [owner, key] = path.split('/');

@@ -184,7 +184,7 @@ export class ApplicationsController {
     const tenant = requireTenant(request);
     checkApiRequest(request);
     const session = await requireCitizen(request);
-    const next = await this.workflow.submit(tenant, session, id, session, { baseUrl: this.views.baseUrl(request) });
+    const next = await this.workflow.submit(tenant, session, id, session);
     return this.views.view(tenant, id, session.citizenId, request, next.payment?.redirectUrl);
   }
 
@@ -195,7 +195,7 @@ export class ApplicationsController {
     const tenant = requireTenant(request);
     checkApiRequest(request);
     const session = await requireCitizen(request);
-    const next = await this.workflow.pay(tenant, session, id, { baseUrl: this.views.baseUrl(request) });
+    const next = await this.workflow.pay(tenant, session, id);
     return { redirectUrl: next.payment!.redirectUrl };
   }
 

@@ -289,7 +289,7 @@ export class ApplicationPages {
     if (!session) return reply;
     checkCsrf(request, session, body);
     try {
-      const next = await this.workflow.submit(tenant, session, id, session, { baseUrl: this.views.baseUrl(request) });
+      const next = await this.workflow.submit(tenant, session, id, session);
       return this.redirect(reply, next.payment?.redirectUrl ?? `/antraege/${id}`);
     } catch (error) {
       const code = error instanceof WorkflowError ? (error.code as WorkflowErrorCode) : undefined;
@@ -312,7 +312,7 @@ export class ApplicationPages {
     const { tenant, session } = await this.citizen(request, reply);
     if (!session) return reply;
     checkCsrf(request, session, body);
-    const next = await this.workflow.pay(tenant, session, id, { baseUrl: this.views.baseUrl(request) });
+    const next = await this.workflow.pay(tenant, session, id);
     return this.redirect(reply, next.payment!.redirectUrl);
   }
 
