@@ -9,6 +9,8 @@ export enum DatabaseErrorCode {
   NestedTransaction = 'database.nested_transaction',
   /** The application connects as a role that row-level security does not hold: superuser, BYPASSRLS or owner. */
   UnsafeRole = 'database.unsafe_role',
+  /** Work that only the schema owner may do (writing tenants) found no owner URL. */
+  NoOwner = 'database.no_owner',
 }
 
 export class DatabaseError extends DomainError {

@@ -5,6 +5,7 @@ export * from './database.module';
 export * from './data-source.factory';
 export * from './embedded-postgres';
 export * from './migrate';
+export * from './owner-transactions.service';
 export * from './role-check';
 export * from './tenant-owned';
 export * from './tenant-scope';
