@@ -6,6 +6,7 @@ export * from './data-source.factory';
 export * from './embedded-postgres';
 export * from './migrate';
 export * from './owner-transactions.service';
+export * from './queue-store';
 export * from './role-check';
 export * from './tenant-owned';
 export * from './tenant-scope';
