@@ -9,6 +9,7 @@ import { Workflow1795305600007 } from './1795305600007-workflow';
 import { Payments1795305600008 } from './1795305600008-payments';
 import { Documents1795305600009 } from './1795305600009-documents';
 import { Messaging1795305600010 } from './1795305600010-messaging';
+import { DatabaseRole1795305600011 } from './1795305600011-database-role';
 
 /** Every schema migration, oldest first. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   Payments1795305600008,
   Documents1795305600009,
   Messaging1795305600010,
+  DatabaseRole1795305600011,
 ];

@@ -3,7 +3,13 @@ import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, CoreModule, currentContext, runInContext } from '@openrathaus/core';
-import { AuditLogEntry, DATABASE_ENTITIES, DatabaseModule, TenantTransactions } from '@openrathaus/database';
+import {
+  AuditLogEntry,
+  DATABASE_ENTITIES,
+  DatabaseModule,
+  TenantTransactions,
+  migrateQueueStore,
+} from '@openrathaus/database';
 import {
   HandlesJob,
   JobHandler,
@@ -52,6 +58,8 @@ describe.each([
 
   beforeAll(async () => {
     db = await createTestDatabase();
+    // Without Redis, `db migrate` lays out BullMQ's store as the owner; the queues use it as the app role.
+    if (!withRedis) await migrateQueueStore(db.ownerUrl);
     const config = testConfig(db, withRedis ? {} : { redisUrl: undefined });
     app = await NestFactory.createApplicationContext(
       {

@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig, projectRoot } from '@openrathaus/core';
-import { prepareDatabase } from '@openrathaus/database';
+import { checkDatabaseRole, prepareDatabase } from '@openrathaus/database';
 import { Metrics, PinoNestLogger, createLogger } from '@openrathaus/observability';
 import { TenantRegistry, TenantSync, formatFault } from '@openrathaus/tenancy';
 import { MIGRATIONS } from '@openrathaus/migrations';
@@ -25,12 +25,21 @@ export interface RunningPortal {
   close(): Promise<void>;
 }
 
-/** Starts the portal: database (embedded or configured), migrations, tenants, HTTP server. */
+/**
+ * Starts the portal: database (embedded or configured), migrations, the check of its database role,
+ * tenants, HTTP server.
+ */
 export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   const logger = createLogger(base.logLevel);
   const nestLogger = new PinoNestLogger(logger);
   Logger.overrideLogger(nestLogger);
   const database = await prepareDatabase(base, MIGRATIONS, { migrate: base.migrateOnStart });
+  try {
+    await checkDatabaseRole(database.config);
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
   // A copy of its own: the port taken is written into it once the server listens.
   const config = { ...database.config };
   const limits = config.limits;

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@openrathaus/core';
-import { prepareDatabase } from '@openrathaus/database';
+import { checkDatabaseRole, prepareDatabase } from '@openrathaus/database';
 import { PinoNestLogger, createLogger } from '@openrathaus/observability';
 import { MIGRATIONS } from '@openrathaus/migrations';
 import { WorkerModule } from './worker.module';
@@ -12,6 +12,8 @@ async function main(): Promise<void> {
   const logger = new PinoNestLogger(createLogger(base.logLevel));
   Logger.overrideLogger(logger);
   const { config } = await prepareDatabase(base, MIGRATIONS, { migrate: false });
+  // Refuses a superuser, BYPASSRLS or owner role in production, like the portal.
+  await checkDatabaseRole(config);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger });
   app.enableShutdownHooks();
   logger.log('worker running', 'Worker');

@@ -3,6 +3,7 @@ import { DataSource, MixedList } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { AuditLogEntry } from './audit-log.entity';
 import { createDataSource } from './data-source.factory';
+import { OwnerTransactions } from './owner-transactions.service';
 import { TenantTransactions } from './tenant-transactions.service';
 
 /** Entities of the database lib itself; apps add those of the feature libs. */
@@ -44,8 +45,9 @@ export class DatabaseModule {
         },
         DataSourceCloser,
         TenantTransactions,
+        OwnerTransactions,
       ],
-      exports: [DataSource, TenantTransactions],
+      exports: [DataSource, TenantTransactions, OwnerTransactions],
     };
   }
 }

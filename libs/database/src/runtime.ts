@@ -4,6 +4,7 @@ import { MixedList } from 'typeorm';
 import { AppConfig } from '@openrathaus/core';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { runMigrations } from './migrate';
+import { migrateQueueStore } from './queue-store';
 
 export interface PreparedDatabase {
   /** The configuration with the database URLs resolved. */
@@ -29,7 +30,8 @@ async function reachable(url: string): Promise<boolean> {
 /**
  * Resolves where PostgreSQL is. In embedded mode it starts PGlite under DATA_DIR, or, when another
  * process of the platform already serves that database (the portal, while the CLI runs), uses it;
- * PGlite's files must never be opened by two processes. Runs migrations when asked to.
+ * PGlite's files must never be opened by two processes. Runs migrations when asked to (and, without
+ * Redis, those of BullMQ's PostgreSQL queue store).
  */
 export async function prepareDatabase(
   config: AppConfig,
@@ -55,6 +57,8 @@ export async function prepareDatabase(
     if (!owner) throw new Error('no database URL for migrations');
     const ran = await runMigrations(owner, migrations);
     if (ran.length) logger.log(`migrations run: ${ran.join(', ')}`);
+    // Without Redis the queues live in PostgreSQL: the owner lays out their schema, the application uses it.
+    if (!resolved.redisUrl) await migrateQueueStore(owner);
   }
   return { config: resolved, stop };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { findContext, isUuid, newCorrelationId } from '@openrathaus/core';
@@ -36,7 +37,9 @@ export class JobQueues implements OnApplicationShutdown {
     }
     if (!isUuid(ids.tenantId)) throw new JobsError(JobsErrorCode.InvalidPayload, { key: 'tenantId' });
     const payload: JobPayload = { ...ids, correlationId: findContext()?.correlationId ?? newCorrelationId() };
-    const job = await this.queue(queue).add(name, payload, { ...DEFAULT_JOB_OPTIONS, ...options });
+    // An id of our own: BullMQ's PostgreSQL store would otherwise create a sequence per queue at the
+    // first job, which the application role may not (it owns nothing in the queue schema).
+    const job = await this.queue(queue).add(name, payload, { ...DEFAULT_JOB_OPTIONS, jobId: randomUUID(), ...options });
     return String(job.id);
   }
 

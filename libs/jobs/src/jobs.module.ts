@@ -40,9 +40,9 @@ export class JobsModule {
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig): Promise<QueueBackend> | QueueBackend => {
             if (config.redisUrl) return redisQueueBackend(config.redisUrl, config.queuePrefix);
-            const url = config.databaseOwnerUrl ?? config.databaseUrl;
-            if (!url) throw new Error('no database for the queues');
-            return postgresQueueBackend(url, config.embedded);
+            // The application's role, never the owner's: the owner laid out the queue store when it migrated.
+            if (!config.databaseUrl) throw new Error('no database for the queues');
+            return postgresQueueBackend(config.databaseUrl, config.embedded);
           },
         },
         {

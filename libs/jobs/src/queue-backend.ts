@@ -63,12 +63,13 @@ export function redisQueueBackend(url: string, prefix: string): QueueBackend {
   };
 }
 
+/** `url` connects as the application role; the queue store was migrated by the owner before. */
 export async function postgresQueueBackend(url: string, embedded: boolean): Promise<QueueBackend> {
   const { Queue: PgQueue, Worker: PgWorker } = withBackend(createPostgresBackend);
-  // BullMQ's own migrations run once, on one client, before anything shares the pool.
-  const migrator = new PgQueue('openrathaus-migrate', { connection: { connectionString: url, migrate: true, max: 1 } });
-  await migrator.waitUntilReady();
-  await migrator.close();
+  // BullMQ's migrations ran as the schema owner (`migrateQueueStore`); this role only checks the schema.
+  const checker = new PgQueue('openrathaus-check', { connection: { connectionString: url, max: 1 } });
+  await checker.waitUntilReady();
+  await checker.close();
   const pool = new Pool({ connectionString: url, max: embedded ? 6 : 10, options: '-c search_path=bullmq' });
   // An idle client whose connection breaks (the database restarted) is reported here, not thrown.
   pool.on('error', (error) => logger.warn({ err: error }, 'queue database connection error'));

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { takeWriteLock } from '@openrathaus/database';
+import { EntityManager } from 'typeorm';
+import { OwnerTransactions, takeWriteLock } from '@openrathaus/database';
 import { JobQueues } from '@openrathaus/jobs';
 import { formatFault } from './tenant-fault';
 import { LoadedTenant, loadTenantDir } from './tenant-file.loader';
@@ -39,7 +39,9 @@ interface ExistingRow {
 
 /**
  * Brings the database in line with `tenants/`: creates and updates tenants and their domains,
- * stops those whose file is broken, and announces every change to the running instances.
+ * stops those whose file is broken, and announces every change to the running instances. The
+ * application role may only read `tenants` and `tenant_domains`: the sync writes them as the
+ * schema owner (`DATABASE_OWNER_URL`).
  */
 @Injectable()
 export class TenantSync {
@@ -47,7 +49,7 @@ export class TenantSync {
   private readonly steps: TenantSyncStep[] = [];
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly owner: OwnerTransactions,
     private readonly jobs: JobQueues,
   ) {}
 
@@ -68,7 +70,7 @@ export class TenantSync {
       unchanged: [],
     };
     const changed: string[] = [];
-    await this.dataSource.transaction(async (em) => {
+    await this.owner.run(async (em) => {
       // One sync or publication at a time: each rewrites service lists that the other reads.
       await takeWriteLock(em, 'tenants');
       const existing = new Map(
@@ -78,6 +80,8 @@ export class TenantSync {
       );
       await this.checkForeignDomains(em, tenants);
       for (const step of this.steps) await step.check(em, dir, report);
+      // The steps read as the application role, whoever the connection's user is: back to the owner.
+      await this.owner.asOwner(em);
       const sound: { tenant: LoadedTenant; id: string }[] = [];
       for (const tenant of tenants) {
         const row = existing.get(tenant.slug);
@@ -104,7 +108,9 @@ export class TenantSync {
       const touched = new Set(changed);
       const alsoUpdated = new Set<string>();
       for (const step of this.steps) {
-        for (const id of await step.apply(em, sound, report)) {
+        const applied = await step.apply(em, sound, report);
+        await this.owner.asOwner(em);
+        for (const id of applied) {
           if (touched.has(id)) continue;
           // Its file is unchanged, but what it serves is not (e.g. a new minor version it adopts).
           await em.query(`update public.tenants set revision = revision + 1, updated_at = now() where id = $1`, [id]);

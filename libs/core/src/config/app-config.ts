@@ -131,6 +131,56 @@ const secret = (value: string | undefined, production: boolean): string => {
   return 'openrathaus-development-secret-never-used-in-production';
 };
 
+/** An environment variable the platform reads, with what it sets. */
+export interface ConfigVariable {
+  name: string;
+  description: string;
+}
+
+/**
+ * Every environment variable the platform reads: those of {@link loadConfig}, the payment settings
+ * `libs/payments` reads for itself, and the one Node.js reads. A test holds the container manifests
+ * in `docker/` to this list, so that no manifest sets a variable nothing reads.
+ */
+export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
+  { name: 'NODE_ENV', description: 'production, development (default) or test' },
+  { name: 'PORT', description: 'HTTP port of the portal (default 3000)' },
+  { name: 'HOST', description: 'address the portal listens on (default 0.0.0.0 in production, else 127.0.0.1)' },
+  { name: 'DATABASE_URL', description: 'PostgreSQL as the application role; unset: the embedded PGlite' },
+  { name: 'DATABASE_OWNER_URL', description: 'PostgreSQL as the schema owner: migrations and the tenant sync' },
+  { name: 'REDIS_URL', description: 'Redis for queues, sessions and the notification bus; unset: PostgreSQL' },
+  { name: 'QUEUE_PREFIX', description: 'prefix of queue keys and channels, for installations sharing a Redis' },
+  { name: 'DATA_DIR', description: 'directory of the embedded database and, by default, of stored files' },
+  { name: 'EMBEDDED_DB_PORT', description: 'loopback port on which the embedded database is served' },
+  { name: 'TENANTS_DIR', description: 'the tenants/ folder the sync reads' },
+  { name: 'TRUST_PROXY', description: 'addresses of the proxy whose X-Forwarded-* headers count' },
+  { name: 'LOG_LEVEL', description: 'pino log level (default info)' },
+  { name: 'RUN_WORKER', description: 'run the queue processors inside the portal' },
+  { name: 'MIGRATE_ON_START', description: 'run migrations when the portal starts' },
+  { name: 'SYNC_TENANTS_ON_START', description: 'sync tenants/ into the database when the portal starts' },
+  { name: 'DEV_HOSTS', description: 'answer every tenant on <slug>.localhost as well' },
+  { name: 'SMTP_URL', description: 'outgoing mail server; unset: mails are captured (development only)' },
+  { name: 'MAIL_FROM', description: 'sender address when the tenant names none' },
+  { name: 'PAYMENT_URL', description: 'base URL of the XBezahldienste payment service' },
+  { name: 'PAYMENT_SANDBOX', description: 'the built-in payment sandbox; off in production unless true' },
+  { name: 'PAYMENT_ORIGINATOR_ID', description: 'XBezahldienste originatorId of this installation' },
+  { name: 'PAYMENT_TIMEOUT_MS', description: 'time one call to the payment service may take (default 10 s)' },
+  { name: 'OIDC_ISSUER', description: 'OpenID Connect provider for identity levels above basic' },
+  { name: 'OIDC_CLIENT_ID', description: 'client id at the OpenID Connect provider' },
+  { name: 'OIDC_CLIENT_SECRET', description: 'client secret at the OpenID Connect provider' },
+  { name: 'STORAGE_DIR', description: 'where uploads and issued documents are kept' },
+  { name: 'APP_SECRET', description: 'signs tokens and seals signing keys; at least 32 characters' },
+  { name: 'METRICS_PORT', description: 'a port of its own on which only /metrics answers' },
+  { name: 'METRICS_TOKEN', description: 'bearer token that opens /metrics on the portal port' },
+  { name: 'MAX_CONNECTIONS', description: 'open connections per instance' },
+  { name: 'REQUEST_TIMEOUT_MS', description: 'time in which a whole request must have arrived' },
+  { name: 'HEADERS_TIMEOUT_MS', description: 'time in which the headers must have arrived' },
+  { name: 'KEEP_ALIVE_TIMEOUT_MS', description: 'idle time after which a kept-alive connection is closed' },
+  { name: 'PASSWORD_HASH_CONCURRENCY', description: 'password hashes computed at once' },
+  { name: 'PASSWORD_HASH_QUEUE', description: 'password checks waiting in line before 503' },
+  { name: 'NODE_OPTIONS', description: 'read by Node.js itself, e.g. the heap limit in the manifests' },
+];
+
 /** Reads and checks the configuration; a bad value names its variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const mode = (env.NODE_ENV ?? 'development') as Environment;
