@@ -24,7 +24,8 @@ describe('host resolution', () => {
       const page = await get(portal.port, '/', host, { accept: 'text/html' });
       expect(page.status).toBe(200);
       expect(page.body).toContain(file.name);
-      expect(page.body).toContain(`--or-primary:${file.branding.primaryColor}`);
+      // The tenant's colours come as a stylesheet named after them.
+      expect(page.body).toContain(`/assets/theme/${file.branding.primaryColor.slice(1).toLowerCase()}-`);
       const api = await get(portal.port, '/api/v1/tenant', host);
       expect(JSON.parse(api.body)).toMatchObject({ slug, name: file.name });
     }

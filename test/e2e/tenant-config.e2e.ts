@@ -122,7 +122,7 @@ describe('a broken tenant file stops that tenant alone', () => {
     await eventually(async () => (await get(portal.port, '/', 'marl.localhost')).status === 200);
     const after = await eventually(async () => {
       const page = await get(portal.port, '/', 'gelsenkirchen.localhost');
-      return page.body.includes('--or-primary:#7a1f1f') ? page : undefined;
+      return page.body.includes('/assets/theme/7a1f1f-') ? page : undefined;
     });
     expect(after.status).toBe(200);
   });

@@ -360,7 +360,8 @@ function fileFields(definition: ProcessDefinition): Map<string, FieldDefinition>
  */
 function withoutNul(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
-  if (depth > 32 || value === null || typeof value !== 'object') return value;
+  // The portal's JSON parser refuses bodies deeper than 64 levels; answers never get here deeper.
+  if (depth > 64 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => withoutNul(v, depth + 1));
   return Object.fromEntries(
     Object.entries(value as Record<string, unknown>).map(([k, v]) => [

@@ -114,8 +114,9 @@ export const isMultipart = (request: FastifyRequest): boolean =>
 export function readUpload(request: FastifyRequest, parts = 1): Promise<Upload> {
   if (!isMultipart(request)) return Promise.reject(invalidUpload());
   const length = Number(request.headers['content-length']);
-  // A body longer than its files and fields may be is refused before a byte of it is read.
-  if (length > parts * MAX_UPLOAD_BYTES + MAX_FIELD_BYTES) {
+  // A body far longer than its files and fields may be is refused before a byte of it is read;
+  // one a little too long is read, so that the answer can name the field whose file is too large.
+  if (length > 2 * (parts * MAX_UPLOAD_BYTES + MAX_FIELD_BYTES)) {
     return Promise.reject(new ApplicationsError(ApplicationsErrorCode.InvalidUpload, {}, [tooLarge('file')]));
   }
   return uploads.run(() => readParts(request, parts));

@@ -2,14 +2,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parse as parseQuery } from 'fast-querystring';
 import { CoreError, CoreErrorCode } from '@openrathaus/core';
 
-/** How deep a JSON body may nest: a form's answers need a handful of levels (groups, repeats, addresses). */
-export const MAX_JSON_DEPTH = 32;
+/**
+ * How deep a JSON body may nest: a form's answers need a handful of levels, a process definition
+ * posted by a tenant admin up to 40 (its own limit) inside its envelope.
+ */
+export const MAX_JSON_DEPTH = 64;
 /** The largest JSON or form body; uploads are multipart and have limits of their own. */
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-// Control characters other than tab, line feed and carriage return: NUL breaks PostgreSQL's text
-// and jsonb, the others have no place in what a person types.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
 
 const tooDeep = () => new CoreError(CoreErrorCode.TooDeep, { max: MAX_JSON_DEPTH });
 const notJson = () => new CoreError(CoreErrorCode.InvalidJson);
@@ -35,21 +34,17 @@ export function jsonDepthExceeds(text: string, max: number): boolean {
   return false;
 }
 
-/** The value with control characters removed from every string and key, at every depth. */
-export function withoutControls(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.replace(CONTROL, '');
-  // Bounded by the parser's depth check; the bound stays for values that come from elsewhere.
-  if (value === null || typeof value !== 'object' || depth > MAX_JSON_DEPTH) return value;
-  if (Array.isArray(value)) return value.map((v) => withoutControls(v, depth + 1));
-  const clean: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    // An own `__proto__` key (a form may send one) would set the prototype when assigned.
-    if (key !== '__proto__') clean[key.replace(CONTROL, '')] = withoutControls(v, depth + 1);
-  }
-  return clean;
+/** Form fields without `__proto__`, which would set the prototype of the object they are copied into. */
+function formFields(parsed: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parsed)) if (key !== '__proto__') fields[key] = value;
+  return fields;
 }
 
-/** Parses a JSON body: depth first, then the text, then the control characters out. */
+/**
+ * Parses a JSON body: the depth first, then the text. Control characters stay for the validators,
+ * which name the field that holds them; none reaches PostgreSQL as a 500 (see ErrorResponder).
+ */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') return undefined;
   if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) throw tooDeep();
@@ -65,12 +60,12 @@ export function parseJsonBody(text: string): unknown {
   } catch {
     throw notJson();
   }
-  return withoutControls(parsed);
+  return parsed;
 }
 
 /**
  * The portal's own parsers for JSON and url-encoded forms (Nest's are switched off): the same
- * size limit, a depth limit with a clear 400, and no control characters at any depth.
+ * size limit, a depth limit with a clear 400, and no prototype keys.
  */
 export function registerBodyParsers(fastify: FastifyInstance): void {
   const options = { parseAs: 'string' as const, bodyLimit: MAX_BODY_BYTES };
@@ -89,7 +84,7 @@ export function registerBodyParsers(fastify: FastifyInstance): void {
     'application/x-www-form-urlencoded',
     options,
     (_request: FastifyRequest, body: string | Buffer, done: (error: Error | null, value?: unknown) => void) => {
-      done(null, withoutControls({ ...parseQuery(body.toString()) }));
+      done(null, formFields(parseQuery(body.toString())));
     },
   );
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorKind, FieldFault } from '@openrathaus/core';
+import { CoreErrorCode, DomainError, ErrorKind, FieldFault } from '@openrathaus/core';
 import { I18n, ViewEngine } from '@openrathaus/web';
 import { PageContext } from '../pages/page-context.service';
 import { tenantOf } from './request-state';
@@ -23,6 +23,15 @@ const HTTP_CODES: Record<number, string> = {
   405: 'http.method_not_allowed',
   413: 'http.payload_too_large',
   415: 'http.unsupported_media_type',
+};
+
+// invalid_byte_sequence_for_encoding, untranslatable_character (NUL in jsonb).
+const UNSTORABLE = new Set(['22021', '22P05']);
+
+const postgresCode = (error: unknown): string | undefined => {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | undefined;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
 };
 
 export interface ErrorBody {
@@ -103,6 +112,15 @@ export class ErrorResponder {
               errors: error.fields.map((f) => ({ field: f.field, message: this.fieldMessage(locale, f) })),
             }
           : {}),
+      };
+    }
+    if (UNSTORABLE.has(postgresCode(error) ?? '')) {
+      // A character PostgreSQL cannot store (NUL in text or jsonb) that no validator caught: the
+      // input is at fault, not the server.
+      return {
+        statusCode: 400,
+        code: CoreErrorCode.InvalidInput,
+        message: this.i18n.t(locale, 'errors.core.invalid_input'),
       };
     }
     const status =
