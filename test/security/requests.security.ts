@@ -131,6 +131,12 @@ describe('one request never takes the portal down', () => {
       expect(response.headers['strict-transport-security']).toBeUndefined();
     });
 
+    it('the API documentation alone may style inline (Swagger UI)', async () => {
+      const docs = await get(portal.port, '/api/docs', HOST);
+      expect(docs.headers['content-security-policy']).toContain("style-src 'self' 'unsafe-inline'");
+      expect(docs.headers['content-security-policy']).not.toMatch(/script-src[^;]*unsafe-inline/);
+    });
+
     it('pages need no inline style: the theme is a stylesheet of its own, cached for ever', async () => {
       const page = await get(portal.port, '/leistungen', HOST, { accept: 'text/html' });
       expect(page.body).not.toMatch(/<style|style="|<script(?![^>]*src=)/);
@@ -186,6 +192,10 @@ describe('one request never takes the portal down', () => {
         const response = await get(portal.port, '/metrics', host);
         expect(response.status).toBe(404);
         expect(response.body).not.toContain('openrathaus_http_requests_total');
+      }
+      // Percent-encoded and absolute paths lead to the same route, and are judged as it.
+      for (const path of ['/%6detrics', '/metrics?x=1']) {
+        expect((await get(portal.port, path, HOST)).status).toBe(404);
       }
       const wrongToken = await get(portal.port, '/metrics', '10.1.2.3', { authorization: 'Bearer wrong' });
       expect(wrongToken.status).toBe(404);

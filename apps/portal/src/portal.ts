@@ -86,7 +86,7 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null, undefined));
   registerBodyParsers(fastify);
-  await registerSecurityHeaders(app, config);
+  registerSecurityHeaders(fastify, config);
   registerHostHooks(fastify, registry, app.get(ErrorResponder), app.get(Metrics), app.get(HomePages), config);
   await app.register(fastifyStatic, {
     root: join(projectRoot(), 'node_modules', '@kern-ux', 'native', 'dist'),

@@ -5,6 +5,7 @@ import { TenancyError, TenancyErrorCode, TenantRegistry, isServing } from '@open
 import { HomePages } from '../pages/home-pages.service';
 import { ErrorResponder } from './error-responder.service';
 import { metricsAllowed } from './metrics-access';
+import { DOCS_CSP } from './security-headers';
 import { setState, stateOf } from './request-state';
 
 /**
@@ -14,6 +15,10 @@ import { setState, stateOf } from './request-state';
  * (`GET http://host/metrics`) names the same route.
  */
 const HOSTLESS = /^\/(health$|assets\/|_sandbox\/)/;
+// Paths that may lead to one of those routes or to /metrics. Only these pay for asking the router
+// (`routeOptions` builds an object): anything not starting with a slash (absolute form) and
+// anything percent-encoded (the router decodes) is asked too.
+const MAYBE_OPERATIONS = /^\/(health|metrics|assets\/|_sandbox\/)|%/;
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const HOME = /^\/(\?|$)/;
 const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i;
@@ -45,10 +50,11 @@ export function registerHostHooks(
     const correlationId = typeof header === 'string' && REQUEST_ID.test(header) ? header : newCorrelationId();
     void reply.header('x-request-id', correlationId);
     const startedAt = performance.now();
-    const route = request.routeOptions.url ?? '';
+    const url = request.url;
+    const route = url.charCodeAt(0) !== 0x2f || MAYBE_OPERATIONS.test(url) ? (request.routeOptions.url ?? '') : '';
     // Two Host headers, or an absolute-form target naming another host than the Host header:
     // which tenant is meant cannot be told, so neither is guessed.
-    const absolute = ABSOLUTE.exec(request.url);
+    const absolute = url.charCodeAt(0) === 0x2f ? null : ABSOLUTE.exec(url);
     if (
       hostHeaders(request.raw.rawHeaders) !== 1 ||
       (absolute && absolute[1].toLowerCase() !== (request.headers.host ?? '').toLowerCase())
@@ -64,7 +70,10 @@ export function registerHostHooks(
       }
       return runInContext({ correlationId }, done);
     }
-    if (HOSTLESS.test(route)) {
+    if (url.startsWith('/api/docs')) {
+      // Swagger UI styles itself inline; no other page may.
+      reply.raw.setHeader('content-security-policy', DOCS_CSP);
+    } else if (HOSTLESS.test(route)) {
       setState(request, { context: { correlationId }, match: null, startedAt });
       return runInContext({ correlationId }, done);
     }
@@ -74,7 +83,7 @@ export function registerHostHooks(
     const tenant = match?.kind === 'tenant' ? match.tenant : undefined;
     const context = { correlationId, tenantId: tenant?.id, tenantSlug: tenant?.slug };
     setState(request, { context, match, startedAt });
-    const path = absolute ? request.url.slice(absolute[0].length) || '/' : request.url;
+    const path = absolute ? url.slice(absolute[0].length) || '/' : url;
     // The hot path: a home page already rendered for this tenant and language needs no route,
     // no context and no handler.
     if (

@@ -1,30 +1,34 @@
-import helmet from '@fastify/helmet';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import helmet from 'helmet';
 import type { AppConfig } from '@openrathaus/core';
 
 const origin = (url: string | undefined): string[] => (url ? [new URL(url).origin] : []);
 
-// The API's documentation page (Swagger UI) styles itself inline; no other page needs to.
-const docsStyles = (request: IncomingMessage): string =>
-  (request.url ?? '').startsWith('/api/docs') ? "'unsafe-inline'" : "'self'";
+/**
+ * The policy of the API's documentation (Swagger UI), which styles itself inline and draws with
+ * data: images; the host hook puts it in place of the pages' policy on `/api/docs` alone.
+ */
+export const DOCS_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
 
 /**
- * Security headers on every answer, the cached home page included (so registered before the host
- * hook): a Content-Security-Policy without inline script or style (the pages need no JavaScript),
- * no framing, no sniffing, no referrer beyond the portal's own origin (application ids stay out of
- * other sites' logs), and HSTS in production.
+ * The security headers every answer carries, as helmet computes them from the policy below: a
+ * Content-Security-Policy without inline script or style (the pages need no JavaScript), no
+ * framing, no sniffing, no referrer beyond the portal's own origin (application ids stay out of
+ * other sites' logs), and HSTS in production. Computed once: they do not depend on the request.
  */
-export async function registerSecurityHeaders(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+export function securityHeaders(config: AppConfig): [string, string][] {
   const production = config.env === 'production';
-  await app.register(helmet, {
+  const middleware = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
-        styleSrc: ["'self'", docsStyles],
-        // Emblems come from the member portals' hosts on a region's page; Swagger UI draws with data: images.
+        styleSrc: ["'self'"],
+        // Emblems come from the member portals' hosts on a region's page.
         imgSrc: ["'self'", 'data:', 'https:', ...(production ? [] : ['http:'])],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
@@ -42,5 +46,25 @@ export async function registerSecurityHeaders(app: NestFastifyApplication, confi
     strictTransportSecurity: production ? { maxAge: 31_536_000, includeSubDomains: false } : false,
     crossOriginResourcePolicy: { policy: 'same-origin' },
     crossOriginEmbedderPolicy: false,
+  });
+  const headers: [string, string][] = [];
+  const recorder = {
+    setHeader: (name: string, value: unknown) => headers.push([name.toLowerCase(), String(value)]),
+    removeHeader: () => undefined,
+  };
+  middleware({} as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
+  return headers;
+}
+
+/**
+ * Puts the security headers on every answer, the cached home page included (so registered before
+ * the host hook). helmet builds them once here; `@fastify/helmet` would build helmet's middleware
+ * anew for every request, which halved the home page's throughput when measured.
+ */
+export function registerSecurityHeaders(fastify: FastifyInstance, config: AppConfig): void {
+  const headers = securityHeaders(config);
+  fastify.addHook('onRequest', (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    done();
   });
 }
