@@ -49,8 +49,8 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
     // Slow clients hold a connection only so long: the headers, the whole request, an idle keep-alive.
     requestTimeout: limits.requestTimeoutMs,
     keepAliveTimeout: limits.keepAliveTimeoutMs,
-    serverFactory: (handler: RequestListener) =>
-      createServer(
+    serverFactory: (handler: RequestListener) => {
+      const server = createServer(
         {
           headersTimeout: limits.headersTimeoutMs,
           requestTimeout: limits.requestTimeoutMs,
@@ -58,7 +58,11 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
           connectionsCheckingInterval: Math.min(5000, limits.headersTimeoutMs),
         },
         handler,
-      ),
+      );
+      // Fastify sets this only on a server it makes itself.
+      server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+      return server;
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(PortalModule.forRoot(config), adapter, {
     logger: nestLogger,
