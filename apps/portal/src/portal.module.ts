@@ -21,6 +21,7 @@ import { BackofficeAuthController } from './api/backoffice-auth.controller';
 import { ServicesController } from './api/services.controller';
 import { TenantController } from './api/tenant.controller';
 import { AllErrorsFilter } from './http/all-errors.filter';
+import { CitizenAuth } from './http/citizen-auth';
 import { ErrorResponder } from './http/error-responder.service';
 import { DevMailController } from './ops/dev-mail.controller';
 import { OpsController } from './ops/ops.controller';
@@ -84,6 +85,7 @@ export class PortalModule {
         DevMailController,
       ],
       providers: [
+        CitizenAuth,
         PageContext,
         HomePages,
         ServicePages,

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { stringify } from 'yaml';
 import {
   CatalogError,
@@ -11,12 +10,11 @@ import {
   UsageRow,
 } from '@openrathaus/catalog';
 import { nestingDepth } from '@openrathaus/core';
-import { StaffAccounts, StaffSession } from '@openrathaus/identity';
-import { TenancyError, TenancyErrorCode, Tenant } from '@openrathaus/tenancy';
-import { cookie } from '../http/cookies';
+import type { StaffSession } from '@openrathaus/identity';
+import type { Tenant } from '@openrathaus/tenancy';
 import { JsonWriteGuard } from '../http/json-write.guard';
-import { tenantOf } from '../http/request-state';
-import { STAFF_COOKIE } from './backoffice-auth.controller';
+import { CurrentTenant } from '../http/pipeline/tenant.guard';
+import { Roles, Staff, StaffGuard } from '../http/pipeline/staff.guard';
 
 class PublishBody {
   @ApiPropertyOptional({ description: 'the definition as YAML text' }) source?: string;
@@ -67,19 +65,20 @@ const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
  */
 @ApiTags('tenant-admin')
 @Controller('api/v1/admin/processes')
-@UseGuards(JsonWriteGuard)
+@UseGuards(JsonWriteGuard, StaffGuard)
+@Roles('tenant-admin')
 export class AdminProcessesController {
-  constructor(
-    private readonly staff: StaffAccounts,
-    private readonly publisher: DefinitionPublisher,
-  ) {}
+  constructor(private readonly publisher: DefinitionPublisher) {}
 
   @Post()
   @ApiOperation({ summary: 'Publish a version of one of this tenant’s definitions (role tenant-admin)' })
   @ApiBody({ type: PublishBody })
   @ApiOkResponse({ type: PublishView })
-  async publish(@Req() request: FastifyRequest, @Body() body: PublishBody | undefined): Promise<PublishResult> {
-    const { tenant, session } = await this.admin(request);
+  async publish(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() session: StaffSession,
+    @Body() body: PublishBody | undefined,
+  ): Promise<PublishResult> {
     const definition = body?.definition;
     if (definition !== undefined && (typeof definition !== 'object' || nestingDepth(definition, 40) > 40)) {
       throw new CatalogError(CatalogErrorCode.InvalidDefinition, {}, [{ field: 'definition', key: 'invalid' }]);
@@ -99,8 +98,8 @@ export class AdminProcessesController {
   @Get(':owner/:key/versions')
   @ApiOperation({ summary: 'Published versions of owner/key visible to this tenant' })
   @ApiOkResponse({ type: [VersionView] })
-  async versions(@Req() request: FastifyRequest, @Param('owner') owner: string, @Param('key') key: string) {
-    const { tenant } = await this.admin(request, { owner, key });
+  async versions(@CurrentTenant() tenant: Tenant, @Param('owner') owner: string, @Param('key') key: string) {
+    checkRef(owner, key);
     return this.publisher.versions(tenant.id, owner, key);
   }
 
@@ -108,11 +107,11 @@ export class AdminProcessesController {
   @ApiOperation({ summary: 'Which tenants use which version of owner/key' })
   @ApiOkResponse({ type: [UsageView] })
   async usage(
-    @Req() request: FastifyRequest,
+    @CurrentTenant() tenant: Tenant,
     @Param('owner') owner: string,
     @Param('key') key: string,
   ): Promise<UsageRow[]> {
-    const { tenant } = await this.admin(request, { owner, key });
+    checkRef(owner, key);
     return this.publisher.usage(tenant.id, `${owner}/${key}`);
   }
 
@@ -120,13 +119,13 @@ export class AdminProcessesController {
   @ApiOperation({ summary: 'What changed between two versions (?from=1.1.0&to=1.2.0)' })
   @ApiOkResponse({ type: [ChangeView] })
   async diff(
-    @Req() request: FastifyRequest,
+    @CurrentTenant() tenant: Tenant,
     @Param('owner') owner: string,
     @Param('key') key: string,
     @Query('from') from?: unknown,
     @Query('to') to?: unknown,
   ): Promise<DefinitionChange[]> {
-    const { tenant } = await this.admin(request, { owner, key });
+    checkRef(owner, key);
     const faults = [
       ...(typeof from === 'string' && SEMVER.test(from) ? [] : [{ field: 'from', key: 'semver' }]),
       ...(typeof to === 'string' && SEMVER.test(to) ? [] : [{ field: 'to', key: 'semver' }]),
@@ -134,21 +133,13 @@ export class AdminProcessesController {
     if (faults.length) throw new CatalogError(CatalogErrorCode.InvalidQuery, {}, faults);
     return this.publisher.diff(tenant.id, `${owner}/${key}@${String(from)}`, `${owner}/${key}@${String(to)}`);
   }
+}
 
-  private async admin(
-    request: FastifyRequest,
-    ref?: { owner: string; key: string },
-  ): Promise<{ tenant: Tenant; session: StaffSession }> {
-    if (ref) {
-      const faults = (['owner', 'key'] as const)
-        .filter((name) => !SLUG.test(ref[name]))
-        .map((field) => ({ field, key: 'unknown' }));
-      if (faults.length)
-        throw new CatalogError(CatalogErrorCode.UnknownDefinition, { ref: `${ref.owner}/${ref.key}` }, faults);
-    }
-    const tenant = tenantOf(request);
-    if (!tenant) throw new TenancyError(TenancyErrorCode.UnknownTenant);
-    const session = await this.staff.require(tenant.id, cookie(request, STAFF_COOKIE), ['tenant-admin']);
-    return { tenant, session };
-  }
+/** Owner and key name a definition only as slugs; anything else is no definition (404 naming the part). */
+function checkRef(owner: string, key: string): void {
+  const ref = { owner, key };
+  const faults = (['owner', 'key'] as const)
+    .filter((name) => !SLUG.test(ref[name]))
+    .map((field) => ({ field, key: 'unknown' }));
+  if (faults.length) throw new CatalogError(CatalogErrorCode.UnknownDefinition, { ref: `${owner}/${key}` }, faults);
 }

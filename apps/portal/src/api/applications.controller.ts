@@ -1,11 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Applications, ApplicationsError, ApplicationsErrorCode } from '@openrathaus/applications';
 import { CatalogService } from '@openrathaus/catalog';
-import { meetsLevel } from '@openrathaus/identity';
+import { CitizenSession, meetsLevel } from '@openrathaus/identity';
+import type { Tenant } from '@openrathaus/tenancy';
 import { Workflow, WorkflowError, WorkflowErrorCode, requiredLevel } from '@openrathaus/workflow';
-import { checkApiRequest, checkSameOrigin, requireCitizen, requireTenant, stepUpPath } from '../http/citizen-auth';
+import { stepUpPath } from '../http/citizen-auth';
+import { JsonWriteGuard, TakesUpload } from '../http/json-write.guard';
+import { Citizen, CitizenGuard } from '../http/pipeline/citizen.guard';
+import { CurrentTenant, TenantGuard } from '../http/pipeline/tenant.guard';
 import { ApplicationViews, ApplicationView, readUpload } from './application-views.service';
 
 class StartApplication {
@@ -46,6 +50,7 @@ class PaymentStart {
  */
 @ApiTags('applications')
 @Controller('api/v1/applications')
+@UseGuards(TenantGuard, JsonWriteGuard, CitizenGuard)
 export class ApplicationsController {
   constructor(
     private readonly applications: Applications,
@@ -58,10 +63,12 @@ export class ApplicationsController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Starts a draft of an online service' })
   @ApiBody({ type: StartApplication })
-  async start(@Body() body: Partial<StartApplication> | undefined, @Req() request: FastifyRequest) {
-    const tenant = requireTenant(request);
-    checkApiRequest(request);
-    const session = await requireCitizen(request);
+  async start(
+    @CurrentTenant() tenant: Tenant,
+    @Citizen() session: CitizenSession,
+    @Body() body: Partial<StartApplication> | undefined,
+    @Req() request: FastifyRequest,
+  ) {
     const key = body?.serviceKey;
     if (typeof key !== 'string' || !/^[a-z0-9-]{1,80}$/.test(key)) {
       throw new ApplicationsError(ApplicationsErrorCode.InvalidInput, {}, [
@@ -85,9 +92,7 @@ export class ApplicationsController {
 
   @Get()
   @ApiOperation({ summary: "The citizen's applications on this portal, newest first" })
-  async list(@Req() request: FastifyRequest) {
-    const tenant = requireTenant(request);
-    const session = await requireCitizen(request);
+  async list(@CurrentTenant() tenant: Tenant, @Citizen() session: CitizenSession) {
     const rows = await this.applications.listForCitizen(tenant, session.citizenId);
     return {
       items: rows.map(({ application: a }) => ({
@@ -107,9 +112,12 @@ export class ApplicationsController {
     summary: 'One application with its status, payment, documents and messages',
     description: 'While a payment is pending, the payment service is asked how it stands.',
   })
-  async get(@Param('id') id: string, @Req() request: FastifyRequest): Promise<ApplicationView> {
-    const tenant = requireTenant(request);
-    const session = await requireCitizen(request);
+  async get(
+    @CurrentTenant() tenant: Tenant,
+    @Citizen() session: CitizenSession,
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+  ): Promise<ApplicationView> {
     await this.workflow.confirmPayment(tenant, session, id);
     return this.views.view(tenant, id, session.citizenId, request);
   }
@@ -118,13 +126,12 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'Saves answers of a draft; answers kept even where still wrong, with the errors' })
   @ApiBody({ type: AnswersBody })
   async answers(
+    @CurrentTenant() tenant: Tenant,
+    @Citizen() session: CitizenSession,
     @Param('id') id: string,
     @Body() body: Partial<AnswersBody> | undefined,
     @Req() request: FastifyRequest,
   ): Promise<SavedAnswersView> {
-    const tenant = requireTenant(request);
-    checkApiRequest(request);
-    const session = await requireCitizen(request);
     const saved = await this.applications.saveAnswers(tenant, session, id, body?.answers);
     const locale = this.views.locale(request, tenant);
     return {
@@ -137,11 +144,13 @@ export class ApplicationsController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Uploads one file for one file field (multipart: `field`, then `file`)' })
   @ApiConsumes('multipart/form-data')
-  async upload(@Param('id') id: string, @Req() request: FastifyRequest): Promise<AttachmentView> {
-    const tenant = requireTenant(request);
-    // Multipart, so only where it comes from is checked.
-    checkSameOrigin(request);
-    const session = await requireCitizen(request);
+  @TakesUpload()
+  async upload(
+    @CurrentTenant() tenant: Tenant,
+    @Citizen() session: CitizenSession,
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+  ): Promise<AttachmentView> {
     const { fields, files } = await readUpload(request);
     const file = files[0];
     if (!file) {
@@ -163,13 +172,11 @@ export class ApplicationsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Removes an uploaded file from a draft' })
   async removeAttachment(
+    @CurrentTenant() tenant: Tenant,
+    @Citizen() session: CitizenSession,
     @Param('id') id: string,
     @Param('attachmentId') attachmentId: string,
-    @Req() request: FastifyRequest,
   ): Promise<void> {
-    const tenant = requireTenant(request);
-    checkApiRequest(request);
-    const session = await requireCitizen(request);
     await this.applications.removeAttachment(tenant, session, id, attachmentId);
   }
 
@@ -180,10 +187,12 @@ export class ApplicationsController {
     description:
       'Answers 422 with the field errors, or the application with its next step; a payment step answers with `payment.redirectUrl`.',
   })
-  async submit(@Param('id') id: string, @Req() request: FastifyRequest): Promise<ApplicationView> {
-    const tenant = requireTenant(request);
-    checkApiRequest(request);
-    const session = await requireCitizen(request);
+  async submit(
+    @CurrentTenant() tenant: Tenant,
+    @Citizen() session: CitizenSession,
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+  ): Promise<ApplicationView> {
     const next = await this.workflow.submit(tenant, session, id, session);
     return this.views.view(tenant, id, session.citizenId, request, next.payment?.redirectUrl);
   }
@@ -191,10 +200,11 @@ export class ApplicationsController {
   @Post(':id/payment')
   @HttpCode(200)
   @ApiOperation({ summary: 'Begins or resumes the payment of a submitted application' })
-  async pay(@Param('id') id: string, @Req() request: FastifyRequest): Promise<PaymentStart> {
-    const tenant = requireTenant(request);
-    checkApiRequest(request);
-    const session = await requireCitizen(request);
+  async pay(
+    @CurrentTenant() tenant: Tenant,
+    @Citizen() session: CitizenSession,
+    @Param('id') id: string,
+  ): Promise<PaymentStart> {
     const next = await this.workflow.pay(tenant, session, id);
     return { redirectUrl: next.payment!.redirectUrl };
   }
@@ -202,13 +212,12 @@ export class ApplicationsController {
   @Get(':id/documents/:documentId')
   @ApiOperation({ summary: 'An issued document (PDF)' })
   async document(
+    @CurrentTenant() tenant: Tenant,
+    @Citizen() session: CitizenSession,
     @Param('id') id: string,
     @Param('documentId') documentId: string,
-    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const tenant = requireTenant(request);
-    const session = await requireCitizen(request);
     await this.views.sendDocument(tenant, session.citizenId, id, documentId, reply);
   }
 }

@@ -1,5 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, OnModuleInit, Post, Req, Res } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBody,
@@ -10,7 +9,7 @@ import {
   ApiProperty,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import {
   CitizenAccounts,
@@ -20,15 +19,7 @@ import {
   TRUST_LEVELS,
   bodyFields,
 } from '@openrathaus/identity';
-import {
-  CITIZEN_COOKIE,
-  bindCitizenAuth,
-  checkApiRequest,
-  clearCitizenCookie,
-  requireCitizen,
-  requireTenant,
-  startCitizenSession,
-} from '../http/citizen-auth';
+import { CITIZEN_COOKIE, CitizenAuth, checkApiRequest, requireTenant } from '../http/citizen-auth';
 import { cookie } from '../http/cookies';
 import { PageContext } from '../pages/page-context.service';
 
@@ -81,19 +72,15 @@ class CitizenView {
  */
 @ApiTags('auth')
 @Controller('api/v1/auth')
-export class AuthController implements OnModuleInit {
+export class AuthController {
   constructor(
+    private readonly auth: CitizenAuth,
     private readonly accounts: CitizenAccounts,
     private readonly sessions: CitizenSessions,
     private readonly realms: CitizenRealms,
     private readonly pages: PageContext,
-    private readonly adapterHost: HttpAdapterHost,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  onModuleInit(): void {
-    bindCitizenAuth(this.adapterHost.httpAdapter.getInstance<FastifyInstance>(), this.sessions, this.config);
-  }
 
   @Post('register')
   @HttpCode(201)
@@ -142,7 +129,7 @@ export class AuthController implements OnModuleInit {
     const { session } = await this.accounts.login(tenant, fields.email, fields.password, this.info(request));
     // The new login replaces the session this browser had.
     await this.sessions.end(cookie(request, CITIZEN_COOKIE));
-    startCitizenSession(request, reply, session);
+    this.auth.startCitizenSession(request, reply, session);
     return this.view(request, session);
   }
 
@@ -153,7 +140,7 @@ export class AuthController implements OnModuleInit {
   async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     checkApiRequest(request);
     await this.sessions.end(cookie(request, CITIZEN_COOKIE));
-    clearCitizenCookie(request, reply);
+    this.auth.clearCitizenCookie(request, reply);
   }
 
   @Post('logout-everywhere')
@@ -165,9 +152,9 @@ export class AuthController implements OnModuleInit {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     checkApiRequest(request);
-    const session = await requireCitizen(request);
+    const session = await this.auth.requireCitizen(request);
     await this.accounts.logoutEverywhere(session);
-    clearCitizenCookie(request, reply);
+    this.auth.clearCitizenCookie(request, reply);
   }
 
   @Post('password-reset')
@@ -204,7 +191,7 @@ export class AuthController implements OnModuleInit {
   @ApiOkResponse({ type: CitizenView })
   async me(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CitizenView> {
     void reply.header('cache-control', 'no-store');
-    return this.view(request, await requireCitizen(request));
+    return this.view(request, await this.auth.requireCitizen(request));
   }
 
   private info(request: FastifyRequest) {

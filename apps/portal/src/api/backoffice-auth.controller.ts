@@ -6,9 +6,8 @@ import { StaffAccounts } from '@openrathaus/identity';
 import { TenancyError, TenancyErrorCode } from '@openrathaus/tenancy';
 import { cookie, setSessionCookie } from '../http/cookies';
 import { JsonWriteGuard } from '../http/json-write.guard';
+import { STAFF_COOKIE } from '../http/pipeline/staff.guard';
 import { tenantOf } from '../http/request-state';
-
-export const STAFF_COOKIE = 'or_staff';
 
 class StaffLogin {
   @ApiProperty({ example: 'admin@gelsenkirchen.de' }) email: string;

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { UnsupportedMediaTypeException } from '@nestjs/common';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppConfig } from '@openrathaus/core';
+import { Inject, Injectable, UnsupportedMediaTypeException } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import {
   CitizenSession,
   CitizenSessions,
@@ -21,53 +21,118 @@ export const CSRF_FIELD = '_csrf';
 /** The pre-session cookie behind the `_csrf` of forms shown before login (double submit). */
 export const CSRF_COOKIE = 'or_csrf';
 
-interface Binding {
-  sessions: CitizenSessions;
-  config: AppConfig;
-}
-
-// Per Fastify instance, not per process: two portals in one process (tests) keep their own.
-const bindings = new WeakMap<object, Binding>();
-const resolved = new WeakMap<object, Promise<CitizenSession | undefined>>();
-
 /**
- * Connects the helpers below to a running portal's session service and configuration. The auth
- * controller calls it when the portal starts, so every controller can use `citizenOf(request)`.
+ * The citizen of a request: the session behind the cookie on this tenant's host, the cookie
+ * itself, and the CSRF tokens of forms. One per portal, injected where it is needed; a request's
+ * session is looked up once and kept for the rest of that request.
  */
-export function bindCitizenAuth(fastify: FastifyInstance, sessions: CitizenSessions, config: AppConfig): void {
-  bindings.set(fastify, { sessions, config });
-}
+@Injectable()
+export class CitizenAuth {
+  private readonly resolved = new WeakMap<object, Promise<CitizenSession | undefined>>();
 
-function binding(request: FastifyRequest): Binding {
-  // A route registered inside a plugin sees a child of the root instance (its prototype chain).
-  for (let server: object | null = request.server; server; server = Object.getPrototypeOf(server) as object | null) {
-    const found = bindings.get(server);
-    if (found) return found;
+  constructor(
+    private readonly sessions: CitizenSessions,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The logged-in citizen of the request on this tenant's host, or undefined; looked up once per request. */
+  citizenOf(request: FastifyRequest): Promise<CitizenSession | undefined> {
+    let session = this.resolved.get(request.raw);
+    if (!session) {
+      const tenant = tenantOf(request);
+      session = tenant
+        ? this.sessions.citizenSession(cookie(request, CITIZEN_COOKIE), tenant)
+        : Promise.resolve(undefined);
+      this.resolved.set(request.raw, session);
+    }
+    return session;
   }
-  throw new Error('citizen auth is not bound to this portal (bindCitizenAuth)');
-}
 
-/** Secure cookies everywhere but in development (plain http on *.localhost). */
-const secure = (config: AppConfig): boolean => config.env !== 'development';
-
-/** The logged-in citizen of the request on this tenant's host, or undefined; looked up once per request. */
-export function citizenOf(request: FastifyRequest): Promise<CitizenSession | undefined> {
-  let session = resolved.get(request.raw);
-  if (!session) {
-    const tenant = tenantOf(request);
-    session = tenant
-      ? binding(request).sessions.citizenSession(cookie(request, CITIZEN_COOKIE), tenant)
-      : Promise.resolve(undefined);
-    resolved.set(request.raw, session);
+  /** The logged-in citizen, or an {@link IdentityError} `identity.not_logged_in` (401). */
+  async requireCitizen(request: FastifyRequest): Promise<CitizenSession> {
+    const session = await this.citizenOf(request);
+    if (!session) throw new IdentityError(IdentityErrorCode.NotLoggedIn);
+    return session;
   }
-  return session;
-}
 
-/** The logged-in citizen, or an {@link IdentityError} `identity.not_logged_in` (401). */
-export async function requireCitizen(request: FastifyRequest): Promise<CitizenSession> {
-  const session = await citizenOf(request);
-  if (!session) throw new IdentityError(IdentityErrorCode.NotLoggedIn);
-  return session;
+  /** Replaces what {@link citizenOf} answers for the rest of this request (after login, logout, step-up). */
+  rememberCitizen(request: FastifyRequest, session: CitizenSession | undefined): void {
+    this.resolved.set(request.raw, Promise.resolve(session));
+  }
+
+  /**
+   * Sets the session cookie: HttpOnly, Secure outside development, and SameSite=Lax. Lax, not
+   * Strict: the return from the identity provider (/konto/identitaet/callback) and from the payment
+   * page are top-level GET navigations from another site, and a Strict cookie would not come along —
+   * the citizen would arrive logged out and the step-up's state would be lost. Lax still keeps the
+   * cookie off every cross-site POST, image, frame and fetch; GET requests change nothing, and every
+   * form post carries `_csrf` as well.
+   */
+  setCitizenCookie(reply: FastifyReply, sessionId: string, maxAge: number): void {
+    const parts = [`${CITIZEN_COOKIE}=${sessionId}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAge}`];
+    if (this.secure) parts.push('Secure');
+    void reply.header('set-cookie', parts.join('; '));
+  }
+
+  clearCitizenCookie(request: FastifyRequest, reply: FastifyReply): void {
+    const parts = [`${CITIZEN_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0'];
+    if (this.secure) parts.push('Secure');
+    void reply.header('set-cookie', parts.join('; '));
+    this.rememberCitizen(request, undefined);
+  }
+
+  /** Sets the cookie of a session just opened (or re-issued) until the session's end. */
+  startCitizenSession(request: FastifyRequest, reply: FastifyReply, session: CitizenSession): void {
+    const seconds = Math.max(1, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000));
+    this.setCitizenCookie(reply, session.sessionId, seconds);
+    this.rememberCitizen(request, session);
+  }
+
+  /**
+   * The `_csrf` value for a form on this page. With a session it is the session's token. Without
+   * one (register, log in, forgotten password) it is derived from a random pre-session cookie
+   * (HttpOnly, SameSite=Strict) set here when missing: a double submit, signed with the app's secret
+   * so that the cookie's value itself never appears in a page.
+   */
+  csrfToken(request: FastifyRequest, reply: FastifyReply, session?: CitizenSession): string {
+    if (session) return session.csrfToken;
+    let value = cookie(request, CSRF_COOKIE);
+    if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) {
+      value = randomBytes(32).toString('base64url');
+      const parts = [`${CSRF_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict'];
+      if (this.secure) parts.push('Secure');
+      void reply.header('set-cookie', parts.join('; '));
+    }
+    return this.preToken(value);
+  }
+
+  /**
+   * Checks an HTML form post: `_csrf` must match the session's token (with a session) or the
+   * pre-session cookie (without), and a browser-sent Origin must be this host. Throws
+   * `identity.csrf_missing` or `identity.csrf_invalid` (403).
+   */
+  checkCsrf(request: FastifyRequest, session: CitizenSession | undefined, body: unknown): void {
+    const fields = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+    const sent = fields[CSRF_FIELD];
+    if (sent === undefined || sent === '') throw new IdentityError(IdentityErrorCode.CsrfMissing);
+    if (typeof sent !== 'string' || !sameOrigin(request)) throw new IdentityError(IdentityErrorCode.CsrfInvalid);
+    if (session) {
+      if (!sameText(sent, session.csrfToken)) throw new IdentityError(IdentityErrorCode.CsrfInvalid);
+      return;
+    }
+    const value = cookie(request, CSRF_COOKIE);
+    if (!value) throw new IdentityError(IdentityErrorCode.CsrfMissing);
+    if (!sameText(sent, this.preToken(value))) throw new IdentityError(IdentityErrorCode.CsrfInvalid);
+  }
+
+  /** Secure cookies everywhere but in development (plain http on *.localhost). */
+  private get secure(): boolean {
+    return this.config.env !== 'development';
+  }
+
+  private preToken(value: string): string {
+    return createHmac('sha256', this.config.secret).update(`csrf:${value}`).digest('base64url');
+  }
 }
 
 /** Refuses (403 `identity.trust_level_too_low`) a session below the level an action needs. */
@@ -75,66 +140,11 @@ export function requireLevel(session: CitizenSession, need: TrustLevel): void {
   if (!meetsLevel(session.trustLevel, need)) throw new IdentityError(IdentityErrorCode.TrustLevelTooLow, { need });
 }
 
-/** Replaces what {@link citizenOf} answers for the rest of this request (after login, logout, step-up). */
-export function rememberCitizen(request: FastifyRequest, session: CitizenSession | undefined): void {
-  resolved.set(request.raw, Promise.resolve(session));
-}
-
-/**
- * Sets the session cookie: HttpOnly, Secure outside development, and SameSite=Lax. Lax, not
- * Strict: the return from the identity provider (/konto/identitaet/callback) and from the payment
- * page are top-level GET navigations from another site, and a Strict cookie would not come along —
- * the citizen would arrive logged out and the step-up's state would be lost. Lax still keeps the
- * cookie off every cross-site POST, image, frame and fetch; GET requests change nothing, and every
- * form post carries `_csrf` as well.
- */
-export function setCitizenCookie(request: FastifyRequest, reply: FastifyReply, sessionId: string, maxAge: number) {
-  const parts = [`${CITIZEN_COOKIE}=${sessionId}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAge}`];
-  if (secure(binding(request).config)) parts.push('Secure');
-  void reply.header('set-cookie', parts.join('; '));
-}
-
-export function clearCitizenCookie(request: FastifyRequest, reply: FastifyReply): void {
-  const parts = [`${CITIZEN_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0'];
-  if (secure(binding(request).config)) parts.push('Secure');
-  void reply.header('set-cookie', parts.join('; '));
-  rememberCitizen(request, undefined);
-}
-
-/** Sets the cookie of a session just opened (or re-issued) until the session's end. */
-export function startCitizenSession(request: FastifyRequest, reply: FastifyReply, session: CitizenSession): void {
-  const seconds = Math.max(1, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000));
-  setCitizenCookie(request, reply, session.sessionId, seconds);
-  rememberCitizen(request, session);
-}
-
-const preToken = (config: AppConfig, value: string): string =>
-  createHmac('sha256', config.secret).update(`csrf:${value}`).digest('base64url');
-
 const sameText = (a: string, b: string): boolean => {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 };
-
-/**
- * The `_csrf` value for a form on this page. With a session it is the session's token. Without
- * one (register, log in, forgotten password) it is derived from a random pre-session cookie
- * (HttpOnly, SameSite=Strict) set here when missing: a double submit, signed with the app's secret
- * so that the cookie's value itself never appears in a page.
- */
-export function csrfToken(request: FastifyRequest, reply: FastifyReply, session?: CitizenSession): string {
-  if (session) return session.csrfToken;
-  const { config } = binding(request);
-  let value = cookie(request, CSRF_COOKIE);
-  if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) {
-    value = randomBytes(32).toString('base64url');
-    const parts = [`${CSRF_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict'];
-    if (secure(config)) parts.push('Secure');
-    void reply.header('set-cookie', parts.join('; '));
-  }
-  return preToken(config, value);
-}
 
 /** Whether the request comes from a page of this very host, as far as the browser says. */
 function sameOrigin(request: FastifyRequest): boolean {
@@ -142,25 +152,6 @@ function sameOrigin(request: FastifyRequest): boolean {
   if (site === 'cross-site' || site === 'same-site') return false;
   const origin = request.headers.origin;
   return !origin || origin === `${request.protocol}://${request.host}`;
-}
-
-/**
- * Checks an HTML form post: `_csrf` must match the session's token (with a session) or the
- * pre-session cookie (without), and a browser-sent Origin must be this host. Throws
- * `identity.csrf_missing` or `identity.csrf_invalid` (403).
- */
-export function checkCsrf(request: FastifyRequest, session: CitizenSession | undefined, body: unknown): void {
-  const fields = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-  const sent = fields[CSRF_FIELD];
-  if (sent === undefined || sent === '') throw new IdentityError(IdentityErrorCode.CsrfMissing);
-  if (typeof sent !== 'string' || !sameOrigin(request)) throw new IdentityError(IdentityErrorCode.CsrfInvalid);
-  if (session) {
-    if (!sameText(sent, session.csrfToken)) throw new IdentityError(IdentityErrorCode.CsrfInvalid);
-    return;
-  }
-  const value = cookie(request, CSRF_COOKIE);
-  if (!value) throw new IdentityError(IdentityErrorCode.CsrfMissing);
-  if (!sameText(sent, preToken(binding(request).config, value))) throw new IdentityError(IdentityErrorCode.CsrfInvalid);
 }
 
 /**

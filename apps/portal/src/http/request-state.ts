@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { RequestContext } from '@openrathaus/core';
+import type { CitizenSession, StaffSession } from '@openrathaus/identity';
 import type { HostMatch, Tenant } from '@openrathaus/tenancy';
 
 /** What the host hook found out about a request. */
@@ -7,6 +8,10 @@ export interface RequestState {
   context: RequestContext;
   match: NonNullable<HostMatch> | null;
   startedAt: number;
+  /** The logged-in citizen, once a guard has found it. */
+  citizen?: CitizenSession;
+  /** The logged-in staff member, once a guard has found them. */
+  staff?: StaffSession;
 }
 
 const states = new WeakMap<FastifyRequest['raw'], RequestState>();

@@ -17,18 +17,7 @@ import {
 } from '@openrathaus/identity';
 import type { Tenant } from '@openrathaus/tenancy';
 import { I18n } from '@openrathaus/web';
-import {
-  CITIZEN_COOKIE,
-  checkCsrf,
-  citizenOf,
-  clearCitizenCookie,
-  csrfToken,
-  localPath,
-  loginPath,
-  requireTenant,
-  startCitizenSession,
-  stepUpPath,
-} from '../http/citizen-auth';
+import { CITIZEN_COOKIE, CitizenAuth, localPath, loginPath, requireTenant, stepUpPath } from '../http/citizen-auth';
 import { cookie } from '../http/cookies';
 import { ErrorResponder } from '../http/error-responder.service';
 import { PageContext, seeOther } from './page-context.service';
@@ -85,6 +74,7 @@ const first = (value: unknown): unknown => (Array.isArray(value) ? (value as unk
 @Controller('konto')
 export class AccountPagesController {
   constructor(
+    private readonly auth: CitizenAuth,
     private readonly accounts: CitizenAccounts,
     private readonly sessions: CitizenSessions,
     private readonly realms: CitizenRealms,
@@ -115,7 +105,7 @@ export class AccountPagesController {
     const page = await this.page(request, reply);
     const fields = bodyFields(body);
     try {
-      checkCsrf(request, undefined, body);
+      this.auth.checkCsrf(request, undefined, body);
       await this.accounts.register(page.tenant, fields, { client: request.ip, locale: page.locale });
     } catch (error) {
       return this.form(page, this.registerSpec(), error, fields);
@@ -172,14 +162,14 @@ export class AccountPagesController {
     const fields = bodyFields(body);
     const next = localPath(fields.next);
     try {
-      checkCsrf(request, undefined, body);
+      this.auth.checkCsrf(request, undefined, body);
       const { session } = await this.accounts.login(page.tenant, fields.email, fields.password, {
         client: request.ip,
         locale: page.locale,
       });
       // The new login replaces the session this browser had.
       await this.sessions.end(cookie(request, CITIZEN_COOKIE));
-      startCitizenSession(request, reply, session);
+      this.auth.startCitizenSession(request, reply, session);
     } catch (error) {
       return this.form(page, this.loginSpec(next), error, { email: fields.email });
     }
@@ -188,12 +178,12 @@ export class AccountPagesController {
 
   @Post('abmelden')
   async logout(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
-    const session = await citizenOf(request);
+    const session = await this.auth.citizenOf(request);
     if (session) {
-      checkCsrf(request, session, body);
+      this.auth.checkCsrf(request, session, body);
       await this.sessions.end(session.sessionId);
     }
-    clearCitizenCookie(request, reply);
+    this.auth.clearCitizenCookie(request, reply);
     return this.redirect(reply, '/');
   }
 
@@ -201,9 +191,9 @@ export class AccountPagesController {
   async logoutEverywhere(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
     const page = await this.page(request, reply);
     if (!page.session) return this.redirect(reply, loginPath('/konto'));
-    checkCsrf(request, page.session, body);
+    this.auth.checkCsrf(request, page.session, body);
     await this.accounts.logoutEverywhere(page.session);
-    clearCitizenCookie(request, reply);
+    this.auth.clearCitizenCookie(request, reply);
     page.session = undefined;
     return this.message(
       page,
@@ -225,7 +215,7 @@ export class AccountPagesController {
     const page = await this.page(request, reply);
     const fields = bodyFields(body);
     try {
-      checkCsrf(request, undefined, body);
+      this.auth.checkCsrf(request, undefined, body);
       await this.accounts.requestPasswordReset(page.tenant, fields.email, { client: request.ip, locale: page.locale });
     } catch (error) {
       return this.form(page, this.forgotSpec(), error, fields);
@@ -250,7 +240,7 @@ export class AccountPagesController {
     const fields = bodyFields(body);
     const token = typeof fields.token === 'string' ? fields.token : '';
     try {
-      checkCsrf(request, undefined, body);
+      this.auth.checkCsrf(request, undefined, body);
       await this.accounts.resetPassword(page.tenant, fields.token, fields.password, page.session?.sessionId);
     } catch (error) {
       if (error instanceof IdentityError && error.code === IdentityErrorCode.InvalidToken)
@@ -327,7 +317,7 @@ export class AccountPagesController {
     try {
       const result = await this.stepUp.finish(page.session, currentUrl, this.callbackUrl(request));
       const session = await this.sessions.citizenSession(result.sessionId, page.tenant);
-      if (session) startCitizenSession(request, reply, session);
+      if (session) this.auth.startCitizenSession(request, reply, session);
       return this.redirect(reply, result.next);
     } catch (error) {
       if (!(error instanceof IdentityError) || error.code !== IdentityErrorCode.StepUpFailed) {
@@ -415,7 +405,7 @@ export class AccountPagesController {
       reply,
       tenant,
       locale,
-      session: await citizenOf(request),
+      session: await this.auth.citizenOf(request),
       t: (key, params) => this.i18n.t(locale, key, params),
     };
   }
@@ -479,7 +469,7 @@ export class AccountPagesController {
       heading: page.t(`account.${spec.key}.title`),
       intro: page.t(`account.${spec.key}.intro`) + regional,
       action: spec.action,
-      csrf: csrfToken(page.request, page.reply),
+      csrf: this.auth.csrfToken(page.request, page.reply),
       hidden: Object.entries(spec.hidden ?? {}).map(([name, value]) => ({ name, value })),
       fields,
       problems,

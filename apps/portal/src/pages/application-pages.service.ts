@@ -30,7 +30,7 @@ import type { Tenant } from '@openrathaus/tenancy';
 import { I18n } from '@openrathaus/web';
 import { Workflow, WorkflowError, WorkflowErrorCode, requiredLevel } from '@openrathaus/workflow';
 import { ApplicationViews, isMultipart, readUpload } from '../api/application-views.service';
-import { checkCsrf, citizenOf, loginPath, requireTenant, stepUpPath } from '../http/citizen-auth';
+import { CitizenAuth, loginPath, requireTenant, stepUpPath } from '../http/citizen-auth';
 import { PageContext, seeOther } from './page-context.service';
 
 type Form = Record<string, string | string[]>;
@@ -63,6 +63,7 @@ export class ApplicationPages {
   private readonly rules = new Rules();
 
   constructor(
+    private readonly auth: CitizenAuth,
     private readonly applications: Applications,
     private readonly workflow: Workflow,
     private readonly catalog: CatalogService,
@@ -105,7 +106,7 @@ export class ApplicationPages {
   async begin(request: FastifyRequest, reply: FastifyReply, key: string, body: Form) {
     const { tenant, session } = await this.citizen(request, reply);
     if (!session) return reply;
-    checkCsrf(request, session, body);
+    this.auth.checkCsrf(request, session, body);
     const entry = await this.catalog.get(tenant, key);
     const level = entry.document ? requiredLevel({ definition: entry.document }) : 'basic';
     if (!meetsLevel(session.trustLevel, level)) {
@@ -207,7 +208,7 @@ export class ApplicationPages {
       // the field it is for.
       const upload = await readUpload(request, Math.max(1, fileInputs(formPage.items)));
       fields = upload.fields;
-      checkCsrf(request, session, fields);
+      this.auth.checkCsrf(request, session, fields);
       for (const file of upload.files) {
         try {
           await this.applications.addAttachment(tenant, session, id, file.field, file);
@@ -217,7 +218,7 @@ export class ApplicationPages {
         }
       }
     } else {
-      checkCsrf(request, session, fields);
+      this.auth.checkCsrf(request, session, fields);
     }
     const post = answersFromFormPost(form, pageId, fields);
     if (post.action.kind === 'remove-file') {
@@ -287,7 +288,7 @@ export class ApplicationPages {
   async submit(request: FastifyRequest, reply: FastifyReply, id: string, body: Form) {
     const { tenant, session } = await this.citizen(request, reply);
     if (!session) return reply;
-    checkCsrf(request, session, body);
+    this.auth.checkCsrf(request, session, body);
     try {
       const next = await this.workflow.submit(tenant, session, id, session);
       return this.redirect(reply, next.payment?.redirectUrl ?? `/antraege/${id}`);
@@ -311,7 +312,7 @@ export class ApplicationPages {
   async pay(request: FastifyRequest, reply: FastifyReply, id: string, body: Form) {
     const { tenant, session } = await this.citizen(request, reply);
     if (!session) return reply;
-    checkCsrf(request, session, body);
+    this.auth.checkCsrf(request, session, body);
     const next = await this.workflow.pay(tenant, session, id);
     return this.redirect(reply, next.payment!.redirectUrl);
   }
@@ -433,7 +434,7 @@ export class ApplicationPages {
     reply: FastifyReply,
   ): Promise<{ tenant: Tenant; session?: CitizenSession }> {
     const tenant = requireTenant(request);
-    const session = await citizenOf(request);
+    const session = await this.auth.citizenOf(request);
     if (!session) this.redirect(reply, loginPath(request.url));
     return { tenant, session };
   }
