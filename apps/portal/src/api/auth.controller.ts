@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBody,
@@ -19,7 +19,11 @@ import {
   TRUST_LEVELS,
   bodyFields,
 } from '@openrathaus/identity';
-import { CITIZEN_COOKIE, CitizenAuth, checkApiRequest, requireTenant } from '../http/citizen-auth';
+import type { Tenant } from '@openrathaus/tenancy';
+import { CITIZEN_COOKIE, CitizenAuth } from '../http/citizen-auth';
+import { JsonWriteGuard } from '../http/json-write.guard';
+import { Citizen, CitizenGuard } from '../http/pipeline/citizen.guard';
+import { CurrentTenant, TenantGuard } from '../http/pipeline/tenant.guard';
 import { cookie } from '../http/cookies';
 import { PageContext } from '../pages/page-context.service';
 
@@ -72,6 +76,7 @@ class CitizenView {
  */
 @ApiTags('auth')
 @Controller('api/v1/auth')
+@UseGuards(JsonWriteGuard)
 export class AuthController {
   constructor(
     private readonly auth: CitizenAuth,
@@ -90,10 +95,13 @@ export class AuthController {
   })
   @ApiBody({ type: Registration })
   @ApiCreatedResponse({ type: Accepted })
-  async register(@Body() body: unknown, @Req() request: FastifyRequest): Promise<Accepted> {
-    checkApiRequest(request);
-    const tenant = requireTenant(request);
-    await this.accounts.register(tenant, bodyFields(body), this.info(request));
+  @UseGuards(TenantGuard)
+  async register(
+    @CurrentTenant() tenant: Tenant,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ): Promise<Accepted> {
+    await this.accounts.register(tenant, bodyFields(body), this.info(request, tenant));
     return { status: 'mail_sent' };
   }
 
@@ -102,9 +110,9 @@ export class AuthController {
   @ApiOperation({ summary: 'Confirms the e-mail address with the token from the mail' })
   @ApiBody({ type: TokenBody })
   @ApiOkResponse({ type: Verified })
-  async verify(@Body() body: unknown, @Req() request: FastifyRequest): Promise<Verified> {
-    checkApiRequest(request);
-    await this.accounts.verify(requireTenant(request), bodyFields(body).token);
+  @UseGuards(TenantGuard)
+  async verify(@CurrentTenant() tenant: Tenant, @Body() body: unknown): Promise<Verified> {
+    await this.accounts.verify(tenant, bodyFields(body).token);
     return { verified: true };
   }
 
@@ -118,19 +126,19 @@ export class AuthController {
   })
   @ApiBody({ type: Credentials })
   @ApiOkResponse({ type: CitizenView })
+  @UseGuards(TenantGuard)
   async login(
+    @CurrentTenant() tenant: Tenant,
     @Body() body: unknown,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CitizenView> {
-    checkApiRequest(request);
-    const tenant = requireTenant(request);
     const fields = bodyFields(body);
-    const { session } = await this.accounts.login(tenant, fields.email, fields.password, this.info(request));
+    const { session } = await this.accounts.login(tenant, fields.email, fields.password, this.info(request, tenant));
     // The new login replaces the session this browser had.
     await this.sessions.end(cookie(request, CITIZEN_COOKIE));
     this.auth.startCitizenSession(request, reply, session);
-    return this.view(request, session);
+    return this.view(tenant, session);
   }
 
   @Post('logout')
@@ -138,7 +146,6 @@ export class AuthController {
   @ApiOperation({ summary: 'Ends this session' })
   @ApiNoContentResponse()
   async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    checkApiRequest(request);
     await this.sessions.end(cookie(request, CITIZEN_COOKIE));
     this.auth.clearCitizenCookie(request, reply);
   }
@@ -147,12 +154,12 @@ export class AuthController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Ends every session of the account, on every device' })
   @ApiNoContentResponse()
+  @UseGuards(CitizenGuard)
   async logoutEverywhere(
+    @Citizen() session: CitizenSession,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    checkApiRequest(request);
-    const session = await this.auth.requireCitizen(request);
     await this.accounts.logoutEverywhere(session);
     this.auth.clearCitizenCookie(request, reply);
   }
@@ -165,9 +172,13 @@ export class AuthController {
   })
   @ApiBody({ type: EmailBody })
   @ApiAcceptedResponse({ type: Accepted })
-  async passwordReset(@Body() body: unknown, @Req() request: FastifyRequest): Promise<Accepted> {
-    checkApiRequest(request);
-    await this.accounts.requestPasswordReset(requireTenant(request), bodyFields(body).email, this.info(request));
+  @UseGuards(TenantGuard)
+  async passwordReset(
+    @CurrentTenant() tenant: Tenant,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ): Promise<Accepted> {
+    await this.accounts.requestPasswordReset(tenant, bodyFields(body).email, this.info(request, tenant));
     return { status: 'mail_sent' };
   }
 
@@ -179,27 +190,31 @@ export class AuthController {
   })
   @ApiBody({ type: NewPassword })
   @ApiNoContentResponse()
-  async passwordResetConfirm(@Body() body: unknown, @Req() request: FastifyRequest): Promise<void> {
-    checkApiRequest(request);
+  @UseGuards(TenantGuard)
+  async passwordResetConfirm(
+    @CurrentTenant() tenant: Tenant,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
     const fields = bodyFields(body);
-    const tenant = requireTenant(request);
     await this.accounts.resetPassword(tenant, fields.token, fields.password, cookie(request, CITIZEN_COOKIE));
   }
 
   @Get('me')
   @ApiOperation({ summary: 'The logged-in citizen and the trust level of this session' })
   @ApiOkResponse({ type: CitizenView })
-  async me(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CitizenView> {
-    void reply.header('cache-control', 'no-store');
-    return this.view(request, await this.auth.requireCitizen(request));
+  @UseGuards(CitizenGuard)
+  me(@CurrentTenant() tenant: Tenant, @Citizen() session: CitizenSession): CitizenView {
+    // Personal: the host hook's Cache-Control: no-store stays.
+    return this.view(tenant, session);
   }
 
-  private info(request: FastifyRequest) {
-    return { client: request.ip, locale: this.pages.locale(request, undefined, requireTenant(request)) };
+  private info(request: FastifyRequest, tenant: Tenant) {
+    return { client: request.ip, locale: this.pages.locale(request, undefined, tenant) };
   }
 
-  private view(request: FastifyRequest, session: CitizenSession): CitizenView {
-    const realm = this.realms.realmTenant(requireTenant(request)).slug;
+  private view(tenant: Tenant, session: CitizenSession): CitizenView {
+    const realm = this.realms.realmTenant(tenant).slug;
     return {
       id: session.citizenId,
       email: session.email,

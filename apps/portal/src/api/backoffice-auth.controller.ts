@@ -3,11 +3,11 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nes
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { StaffAccounts } from '@openrathaus/identity';
-import { TenancyError, TenancyErrorCode } from '@openrathaus/tenancy';
+import type { Tenant } from '@openrathaus/tenancy';
 import { cookie, setSessionCookie } from '../http/cookies';
 import { JsonWriteGuard } from '../http/json-write.guard';
 import { STAFF_COOKIE } from '../http/pipeline/staff.guard';
-import { tenantOf } from '../http/request-state';
+import { CurrentTenant, TenantGuard } from '../http/pipeline/tenant.guard';
 
 class StaffLogin {
   @ApiProperty({ example: 'admin@gelsenkirchen.de' }) email: string;
@@ -41,13 +41,12 @@ export class BackofficeAuthController {
   @ApiOperation({ summary: 'Staff login: sets an HttpOnly, SameSite=Strict session cookie' })
   @ApiBody({ type: StaffLogin })
   @ApiOkResponse({ type: StaffView })
+  @UseGuards(TenantGuard)
   async login(
+    @CurrentTenant() tenant: Tenant,
     @Body() body: Partial<StaffLogin> | undefined,
-    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StaffView> {
-    const tenant = tenantOf(request);
-    if (!tenant) throw new TenancyError(TenancyErrorCode.UnknownTenant);
     const { sessionId, session } = await this.staff.login(tenant.id, body?.email, body?.password);
     setSessionCookie(reply, STAFF_COOKIE, sessionId, this.config.env === 'production', 8 * 3600);
     return { email: session.email, role: session.role, mustChangePassword: session.mustChangePassword };
@@ -57,9 +56,12 @@ export class BackofficeAuthController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Replaces the password; the one-time password allows nothing else' })
   @ApiBody({ type: PasswordChange })
-  async password(@Body() body: Partial<PasswordChange> | undefined, @Req() request: FastifyRequest): Promise<void> {
-    const tenant = tenantOf(request);
-    if (!tenant) throw new TenancyError(TenancyErrorCode.UnknownTenant);
+  @UseGuards(TenantGuard)
+  async password(
+    @CurrentTenant() tenant: Tenant,
+    @Body() body: Partial<PasswordChange> | undefined,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
     await this.staff.changePassword(tenant.id, cookie(request, STAFF_COOKIE), body?.password, body?.newPassword);
   }
 

@@ -1,8 +1,7 @@
-import { Controller, Get, Req } from '@nestjs/common';
+import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import { TenancyError, TenancyErrorCode, TenantRegistry } from '@openrathaus/tenancy';
-import { tenantOf } from '../http/request-state';
+import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
+import { CurrentTenant, TenantGuard } from '../http/pipeline/tenant.guard';
 
 class BrandingView {
   @ApiProperty({ example: '#004b93' }) primaryColor: string;
@@ -38,9 +37,8 @@ export class TenantController {
   @Get()
   @ApiOperation({ summary: 'The tenant of this host' })
   @ApiOkResponse({ type: TenantView })
-  current(@Req() request: FastifyRequest): TenantView {
-    const tenant = tenantOf(request);
-    if (!tenant) throw new TenancyError(TenancyErrorCode.UnknownTenant);
+  @UseGuards(TenantGuard)
+  current(@CurrentTenant() tenant: Tenant): TenantView {
     const region = tenant.regionSlug ? this.registry.get(tenant.regionSlug) : undefined;
     const b = tenant.config.branding;
     return {
