@@ -16,7 +16,7 @@ import {
   meetsLevel,
 } from '@openrathaus/identity';
 import type { Tenant } from '@openrathaus/tenancy';
-import { I18n } from '@openrathaus/web';
+import { I18n } from '@openrathaus/i18n';
 import {
   CITIZEN_COOKIE,
   checkCsrf,
