@@ -10,7 +10,8 @@ import { TenantTransactions } from '@openrathaus/database';
 import { Documents, DocumentsError, IssueDocumentInput, SigningKeys } from '@openrathaus/documents';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { get, pdfQrText, pdfText } from '@openrathaus/testing';
-import { I18n } from '@openrathaus/web';
+import { Rules } from '@openrathaus/forms';
+import { I18n } from '@openrathaus/i18n';
 import { TestPortal, startTestPortal } from '../support';
 
 const ANSWERS = {
@@ -225,6 +226,7 @@ describe('documents: issue, store, verify', () => {
       registry,
       app.get(SigningKeys),
       app.get(I18n),
+      app.get(Rules),
       app.get<FileStorage>(FILE_STORAGE),
       app.get(APP_CONFIG),
       { now: () => new Date('2024-05-02T09:00:00Z') },

@@ -7,6 +7,7 @@ import { ObservabilityModule } from '@openrathaus/observability';
 import { APPLICATIONS_ENTITIES, ApplicationsModule } from '@openrathaus/applications';
 import { CatalogModule } from '@openrathaus/catalog';
 import { DOCUMENTS_ENTITIES, DocumentsModule } from '@openrathaus/documents';
+import { FormsModule } from '@openrathaus/forms';
 import { IDENTITY_ENTITIES, IdentityModule } from '@openrathaus/identity';
 import { MESSAGING_ENTITIES, MessagingModule } from '@openrathaus/messaging';
 import { PAYMENTS_ENTITIES, PaymentsModule } from '@openrathaus/payments';
@@ -67,6 +68,7 @@ export class PortalModule {
         MessagingModule,
         WorkflowModule,
         WebModule,
+        FormsModule,
       ],
       controllers: [
         OpsController,

@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '@openrathaus/catalog';
+import { projectRoot } from '@openrathaus/core';
+import { I18nModule } from '@openrathaus/i18n';
 import { ApplicationEntity, AttachmentEntity } from './application.entity';
 import { Applications } from './applications.service';
 
@@ -7,7 +10,7 @@ export const APPLICATIONS_ENTITIES = [ApplicationEntity, AttachmentEntity];
 
 /** Applications (Anträge): drafts bound to a definition version. */
 @Module({
-  imports: [CatalogModule],
+  imports: [CatalogModule, I18nModule.forFeature({ dir: join(projectRoot(), 'libs', 'applications', 'locales') })],
   providers: [Applications],
   exports: [Applications],
 })

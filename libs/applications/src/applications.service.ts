@@ -7,12 +7,12 @@ import {
   FieldDefinition,
   FormFieldError,
   FormItem,
-  LocalizedText,
   checkUpload,
   isGroup,
   validateAnswers,
   walkItems,
 } from '@openrathaus/forms';
+import { LocalizedText, localized } from '@openrathaus/i18n';
 import type { Tenant } from '@openrathaus/tenancy';
 import { ApplicationEntity, AttachmentEntity } from './application.entity';
 import { ApplicationsError, ApplicationsErrorCode } from './applications.error';
@@ -51,7 +51,7 @@ const MAX_ANSWERS_BYTES = 512 * 1024;
 export function toFaults(errors: FormFieldError[], locale: string): FieldFault[] {
   return errors.map((e) => ({
     field: e.field,
-    key: e.message ? (e.message[locale as 'de'] ?? e.message.de) : e.key,
+    key: e.message ? localized(e.message, locale) : e.key,
     params: e.params,
   }));
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { parse as parseSemver } from 'semver';
 import { EntityManager } from 'typeorm';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
-import type { LocalizedText } from '@openrathaus/forms';
+import type { LocalizedText } from '@openrathaus/i18n';
 import type { ResolvedAdoption } from './adoption/adoption';
 import type { PublishedVersion } from './catalog-check';
 import { LinkService, linkServicesFor } from './data/catalog-data';

@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
+import { FormsModule } from '@openrathaus/forms';
 import { TenancyModule } from '@openrathaus/tenancy';
 import { CatalogResolveHandler } from './catalog-resolve.handler';
-import { CatalogService } from './catalog.service';
 import { CatalogStore } from './catalog-store.service';
 import { CatalogSync } from './catalog-sync.service';
+import { CatalogService } from './catalog.service';
 import { DefinitionPublisher } from './definition-publisher.service';
 
 /** Services, process definitions, adoptions and search. */
 @Module({
-  imports: [TenancyModule],
+  imports: [TenancyModule, FormsModule],
   providers: [CatalogStore, CatalogSync, CatalogService, DefinitionPublisher, CatalogResolveHandler],
   exports: [CatalogService, DefinitionPublisher, CatalogSync],
 })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TenantTransactions } from '@openrathaus/database';
-import { LocalizedText, Rules } from '@openrathaus/forms';
+import { Rules } from '@openrathaus/forms';
+import type { LocalizedText } from '@openrathaus/i18n';
 import { Office, Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { catalogData } from './data/catalog-data';
 import { CatalogError, CatalogErrorCode } from './catalog.error';
@@ -76,12 +77,12 @@ export class CatalogService {
   private readonly previews = new Map<string, FeeSummary>();
   private readonly loading = new Map<string, Promise<TenantServices>>();
   private readonly definitions = new Map<string, DefinitionRecord>();
-  private readonly rules = new Rules();
   readonly texts = new TextTemplates();
 
   constructor(
     private readonly transactions: TenantTransactions,
     private readonly registry: TenantRegistry,
+    private readonly rules: Rules,
   ) {}
 
   /** The tenant's services in the order of its file (adoptions first, then links). */

@@ -1,5 +1,5 @@
 import { FormDefinition, Rule, Rules, walkItems } from '@openrathaus/forms';
-import type { LocalizedText } from '@openrathaus/forms';
+import type { LocalizedText } from '@openrathaus/i18n';
 import { CatalogError, CatalogErrorCode } from './catalog.error';
 import type { FeeRule, ParameterValue } from './definition/process-definition';
 

@@ -1,6 +1,9 @@
+import { join } from 'node:path';
 import { Module } from '@nestjs/common';
+import { projectRoot } from '@openrathaus/core';
+import { FormsModule } from '@openrathaus/forms';
+import { I18nModule } from '@openrathaus/i18n';
 import { TenancyModule } from '@openrathaus/tenancy';
-import { WebModule } from '@openrathaus/web';
 import { DocumentEntity } from './document.entity';
 import { Documents } from './documents.service';
 import { SigningKeyEntity } from './signing-key.entity';
@@ -10,8 +13,11 @@ export const DOCUMENTS_ENTITIES: Function[] = [SigningKeyEntity, DocumentEntity]
 
 /** Issued PDF documents, their signed verification codes and the tenants' signing keys. */
 @Module({
-  // The web lib's texts label the PDF; the worker has no pages, so it is imported here.
-  imports: [TenancyModule, WebModule],
+  imports: [
+    TenancyModule,
+    FormsModule,
+    I18nModule.forFeature({ dir: join(projectRoot(), 'libs', 'documents', 'locales') }),
+  ],
   providers: [SigningKeys, Documents],
   exports: [SigningKeys, Documents],
 })

@@ -2,12 +2,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { ProcessDefinition, TextTemplates, localized, shownLocale } from '@openrathaus/catalog';
+import { ProcessDefinition, TextTemplates } from '@openrathaus/catalog';
 import { APP_CONFIG, AppConfig, Clock, FILE_STORAGE, FileStorage, isUuid, systemClock } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
 import { Rules } from '@openrathaus/forms';
+import { I18n, localized, shownLocale } from '@openrathaus/i18n';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
-import { I18n } from '@openrathaus/web';
 import { DocumentEntity } from './document.entity';
 import { PdfLogo, renderDocumentPdf } from './document-pdf';
 import { SignedFields, canonicalPayload, signPayload, verifyPayload } from './document-signature';
@@ -101,6 +101,29 @@ const summary = (d: DocumentEntity): IssuedDocument => ({
   revokedAt: d.revokedAt,
 });
 
+type DocumentTemplate = NonNullable<ProcessDefinition['documents']>[string];
+
+/** A document composed, before its PDF is made and sealed. */
+type ComposedDocument = Pick<
+  DocumentEntity,
+  | 'id'
+  | 'applicationId'
+  | 'template'
+  | 'title'
+  | 'filename'
+  | 'storageKey'
+  | 'verifyCode'
+  | 'holder'
+  | 'number'
+  | 'content'
+  | 'locale'
+  | 'issuedAt'
+  | 'validUntil'
+>;
+
+/** A composed document with the hash of its PDF and its signature. */
+type SealedDocument = ComposedDocument & Pick<DocumentEntity, 'sha256' | 'keyId' | 'signature'>;
+
 const signedFields = (d: DocumentEntity, tenantId: string): SignedFields => ({
   tenantId,
   documentId: d.id,
@@ -135,13 +158,13 @@ const dateText = (date: Date | string, locale: string): string =>
 @Injectable()
 export class Documents {
   private readonly texts = new TextTemplates();
-  private readonly rules = new Rules();
 
   constructor(
     private readonly transactions: TenantTransactions,
     private readonly registry: TenantRegistry,
     private readonly keys: SigningKeys,
     private readonly i18n: I18n,
+    private readonly rules: Rules,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(DOCUMENTS_CLOCK) private readonly clock: Clock = systemClock,
@@ -149,8 +172,8 @@ export class Documents {
 
   /**
    * Issues the document of one template for an application, once: a second call (a repeated job)
-   * returns the document the first made. Renders the template, computes the validity, makes and
-   * stores the PDF and signs what it says together with the PDF's hash.
+   * returns the document the first made. Composes what it says, renders the PDF, seals both with
+   * the tenant's signature and stores file and record.
    */
   async issue(tenant: Tenant, input: IssueDocumentInput): Promise<IssuedDocument> {
     const { application, definition, templateKey } = input;
@@ -161,17 +184,21 @@ export class Documents {
     const existing = await this.find(tenant, application.id, templateKey);
     if (existing) return summary(existing);
 
-    const signer = await this.keys.signer(tenant.id);
+    const composed = this.compose(tenant, input, template);
+    const bytes = await this.render(tenant, composed);
+    const sealed = await this.seal(tenant, composed, bytes);
+    return this.store(tenant, sealed, bytes);
+  }
+
+  /** What the document says: its text from the template, holder, validity, codes, in the language shown. */
+  private compose(tenant: Tenant, input: IssueDocumentInput, template: DocumentTemplate): ComposedDocument {
+    const { application, definition, templateKey } = input;
     const issuedAt = this.clock.now();
     const params = application.parameters ?? {};
     const answers = application.answers ?? {};
     const validUntil = computeValidUntil(this.rules, template.validFor, { answers, params }, issuedAt);
     const id = randomUUID();
-    const verifyCode = newVerifyCode(tenant.slug);
     const tenantName = tenant.config.name ?? tenant.name;
-    // Labels and dates in the language the body is shown in (German when the template lacks the one asked).
-    const language = shownLocale(template.body, input.locale);
-    const title = localized(template.title, input.locale).trim() || templateKey;
     let content: string;
     try {
       content = this.texts
@@ -187,58 +214,71 @@ export class Documents {
     } catch {
       throw new DocumentsError(DocumentsErrorCode.TemplateFailed, { template: templateKey });
     }
-    const holder = input.holder.replace(/\s+/g, ' ').trim();
+    return {
+      id,
+      applicationId: application.id,
+      template: templateKey,
+      title: localized(template.title, input.locale).trim() || templateKey,
+      filename: `${safeName(definition.key || templateKey) || 'dokument'}-${safeName(application.number) || id.slice(0, 8)}.pdf`,
+      storageKey: `${tenant.id}/documents/${id}.pdf`,
+      verifyCode: newVerifyCode(tenant.slug),
+      holder: input.holder.replace(/\s+/g, ' ').trim(),
+      number: application.number,
+      content,
+      // Labels and dates in the language the body is shown in (German when the template lacks the one asked).
+      locale: shownLocale(template.body, input.locale),
+      issuedAt,
+      validUntil,
+    };
+  }
+
+  /** The PDF of a composed document, with the QR code of its verification address. */
+  private async render(tenant: Tenant, doc: ComposedDocument): Promise<Uint8Array> {
+    const language = doc.locale;
     // The QR code leads to the tenant's own address, never to one a request named.
     const baseUrl = this.registry.portalUrl(tenant).replace(/\/+$/, '');
     const t = (key: string, params: Record<string, unknown> = {}) => this.i18n.t(language, key, params);
-    const bytes = await renderDocumentPdf({
+    return renderDocumentPdf({
       language,
-      tenantName,
+      tenantName: tenant.config.name ?? tenant.name,
       primaryColor: tenant.config.branding?.primaryColor,
       logo: await this.logo(tenant),
-      title,
-      content,
-      holder,
-      number: application.number,
-      issuedAt,
-      issuedAtText: dateText(issuedAt, language),
-      validUntilText: validUntil ? dateText(validUntil, language) : t('documents.pdf.noExpiry'),
-      verifyUrl: `${baseUrl}/verify/${verifyCode}`,
-      verifyCode,
+      title: doc.title,
+      content: doc.content,
+      holder: doc.holder,
+      number: doc.number,
+      issuedAt: doc.issuedAt,
+      issuedAtText: dateText(doc.issuedAt, language),
+      validUntilText: doc.validUntil ? dateText(doc.validUntil, language) : t('documents.pdf.noExpiry'),
+      verifyUrl: `${baseUrl}/verify/${doc.verifyCode}`,
+      verifyCode: doc.verifyCode,
       labels: {
         number: t('documents.pdf.number'),
         holder: t('documents.pdf.holder'),
         issuedAt: t('documents.pdf.issuedAt'),
         validUntil: t('documents.pdf.validUntil'),
-        verifyHint: t('documents.pdf.verifyHint', { url: `${baseUrl}/verify`, code: verifyCode }),
+        verifyHint: t('documents.pdf.verifyHint', { url: `${baseUrl}/verify`, code: doc.verifyCode }),
         page: t('documents.pdf.page'),
       },
     });
+  }
+
+  /** Signs what the document says together with the PDF's hash, with the tenant's current key. */
+  private async seal(tenant: Tenant, doc: ComposedDocument, bytes: Uint8Array): Promise<SealedDocument> {
+    const signer = await this.keys.signer(tenant.id);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const row = {
-      id,
-      applicationId: application.id,
-      template: templateKey,
-      title,
-      filename: `${safeName(definition.key || templateKey) || 'dokument'}-${safeName(application.number) || id.slice(0, 8)}.pdf`,
-      storageKey: `${tenant.id}/documents/${id}.pdf`,
-      sha256,
-      verifyCode,
-      keyId: signer.keyId,
-      holder,
-      number: application.number,
-      content,
-      locale: language,
-      issuedAt,
-      validUntil,
-    };
+    const unsigned = { ...doc, sha256, keyId: signer.keyId };
     const signature = signPayload(
       signer.privateKey,
-      canonicalPayload(signedFields({ ...row, signature: '', revokedAt: null } as DocumentEntity, tenant.id)),
+      canonicalPayload(signedFields({ ...unsigned, signature: '', revokedAt: null } as DocumentEntity, tenant.id)),
     );
+    return { ...unsigned, signature };
+  }
 
+  /** Keeps file and record; when another worker stored the same document first, theirs stands. */
+  private async store(tenant: Tenant, doc: SealedDocument, bytes: Uint8Array): Promise<IssuedDocument> {
     // The file first: a row never names a file that is not there.
-    await this.storage.put(row.storageKey, Buffer.from(bytes));
+    await this.storage.put(doc.storageKey, Buffer.from(bytes));
     const inserted = await this.transactions.run(tenant.id, (scope) =>
       scope.query<{ id: string }>(
         `insert into public.documents (id, tenant_id, application_id, template, title, filename, storage_key,
@@ -247,31 +287,31 @@ export class Documents {
          on conflict (tenant_id, application_id, template) do nothing
          returning id`,
         [
-          id,
+          doc.id,
           tenant.id,
-          row.applicationId,
-          row.template,
-          row.title,
-          row.filename,
-          row.storageKey,
-          sha256,
-          verifyCode,
-          signer.keyId,
-          signature,
-          holder,
-          row.number,
-          content,
-          language,
-          issuedAt,
-          validUntil,
+          doc.applicationId,
+          doc.template,
+          doc.title,
+          doc.filename,
+          doc.storageKey,
+          doc.sha256,
+          doc.verifyCode,
+          doc.keyId,
+          doc.signature,
+          doc.holder,
+          doc.number,
+          doc.content,
+          doc.locale,
+          doc.issuedAt,
+          doc.validUntil,
         ],
       ),
     );
-    if (inserted.length) return summary({ ...row, signature, revokedAt: null } as DocumentEntity);
+    if (inserted.length) return summary({ ...doc, revokedAt: null } as DocumentEntity);
     // Another worker issued it at the same moment: theirs stands, ours goes.
-    await this.storage.delete(row.storageKey);
-    const theirs = await this.find(tenant, application.id, templateKey);
-    if (!theirs) throw new DocumentsError(DocumentsErrorCode.NotFound, { applicationId: application.id });
+    await this.storage.delete(doc.storageKey);
+    const theirs = await this.find(tenant, doc.applicationId, doc.template);
+    if (!theirs) throw new DocumentsError(DocumentsErrorCode.NotFound, { applicationId: doc.applicationId });
     return summary(theirs);
   }
 

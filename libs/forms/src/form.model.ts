@@ -3,13 +3,7 @@
  * holds (groups, fields, cardinality, data types, constraints, code lists, rules) and what the
  * portal renders (pages, info texts, consent).
  */
-
-/** A text in several languages; German is always there. */
-export interface LocalizedText {
-  de: string;
-  en?: string;
-  'de-x-ls'?: string;
-}
+import type { LocalizedText } from '@openrathaus/i18n';
 
 /** A JSONLogic expression (`{"==": [{"var": "answers.art"}, "anmeldung"]}`), evaluated by {@link Rules}. */
 export type Rule = boolean | number | string | null | Rule[] | { [operator: string]: Rule };

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { LogicEngine } from 'json-logic-engine';
 import type { Rule } from './form.model';
 
@@ -123,8 +124,10 @@ export interface RuleData {
 
 /**
  * Runs JSONLogic rules, interpreted (no code generation), with the operator set above. Rules are
- * checked with {@link checkRule} when a definition is loaded, so here they only run.
+ * checked with {@link checkRule} when a definition is loaded, so here they only run. One instance,
+ * provided by `FormsModule`.
  */
+@Injectable()
 export class Rules {
   private readonly engine = new LogicEngine();
 

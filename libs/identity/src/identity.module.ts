@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import { Module } from '@nestjs/common';
+import { projectRoot } from '@openrathaus/core';
+import { I18nModule } from '@openrathaus/i18n';
 import { MessagingModule } from '@openrathaus/messaging';
 import { TenancyModule } from '@openrathaus/tenancy';
 import { CitizenAccountEntity } from './citizen-account.entity';
@@ -20,7 +23,11 @@ export const IDENTITY_ENTITIES = [StaffAccountEntity, CitizenAccountEntity, Citi
  * bound to Messaging (queued with the token, sent by the worker).
  */
 @Module({
-  imports: [TenancyModule, MessagingModule],
+  imports: [
+    TenancyModule,
+    MessagingModule,
+    I18nModule.forFeature({ dir: join(projectRoot(), 'libs', 'identity', 'locales') }),
+  ],
   providers: [
     PasswordHasher,
     StaffAccounts,

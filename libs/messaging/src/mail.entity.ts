@@ -1,6 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import { TenantOwned } from '@openrathaus/database';
-import type { LocalizedText } from '@openrathaus/forms';
+import type { LocalizedText } from '@openrathaus/i18n';
 
 export const MAIL_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
 export type MailStatus = (typeof MAIL_STATUSES)[number];

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
 import { FieldFault, isUuid } from '@openrathaus/core';
-import { localized } from '@openrathaus/catalog';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
-import type { LocalizedText } from '@openrathaus/forms';
+import { LocalizedText, localized } from '@openrathaus/i18n';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { MailboxMessageEntity, MailboxSender } from './mailbox-message.entity';
 import { MessagingError, MessagingErrorCode } from './messaging.error';

@@ -1,11 +1,12 @@
+import { join } from 'node:path';
 import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@openrathaus/core';
+import { APP_CONFIG, AppConfig, projectRoot } from '@openrathaus/core';
+import { I18nModule } from '@openrathaus/i18n';
 import { TenancyModule } from '@openrathaus/tenancy';
-import { WebModule } from '@openrathaus/web';
-import { MailEntity } from './mail.entity';
 import { MailSendHandler } from './mail-send.handler';
-import { Mailbox } from './mailbox.service';
+import { MailEntity } from './mail.entity';
 import { MailboxMessageEntity } from './mailbox-message.entity';
+import { Mailbox } from './mailbox.service';
 import { Mailer } from './mailer.service';
 import { MailTemplates } from './templates/mail-templates.service';
 import { CapturedMails } from './transport/captured-mails.service';
@@ -25,8 +26,8 @@ class TransportCloser implements OnApplicationShutdown {
 
 /** E-mail from per-tenant templates, sent by the worker, and the citizen's mailbox. */
 @Module({
-  // The web lib's texts (i18n) for the mail layout; the registry for the realm of a mailbox.
-  imports: [WebModule, TenancyModule],
+  // The registry for the realm of a mailbox.
+  imports: [TenancyModule, I18nModule.forFeature({ dir: join(projectRoot(), 'libs', 'messaging', 'locales') })],
   providers: [
     CapturedMails,
     {

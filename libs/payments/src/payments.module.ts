@@ -1,9 +1,12 @@
+import { join } from 'node:path';
 import { Module } from '@nestjs/common';
+import { projectRoot } from '@openrathaus/core';
+import { I18nModule } from '@openrathaus/i18n';
 import { TenancyModule } from '@openrathaus/tenancy';
-import { PaymentEntity } from './payment.entity';
 import { PAYMENT_PROVIDER } from './payment-provider.strategy';
 import { PaymentSandboxTransactionEntity } from './payment-sandbox-transaction.entity';
 import { PaymentSandbox } from './payment-sandbox.service';
+import { PaymentEntity } from './payment.entity';
 import { Payments } from './payments.service';
 import { XBezahldiensteClient } from './xbezahldienste.client';
 
@@ -11,7 +14,7 @@ export const PAYMENTS_ENTITIES: Function[] = [PaymentEntity, PaymentSandboxTrans
 
 /** Payments through an XBezahldienste-shaped provider, and the built-in sandbox. */
 @Module({
-  imports: [TenancyModule],
+  imports: [TenancyModule, I18nModule.forFeature({ dir: join(projectRoot(), 'libs', 'payments', 'locales') })],
   providers: [
     XBezahldiensteClient,
     { provide: PAYMENT_PROVIDER, useExisting: XBezahldiensteClient },

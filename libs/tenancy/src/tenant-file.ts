@@ -15,6 +15,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import type { LocalizedText } from '@openrathaus/i18n';
 
 export const TENANT_KINDS = ['municipality', 'district', 'region'] as const;
 export const TENANT_STATUSES = ['pilot', 'live', 'suspended'] as const;
@@ -30,7 +31,8 @@ const COLOUR = /^#[0-9a-fA-F]{6}$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ASSET = /^assets\/[A-Za-z0-9._-]+\.(svg|png|jpg|jpeg|webp)$/;
 
-export class LocalizedText {
+/** A text of `tenant.yaml` as written: German may be missing, so it is checked, not assumed. */
+export class LocalizedTextInput implements Partial<LocalizedText> {
   @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) de?: string;
   @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) en?: string;
   @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) 'de-x-ls'?: string;
@@ -69,8 +71,8 @@ export class Contact {
 
   @IsOptional()
   @ValidateNested()
-  @Type(() => LocalizedText)
-  openingHours?: LocalizedText;
+  @Type(() => LocalizedTextInput)
+  openingHours?: LocalizedTextInput;
 }
 
 export class Address {

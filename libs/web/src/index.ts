@@ -1,4 +1,3 @@
-export * from './i18n.service';
 export * from './page-cache.service';
 export * from './theme';
 export * from './view-engine.service';

@@ -1,17 +1,7 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
-import Handlebars from 'handlebars';
 import { projectRoot } from '@openrathaus/core';
-import { I18n } from './i18n.service';
-
-type HandlebarsEnv = ReturnType<typeof Handlebars.create>;
-
-interface Environment {
-  hbs: HandlebarsEnv;
-  pagesDirs: string[];
-  compiled: Map<string, Handlebars.TemplateDelegate>;
-}
+import { HelperOptions, I18n, TemplateLoader } from '@openrathaus/i18n';
 
 /** A tenant's template overlay: partials and pages in its folder replace the platform's. */
 export interface Overlay {
@@ -22,77 +12,54 @@ export interface Overlay {
 /** Data of a page; `locale` (set by every page's base data) picks the language of `{{t}}`. */
 export type ViewData = Record<string, unknown>;
 
-const readTemplates = (dir: string): [string, string][] =>
-  existsSync(dir)
-    ? readdirSync(dir)
-        .filter((f) => f.endsWith('.hbs'))
-        .map((f) => [f.slice(0, -4), readFileSync(join(dir, f), 'utf8')])
-    : [];
+/** The web lib's own templates: `pages/`, `layouts/` and `partials/`. */
+export const WEB_TEMPLATES = join(projectRoot(), 'libs', 'web', 'templates');
 
 /**
- * Handlebars with one environment for the platform and one per tenant overlay (never the global
- * instance), compiled templates cached per environment, prototype access left off.
+ * Pages from Handlebars templates through the {@link TemplateLoader}: one environment for the
+ * platform and one per tenant overlay, compiled templates cached per environment. Libs that
+ * render parts of pages register their partials ({@link WebModule.forFeature}).
  */
 @Injectable()
 export class ViewEngine {
-  private readonly root = join(projectRoot(), 'libs', 'web', 'templates');
-  private readonly base: Environment;
-  private readonly overlays = new Map<string, Environment>();
+  private readonly loader: TemplateLoader;
 
-  constructor(private readonly i18n: I18n) {
-    this.base = this.environment([join(this.root, 'pages')], []);
+  constructor(i18n: I18n) {
+    this.loader = new TemplateLoader({
+      dirs: [join(WEB_TEMPLATES, 'pages'), join(WEB_TEMPLATES, 'layouts')],
+      partialDirs: [join(WEB_TEMPLATES, 'partials')],
+      helpers: {
+        t(this: unknown, key: string, options: HelperOptions) {
+          const root = (options.data as { root?: ViewData } | undefined)?.root;
+          const locale = typeof root?.locale === 'string' ? root.locale : 'de';
+          return i18n.t(locale, key, options.hash as Record<string, unknown>);
+        },
+        eq: (a: unknown, b: unknown) => a === b,
+      },
+      compileOptions: { strict: false },
+    });
+  }
+
+  /** Adds a lib's folder of partials (`<name>.hbs`) to every environment. */
+  registerPartials(dir: string): void {
+    this.loader.addPartials(dir);
   }
 
   /** Renders a page inside the base layout. */
   render(page: string, data: ViewData, overlay?: Overlay): string {
-    const env = overlay ? this.overlay(overlay) : this.base;
-    const body = this.template(env, page)(data);
-    return this.template(env, 'layout')({ ...data, body });
+    const env = this.loader.environment(
+      overlay && {
+        key: overlay.key,
+        dirs: [join(overlay.dir, 'templates', 'pages')],
+        partialDirs: [join(overlay.dir, 'templates', 'partials')],
+      },
+    );
+    const body = env.required(`${page}.hbs`)(data);
+    return env.required('layout.hbs')({ ...data, body });
   }
 
   /** Forgets a tenant's compiled overlay, after its templates or configuration changed. */
   dropOverlay(key: string): void {
-    this.overlays.delete(key);
-  }
-
-  private overlay(overlay: Overlay): Environment {
-    let env = this.overlays.get(overlay.key);
-    if (!env) {
-      const partialsDir = join(overlay.dir, 'templates', 'partials');
-      const pagesDir = join(overlay.dir, 'templates', 'pages');
-      env =
-        existsSync(partialsDir) || existsSync(pagesDir)
-          ? this.environment([pagesDir, join(this.root, 'pages')], readTemplates(partialsDir))
-          : this.base;
-      this.overlays.set(overlay.key, env);
-    }
-    return env;
-  }
-
-  private environment(pagesDirs: string[], overrides: [string, string][]): Environment {
-    const hbs = Handlebars.create();
-    const i18n = this.i18n;
-    hbs.registerHelper('t', function t(this: unknown, key: string, options: Handlebars.HelperOptions) {
-      const data = options.data as { root?: ViewData } | undefined;
-      const root = data?.root;
-      const locale = typeof root?.locale === 'string' ? root.locale : 'de';
-      return i18n.t(locale, key, options.hash as Record<string, unknown>);
-    });
-    hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-    for (const [name, text] of [...readTemplates(join(this.root, 'partials')), ...overrides]) {
-      hbs.registerPartial(name, text);
-    }
-    return { hbs, pagesDirs: [...pagesDirs, join(this.root, 'layouts')], compiled: new Map() };
-  }
-
-  private template(env: Environment, name: string): Handlebars.TemplateDelegate {
-    let template = env.compiled.get(name);
-    if (!template) {
-      const dir = env.pagesDirs.find((d) => existsSync(join(d, `${name}.hbs`)));
-      if (!dir) throw new Error(`template not found: ${name}`);
-      template = env.hbs.compile(readFileSync(join(dir, `${name}.hbs`), 'utf8'), { strict: false });
-      env.compiled.set(name, template);
-    }
-    return template;
+    this.loader.drop(key);
   }
 }

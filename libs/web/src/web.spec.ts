@@ -1,35 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { I18n } from './i18n.service';
+import { projectRoot } from '@openrathaus/core';
+import { I18n } from '@openrathaus/i18n';
 import { PageCache } from './page-cache.service';
 import { themeCss } from './theme';
 import { ViewEngine } from './view-engine.service';
-
-describe('I18n', () => {
-  const i18n = new I18n();
-
-  it('has every German key in English too', () => {
-    const de = Object.keys((i18n as unknown as { catalogs: Map<string, object> }).catalogs.get('de') ?? {});
-    const missing = de.filter((key) => !i18n.has('en', key));
-    expect(missing).toEqual([]);
-  });
-
-  it('fills parameters and falls back to German, then to the key', () => {
-    expect(i18n.t('en', 'home.services.soon', { name: 'Marl' })).toBe(
-      'The online services of Marl will be listed here soon.',
-    );
-    expect(i18n.t('de-x-ls', 'footer.imprint')).toBe('Impressum');
-    expect(i18n.t('de', 'no.such.key')).toBe('no.such.key');
-  });
-
-  it('negotiates: explicit choice, then Accept-Language, then the tenant first locale', () => {
-    expect(i18n.negotiate(['de', 'en'], 'en', 'de')).toBe('en');
-    expect(i18n.negotiate(['de', 'en'], 'fr', 'en-US,en;q=0.8')).toBe('en');
-    expect(i18n.negotiate(['de'], 'en', 'en')).toBe('de');
-    expect(i18n.negotiate(['de', 'en'], undefined, undefined)).toBe('de');
-  });
-});
 
 describe('themeCss', () => {
   it('sets KERN UX action colours from the tenant colours', () => {
@@ -59,7 +35,7 @@ describe('PageCache', () => {
 });
 
 describe('ViewEngine', () => {
-  const views = new ViewEngine(new I18n());
+  const views = new ViewEngine(new I18n().register(join(projectRoot(), 'libs', 'web', 'locales')));
   let overlayDir: string;
 
   beforeAll(() => {

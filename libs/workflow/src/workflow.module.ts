@@ -1,11 +1,14 @@
+import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '@openrathaus/applications';
+import { projectRoot } from '@openrathaus/core';
 import { DocumentsModule } from '@openrathaus/documents';
+import { FormsModule } from '@openrathaus/forms';
+import { I18nModule } from '@openrathaus/i18n';
 import { IdentityModule } from '@openrathaus/identity';
 import { MessagingModule } from '@openrathaus/messaging';
 import { PaymentsModule } from '@openrathaus/payments';
 import { TenancyModule } from '@openrathaus/tenancy';
-import { WebModule } from '@openrathaus/web';
 import { WorkflowAdvanceHandler } from './workflow-advance.handler';
 import { Workflow } from './workflow.service';
 
@@ -20,7 +23,8 @@ export const WORKFLOW_ENTITIES: Function[] = [];
     IdentityModule,
     MessagingModule,
     TenancyModule,
-    WebModule,
+    FormsModule,
+    I18nModule.forFeature({ dir: join(projectRoot(), 'libs', 'workflow', 'locales') }),
   ],
   providers: [Workflow, WorkflowAdvanceHandler],
   exports: [Workflow],

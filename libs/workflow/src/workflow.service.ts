@@ -12,12 +12,12 @@ import {
 } from '@openrathaus/applications';
 import { StepDefinition, computeFee } from '@openrathaus/catalog';
 import { Documents } from '@openrathaus/documents';
-import { LocalizedText, Rules, validateAnswers } from '@openrathaus/forms';
+import { Rules, validateAnswers } from '@openrathaus/forms';
+import { I18n, LocalizedText } from '@openrathaus/i18n';
 import { CitizenAccounts } from '@openrathaus/identity';
 import { Mailbox, Mailer, inertData, inertText } from '@openrathaus/messaging';
 import { Payments, PaymentsError, PaymentsErrorCode, paymentPurpose } from '@openrathaus/payments';
 import { Tenant, tenantBaseUrl } from '@openrathaus/tenancy';
-import { I18n } from '@openrathaus/web';
 import { canMove } from './application-states';
 import { WorkflowError, WorkflowErrorCode } from './workflow.error';
 

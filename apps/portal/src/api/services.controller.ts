@@ -16,9 +16,9 @@ import {
   CatalogErrorCode,
   CatalogService,
   catalogData,
-  localized,
   searchWords,
 } from '@openrathaus/catalog';
+import { localized } from '@openrathaus/i18n';
 import type { FormDefinition } from '@openrathaus/forms';
 import { TenancyError, TenancyErrorCode, Tenant } from '@openrathaus/tenancy';
 import { PageCache } from '@openrathaus/web';
@@ -181,9 +181,7 @@ export class ServicesController {
         phone: office.contact?.phone,
         email: office.contact?.email,
         website: office.contact?.website,
-        openingHours: office.contact?.openingHours
-          ? localized(office.contact.openingHours as never, locale)
-          : undefined,
+        openingHours: office.contact?.openingHours ? localized(office.contact.openingHours, locale) : undefined,
       },
       trustLevel: s.trustLevel,
       requiredDocuments: s.requiredDocuments.map((d) => localized(d, locale)),

@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { CoreErrorCode, DomainError, ErrorKind, FieldFault } from '@openrathaus/core';
-import { I18n, ViewEngine } from '@openrathaus/web';
+import { I18n } from '@openrathaus/i18n';
+import { ViewEngine } from '@openrathaus/web';
 import { PageContext } from '../pages/page-context.service';
 import { tenantOf } from './request-state';
 

@@ -16,7 +16,7 @@ import {
   meetsLevel,
 } from '@openrathaus/identity';
 import type { Tenant } from '@openrathaus/tenancy';
-import { I18n } from '@openrathaus/web';
+import { I18n } from '@openrathaus/i18n';
 import { CITIZEN_COOKIE, CitizenAuth, localPath, loginPath, requireTenant, stepUpPath } from '../http/citizen-auth';
 import { cookie } from '../http/cookies';
 import { ErrorResponder } from '../http/error-responder.service';

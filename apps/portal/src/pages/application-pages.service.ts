@@ -9,7 +9,7 @@ import {
   ListedApplication,
   PinnedApplication,
 } from '@openrathaus/applications';
-import { CatalogService, computeFee, formatMoney, localized } from '@openrathaus/catalog';
+import { CatalogService, computeFee, formatMoney } from '@openrathaus/catalog';
 import { Documents } from '@openrathaus/documents';
 import {
   FormFieldError,
@@ -27,7 +27,7 @@ import { CitizenSession, TrustLevel, meetsLevel } from '@openrathaus/identity';
 import { Mailbox } from '@openrathaus/messaging';
 import { Payments } from '@openrathaus/payments';
 import type { Tenant } from '@openrathaus/tenancy';
-import { I18n } from '@openrathaus/web';
+import { I18n, localized } from '@openrathaus/i18n';
 import { Workflow, WorkflowError, WorkflowErrorCode, requiredLevel } from '@openrathaus/workflow';
 import { ApplicationViews, isMultipart, readUpload } from '../api/application-views.service';
 import { CitizenAuth, loginPath, requireTenant, stepUpPath } from '../http/citizen-auth';
@@ -60,10 +60,9 @@ function fileInputs(items: FormItem[], times = 1): number {
 /** The application pages of a citizen; see {@link ApplicationPagesController}. */
 @Injectable()
 export class ApplicationPages {
-  private readonly rules = new Rules();
-
   constructor(
     private readonly auth: CitizenAuth,
+    private readonly rules: Rules,
     private readonly applications: Applications,
     private readonly workflow: Workflow,
     private readonly catalog: CatalogService,
@@ -269,6 +268,7 @@ export class ApplicationPages {
       csrfToken: session.csrfToken,
       action: `/antraege/${id}/absenden`,
       editUrl: (pageId: string) => `/antraege/${id}/schritt/${pageId}`,
+      t: (key, params) => this.i18n.t(locale, key, params),
     });
     return this.render(
       request,
@@ -368,6 +368,7 @@ export class ApplicationPages {
       csrfToken: session.csrfToken,
       action: `/antraege/${application.id}/schritt/${pageId}`,
       editUrl: (page: string) => `/antraege/${application.id}/schritt/${page}`,
+      t: (key, params) => this.i18n.t(locale, key, params),
     });
     if (!view) throw new ApplicationsError(ApplicationsErrorCode.NotFound, { page: pageId.slice(0, 60) });
     return this.render(

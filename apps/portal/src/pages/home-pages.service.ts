@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Tenant, TenantRegistry, isServing } from '@openrathaus/tenancy';
-import { CachedPage, I18n, PageCache, ViewEngine } from '@openrathaus/web';
+import { I18n } from '@openrathaus/i18n';
+import { CachedPage, PageCache, ViewEngine } from '@openrathaus/web';
 import { PageContext } from './page-context.service';
 import { cachedPage, pageCacheKey, sendPage } from '../http/cached-page';
 import { ServicePages } from './service-pages.service';

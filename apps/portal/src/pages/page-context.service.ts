@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
-import { I18n, ViewEngine, themeHref } from '@openrathaus/web';
+import { I18n, localized } from '@openrathaus/i18n';
+import { ViewEngine, themeHref } from '@openrathaus/web';
 import type { Overlay } from '@openrathaus/web';
 import { join } from 'node:path';
 
@@ -91,7 +92,7 @@ export class PageContext {
           phoneHref: c.contact.phone?.replace(/[^+0-9]/g, ''),
           email: c.contact.email,
           website: c.contact.website,
-          hours: c.contact.openingHours?.[locale as 'de'] ?? c.contact.openingHours?.de,
+          hours: localized(c.contact.openingHours, locale),
         },
       },
     };

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CatalogEntry, CatalogService, catalogData, formatMoney, localized, searchWords } from '@openrathaus/catalog';
+import { CatalogEntry, CatalogService, catalogData, formatMoney, searchWords } from '@openrathaus/catalog';
 import { CoreError, CoreErrorCode } from '@openrathaus/core';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
-import { I18n, PageCache, ViewEngine } from '@openrathaus/web';
+import { I18n, localized } from '@openrathaus/i18n';
+import { PageCache, ViewEngine } from '@openrathaus/web';
 import { cachedPage, pageCacheKey, sendPage } from '../http/cached-page';
 import { tenantOf } from '../http/request-state';
 import { PageContext } from './page-context.service';

@@ -12,7 +12,8 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Documents, VerifyResult, VerifyStatus } from '@openrathaus/documents';
 import type { Tenant } from '@openrathaus/tenancy';
-import { I18n, ViewEngine } from '@openrathaus/web';
+import { I18n } from '@openrathaus/i18n';
+import { ViewEngine } from '@openrathaus/web';
 import { tenantOf } from '../http/request-state';
 import { PageContext } from './page-context.service';
 

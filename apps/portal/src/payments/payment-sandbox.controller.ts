@@ -11,7 +11,8 @@ import {
   SANDBOX_PATH,
   type WirePaymentTransaction,
 } from '@openrathaus/payments';
-import { I18n, ViewEngine } from '@openrathaus/web';
+import { I18n } from '@openrathaus/i18n';
+import { ViewEngine } from '@openrathaus/web';
 import { cookie } from '../http/cookies';
 import { PageContext } from '../pages/page-context.service';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { projectRoot } from '@openrathaus/core';
-import type { LocalizedText } from '@openrathaus/forms';
+import type { LocalizedText } from '@openrathaus/i18n';
 import { formatDefinitionFault } from '../definition/definition-fault';
 import { Shape, checkShape } from '../definition/shape';
 

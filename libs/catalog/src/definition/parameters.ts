@@ -1,4 +1,4 @@
-import type { LocalizedText } from '@openrathaus/forms';
+import type { LocalizedText } from '@openrathaus/i18n';
 import type { DefinitionFaultKey } from './definition-fault';
 import type { ParameterDefinition, ParameterValue } from './process-definition';
 

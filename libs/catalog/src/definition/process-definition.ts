@@ -1,4 +1,5 @@
-import type { FormDefinition, LocalizedText, Rule } from '@openrathaus/forms';
+import type { FormDefinition, Rule } from '@openrathaus/forms';
+import type { LocalizedText } from '@openrathaus/i18n';
 
 import type { TrustLevel } from '@openrathaus/core';
 

@@ -1,5 +1,6 @@
 import Handlebars from 'handlebars';
-import { TextTemplates, formatDuration, formatMoney, localized } from './text-templates';
+import { localized } from '@openrathaus/i18n';
+import { TextTemplates, formatDuration, formatMoney } from './text-templates';
 
 const NBSP = '\u00a0';
 
@@ -49,19 +50,6 @@ describe('formatDuration', () => {
 
   it('is German by default', () => {
     expect(formatDuration('P1Y')).toBe('1 Jahr');
-  });
-});
-
-describe('localized', () => {
-  const text = { de: 'Hallo', en: 'Hello', 'de-x-ls': 'Guten Tag' };
-
-  it('picks the language and falls back to German', () => {
-    expect(localized(text, 'en')).toBe('Hello');
-    expect(localized(text, 'de-x-ls')).toBe('Guten Tag');
-    expect(localized({ de: 'Hallo' }, 'en')).toBe('Hallo');
-    expect(localized({ de: 'Hallo' }, 'de-x-ls')).toBe('Hallo');
-    expect(localized(text, 'fr')).toBe('Hallo');
-    expect(localized(undefined, 'de')).toBe('');
   });
 });
 

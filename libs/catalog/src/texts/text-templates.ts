@@ -1,5 +1,11 @@
-import Handlebars from 'handlebars';
-import type { LocalizedText } from '@openrathaus/forms';
+import {
+  HelperOptions,
+  LocalizedText,
+  TemplateEnvironment,
+  TemplateLoader,
+  localized,
+  shownLocale,
+} from '@openrathaus/i18n';
 
 const UNITS: Record<string, { de: [string, string]; en: [string, string] }> = {
   Y: { de: ['Jahr', 'Jahre'], en: ['year', 'years'] },
@@ -29,14 +35,6 @@ export function formatDuration(iso: string, locale = 'de'): string {
   return parts.join(', ');
 }
 
-/** The language a text is shown in: the one asked for when it has it (not empty), else German. */
-export const shownLocale = (text: LocalizedText | undefined, locale: string): string =>
-  (text as unknown as Record<string, string | undefined> | undefined)?.[locale]?.trim() ? locale : 'de';
-
-/** A text of the current language, falling back to German (also for an empty translation). */
-export const localized = (text: LocalizedText | undefined, locale: string): string =>
-  text ? ((text as unknown as Record<string, string>)[shownLocale(text, locale)] ?? '') : '';
-
 /**
  * The Handlebars environment for texts inside definitions (descriptions, documents, messages):
  * its own instance, so nothing leaks into the page templates, with helpers for money, durations,
@@ -47,45 +45,40 @@ export const localized = (text: LocalizedText | undefined, locale: string): stri
  * page escapes all of it (e.g. with `{{ }}` in a page template).
  */
 export class TextTemplates {
-  private readonly env = Handlebars.create();
-  private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
-
-  constructor() {
-    this.env.registerHelper('money', function (this: unknown, cents: unknown, options: Handlebars.HelperOptions) {
-      return typeof cents === 'number' ? formatMoney(cents, localeOf(options)) : '';
-    });
-    this.env.registerHelper('duration', (iso: unknown, options: Handlebars.HelperOptions) =>
-      typeof iso === 'string' ? formatDuration(iso, localeOf(options)) : '',
-    );
-    this.env.registerHelper('join', (list: unknown) => (Array.isArray(list) ? list.join(', ') : ''));
-    this.env.registerHelper('date', (value: unknown, options: Handlebars.HelperOptions) => {
-      const date = typeof value === 'string' || value instanceof Date ? new Date(value) : undefined;
-      return date && !Number.isNaN(date.getTime())
-        ? date.toLocaleDateString(localeOf(options) === 'en' ? 'en-GB' : 'de-DE', { timeZone: 'Europe/Berlin' })
-        : '';
-    });
-    this.env.registerHelper('text', (value: unknown, options: Handlebars.HelperOptions) =>
-      value && typeof value === 'object'
-        ? localized(value as LocalizedText, localeOf(options))
-        : typeof value === 'string' || typeof value === 'number'
-          ? String(value)
-          : '',
-    );
-  }
+  // Texts, not files: an environment without folders, from the one template loader.
+  private readonly env: TemplateEnvironment = new TemplateLoader({
+    dirs: [],
+    helpers: {
+      money: (cents: unknown, options: HelperOptions) =>
+        typeof cents === 'number' ? formatMoney(cents, localeOf(options)) : '',
+      duration: (iso: unknown, options: HelperOptions) =>
+        typeof iso === 'string' ? formatDuration(iso, localeOf(options)) : '',
+      join: (list: unknown) => (Array.isArray(list) ? list.join(', ') : ''),
+      date: (value: unknown, options: HelperOptions) => {
+        const date = typeof value === 'string' || value instanceof Date ? new Date(value) : undefined;
+        return date && !Number.isNaN(date.getTime())
+          ? date.toLocaleDateString(localeOf(options) === 'en' ? 'en-GB' : 'de-DE', { timeZone: 'Europe/Berlin' })
+          : '';
+      },
+      text: (value: unknown, options: HelperOptions) =>
+        value && typeof value === 'object'
+          ? localized(value, localeOf(options))
+          : typeof value === 'string' || typeof value === 'number'
+            ? String(value)
+            : '',
+    },
+    compileOptions: { strict: false, noEscape: true },
+  }).environment();
 
   /** Renders the text of `locale` (German when missing) with `data`; `@locale` is set for the helpers. */
   render(text: LocalizedText | undefined, locale: string, data: object): string {
     const source = localized(text, locale);
     if (!source) return '';
-    let template = this.compiled.get(source);
-    if (!template) {
-      template = this.env.compile(source, { strict: false, noEscape: true });
-      this.compiled.set(source, template);
-    }
+    const template = this.env.compile(source);
     // A German fallback is formatted the German way (money, dates), not in the language asked for.
     return template(data, { data: { locale: shownLocale(text, locale) } });
   }
 }
 
-const localeOf = (options: Handlebars.HelperOptions): string =>
+const localeOf = (options: HelperOptions): string =>
   ((options.data as { root?: unknown; locale?: string } | undefined)?.locale ?? 'de').split('-')[0];

@@ -1,4 +1,4 @@
-import type { LocalizedText } from '../form.model';
+import type { LocalizedText } from '@openrathaus/i18n';
 
 /** What can be wrong with an answer; each key has a text `errors.field.<key>` in the locales. */
 export const FIELD_ERROR_KEYS = [

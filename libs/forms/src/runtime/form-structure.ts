@@ -1,12 +1,8 @@
-import type { Cardinality, ChoiceOption, FieldDefinition, FormDefinition, LocalizedText, Rule } from '../form.model';
+import type { Cardinality, ChoiceOption, FieldDefinition, FormDefinition, Rule } from '../form.model';
 import { RuleData, Rules } from '../rules';
 
 /** Answers keyed by item id; a repeatable group's answer is a list of such objects. */
 export type Answers = Record<string, unknown>;
-
-/** A definition's text in a language, falling back to German. */
-export const localize = (text: LocalizedText | undefined, locale: string): string =>
-  text ? ((text as unknown as Record<string, string | undefined>)[locale] ?? text.de) : '';
 
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -2,10 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { projectRoot } from '@openrathaus/core';
-import { I18n, ViewEngine } from '@openrathaus/web';
+import { I18n } from '@openrathaus/i18n';
+import { ViewEngine } from '@openrathaus/web';
+import { FORM_LOCALES, FORM_PARTIALS } from '../forms.module';
 import type { FormDefinition } from '../form.model';
 import { answersFromFormPost } from './form-post';
-import { dateText, fieldDomId, pageView, summaryView } from './form-view';
+import { pageView } from './form-view';
+import { summaryView } from './summary-view';
+import { dateText } from './value-text';
+import { fieldDomId } from './view-context';
 import { validateAnswers } from './validate-answers';
 
 const referenceForm = (owner: string, key: string, version: string): FormDefinition =>
@@ -17,8 +22,10 @@ const referenceForm = (owner: string, key: string, version: string): FormDefinit
 
 const parking = referenceForm('gelsenkirchen', 'bewohnerparkausweis', '1.2.0');
 const params = { zones: ['A', 'B'], postalCodes: ['45879', '45881'], secondVehicle: 'no', fee: 3070 };
-const i18n = new I18n();
+const i18n = new I18n().register(join(projectRoot(), 'libs', 'web', 'locales')).register(FORM_LOCALES);
 const engine = new ViewEngine(i18n);
+engine.registerPartials(FORM_PARTIALS);
+const t = (key: string, values?: Record<string, unknown>) => i18n.t('de', key, values);
 
 function render(page: 'application-form' | 'application-summary', view: object, locale = 'de'): string {
   const base = {
@@ -185,7 +192,7 @@ describe('application-form.hbs with the Bewohnerparkausweis 1.2.0', () => {
     const attachments = {
       zulassung: [{ id: 'att-1', mediaType: 'application/pdf', size: 123_456, filename: 'Schein.pdf' }],
     };
-    const view = pageView(parking, 'fahrzeug', { answers, locale: 'de', params, attachments });
+    const view = pageView(parking, 'fahrzeug', { answers, locale: 'de', params, attachments, t });
     const html = render('application-form', view!);
     expect(html).toContain('<input type="hidden" name="zulassung" value="att-1">');
     expect(html).toContain('Schein.pdf (120,6 KB)');
@@ -226,7 +233,7 @@ describe('repeatable groups on the page', () => {
   };
 
   it('renders entries with add and remove buttons and posts back what it rendered', () => {
-    const one = render('application-form', pageView(form, 'p', { answers: {}, locale: 'de', params: {} })!);
+    const one = render('application-form', pageView(form, 'p', { answers: {}, locale: 'de', params: {}, t })!);
     expect(one).toContain('<input type="hidden" name="pferde._count" value="1">');
     expect(one).toContain('<legend class="kern-label">Pferd 1</legend>');
     expect(one).toContain('id="field-pferde-0-name" name="pferde.0.name"');
@@ -241,7 +248,7 @@ describe('repeatable groups on the page', () => {
       _action: 'add:pferde',
     });
     const { answers, errors } = validateAnswers(form, post.answers, { params: {} });
-    const two = pageView(form, 'p', { answers, errors, locale: 'de', params: {} })!;
+    const two = pageView(form, 'p', { answers, errors, locale: 'de', params: {}, t })!;
     const html = render('application-form', two);
     expect(html).toContain('<legend class="kern-label">Pferd 2</legend>');
     expect(html).toContain('value="remove:pferde.1"');
@@ -276,6 +283,7 @@ describe('application-summary.hbs', () => {
       csrfToken: 'tok',
       action: '/antraege/1/absenden',
       editUrl: (pageId) => `/antraege/1/schritt/${pageId}`,
+      t,
     });
     expect(view.pages.map((p) => p.id)).toEqual(['antragsteller', 'fahrzeug', 'parkzone', 'erklaerung']);
     const html = render('application-summary', view);
@@ -301,6 +309,7 @@ describe('application-summary.hbs', () => {
       params,
       attachments,
       editUrl: (p) => `/s/${p}`,
+      t,
     });
     expect(view.errors).toEqual([
       {
@@ -320,6 +329,6 @@ describe('view helpers', () => {
   });
 
   it('has no page for an unknown id', () => {
-    expect(pageView(parking, 'nope', { answers: {}, locale: 'de', params })).toBeUndefined();
+    expect(pageView(parking, 'nope', { answers: {}, locale: 'de', params, t })).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, projectRoot } from '@openrathaus/core';
-import { I18n } from '@openrathaus/web';
+import { I18n } from '@openrathaus/i18n';
 import { MailTenant, MailTemplates } from './mail-templates.service';
 
 const tenant: MailTenant = {
@@ -22,7 +22,10 @@ describe('MailTemplates', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'or-mail-'));
     cpSync(join(projectRoot(), 'tenants', 'gelsenkirchen', 'tenant.yaml'), join(dir, 'tenant.yaml'));
-    templates = new MailTemplates({ ...loadConfig({ NODE_ENV: 'test' }), tenantsDir: dir }, new I18n());
+    templates = new MailTemplates(
+      { ...loadConfig({ NODE_ENV: 'test' }), tenantsDir: dir },
+      new I18n().register(join(projectRoot(), 'libs', 'messaging', 'locales')),
+    );
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,16 +1,21 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import Handlebars from 'handlebars';
 import { APP_CONFIG, AppConfig, projectRoot } from '@openrathaus/core';
-import { MessageTemplate, TextTemplates, shownLocale } from '@openrathaus/catalog';
-import type { LocalizedText } from '@openrathaus/forms';
+import { MessageTemplate, TextTemplates } from '@openrathaus/catalog';
+import {
+  HelperOptions,
+  I18n,
+  LocalizedText,
+  TemplateDelegate,
+  TemplateEnvironment,
+  TemplateLoader,
+  shownLocale,
+  trustedHtml,
+} from '@openrathaus/i18n';
 import { TenantFile, contrastRatio } from '@openrathaus/tenancy';
-import { I18n } from '@openrathaus/web';
 import { MessagingError, MessagingErrorCode } from '../messaging.error';
 import { oneLine, textToHtml } from './mail-html';
-
-type HandlebarsEnv = ReturnType<typeof Handlebars.create>;
 
 /** The tenant a mail is sent for, as far as the mail shows it. */
 export interface MailTenant {
@@ -29,17 +34,8 @@ export interface RenderedMail {
 }
 
 interface Compiled {
-  mtimeMs: number;
-  subject: Handlebars.TemplateDelegate;
-  body: Handlebars.TemplateDelegate;
-}
-
-interface Environment {
-  hbs: HandlebarsEnv;
-  /** Where templates are looked for, the tenant's folder before the platform's. */
-  dirs: string[];
-  compiled: Map<string, Compiled>;
-  layouts: Map<string, { mtimeMs: number; template: Handlebars.TemplateDelegate }>;
+  subject: TemplateDelegate;
+  body: TemplateDelegate;
 }
 
 export const TEMPLATE_NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -54,8 +50,8 @@ const LAYOUT = 'layout.html.hbs';
  * file of the same name in `tenants/<slug>/mail/` (also `layout.html.hbs`). The HTML version is
  * the text, escaped and made into paragraphs, inside the one branded layout.
  *
- * Handlebars: one environment for the platform and one per tenant that has a `mail/` folder,
- * never the global instance; prototype access stays off. Text parts are plain text (no HTML
+ * Templates come from the {@link TemplateLoader}: one environment for the platform and one per
+ * tenant that has a `mail/` folder; a changed file is read again without a restart. Text parts are plain text (no HTML
  * escaping, since no HTML is made from them unescaped); the layout escapes everything it shows.
  * Definition messages are rendered by the catalog's {@link TextTemplates} (money, date, duration,
  * join), so a definition's texts mean the same on a page and in a mail.
@@ -63,15 +59,31 @@ const LAYOUT = 'layout.html.hbs';
 @Injectable()
 export class MailTemplates {
   private readonly platformDir = join(projectRoot(), 'libs', 'messaging', 'templates');
-  private readonly base: Environment;
-  private readonly overlays = new Map<string, Environment>();
+  private readonly loader: TemplateLoader;
   private readonly texts = new TextTemplates();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly i18n: I18n,
+    i18n: I18n,
   ) {
-    this.base = this.environment([this.platformDir]);
+    this.loader = new TemplateLoader({
+      dirs: [this.platformDir],
+      helpers: {
+        t(key: string, options: HelperOptions) {
+          const root = (options.data as { root?: { locale?: unknown } } | undefined)?.root;
+          const locale = typeof root?.locale === 'string' ? root.locale : 'de';
+          return i18n.t(locale, key, options.hash as Record<string, unknown>);
+        },
+        // An answer as one line of text: lists and groups as JSON (mails to offices list every answer).
+        value: (value: unknown) => {
+          if (typeof value === 'string') return value;
+          if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+          return value && typeof value === 'object' ? JSON.stringify(value) : '';
+        },
+      },
+      compileOptions: { strict: false },
+      reload: true,
+    });
   }
 
   /** Whether the platform has the system template (in German, which every template has). */
@@ -131,7 +143,7 @@ export class MailTemplates {
     };
   }
 
-  private layout(env: Environment, tenant: MailTenant, locale: string, subject: string, text: string): string {
+  private layout(env: TemplateEnvironment, tenant: MailTenant, locale: string, subject: string, text: string): string {
     const template = this.layoutTemplate(env);
     const primary = tenant.config.branding?.primaryColor;
     const primaryColor = primary && HEX.test(primary) ? primary : '#1d4f91';
@@ -140,79 +152,29 @@ export class MailTemplates {
       lang: locale === 'de-x-ls' ? 'de' : locale,
       subject,
       // The only unescaped value: made from the text with every character escaped.
-      body: new Handlebars.SafeString(textToHtml(text)),
+      body: trustedHtml(textToHtml(text)),
       tenant: this.tenantData(tenant),
       primaryColor,
       onPrimary: contrastRatio(primaryColor, '#ffffff') >= 4.5 ? '#ffffff' : '#000000',
     });
   }
 
-  private environmentOf(tenant: MailTenant): Environment {
-    const dir = join(this.config.tenantsDir, tenant.slug, 'mail');
-    if (!existsSync(dir)) return this.base;
-    let env = this.overlays.get(tenant.slug);
-    if (!env) {
-      env = this.environment([dir, this.platformDir]);
-      this.overlays.set(tenant.slug, env);
-    }
-    return env;
+  private environmentOf(tenant: MailTenant): TemplateEnvironment {
+    return this.loader.environment({ key: tenant.slug, dirs: [join(this.config.tenantsDir, tenant.slug, 'mail')] });
   }
 
-  private environment(dirs: string[]): Environment {
-    const hbs = Handlebars.create();
-    const i18n = this.i18n;
-    hbs.registerHelper('t', function t(key: string, options: Handlebars.HelperOptions) {
-      const root = (options.data as { root?: { locale?: unknown } } | undefined)?.root;
-      const locale = typeof root?.locale === 'string' ? root.locale : 'de';
-      return i18n.t(locale, key, options.hash as Record<string, unknown>);
+  private compiled(env: TemplateEnvironment, file: string): Compiled | undefined {
+    return env.load(file, (source, compile, path) => {
+      const match = SUBJECT.exec(source);
+      if (!match) throw new MessagingError(MessagingErrorCode.InvalidTemplate, { file: path });
+      const options = { noEscape: true, strict: false };
+      return { subject: compile(match[1], options), body: compile(match[2], options) };
     });
-    // An answer as one line of text: lists and groups as JSON (mails to offices list every answer).
-    hbs.registerHelper('value', (value: unknown) => {
-      if (typeof value === 'string') return value;
-      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-      return value && typeof value === 'object' ? JSON.stringify(value) : '';
-    });
-    return { hbs, dirs, compiled: new Map(), layouts: new Map() };
   }
 
-  /** The file found first along the environment's folders; undefined when none has it. */
-  private find(env: Environment, file: string): { path: string; mtimeMs: number } | undefined {
-    for (const dir of env.dirs) {
-      const path = join(dir, file);
-      try {
-        return { path, mtimeMs: statSync(path).mtimeMs };
-      } catch {
-        // not in this folder
-      }
-    }
-    return undefined;
-  }
-
-  private compiled(env: Environment, file: string): Compiled | undefined {
-    const found = this.find(env, file);
-    if (!found) return undefined;
-    const cached = env.compiled.get(found.path);
-    // Keyed by path and modification time: a changed file is read again, without a restart.
-    if (cached && cached.mtimeMs === found.mtimeMs) return cached;
-    const match = SUBJECT.exec(readFileSync(found.path, 'utf8'));
-    if (!match) throw new MessagingError(MessagingErrorCode.InvalidTemplate, { file: found.path });
-    const options = { noEscape: true, strict: false };
-    const compiled = {
-      mtimeMs: found.mtimeMs,
-      subject: env.hbs.compile(match[1], options),
-      body: env.hbs.compile(match[2], options),
-    };
-    env.compiled.set(found.path, compiled);
-    return compiled;
-  }
-
-  private layoutTemplate(env: Environment): Handlebars.TemplateDelegate {
-    const found = this.find(env, LAYOUT);
-    if (!found) throw new MessagingError(MessagingErrorCode.UnknownTemplate, { name: 'layout' });
-    const cached = env.layouts.get(found.path);
-    if (cached && cached.mtimeMs === found.mtimeMs) return cached.template;
-    const template = env.hbs.compile(readFileSync(found.path, 'utf8'), { strict: false });
-    env.layouts.set(found.path, { mtimeMs: found.mtimeMs, template });
+  private layoutTemplate(env: TemplateEnvironment): TemplateDelegate {
+    const template = env.file(LAYOUT);
+    if (!template) throw new MessagingError(MessagingErrorCode.UnknownTemplate, { name: 'layout' });
     return template;
   }
 }

@@ -1,0 +1,5 @@
+export * from './i18n.error';
+export * from './i18n.module';
+export * from './i18n.service';
+export * from './localized-text';
+export * from './templates/template-loader';
