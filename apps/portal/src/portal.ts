@@ -110,8 +110,15 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
       .setTitle('OpenRathaus API')
       .setDescription("JSON API of the service portals. Every call goes to a tenant's host.")
       .setVersion('1')
+      .setLicense('EUPL-1.2', 'https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12')
+      .addServer('/', "the tenant's own host (https://<domain> or http://<slug>.localhost:3000)")
+      .addCookieAuth('or_citizen', { type: 'apiKey', in: 'cookie', description: 'a citizen session' }, 'citizen')
+      .addCookieAuth('or_staff', { type: 'apiKey', in: 'cookie', description: 'a staff session' }, 'staff')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' }, 'metrics')
       .build(),
   );
+  // What an operation does not say otherwise: no session needed.
+  document.security = [{}];
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
   await app.listen(config.port, config.host);

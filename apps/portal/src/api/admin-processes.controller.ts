@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth } from '@nestjs/swagger';
 import { stringify } from 'yaml';
 import {
   CatalogError,
@@ -12,6 +13,7 @@ import {
 import { nestingDepth } from '@openrathaus/core';
 import type { StaffSession } from '@openrathaus/identity';
 import type { Tenant } from '@openrathaus/tenancy';
+import { ApiErrors } from '../http/api-errors.decorator';
 import { JsonWriteGuard } from '../http/json-write.guard';
 import { CurrentTenant } from '../http/pipeline/tenant.guard';
 import { Roles, Staff, StaffGuard } from '../http/pipeline/staff.guard';
@@ -64,6 +66,8 @@ const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
  * changed, with the same rules as the command line. Everything runs as the admin's tenant.
  */
 @ApiTags('tenant-admin')
+@ApiCookieAuth('staff')
+@ApiErrors(400, 401, 403, 404, 415, 422)
 @Controller('api/v1/admin/processes')
 @UseGuards(JsonWriteGuard, StaffGuard)
 @Roles('tenant-admin')

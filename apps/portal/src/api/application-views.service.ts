@@ -19,7 +19,7 @@ import { MAX_UPLOAD_BYTES } from '../portal-limits';
 import { ErrorResponder } from '../http/error-responder.service';
 import { PageContext } from '../pages/page-context.service';
 
-class DefinitionRef {
+export class DefinitionRef {
   @ApiProperty({ example: 'gelsenkirchen' }) owner: string;
   @ApiProperty({ example: 'bewohnerparkausweis' }) key: string;
   @ApiProperty({ example: '1.2.0' }) version: string;

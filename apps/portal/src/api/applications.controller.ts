@@ -1,16 +1,29 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiCookieAuth } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Applications, ApplicationsError, ApplicationsErrorCode } from '@openrathaus/applications';
 import { CatalogService } from '@openrathaus/catalog';
 import { CitizenSession, meetsLevel } from '@openrathaus/identity';
 import type { Tenant } from '@openrathaus/tenancy';
 import { Workflow, WorkflowError, WorkflowErrorCode, requiredLevel } from '@openrathaus/workflow';
+import { ApiErrors } from '../http/api-errors.decorator';
 import { stepUpPath } from '../http/citizen-auth';
 import { JsonWriteGuard, TakesUpload } from '../http/json-write.guard';
 import { Citizen, CitizenGuard } from '../http/pipeline/citizen.guard';
 import { CurrentTenant, TenantGuard } from '../http/pipeline/tenant.guard';
-import { ApplicationViews, ApplicationView, readUpload } from './application-views.service';
+import { ApplicationViews, ApplicationView, DefinitionRef, readUpload } from './application-views.service';
 
 class StartApplication {
   @ApiProperty({ example: 'bewohnerparkausweis' }) serviceKey: string;
@@ -40,6 +53,20 @@ class AttachmentView {
   @ApiProperty() size: number;
 }
 
+class ApplicationSummaryView {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'bewohnerparkausweis' }) serviceKey: string;
+  @ApiProperty({ nullable: true, type: String, example: 'RE-2026-000123' }) number: string | null;
+  @ApiProperty({ example: 'payment_pending' }) status: string;
+  @ApiProperty({ type: DefinitionRef }) definition: DefinitionRef;
+  @ApiProperty({ format: 'date-time' }) createdAt: Date;
+  @ApiProperty({ format: 'date-time', nullable: true, type: Date }) submittedAt: Date | null;
+}
+
+class ApplicationListView {
+  @ApiProperty({ type: [ApplicationSummaryView] }) items: ApplicationSummaryView[];
+}
+
 class PaymentStart {
   @ApiPropertyOptional() redirectUrl: string;
 }
@@ -49,6 +76,8 @@ class PaymentStart {
  * citizen's session; an application of another citizen or tenant is not found.
  */
 @ApiTags('applications')
+@ApiCookieAuth('citizen')
+@ApiErrors(400, 401, 403, 404, 409, 415, 422)
 @Controller('api/v1/applications')
 @UseGuards(TenantGuard, JsonWriteGuard, CitizenGuard)
 export class ApplicationsController {
@@ -62,6 +91,7 @@ export class ApplicationsController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ summary: 'Starts a draft of an online service' })
+  @ApiCreatedResponse({ type: ApplicationView })
   @ApiBody({ type: StartApplication })
   async start(
     @CurrentTenant() tenant: Tenant,
@@ -92,7 +122,8 @@ export class ApplicationsController {
 
   @Get()
   @ApiOperation({ summary: "The citizen's applications on this portal, newest first" })
-  async list(@CurrentTenant() tenant: Tenant, @Citizen() session: CitizenSession) {
+  @ApiOkResponse({ type: ApplicationListView })
+  async list(@CurrentTenant() tenant: Tenant, @Citizen() session: CitizenSession): Promise<ApplicationListView> {
     const rows = await this.applications.listForCitizen(tenant, session.citizenId);
     return {
       items: rows.map(({ application: a }) => ({
@@ -112,6 +143,7 @@ export class ApplicationsController {
     summary: 'One application with its status, payment, documents and messages',
     description: 'While a payment is pending, the payment service is asked how it stands.',
   })
+  @ApiOkResponse({ type: ApplicationView })
   async get(
     @CurrentTenant() tenant: Tenant,
     @Citizen() session: CitizenSession,
@@ -124,6 +156,7 @@ export class ApplicationsController {
 
   @Put(':id/answers')
   @ApiOperation({ summary: 'Saves answers of a draft; answers kept even where still wrong, with the errors' })
+  @ApiOkResponse({ type: SavedAnswersView })
   @ApiBody({ type: AnswersBody })
   async answers(
     @CurrentTenant() tenant: Tenant,
@@ -143,6 +176,7 @@ export class ApplicationsController {
   @Post(':id/attachments')
   @HttpCode(201)
   @ApiOperation({ summary: 'Uploads one file for one file field (multipart: `field`, then `file`)' })
+  @ApiCreatedResponse({ type: AttachmentView })
   @ApiConsumes('multipart/form-data')
   @TakesUpload()
   async upload(
@@ -171,6 +205,7 @@ export class ApplicationsController {
   @Delete(':id/attachments/:attachmentId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Removes an uploaded file from a draft' })
+  @ApiNoContentResponse()
   async removeAttachment(
     @CurrentTenant() tenant: Tenant,
     @Citizen() session: CitizenSession,
@@ -187,6 +222,7 @@ export class ApplicationsController {
     description:
       'Answers 422 with the field errors, or the application with its next step; a payment step answers with `payment.redirectUrl`.',
   })
+  @ApiOkResponse({ type: ApplicationView })
   async submit(
     @CurrentTenant() tenant: Tenant,
     @Citizen() session: CitizenSession,
@@ -200,6 +236,7 @@ export class ApplicationsController {
   @Post(':id/payment')
   @HttpCode(200)
   @ApiOperation({ summary: 'Begins or resumes the payment of a submitted application' })
+  @ApiOkResponse({ type: PaymentStart })
   async pay(
     @CurrentTenant() tenant: Tenant,
     @Citizen() session: CitizenSession,
@@ -211,6 +248,8 @@ export class ApplicationsController {
 
   @Get(':id/documents/:documentId')
   @ApiOperation({ summary: 'An issued document (PDF)' })
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({ description: 'the PDF', schema: { type: 'string', format: 'binary' } })
   async document(
     @CurrentTenant() tenant: Tenant,
     @Citizen() session: CitizenSession,

@@ -20,6 +20,7 @@ import {
   bodyFields,
 } from '@openrathaus/identity';
 import type { Tenant } from '@openrathaus/tenancy';
+import { ApiErrors } from '../http/api-errors.decorator';
 import { CITIZEN_COOKIE, CitizenAuth } from '../http/citizen-auth';
 import { JsonWriteGuard } from '../http/json-write.guard';
 import { Citizen, CitizenGuard } from '../http/pipeline/citizen.guard';
@@ -75,6 +76,7 @@ class CitizenView {
  * `or_citizen` (HttpOnly, SameSite=Lax). Answers never tell whether an address has an account.
  */
 @ApiTags('auth')
+@ApiErrors(400, 401, 403, 404, 415, 422)
 @Controller('api/v1/auth')
 @UseGuards(JsonWriteGuard)
 export class AuthController {

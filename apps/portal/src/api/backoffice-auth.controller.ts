@@ -1,9 +1,11 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { StaffAccounts } from '@openrathaus/identity';
 import type { Tenant } from '@openrathaus/tenancy';
+import { ApiErrors } from '../http/api-errors.decorator';
 import { cookie, setSessionCookie } from '../http/cookies';
 import { JsonWriteGuard } from '../http/json-write.guard';
 import { STAFF_COOKIE } from '../http/pipeline/staff.guard';
@@ -28,6 +30,8 @@ class PasswordChange {
 
 /** Staff log in on their tenant's host; the session cookie is refused on any other tenant. */
 @ApiTags('backoffice')
+@ApiCookieAuth('staff')
+@ApiErrors(400, 401, 403, 404, 415, 422)
 @Controller('api/v1/backoffice')
 @UseGuards(JsonWriteGuard)
 export class BackofficeAuthController {

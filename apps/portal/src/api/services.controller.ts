@@ -22,6 +22,7 @@ import { localized } from '@openrathaus/i18n';
 import type { FormDefinition } from '@openrathaus/forms';
 import { TenancyError, TenancyErrorCode, Tenant } from '@openrathaus/tenancy';
 import { PageCache } from '@openrathaus/web';
+import { ApiErrors } from '../http/api-errors.decorator';
 import { cachedAnswer, pageCacheKey, sendPage } from '../http/cached-page';
 import { tenantOf } from '../http/request-state';
 import { PageContext } from '../pages/page-context.service';
@@ -112,6 +113,7 @@ function single(value: unknown, field: string): string | undefined {
 
 /** The tenant's services as JSON: list, search, Lebenslagen, one service with its form and fee. */
 @ApiTags('services')
+@ApiErrors(400, 404)
 @Controller('api/v1')
 export class ServicesController {
   constructor(

@@ -1,6 +1,7 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
+import { ApiErrors } from '../http/api-errors.decorator';
 import { CurrentTenant, TenantGuard } from '../http/pipeline/tenant.guard';
 
 class BrandingView {
@@ -30,6 +31,7 @@ const assetUrl = (path: string | undefined): string | undefined =>
   path ? `/tenant-assets/${path.slice('assets/'.length)}` : undefined;
 
 @ApiTags('tenant')
+@ApiErrors(404)
 @Controller('api/v1/tenant')
 export class TenantController {
   constructor(private readonly registry: TenantRegistry) {}

@@ -5,6 +5,7 @@ import { CoreErrorCode, DomainError, ErrorKind, FieldFault } from '@openrathaus/
 import { I18n } from '@openrathaus/i18n';
 import { ViewEngine } from '@openrathaus/web';
 import { PageContext } from '../pages/page-context.service';
+import { ErrorBody } from './api-errors.decorator';
 import { tenantOf } from './request-state';
 
 const STATUS: Record<ErrorKind, number> = {
@@ -34,14 +35,6 @@ const postgresCode = (error: unknown): string | undefined => {
   const code = e?.driverError?.code ?? e?.code;
   return typeof code === 'string' ? code : undefined;
 };
-
-export interface ErrorBody {
-  statusCode: number;
-  code: string;
-  message: string;
-  errors?: { field: string; message: string }[];
-  errorId?: string;
-}
 
 /**
  * Turns any failure into the answer a person or a client can use: JSON for the API, a page for a

@@ -1,9 +1,38 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Health, Metrics } from '@openrathaus/observability';
 
+class CheckView {
+  @ApiProperty({ enum: ['up', 'down'] }) status: 'up' | 'down';
+  @ApiPropertyOptional({ example: 'redis' }) kind?: string;
+  @ApiPropertyOptional() error?: string;
+  @ApiProperty({ description: 'how long the check took' }) ms: number;
+}
+
+class HealthView {
+  @ApiProperty({ enum: ['ok', 'down'] }) status: 'ok' | 'down';
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(CheckView) },
+    example: { database: { status: 'up', ms: 2 }, queue: { status: 'up', kind: 'redis', ms: 1 } },
+  })
+  checks: Record<string, CheckView>;
+}
+
 @ApiTags('operations')
+@ApiExtraModels(CheckView)
 @Controller()
 export class OpsController {
   constructor(
@@ -13,6 +42,8 @@ export class OpsController {
 
   @Get('health')
   @ApiOperation({ summary: 'State of PostgreSQL and of the queue store; 503 when one is down' })
+  @ApiOkResponse({ type: HealthView })
+  @ApiResponse({ status: 503, description: 'PostgreSQL or the queue store is down', type: HealthView })
   async check(@Res() reply: FastifyReply): Promise<FastifyReply> {
     const report = await this.health.check();
     return reply
@@ -22,7 +53,19 @@ export class OpsController {
   }
 
   @Get('metrics')
-  @ApiOperation({ summary: 'Prometheus metrics' })
+  @ApiOperation({
+    summary: 'Prometheus metrics',
+    description:
+      'With `Authorization: Bearer <METRICS_TOKEN>` on any host, on `METRICS_PORT`, or on localhost in development.',
+  })
+  @ApiBearerAuth('metrics')
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text format', schema: { type: 'string' } })
+  @ApiResponse({
+    status: 404,
+    description: 'without the token, on a tenant’s or an unknown host',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
   async scrape(@Res() reply: FastifyReply): Promise<FastifyReply> {
     return reply.header('content-type', this.metrics.registry.contentType).send(await this.metrics.render());
   }

@@ -7,6 +7,7 @@ import {
   ApiProperty,
   ApiPropertyOptional,
   ApiQuery,
+  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -14,6 +15,7 @@ import { Documents, VerifyResult, VerifyStatus } from '@openrathaus/documents';
 import type { Tenant } from '@openrathaus/tenancy';
 import { I18n } from '@openrathaus/i18n';
 import { ViewEngine } from '@openrathaus/web';
+import { ApiErrors } from '../http/api-errors.decorator';
 import { tenantOf } from '../http/request-state';
 import { PageContext } from './page-context.service';
 
@@ -66,6 +68,7 @@ const paragraphs = (text: string): string[][] =>
  * `Accept: application/json`. Answers are never cached: a revocation shows at once.
  */
 @ApiTags('documents')
+@ApiErrors(404)
 @Controller('verify')
 export class VerifyPageController {
   constructor(
@@ -79,6 +82,8 @@ export class VerifyPageController {
   @Get()
   @ApiOperation({ summary: 'Form to enter a verification code (HTML)' })
   @ApiProduces('text/html')
+  @ApiOkResponse({ description: 'the form', content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 303, description: 'on to the code’s own address' })
   form(@Query('code') code: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): FastifyReply {
     if (typeof code === 'string' && code.trim()) {
       return reply
