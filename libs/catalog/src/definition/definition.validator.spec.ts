@@ -1,4 +1,5 @@
 import { validateDefinition } from './definition.validator';
+import { stepKindTable } from './step-kinds';
 import type { ShapeFault } from './shape';
 
 const context = { lagen: new Set(['kfz-besitz', 'wohnen-umzug', 'haustiere']) };
@@ -678,5 +679,39 @@ describe('validateDefinition: what every adopter must be able to render and run'
     expect(validateDefinition(doc, { ...context, reserved: new Set(['bafoeg']) })).toEqual([
       { path: 'key', key: 'key_reserved', params: { value: 'bafoeg' } },
     ]);
+  });
+
+  describe('against the step kinds the platform runs', () => {
+    const kinds = stepKindTable([
+      { kind: 'form', needs: [], uses: [] },
+      { kind: 'appointment', needs: ['office'], uses: ['office'] },
+    ]);
+    const withSteps = (steps: Doc[]): Doc => ({
+      ...minimal(),
+      parameters: { amt: { type: 'office', label: { de: 'Amt' } } },
+      steps: [{ id: 'antrag', kind: 'form' }, ...steps],
+    });
+
+    it('accepts a kind that is registered, with the fields it takes', () => {
+      const doc = withSteps([{ id: 'termin', kind: 'appointment', office: 'amt' }]);
+      expect(validateDefinition(doc, { ...context, steps: kinds })).toEqual([]);
+      expect(keys(validate(doc))).toEqual(['steps[1].kind:one_of']);
+    });
+
+    it('refuses a built-in kind that is not registered', () => {
+      const doc = withSteps([{ id: 'zahlung', kind: 'payment' }]);
+      expect(validateDefinition(doc, { ...context, steps: kinds })).toEqual([
+        { path: 'steps[1].kind', key: 'one_of', params: { allowed: 'form, appointment' } },
+      ]);
+    });
+
+    it('holds a registered kind to the fields it needs and uses', () => {
+      const doc = withSteps([{ id: 'termin', kind: 'appointment', template: 'x' }]);
+      expect(keys(validateDefinition(doc, { ...context, steps: kinds }))).toEqual([
+        'steps[1]:step_needs',
+        'steps[1].template:step_field',
+        'steps[1].template:unknown_template',
+      ]);
+    });
   });
 });

@@ -11,6 +11,7 @@ export type Visibility = (typeof VISIBILITIES)[number];
 export const PARAMETER_TYPES = ['money', 'text', 'enum', 'list', 'office', 'duration'] as const;
 export type ParameterType = (typeof PARAMETER_TYPES)[number];
 
+/** The step kinds the definition format comes with; the workflow may register more. */
 export const STEP_KINDS = ['form', 'identity', 'payment', 'review', 'document', 'notify', 'deliver'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
@@ -39,7 +40,8 @@ export type ParameterValue = number | string | LocalizedText | string[];
 
 export interface StepDefinition {
   id: string;
-  kind: StepKind;
+  /** One of {@link STEP_KINDS} or a kind another module registers with the workflow. */
+  kind: string;
   /** The step runs only when the rule holds (over `answers` and `params`). */
   when?: Rule;
   /** identity: the trust level the citizen must reach. */
