@@ -714,4 +714,54 @@ describe('validateDefinition: what every adopter must be able to render and run'
       ]);
     });
   });
+
+  describe('applicant', () => {
+    const withApplicant = (applicant: Doc): Doc => {
+      const doc = minimal();
+      doc.form.pages[0].items.push(
+        { id: 'nachname', type: 'text', label: { de: 'Nachname' } },
+        { id: 'anschrift', type: 'address', label: { de: 'Anschrift' } },
+        { id: 'geburt', type: 'date', label: { de: 'Geburtsdatum' } },
+        {
+          id: 'kinder',
+          type: 'group',
+          title: { de: 'Kinder' },
+          repeat: { min: 0, max: 3 },
+          items: [{ id: 'kind', type: 'text', label: { de: 'Name' } }],
+        },
+      );
+      doc.applicant = applicant;
+      return doc;
+    };
+
+    it('accepts fields of the form that hold a name and an address', () => {
+      expect(validate(withApplicant({ givenName: 'name', familyName: 'nachname', address: 'anschrift' }))).toEqual([]);
+    });
+
+    it('refuses a field that does not exist or lies in a repeated group', () => {
+      expect(validate(withApplicant({ givenName: 'vorname', name: 'kind' }))).toEqual([
+        { path: 'applicant.givenName', key: 'applicant_field', params: { value: 'vorname' } },
+        { path: 'applicant.name', key: 'applicant_field', params: { value: 'kind' } },
+      ]);
+    });
+
+    it('refuses a field of a type that cannot hold the part', () => {
+      expect(validate(withApplicant({ familyName: 'geburt', address: 'geburt' }))).toEqual([
+        {
+          path: 'applicant.familyName',
+          key: 'applicant_type',
+          params: { value: 'geburt', type: 'date', allowed: 'text' },
+        },
+        {
+          path: 'applicant.address',
+          key: 'applicant_type',
+          params: { value: 'geburt', type: 'date', allowed: 'address, text, longText' },
+        },
+      ]);
+    });
+
+    it('knows no other parts', () => {
+      expect(keys(validate(withApplicant({ email: 'name' })))).toEqual(['applicant.email:unknown_field']);
+    });
+  });
 });

@@ -146,6 +146,10 @@ const definitionFields: Record<string, Shape> = {
   retention: duration,
   changes: text,
   parameters: { t: 'map', of: parameter, keyPattern: IDENT },
+  applicant: {
+    t: 'object',
+    fields: { givenName: ident, familyName: ident, name: ident, address: ident },
+  },
   form: {
     t: 'object',
     fields: {
@@ -260,6 +264,7 @@ export function validateDefinition(doc: unknown, context: ValidationContext): Sh
     ...checkLagen(definition, context),
     ...checkParameters(definition),
     ...checkForm(definition),
+    ...checkApplicant(definition),
     ...checkSteps(definition, kinds),
     ...checkFees(definition),
     ...checkDocuments(definition),
@@ -370,6 +375,38 @@ function checkField(f: FieldDefinition, path: string, scope: RuleScope, codeList
   }
   faults.push(...ruleFaults(f.requiredIf, scope, `${path}.requiredIf`));
   (f.validations ?? []).forEach((v, i) => faults.push(...ruleFaults(v.rule, scope, `${path}.validations[${i}].rule`)));
+  return faults;
+}
+
+/** The types of field each part of `applicant` may name. */
+const APPLICANT_TYPES: Record<keyof NonNullable<ProcessDefinition['applicant']>, readonly string[]> = {
+  givenName: ['text'],
+  familyName: ['text'],
+  name: ['text'],
+  address: ['address', 'text', 'longText'],
+};
+
+/** `applicant` names fields the answers hold at the top level (not inside repeated groups). */
+function checkApplicant(d: ProcessDefinition): ShapeFault[] {
+  const fields = new Map<string, FieldDefinition>();
+  for (const page of d.form.pages) {
+    for (const { item: entry, parents } of walkItems(page.items)) {
+      if (!isGroup(entry) && !parents.some((g: GroupDefinition) => g.repeat)) fields.set(entry.id, entry);
+    }
+  }
+  const faults: ShapeFault[] = [];
+  for (const [part, id] of Object.entries(d.applicant ?? {}) as [keyof typeof APPLICANT_TYPES, string][]) {
+    const field = fields.get(id);
+    const allowed = APPLICANT_TYPES[part];
+    if (!field) faults.push({ path: `applicant.${part}`, key: 'applicant_field', params: { value: id } });
+    else if (!allowed.includes(field.type)) {
+      faults.push({
+        path: `applicant.${part}`,
+        key: 'applicant_type',
+        params: { value: id, type: field.type, allowed: allowed.join(', ') },
+      });
+    }
+  }
   return faults;
 }
 

@@ -56,6 +56,19 @@ export interface StepDefinition {
   target?: (typeof DELIVERY_TARGETS)[number];
 }
 
+/**
+ * Which answers hold the applicant's name and postal address: ids of form fields. A definition
+ * without it falls back to the fields `vorname`, `nachname` and `name`.
+ */
+export interface ApplicantFields {
+  givenName?: string;
+  familyName?: string;
+  /** The whole name in one field, where the form does not split it. */
+  name?: string;
+  /** The postal address, where a document or the office needs it. */
+  address?: string;
+}
+
 export interface FeeRule {
   id: string;
   label: LocalizedText;
@@ -112,6 +125,8 @@ export interface ProcessDefinition {
   changes?: LocalizedText;
   parameters: Record<string, ParameterDefinition>;
   form: FormDefinition;
+  /** Where the applicant's name and address are among the answers. */
+  applicant?: ApplicantFields;
   steps: StepDefinition[];
   fees: FeeRule[];
   documents?: Record<string, DocumentTemplate>;
