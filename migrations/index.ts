@@ -10,6 +10,7 @@ import { Payments1795305600008 } from './1795305600008-payments';
 import { Documents1795305600009 } from './1795305600009-documents';
 import { Messaging1795305600010 } from './1795305600010-messaging';
 import { DatabaseRole1795305600011 } from './1795305600011-database-role';
+import { WorkflowEffects1795305600012 } from './1795305600012-workflow-effects';
 
 /** Every schema migration, oldest first. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Documents1795305600009,
   Messaging1795305600010,
   DatabaseRole1795305600011,
+  WorkflowEffects1795305600012,
 ];

@@ -3,18 +3,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { FILE_STORAGE, FieldFault, FileStorage, isUuid } from '@openrathaus/core';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
 import { CatalogService, ProcessDefinition } from '@openrathaus/catalog';
-import {
-  FieldDefinition,
-  FormFieldError,
-  FormItem,
-  checkUpload,
-  isGroup,
-  validateAnswers,
-  walkItems,
-} from '@openrathaus/forms';
+import { FormFieldError, checkUpload, validateAnswers } from '@openrathaus/forms';
 import { LocalizedText, localized } from '@openrathaus/i18n';
 import type { Tenant } from '@openrathaus/tenancy';
 import { ApplicationEntity, AttachmentEntity } from './application.entity';
+import { formatNumber } from './application-number';
+import { fileFields, itemIds, withoutNul } from './answers';
 import { ApplicationsError, ApplicationsErrorCode } from './applications.error';
 
 /** An application with the definition version it is bound to. */
@@ -330,43 +324,6 @@ export class Applications {
        returning last_value`,
       [scope.tenantId, year],
     );
-    return `${prefix}-${year}-${String(rows[0].last_value).padStart(6, '0')}`;
+    return formatNumber(prefix, year, rows[0].last_value);
   }
-}
-
-/**
- * The answer keys an item takes: a field its id, a repeated group its id (a list of objects), a
- * group that is not repeated the keys of its items (its fields are answered flat).
- */
-function itemIds(item: FormItem): string[] {
-  if (isGroup(item) && !item.repeat) return item.items.flatMap(itemIds);
-  return item.type === 'info' ? [] : [item.id];
-}
-
-/** The file fields of a definition by id (top level: files inside repeated groups are not uploadable). */
-function fileFields(definition: ProcessDefinition): Map<string, FieldDefinition> {
-  const fields = new Map<string, FieldDefinition>();
-  for (const page of definition.form.pages) {
-    for (const { item, parents } of walkItems(page.items)) {
-      if (!isGroup(item) && item.type === 'file' && parents.length === 0) fields.set(item.id, item);
-    }
-  }
-  return fields;
-}
-
-/**
- * The value without NUL characters, in strings and keys at any depth: PostgreSQL cannot keep them
- * in jsonb. Nothing else is changed; validation judges the rest.
- */
-function withoutNul(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
-  // The portal's JSON parser refuses bodies deeper than 64 levels; answers never get here deeper.
-  if (depth > 64 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => withoutNul(v, depth + 1));
-  return Object.fromEntries(
-    Object.entries(value as Record<string, unknown>).map(([k, v]) => [
-      k.replace(/\u0000/g, ''),
-      withoutNul(v, depth + 1),
-    ]),
-  );
 }

@@ -1,4 +1,5 @@
 export * from './application.entity';
+export * from './application-number';
 export * from './applications.error';
 export * from './applications.module';
 export * from './applications.service';

@@ -6,6 +6,7 @@ import type { ProcessDefinition } from './definition/process-definition';
 import { definitionContext } from './data/catalog-data';
 import { DefinitionFault, definitionFaultMessage, formatDefinitionFault } from './definition/definition-fault';
 import { LoadedDefinition, loadDefinitionsDir } from './definition/definition.loader';
+import type { StepKindTable } from './definition/step-kinds';
 
 /** A published version as the database holds it: its content hash guards immutability. */
 export interface PublishedVersion extends AvailableVersion {
@@ -29,10 +30,16 @@ export interface CatalogCheck {
 /**
  * Checks the definitions below `dir` against what is already published, then every sound tenant's
  * adoptions against all of them. A faulty adoption is a fault of its tenant (added to
- * `tenant.faults`, which stops the tenant); a faulty definition is only reported.
+ * `tenant.faults`, which stops the tenant); a faulty definition is only reported. Steps are
+ * checked against `steps`, the kinds the platform runs (the format's built-in ones when not given).
  */
-export function checkCatalog(dir: string, tenants: LoadedTenant[], published: PublishedVersion[] = []): CatalogCheck {
-  const context = definitionContext();
+export function checkCatalog(
+  dir: string,
+  tenants: LoadedTenant[],
+  published: PublishedVersion[] = [],
+  steps?: StepKindTable,
+): CatalogCheck {
+  const context = definitionContext(undefined, steps);
   const definitions = loadDefinitionsDir(dir, context);
   const owners = new Map(tenants.map((t) => [t.slug, t]));
   const publishedBy = new Map(published.map((p) => [`${p.owner}/${p.key}@${p.version}`, p]));

@@ -7,6 +7,7 @@ import { LoadedTenant, SyncReport, TenantSync, TenantSyncStep } from '@openratha
 import { CatalogCheck, checkCatalog } from './catalog-check';
 import { CatalogStore } from './catalog-store.service';
 import { formatDefinitionFault } from './definition/definition-fault';
+import { StepKinds } from './step-kinds.service';
 
 /**
  * The catalogue's part of `tenants sync`: publishes new definition versions found below the
@@ -22,6 +23,7 @@ export class CatalogSync implements TenantSyncStep {
     tenantSync: TenantSync,
     private readonly store: CatalogStore,
     private readonly transactions: TenantTransactions,
+    private readonly stepKinds: StepKinds,
   ) {
     // Registered as soon as the module is built: a sync may run before the application's init hooks.
     tenantSync.addStep(this);
@@ -40,7 +42,7 @@ export class CatalogSync implements TenantSyncStep {
       .map((t) => ids.get(t.slug))
       .filter((id): id is string => id !== undefined);
     const published = await this.store.published(em, owners);
-    const check = checkCatalog(dir, report.tenants, published);
+    const check = checkCatalog(dir, report.tenants, published, this.stepKinds.table());
     for (const fault of check.definitionFaults) {
       const line = formatDefinitionFault(fault);
       report.problems.push(line);

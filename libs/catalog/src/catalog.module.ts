@@ -6,11 +6,12 @@ import { CatalogStore } from './catalog-store.service';
 import { CatalogSync } from './catalog-sync.service';
 import { CatalogService } from './catalog.service';
 import { DefinitionPublisher } from './definition-publisher.service';
+import { StepKinds } from './step-kinds.service';
 
 /** Services, process definitions, adoptions and search. */
 @Module({
   imports: [TenancyModule, FormsModule],
-  providers: [CatalogStore, CatalogSync, CatalogService, DefinitionPublisher, CatalogResolveHandler],
-  exports: [CatalogService, DefinitionPublisher, CatalogSync],
+  providers: [CatalogStore, CatalogSync, CatalogService, DefinitionPublisher, CatalogResolveHandler, StepKinds],
+  exports: [CatalogService, DefinitionPublisher, CatalogSync, StepKinds],
 })
 export class CatalogModule {}

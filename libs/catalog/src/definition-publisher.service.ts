@@ -11,6 +11,7 @@ import { DefinitionChange, diffDefinitions } from './definition/definition-diff'
 import { definitionFaultMessage } from './definition/definition-fault';
 import { contentHash, parseDefinition } from './definition/definition.loader';
 import type { ProcessDefinition } from './definition/process-definition';
+import { StepKinds } from './step-kinds.service';
 
 export interface PublishResult {
   ref: string;
@@ -48,6 +49,7 @@ export class DefinitionPublisher {
     private readonly transactions: TenantTransactions,
     private readonly store: CatalogStore,
     private readonly jobs: JobQueues,
+    private readonly stepKinds: StepKinds,
   ) {}
 
   /**
@@ -64,7 +66,7 @@ export class DefinitionPublisher {
     const loaded = parseDefinition(
       source,
       { file: where.file, owner: owner.slug, key: where.key },
-      definitionContext(),
+      definitionContext(undefined, this.stepKinds.table()),
     );
     if (!loaded.definition) {
       throw new CatalogError(

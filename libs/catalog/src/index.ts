@@ -14,6 +14,8 @@ export * from './definition/definition.loader';
 export * from './definition/definition.validator';
 export * from './definition/parameters';
 export * from './definition/process-definition';
+export * from './definition/step-kinds';
+export * from './step-kinds.service';
 export * from './fees';
 export * from './search/search-text';
 export * from './texts/text-templates';

@@ -6,6 +6,7 @@ export enum WorkflowErrorCode {
   LevelRequired = 'workflow.level_required',
   NoPaymentDue = 'workflow.no_payment_due',
   InvalidAnswers = 'workflow.invalid_answers',
+  UnknownStepKind = 'workflow.unknown_step_kind',
 }
 
 const kinds: Record<WorkflowErrorCode, ErrorKind> = {
@@ -14,6 +15,8 @@ const kinds: Record<WorkflowErrorCode, ErrorKind> = {
   [WorkflowErrorCode.LevelRequired]: 'forbidden',
   [WorkflowErrorCode.NoPaymentDue]: 'conflict',
   [WorkflowErrorCode.InvalidAnswers]: 'unprocessable',
+  // A definition was checked against the registered kinds when it was stored; one that is not is ours.
+  [WorkflowErrorCode.UnknownStepKind]: 'internal',
 };
 
 export class WorkflowError extends DomainError {

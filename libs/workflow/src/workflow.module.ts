@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '@openrathaus/applications';
 import { projectRoot } from '@openrathaus/core';
+import { CatalogModule } from '@openrathaus/catalog';
 import { DocumentsModule } from '@openrathaus/documents';
 import { FormsModule } from '@openrathaus/forms';
 import { I18nModule } from '@openrathaus/i18n';
@@ -9,15 +10,31 @@ import { IdentityModule } from '@openrathaus/identity';
 import { MessagingModule } from '@openrathaus/messaging';
 import { PaymentsModule } from '@openrathaus/payments';
 import { TenancyModule } from '@openrathaus/tenancy';
+import { ApplicationProgress } from './application-progress.service';
+import { StepEffects } from './step-effects.repository';
+import { DeliverStep } from './steps/deliver.step';
+import { DocumentStep } from './steps/document.step';
+import { FormStep } from './steps/form.step';
+import { IdentityStep } from './steps/identity.step';
+import { NotifyStep } from './steps/notify.step';
+import { PaymentStep } from './steps/payment.step';
+import { ReviewStep } from './steps/review.step';
+import { WorkflowSteps } from './steps/workflow-steps.registry';
 import { WorkflowAdvanceHandler } from './workflow-advance.handler';
 import { Workflow } from './workflow.service';
 
 export const WORKFLOW_ENTITIES: Function[] = [];
 
-/** The state machine of applications and its built-in steps. */
+const BUILT_IN_STEPS = [FormStep, IdentityStep, PaymentStep, ReviewStep, DocumentStep, NotifyStep, DeliverStep];
+
+/**
+ * The state machine of applications and its steps. Another module adds a step kind by giving a
+ * provider that implements `WorkflowStep` and registers itself with `WorkflowSteps`.
+ */
 @Module({
   imports: [
     ApplicationsModule,
+    CatalogModule,
     PaymentsModule,
     DocumentsModule,
     IdentityModule,
@@ -26,7 +43,7 @@ export const WORKFLOW_ENTITIES: Function[] = [];
     FormsModule,
     I18nModule.forFeature({ dir: join(projectRoot(), 'libs', 'workflow', 'locales') }),
   ],
-  providers: [Workflow, WorkflowAdvanceHandler],
-  exports: [Workflow],
+  providers: [Workflow, WorkflowAdvanceHandler, ApplicationProgress, StepEffects, WorkflowSteps, ...BUILT_IN_STEPS],
+  exports: [Workflow, WorkflowSteps, ApplicationProgress, StepEffects],
 })
 export class WorkflowModule {}

@@ -5,6 +5,7 @@ import { projectRoot } from '@openrathaus/core';
 import type { LocalizedText } from '@openrathaus/i18n';
 import { formatDefinitionFault } from '../definition/definition-fault';
 import { Shape, checkShape } from '../definition/shape';
+import type { StepKindTable } from '../definition/step-kinds';
 
 /** An OZG Themenfeld: the coarse grouping of Lebenslagen and Unternehmenslagen. */
 export interface Themenfeld {
@@ -128,7 +129,13 @@ export function linkServicesFor(ags: string | null | undefined, data = catalogDa
   return data.linkServices.filter((s) => s.provider === 'bund' || (ags && s.land && ags.startsWith(s.land)));
 }
 
-/** What checking a definition needs from the shipped data: the Lagen, and the keys link services hold. */
-export function definitionContext(data = catalogData()): { lagen: ReadonlySet<string>; reserved: ReadonlySet<string> } {
-  return { lagen: data.lagenIds, reserved: new Set(data.linkServices.map((s) => s.key)) };
+/**
+ * What checking a definition needs from the shipped data: the Lagen, and the keys link services
+ * hold; and the step kinds the platform runs (the format's built-in ones when not given).
+ */
+export function definitionContext(
+  data = catalogData(),
+  steps?: StepKindTable,
+): { lagen: ReadonlySet<string>; reserved: ReadonlySet<string>; steps?: StepKindTable } {
+  return { lagen: data.lagenIds, reserved: new Set(data.linkServices.map((s) => s.key)), steps };
 }

@@ -83,6 +83,14 @@ const messages = {
     de: 'ist zu verschachtelt ({detail}); Regeln bleiben einfach, damit sie das Portal nie aufhalten',
   },
   template: { en: 'is not a valid template: {detail}', de: 'ist keine gültige Vorlage: {detail}' },
+  applicant_field: {
+    en: 'names no field "{value}" of the form outside repeated groups',
+    de: 'nennt kein Feld "{value}" des Formulars außerhalb wiederholter Gruppen',
+  },
+  applicant_type: {
+    en: 'names the field "{value}" of type {type}; it must be one of: {allowed}',
+    de: 'nennt das Feld "{value}" vom Typ {type}; erlaubt sind: {allowed}',
+  },
   unknown_template: { en: 'names no template "{value}"', de: 'nennt keine Vorlage "{value}"' },
   step_needs: { en: 'a {kind} step needs {field}', de: 'ein Schritt der Art {kind} braucht {field}' },
   step_field: { en: 'is not used by a {kind} step', de: 'wird von einem Schritt der Art {kind} nicht verwendet' },

@@ -1,4 +1,5 @@
 import { validateDefinition } from './definition.validator';
+import { stepKindTable } from './step-kinds';
 import type { ShapeFault } from './shape';
 
 const context = { lagen: new Set(['kfz-besitz', 'wohnen-umzug', 'haustiere']) };
@@ -678,5 +679,89 @@ describe('validateDefinition: what every adopter must be able to render and run'
     expect(validateDefinition(doc, { ...context, reserved: new Set(['bafoeg']) })).toEqual([
       { path: 'key', key: 'key_reserved', params: { value: 'bafoeg' } },
     ]);
+  });
+
+  describe('against the step kinds the platform runs', () => {
+    const kinds = stepKindTable([
+      { kind: 'form', needs: [], uses: [] },
+      { kind: 'appointment', needs: ['office'], uses: ['office'] },
+    ]);
+    const withSteps = (steps: Doc[]): Doc => ({
+      ...minimal(),
+      parameters: { amt: { type: 'office', label: { de: 'Amt' } } },
+      steps: [{ id: 'antrag', kind: 'form' }, ...steps],
+    });
+
+    it('accepts a kind that is registered, with the fields it takes', () => {
+      const doc = withSteps([{ id: 'termin', kind: 'appointment', office: 'amt' }]);
+      expect(validateDefinition(doc, { ...context, steps: kinds })).toEqual([]);
+      expect(keys(validate(doc))).toEqual(['steps[1].kind:one_of']);
+    });
+
+    it('refuses a built-in kind that is not registered', () => {
+      const doc = withSteps([{ id: 'zahlung', kind: 'payment' }]);
+      expect(validateDefinition(doc, { ...context, steps: kinds })).toEqual([
+        { path: 'steps[1].kind', key: 'one_of', params: { allowed: 'form, appointment' } },
+      ]);
+    });
+
+    it('holds a registered kind to the fields it needs and uses', () => {
+      const doc = withSteps([{ id: 'termin', kind: 'appointment', template: 'x' }]);
+      expect(keys(validateDefinition(doc, { ...context, steps: kinds }))).toEqual([
+        'steps[1]:step_needs',
+        'steps[1].template:step_field',
+        'steps[1].template:unknown_template',
+      ]);
+    });
+  });
+
+  describe('applicant', () => {
+    const withApplicant = (applicant: Doc): Doc => {
+      const doc = minimal();
+      doc.form.pages[0].items.push(
+        { id: 'nachname', type: 'text', label: { de: 'Nachname' } },
+        { id: 'anschrift', type: 'address', label: { de: 'Anschrift' } },
+        { id: 'geburt', type: 'date', label: { de: 'Geburtsdatum' } },
+        {
+          id: 'kinder',
+          type: 'group',
+          title: { de: 'Kinder' },
+          repeat: { min: 0, max: 3 },
+          items: [{ id: 'kind', type: 'text', label: { de: 'Name' } }],
+        },
+      );
+      doc.applicant = applicant;
+      return doc;
+    };
+
+    it('accepts fields of the form that hold a name and an address', () => {
+      expect(validate(withApplicant({ givenName: 'name', familyName: 'nachname', address: 'anschrift' }))).toEqual([]);
+    });
+
+    it('refuses a field that does not exist or lies in a repeated group', () => {
+      expect(validate(withApplicant({ givenName: 'vorname', name: 'kind' }))).toEqual([
+        { path: 'applicant.givenName', key: 'applicant_field', params: { value: 'vorname' } },
+        { path: 'applicant.name', key: 'applicant_field', params: { value: 'kind' } },
+      ]);
+    });
+
+    it('refuses a field of a type that cannot hold the part', () => {
+      expect(validate(withApplicant({ familyName: 'geburt', address: 'geburt' }))).toEqual([
+        {
+          path: 'applicant.familyName',
+          key: 'applicant_type',
+          params: { value: 'geburt', type: 'date', allowed: 'text' },
+        },
+        {
+          path: 'applicant.address',
+          key: 'applicant_type',
+          params: { value: 'geburt', type: 'date', allowed: 'address, text, longText' },
+        },
+      ]);
+    });
+
+    it('knows no other parts', () => {
+      expect(keys(validate(withApplicant({ email: 'name' })))).toEqual(['applicant.email:unknown_field']);
+    });
   });
 });

@@ -11,15 +11,8 @@ import {
   isGroup,
   walkItems,
 } from '@openrathaus/forms';
-import {
-  DELIVERY_TARGETS,
-  PARAMETER_TYPES,
-  ProcessDefinition,
-  STEP_KINDS,
-  StepDefinition,
-  TRUST_LEVELS,
-  VISIBILITIES,
-} from './process-definition';
+import { DELIVERY_TARGETS, PARAMETER_TYPES, ProcessDefinition, TRUST_LEVELS, VISIBILITIES } from './process-definition';
+import { BUILT_IN_STEP_KINDS, STEP_FIELDS, StepKindTable } from './step-kinds';
 import { DURATION, readParameterValue } from './parameters';
 import { Shape, ShapeFault, checkShape, isRecord } from './shape';
 
@@ -119,115 +112,132 @@ const parameter: Shape = {
   required: ['type', 'label'],
 };
 
-const step: Shape = {
-  t: 'object',
-  fields: {
-    id: ident,
-    kind: { t: 'enum', values: STEP_KINDS },
-    when: rule,
-    level: { t: 'enum', values: TRUST_LEVELS },
-    office: ident,
-    template: ident,
-    to: { t: 'enum', values: ['applicant', 'office'] },
-    target: { t: 'enum', values: DELIVERY_TARGETS },
-  },
-  required: ['id', 'kind'],
+const stepFields: Record<string, Shape> = {
+  id: ident,
+  when: rule,
+  level: { t: 'enum', values: TRUST_LEVELS },
+  office: ident,
+  template: ident,
+  to: { t: 'enum', values: ['applicant', 'office'] },
+  target: { t: 'enum', values: DELIVERY_TARGETS },
 };
 
-const DEFINITION: Shape = {
-  t: 'object',
-  fields: {
-    key: { t: 'string', pattern: DEFINITION_KEY, patternKey: 'slug', max: 80 },
-    version: { t: 'string', pattern: SEMVER, patternKey: 'semver' },
-    visibility: { t: 'enum', values: VISIBILITIES },
-    leika: { t: 'string', pattern: /^99\d{12}$/, patternKey: 'leika' },
-    title: text,
-    summary: text,
-    description: text,
-    lebenslagen: { t: 'list', of: { t: 'string' }, nonEmpty: true },
-    keywords: { t: 'list', of: { t: 'string', max: 100 } },
-    requiredDocuments: { t: 'list', of: text },
-    processingTime: text,
-    legalBasis: {
-      t: 'list',
-      of: {
-        t: 'object',
-        fields: { title: { t: 'string' }, url: { t: 'string', pattern: /^https?:\/\//, patternKey: 'string' } },
-        required: ['title'],
-      },
-    },
-    trustLevel: { t: 'enum', values: TRUST_LEVELS },
-    retention: duration,
-    changes: text,
-    parameters: { t: 'map', of: parameter, keyPattern: IDENT },
-    form: {
+const definitionFields: Record<string, Shape> = {
+  key: { t: 'string', pattern: DEFINITION_KEY, patternKey: 'slug', max: 80 },
+  version: { t: 'string', pattern: SEMVER, patternKey: 'semver' },
+  visibility: { t: 'enum', values: VISIBILITIES },
+  leika: { t: 'string', pattern: /^99\d{12}$/, patternKey: 'leika' },
+  title: text,
+  summary: text,
+  description: text,
+  lebenslagen: { t: 'list', of: { t: 'string' }, nonEmpty: true },
+  keywords: { t: 'list', of: { t: 'string', max: 100 } },
+  requiredDocuments: { t: 'list', of: text },
+  processingTime: text,
+  legalBasis: {
+    t: 'list',
+    of: {
       t: 'object',
-      fields: {
-        pages: {
-          t: 'list',
-          nonEmpty: true,
-          of: {
-            t: 'object',
-            fields: {
-              id: ident,
-              title: text,
-              description: text,
-              visibleIf: rule,
-              items: { t: 'list', of: item, nonEmpty: true },
-            },
-            required: ['id', 'title', 'items'],
-          },
-        },
-        codeLists: {
-          t: 'map',
-          keyPattern: IDENT,
-          of: {
-            t: 'object',
-            fields: {
-              uri: { t: 'string' },
-              version: { t: 'string' },
-              options: { t: 'list', of: option, nonEmpty: true },
-            },
-            required: ['options'],
-          },
-        },
-      },
-      required: ['pages'],
-    },
-    steps: { t: 'list', of: step, nonEmpty: true },
-    fees: {
-      t: 'list',
-      of: {
-        t: 'object',
-        fields: { id: ident, label: text, amount: rule, when: rule },
-        required: ['id', 'label', 'amount'],
-      },
-    },
-    documents: {
-      t: 'map',
-      keyPattern: IDENT,
-      of: { t: 'object', fields: { title: text, body: text, validFor: rule }, required: ['title', 'body'] },
-    },
-    messages: {
-      t: 'map',
-      keyPattern: IDENT,
-      of: { t: 'object', fields: { subject: text, body: text }, required: ['subject', 'body'] },
+      fields: { title: { t: 'string' }, url: { t: 'string', pattern: /^https?:\/\//, patternKey: 'string' } },
+      required: ['title'],
     },
   },
-  required: [
-    'key',
-    'version',
-    'visibility',
-    'leika',
-    'title',
-    'summary',
-    'lebenslagen',
-    'trustLevel',
-    'retention',
-    'form',
-    'steps',
-  ],
+  trustLevel: { t: 'enum', values: TRUST_LEVELS },
+  retention: duration,
+  changes: text,
+  parameters: { t: 'map', of: parameter, keyPattern: IDENT },
+  applicant: {
+    t: 'object',
+    fields: { givenName: ident, familyName: ident, name: ident, address: ident },
+  },
+  form: {
+    t: 'object',
+    fields: {
+      pages: {
+        t: 'list',
+        nonEmpty: true,
+        of: {
+          t: 'object',
+          fields: {
+            id: ident,
+            title: text,
+            description: text,
+            visibleIf: rule,
+            items: { t: 'list', of: item, nonEmpty: true },
+          },
+          required: ['id', 'title', 'items'],
+        },
+      },
+      codeLists: {
+        t: 'map',
+        keyPattern: IDENT,
+        of: {
+          t: 'object',
+          fields: {
+            uri: { t: 'string' },
+            version: { t: 'string' },
+            options: { t: 'list', of: option, nonEmpty: true },
+          },
+          required: ['options'],
+        },
+      },
+    },
+    required: ['pages'],
+  },
+  fees: {
+    t: 'list',
+    of: {
+      t: 'object',
+      fields: { id: ident, label: text, amount: rule, when: rule },
+      required: ['id', 'label', 'amount'],
+    },
+  },
+  documents: {
+    t: 'map',
+    keyPattern: IDENT,
+    of: { t: 'object', fields: { title: text, body: text, validFor: rule }, required: ['title', 'body'] },
+  },
+  messages: {
+    t: 'map',
+    keyPattern: IDENT,
+    of: { t: 'object', fields: { subject: text, body: text }, required: ['subject', 'body'] },
+  },
 };
+
+const definitionRequired = [
+  'key',
+  'version',
+  'visibility',
+  'leika',
+  'title',
+  'summary',
+  'lebenslagen',
+  'trustLevel',
+  'retention',
+  'form',
+  'steps',
+];
+
+const shapes = new WeakMap<StepKindTable, Shape>();
+
+/** The shape of a definition whose steps are of the kinds given. */
+function definitionShape(kinds: StepKindTable): Shape {
+  let shape = shapes.get(kinds);
+  if (!shape) {
+    const step: Shape = {
+      t: 'object',
+      fields: { ...stepFields, kind: { t: 'enum', values: [...kinds.keys()] } },
+      required: ['id', 'kind'],
+    };
+    shape = {
+      t: 'object',
+      fields: { ...definitionFields, steps: { t: 'list', of: step, nonEmpty: true } },
+      required: definitionRequired,
+    };
+    shapes.set(kinds, shape);
+  }
+  return shape;
+}
 
 /** What the checks need from outside the document. */
 export interface ValidationContext {
@@ -235,6 +245,8 @@ export interface ValidationContext {
   lagen: ReadonlySet<string>;
   /** Service keys a definition may not take (the link services'). */
   reserved?: ReadonlySet<string>;
+  /** The step kinds the platform runs; the format's built-in kinds when not given. */
+  steps?: StepKindTable;
 }
 
 /**
@@ -242,7 +254,8 @@ export interface ValidationContext {
  * ids, code lists, rules that read only what exists, templates that compile, steps that fit).
  */
 export function validateDefinition(doc: unknown, context: ValidationContext): ShapeFault[] {
-  const shapeFaults = checkShape(doc, DEFINITION);
+  const kinds = context.steps ?? BUILT_IN_STEP_KINDS;
+  const shapeFaults = checkShape(doc, definitionShape(kinds));
   if (shapeFaults.length || !isRecord(doc)) return shapeFaults;
   const definition = doc as unknown as ProcessDefinition;
   definition.parameters ??= {};
@@ -251,7 +264,8 @@ export function validateDefinition(doc: unknown, context: ValidationContext): Sh
     ...checkLagen(definition, context),
     ...checkParameters(definition),
     ...checkForm(definition),
-    ...checkSteps(definition),
+    ...checkApplicant(definition),
+    ...checkSteps(definition, kinds),
     ...checkFees(definition),
     ...checkDocuments(definition),
     ...checkTemplates(definition),
@@ -364,23 +378,39 @@ function checkField(f: FieldDefinition, path: string, scope: RuleScope, codeList
   return faults;
 }
 
-const needs: Partial<Record<StepDefinition['kind'], (keyof StepDefinition)[]>> = {
-  identity: ['level'],
-  document: ['template'],
-  notify: ['template', 'to'],
-  deliver: ['target'],
-};
-const uses: Record<StepDefinition['kind'], (keyof StepDefinition)[]> = {
-  form: [],
-  identity: ['level'],
-  payment: [],
-  review: ['office'],
-  document: ['template'],
-  notify: ['template', 'to'],
-  deliver: ['target', 'office'],
+/** The types of field each part of `applicant` may name. */
+const APPLICANT_TYPES: Record<keyof NonNullable<ProcessDefinition['applicant']>, readonly string[]> = {
+  givenName: ['text'],
+  familyName: ['text'],
+  name: ['text'],
+  address: ['address', 'text', 'longText'],
 };
 
-function checkSteps(d: ProcessDefinition): ShapeFault[] {
+/** `applicant` names fields the answers hold at the top level (not inside repeated groups). */
+function checkApplicant(d: ProcessDefinition): ShapeFault[] {
+  const fields = new Map<string, FieldDefinition>();
+  for (const page of d.form.pages) {
+    for (const { item: entry, parents } of walkItems(page.items)) {
+      if (!isGroup(entry) && !parents.some((g: GroupDefinition) => g.repeat)) fields.set(entry.id, entry);
+    }
+  }
+  const faults: ShapeFault[] = [];
+  for (const [part, id] of Object.entries(d.applicant ?? {}) as [keyof typeof APPLICANT_TYPES, string][]) {
+    const field = fields.get(id);
+    const allowed = APPLICANT_TYPES[part];
+    if (!field) faults.push({ path: `applicant.${part}`, key: 'applicant_field', params: { value: id } });
+    else if (!allowed.includes(field.type)) {
+      faults.push({
+        path: `applicant.${part}`,
+        key: 'applicant_type',
+        params: { value: id, type: field.type, allowed: allowed.join(', ') },
+      });
+    }
+  }
+  return faults;
+}
+
+function checkSteps(d: ProcessDefinition, kinds: StepKindTable): ShapeFault[] {
   const faults: ShapeFault[] = [];
   const answers = new Set<string>();
   for (const page of d.form.pages) for (const { item: entry } of walkItems(page.items)) answers.add(entry.id);
@@ -391,11 +421,12 @@ function checkSteps(d: ProcessDefinition): ShapeFault[] {
     const path = `steps[${i}]`;
     if (ids.has(s.id)) faults.push({ path: `${path}.id`, key: 'duplicate_id', params: { id: s.id } });
     ids.add(s.id);
-    for (const name of needs[s.kind] ?? []) {
+    const spec = kinds.get(s.kind);
+    for (const name of spec?.needs ?? []) {
       if (s[name] === undefined) faults.push({ path, key: 'step_needs', params: { kind: s.kind, field: name } });
     }
-    for (const name of ['level', 'office', 'template', 'to', 'target'] as const) {
-      if (s[name] !== undefined && !uses[s.kind].includes(name)) {
+    for (const name of STEP_FIELDS) {
+      if (s[name] !== undefined && !spec?.uses.includes(name)) {
         faults.push({ path: `${path}.${name}`, key: 'step_field', params: { kind: s.kind } });
       }
     }

@@ -12,6 +12,7 @@ export type Visibility = (typeof VISIBILITIES)[number];
 export const PARAMETER_TYPES = ['money', 'text', 'enum', 'list', 'office', 'duration'] as const;
 export type ParameterType = (typeof PARAMETER_TYPES)[number];
 
+/** The step kinds the definition format comes with; the workflow may register more. */
 export const STEP_KINDS = ['form', 'identity', 'payment', 'review', 'document', 'notify', 'deliver'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
@@ -40,7 +41,8 @@ export type ParameterValue = number | string | LocalizedText | string[];
 
 export interface StepDefinition {
   id: string;
-  kind: StepKind;
+  /** One of {@link STEP_KINDS} or a kind another module registers with the workflow. */
+  kind: string;
   /** The step runs only when the rule holds (over `answers` and `params`). */
   when?: Rule;
   /** identity: the trust level the citizen must reach. */
@@ -53,6 +55,19 @@ export interface StepDefinition {
   to?: 'applicant' | 'office';
   /** deliver: where the submission goes. */
   target?: (typeof DELIVERY_TARGETS)[number];
+}
+
+/**
+ * Which answers hold the applicant's name and postal address: ids of form fields. A definition
+ * without it falls back to the fields `vorname`, `nachname` and `name`.
+ */
+export interface ApplicantFields {
+  givenName?: string;
+  familyName?: string;
+  /** The whole name in one field, where the form does not split it. */
+  name?: string;
+  /** The postal address, where a document or the office needs it. */
+  address?: string;
 }
 
 export interface FeeRule {
@@ -111,6 +126,8 @@ export interface ProcessDefinition {
   changes?: LocalizedText;
   parameters: Record<string, ParameterDefinition>;
   form: FormDefinition;
+  /** Where the applicant's name and address are among the answers. */
+  applicant?: ApplicantFields;
   steps: StepDefinition[];
   fees: FeeRule[];
   documents?: Record<string, DocumentTemplate>;

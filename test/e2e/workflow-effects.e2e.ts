@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Applications } from '@openrathaus/applications';
+import { TenantTransactions } from '@openrathaus/database';
+import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
+import { StepEffects, Workflow } from '@openrathaus/workflow';
+import { TestPortal, startTestPortal } from '../support';
+
+const ANSWERS = {
+  vorname: 'Erika',
+  nachname: 'Mustermann',
+  kennzeichen: 'RE-AB 123',
+  zone: 'Paulusviertel',
+  halter: 'eigen',
+};
+
+/** The Bewohnerparkausweis's steps: antrag, identitaet, zahlung, then the worker's three. */
+const DOCUMENT_STEP = 3;
+
+describe('workflow: a retried job repeats no effect of a step', () => {
+  let portal: TestPortal;
+  let storageDir: string;
+  let tenant: Tenant;
+  let transactions: TenantTransactions;
+  let workflow: Workflow;
+  let applicationId: string;
+
+  /** What the steps did to the application, counted where each effect lands. */
+  const effects = () =>
+    transactions.run(tenant.id, async (scope) => {
+      const [row] = await scope.query<Record<string, string>>(
+        `select
+           (select count(*) from public.documents where application_id = $1) as documents,
+           (select count(*) from public.mails where application_id = $1) as mails,
+           (select count(*) from public.audit_log where subject = $2 and action = 'application.delivered') as handoffs,
+           (select count(*) from public.audit_log where subject = $2 and action = 'application.mail_withheld') as withheld,
+           (select status from public.applications where id = $1) as status`,
+        [applicationId, `application:${applicationId}`],
+      );
+      return row;
+    });
+
+  /** What the worker's advance job does (`WorkflowAdvanceHandler`). */
+  const runJob = () => workflow.advance(tenant, applicationId, { inline: false });
+
+  beforeAll(async () => {
+    storageDir = mkdtempSync(join(tmpdir(), 'or-workflow-effects-'));
+    portal = await startTestPortal({ storageDir });
+    tenant = portal.app.get(TenantRegistry).get('recklinghausen')!;
+    transactions = portal.app.get(TenantTransactions);
+    workflow = portal.app.get(Workflow);
+    const draft = await portal.app.get(Applications).startDraft(tenant, 'bewohnerparkausweis');
+    applicationId = draft.id;
+    // Paid and due for the worker's steps, as `confirmPayment` leaves an application.
+    await transactions.run(tenant.id, (scope) =>
+      scope.query(
+        `update public.applications set answers = $2, status = 'paid', number = 'RE-2026-900001', fee_cents = 3070,
+           submitted_at = now(), step_index = $3 where id = $1`,
+        [applicationId, ANSWERS, DOCUMENT_STEP],
+      ),
+    );
+  });
+
+  afterAll(async () => {
+    await portal?.stop();
+    rmSync(storageDir, { recursive: true, force: true });
+  });
+
+  it('runs the document, message and hand-off steps once, each effect recorded under its key', async () => {
+    await runJob();
+    expect(await effects()).toEqual({ documents: '1', mails: '1', handoffs: '1', withheld: '1', status: 'completed' });
+    const recorded = await portal.app.get(StepEffects).list(tenant.id, applicationId);
+    expect(recorded.map((e) => [e.key, e.kind])).toEqual([
+      [`${applicationId}:3:document`, 'document'],
+      [`${applicationId}:4:mail`, 'mail'],
+      [`${applicationId}:5:handoff`, 'handoff'],
+    ]);
+    expect(recorded[0].result).toMatchObject({ template: 'parkausweis', documentId: expect.any(String) });
+    expect(recorded[2].result).toMatchObject({ target: 'email', to: 'stadtverwaltung@recklinghausen.de' });
+  });
+
+  it('does nothing more when the same job runs again', async () => {
+    await runJob();
+    await runJob();
+    expect(await effects()).toEqual({ documents: '1', mails: '1', handoffs: '1', withheld: '1', status: 'completed' });
+  });
+
+  it('repeats no effect when the steps themselves run again', async () => {
+    // As if the position had not been kept: the steps run again, their effects are found recorded.
+    await transactions.run(tenant.id, (scope) =>
+      scope.query(`update public.applications set status = 'paid', step_index = $2 where id = $1`, [
+        applicationId,
+        DOCUMENT_STEP,
+      ]),
+    );
+    await runJob();
+    await runJob();
+    expect(await effects()).toEqual({ documents: '1', mails: '1', handoffs: '1', withheld: '1', status: 'completed' });
+    expect(await portal.app.get(StepEffects).list(tenant.id, applicationId)).toHaveLength(3);
+  });
+});
