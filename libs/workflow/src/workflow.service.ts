@@ -46,7 +46,6 @@ export function requiredLevel(pinned: Pick<PinnedApplication, 'definition'>): Tr
 @Injectable()
 export class Workflow {
   private readonly logger = new Logger(Workflow.name);
-  private readonly rules = new Rules();
 
   constructor(
     private readonly transactions: TenantTransactions,
@@ -60,6 +59,7 @@ export class Workflow {
     private readonly progress: ApplicationProgress,
     private readonly steps: WorkflowSteps,
     private readonly paymentStep: PaymentStep,
+    private readonly rules: Rules,
   ) {}
 
   /**
