@@ -21,7 +21,7 @@ import {
 } from '@openrathaus/messaging';
 import { TenantRegistry } from '@openrathaus/tenancy';
 import { TenantFolder, copyDemoTenants, get } from '@openrathaus/testing';
-import { DevMailController } from '../../apps/portal/src/ops/dev-mail.controller';
+import { DevMailController } from '../../apps/portal/src/operations/dev-mail.controller';
 import { setState } from '../../apps/portal/src/http/request-state';
 import { TestPortal, eventually, startTestPortal } from '../support';
 import { parseMail, startSmtp } from '../support-mail';

@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { AppConfig, CoreModule } from '@openrathaus/core';
 import { DATABASE_ENTITIES, DatabaseModule } from '@openrathaus/database';
 import { JobsModule } from '@openrathaus/jobs';
@@ -14,28 +13,11 @@ import { PAYMENTS_ENTITIES, PaymentsModule } from '@openrathaus/payments';
 import { WORKFLOW_ENTITIES, WorkflowModule } from '@openrathaus/workflow';
 import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
 import { WebModule } from '@openrathaus/web';
-import { AdminProcessesController } from './api/admin-processes.controller';
-import { ApplicationViews } from './api/application-views.service';
-import { ApplicationsController } from './api/applications.controller';
-import { AuthController } from './api/auth.controller';
-import { BackofficeAuthController } from './api/backoffice-auth.controller';
-import { ServicesController } from './api/services.controller';
-import { TenantController } from './api/tenant.controller';
-import { AllErrorsFilter } from './http/all-errors.filter';
-import { CitizenAuth } from './http/citizen-auth';
-import { ErrorResponder } from './http/error-responder.service';
-import { DevMailController } from './ops/dev-mail.controller';
-import { OpsController } from './ops/ops.controller';
-import { PaymentSandboxController } from './payments/payment-sandbox.controller';
-import { AccountPagesController } from './pages/account-pages.controller';
-import { ApplicationPagesController } from './pages/application-pages.controller';
-import { ApplicationPages } from './pages/application-pages.service';
-import { HomePages } from './pages/home-pages.service';
-import { PageContext } from './pages/page-context.service';
-import { PagesController } from './pages/pages.controller';
-import { ServicePagesController } from './pages/service-pages.controller';
-import { ServicePages } from './pages/service-pages.service';
-import { VerifyPageController } from './pages/verify-page.controller';
+import { AccountModule } from './account/account.module';
+import { ApplicationsPortalModule } from './applications/applications-portal.module';
+import { BackofficeModule } from './backoffice/backoffice.module';
+import { CataloguePortalModule } from './catalogue/catalogue.module';
+import { OperationsModule } from './operations/operations.module';
 import { TenantChangeListener } from './tenant-change.listener';
 
 @Module({})
@@ -69,34 +51,13 @@ export class PortalModule {
         WorkflowModule,
         WebModule,
         FormsModule,
+        OperationsModule,
+        CataloguePortalModule,
+        AccountModule,
+        ApplicationsPortalModule,
+        BackofficeModule,
       ],
-      controllers: [
-        OpsController,
-        TenantController,
-        ServicesController,
-        BackofficeAuthController,
-        AdminProcessesController,
-        PagesController,
-        ServicePagesController,
-        AuthController,
-        AccountPagesController,
-        ApplicationsController,
-        ApplicationPagesController,
-        PaymentSandboxController,
-        VerifyPageController,
-        DevMailController,
-      ],
-      providers: [
-        CitizenAuth,
-        PageContext,
-        HomePages,
-        ServicePages,
-        ErrorResponder,
-        ApplicationViews,
-        ApplicationPages,
-        TenantChangeListener,
-        { provide: APP_FILTER, useClass: AllErrorsFilter },
-      ],
+      providers: [TenantChangeListener],
     };
   }
 }

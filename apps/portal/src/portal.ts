@@ -15,7 +15,7 @@ import { MAX_BODY_BYTES, registerBodyParsers } from './http/body-parsers';
 import { registerHostHooks } from './http/host.hooks';
 import { startMetricsServer } from './http/metrics-access';
 import { registerSecurityHeaders } from './http/security-headers';
-import { HomePages } from './pages/home-pages.service';
+import { HomePages } from './catalogue/home-pages.service';
 import { PortalModule } from './portal.module';
 
 export interface RunningPortal {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { CoreErrorCode, DomainError, ErrorKind, FieldFault } from '@openrathaus/core';
 import { I18n } from '@openrathaus/i18n';
 import { ViewEngine } from '@openrathaus/web';
-import { PageContext } from '../pages/page-context.service';
+import { PageContext } from './page-context.service';
 import { ErrorBody } from './api-errors.decorator';
 import { tenantOf } from './request-state';
 

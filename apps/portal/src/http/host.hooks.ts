@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig, newCorrelationId, runInContext } from '@openrathaus/core';
 import { Metrics } from '@openrathaus/observability';
-import { TenancyError, TenancyErrorCode, TenantRegistry, isServing } from '@openrathaus/tenancy';
-import { HomePages } from '../pages/home-pages.service';
+import { TenancyError, TenancyErrorCode, Tenant, TenantRegistry, isServing } from '@openrathaus/tenancy';
 import { ErrorResponder } from './error-responder.service';
 import { metricsAllowed } from './metrics-access';
 import { DOCS_CSP } from './security-headers';
@@ -32,6 +31,11 @@ const hostHeaders = (raw: string[]): number => {
 
 const badRequest = () => Object.assign(new Error('ambiguous host'), { statusCode: 400 });
 
+/** Serves an anonymous page already rendered for this tenant and language, if there is one. */
+export interface CachedPages {
+  serveCached(request: FastifyRequest, reply: FastifyReply, tenant: Tenant | undefined): boolean;
+}
+
 /**
  * Finds the tenant once per request, from the Host header, and runs the rest of the request
  * inside its context. Unknown hosts get a 404 page, stopped tenants a maintenance page. Every
@@ -42,7 +46,7 @@ export function registerHostHooks(
   registry: TenantRegistry,
   responder: ErrorResponder,
   metrics: Metrics,
-  homePages: HomePages,
+  homePages: CachedPages,
   config: AppConfig,
 ): void {
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {

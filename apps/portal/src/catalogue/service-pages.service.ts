@@ -7,7 +7,7 @@ import { I18n, localized } from '@openrathaus/i18n';
 import { PageCache, ViewEngine } from '@openrathaus/web';
 import { cachedPage, pageCacheKey, sendPage } from '../http/cached-page';
 import { tenantOf } from '../http/request-state';
-import { PageContext } from './page-context.service';
+import { PageContext } from '../http/page-context.service';
 
 /** How long a search query may be; the catalogue reads no more either. */
 /** Search pages kept in the page cache per tenant revision, and for all tenants together. */

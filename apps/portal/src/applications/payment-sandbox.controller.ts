@@ -14,7 +14,7 @@ import {
 import { I18n } from '@openrathaus/i18n';
 import { ViewEngine } from '@openrathaus/web';
 import { cookie } from '../http/cookies';
-import { PageContext } from '../pages/page-context.service';
+import { PageContext } from '../http/page-context.service';
 
 const CSRF_COOKIE = 'or_sandbox_csrf';
 const TOKEN = /^[A-Za-z0-9_-]{32}$/;

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Tenant, TenantRegistry, isServing } from '@openrathaus/tenancy';
 import { I18n } from '@openrathaus/i18n';
 import { CachedPage, PageCache, ViewEngine } from '@openrathaus/web';
-import { PageContext } from './page-context.service';
+import { PageContext } from '../http/page-context.service';
 import { cachedPage, pageCacheKey, sendPage } from '../http/cached-page';
 import { ServicePages } from './service-pages.service';
 

@@ -17,7 +17,7 @@ import { Payments } from '@openrathaus/payments';
 import type { Tenant } from '@openrathaus/tenancy';
 import { MAX_UPLOAD_BYTES } from '../portal-limits';
 import { ErrorResponder } from '../http/error-responder.service';
-import { PageContext } from '../pages/page-context.service';
+import { PageContext } from '../http/page-context.service';
 
 export class DefinitionRef {
   @ApiProperty({ example: 'gelsenkirchen' }) owner: string;

@@ -17,7 +17,7 @@ import { I18n } from '@openrathaus/i18n';
 import { ViewEngine } from '@openrathaus/web';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { tenantOf } from '../http/request-state';
-import { PageContext } from './page-context.service';
+import { PageContext } from '../http/page-context.service';
 
 class VerifyProofView {
   @ApiProperty({ enum: ['Ed25519'] }) algorithm: 'Ed25519';

@@ -20,7 +20,7 @@ import { I18n } from '@openrathaus/i18n';
 import { CITIZEN_COOKIE, CitizenAuth, localPath, loginPath, requireTenant, stepUpPath } from '../http/citizen-auth';
 import { cookie } from '../http/cookies';
 import { ErrorResponder } from '../http/error-responder.service';
-import { PageContext, seeOther } from './page-context.service';
+import { PageContext, seeOther } from '../http/page-context.service';
 
 /** One input of an account form. */
 interface FieldSpec {

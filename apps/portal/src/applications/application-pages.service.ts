@@ -29,9 +29,9 @@ import { Payments } from '@openrathaus/payments';
 import type { Tenant } from '@openrathaus/tenancy';
 import { I18n, localized } from '@openrathaus/i18n';
 import { Workflow, WorkflowError, WorkflowErrorCode, requiredLevel } from '@openrathaus/workflow';
-import { ApplicationViews, isMultipart, readUpload } from '../api/application-views.service';
+import { ApplicationViews, isMultipart, readUpload } from './application-views.service';
 import { CitizenAuth, loginPath, requireTenant, stepUpPath } from '../http/citizen-auth';
-import { PageContext, seeOther } from './page-context.service';
+import { PageContext, seeOther } from '../http/page-context.service';
 
 type Form = Record<string, string | string[]>;
 

@@ -25,7 +25,7 @@ import { PageCache } from '@openrathaus/web';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { cachedAnswer, pageCacheKey, sendPage } from '../http/cached-page';
 import { tenantOf } from '../http/request-state';
-import { PageContext } from '../pages/page-context.service';
+import { PageContext } from '../http/page-context.service';
 
 class DefinitionRefView {
   @ApiProperty({ example: 'gelsenkirchen' }) owner: string;

@@ -26,7 +26,7 @@ import { JsonWriteGuard } from '../http/json-write.guard';
 import { Citizen, CitizenGuard } from '../http/pipeline/citizen.guard';
 import { CurrentTenant, TenantGuard } from '../http/pipeline/tenant.guard';
 import { cookie } from '../http/cookies';
-import { PageContext } from '../pages/page-context.service';
+import { PageContext } from '../http/page-context.service';
 
 class Registration {
   @ApiProperty({ example: 'erika.mustermann@example.org' }) email: string;

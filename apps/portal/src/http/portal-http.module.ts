@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { IdentityModule } from '@openrathaus/identity';
+import { TenancyModule } from '@openrathaus/tenancy';
+import { AllErrorsFilter } from './all-errors.filter';
+import { CitizenAuth } from './citizen-auth';
+import { ErrorResponder } from './error-responder.service';
+import { PageContext } from './page-context.service';
+
+/**
+ * What every feature of the portal shares: the page layout's data, the error answers, the
+ * citizen's session. The feature modules import it; it imports none of them.
+ */
+@Module({
+  imports: [TenancyModule, IdentityModule],
+  providers: [PageContext, ErrorResponder, CitizenAuth, { provide: APP_FILTER, useClass: AllErrorsFilter }],
+  exports: [PageContext, ErrorResponder, CitizenAuth, TenancyModule, IdentityModule],
+})
+export class PortalHttpModule {}
