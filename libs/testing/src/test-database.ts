@@ -3,9 +3,11 @@ import { Client } from 'pg';
 import { runMigrations } from '@openrathaus/database';
 import { MIGRATIONS } from '@openrathaus/migrations';
 
+import { TEST_SETTINGS } from './test-settings';
+
 /** The PostgreSQL server the tests use; trust auth on loopback, as on the development machines. */
-export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const TEST_PG_ADMIN_URL = TEST_SETTINGS.pgAdminUrl;
+export const TEST_REDIS_URL = TEST_SETTINGS.redisUrl;
 
 export interface TestDatabase {
   name: string;
