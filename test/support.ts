@@ -1,4 +1,4 @@
-import { AppConfig } from '@openrathaus/core';
+import { AppConfig, loadConfig } from '@openrathaus/core';
 import { TestDatabase, createTestDatabase, testConfig } from '@openrathaus/testing';
 import { runCli } from '../apps/cli/src/commands';
 import { RunningPortal, startPortal } from '../apps/portal/src/portal';
@@ -55,11 +55,12 @@ export const DEMO_SLUGS = [
   'dueren',
 ];
 
-/** Runs the command line in this process and collects what it prints. */
+/** Runs the command line in this process, configured as `npm run cli` would be, and collects what it prints. */
 export async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, { ...process.env, ...env });
+  const config = loadConfig({ ...process.env, ...env }, { LOG_LEVEL: 'warn' });
+  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, config);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
