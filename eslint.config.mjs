@@ -69,5 +69,27 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  {
+    // One configuration: settings are read in libs/core's config and handed on as sections of AppConfig.
+    // The tests' own settings have one place too; the benchmarks and scripts start processes with an environment.
+    files: ['**/*.ts', '**/*.mjs'],
+    ignores: [
+      'libs/core/src/config/app-config.ts',
+      'libs/testing/src/test-settings.ts',
+      'test/support.ts',
+      'bench/**',
+      'scripts/**',
+    ],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read settings from the configuration (AppConfig, loadConfig in libs/core), not from process.env.',
+        },
+      ],
+    },
+  },
   prettier,
 );
