@@ -1,4 +1,5 @@
 import { AppConfig, loadConfig } from '@openrathaus/core';
+import { JobQueues } from '@openrathaus/jobs';
 import { TestDatabase, createTestDatabase, testConfig } from '@openrathaus/testing';
 import { runCli } from '../apps/cli/src/commands';
 import { RunningPortal, startPortal } from '../apps/portal/src/portal';
@@ -33,6 +34,17 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
     if (Date.now() > until) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Waits until a queue has nothing waiting, delayed or running: every job that was enqueued has run.
+ * What a test then checks did not happen cannot still happen.
+ */
+export async function queueSettled(queues: JobQueues, name: string, ms = 15000): Promise<void> {
+  await eventually(async () => {
+    const counts = await queues.queue(name).getJobCounts('waiting', 'delayed', 'prioritized', 'active');
+    return Object.values(counts).every((n) => n === 0);
+  }, ms);
 }
 
 export const DEMO_SLUGS = [
