@@ -77,6 +77,7 @@ export default tseslint.config(
       'libs/core/src/config/app-config.ts',
       'libs/testing/src/test-settings.ts',
       'test/support.ts',
+      'test/setup/**',
       'bench/**',
       'scripts/**',
     ],
