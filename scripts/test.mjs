@@ -10,7 +10,7 @@ const steps = [
   ['project graph', 'npx', ['nx', 'show', 'projects']],
   ['lint', 'npx', ['eslint', '.', '--max-warnings', '0']],
   ['format', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']],
-  ['tests', 'npx', ['jest', '--maxWorkers=2', '--forceExit', ...process.argv.slice(2)]],
+  ['tests', 'npx', ['jest', '--maxWorkers=2', ...process.argv.slice(2)]],
 ];
 
 for (const [name, command, args] of steps) {
