@@ -82,6 +82,11 @@ export default tseslint.config(
     },
   },
   {
+    // The end-to-end tests (Nx project `e2e`) start the apps from outside, by path, and may use any lib.
+    files: ['test/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
     // Plain JavaScript with JSDoc where it counts: values of unknown type pass through on purpose.
     files: ['bench/**/*.mjs'],
     rules: { '@typescript-eslint/no-unsafe-return': 'off' },
