@@ -412,7 +412,7 @@ async function main() {
   };
   const interrupted = (signal) => {
     log(`${signal}: cleaning up`);
-    cleanUp().finally(() => process.exit(130));
+    void cleanUp().finally(() => process.exit(130));
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
@@ -461,6 +461,7 @@ async function main() {
     });
     server = await startServer('portal', portalEnv(true), pin);
     results.demoStartMs = server.startMs;
+    /** @type {{ slug: string, host: string, keys?: string[] }[]} */
     const demo = demoSlugs.map((slug) => ({ slug, host: `${slug}.localhost` }));
     results.demoTenants = demo.length;
     const memDemo = [await memory(server, 'after start', log)];

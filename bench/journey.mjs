@@ -61,8 +61,16 @@ const PDF = Buffer.from(
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-/** A minimal HTTP client with a cookie jar per citizen. */
+/**
+ * A minimal HTTP client with a cookie jar per citizen.
+ * @param {number} port
+ * @param {string} host
+ * @param {string} method
+ * @param {string} path
+ * @param {{ body?: unknown, jar?: { cookie?: string }, form?: Record<string, string>, multipart?: { fields: Record<string, string>, filename: string, bytes: Buffer }, accept?: string }} [options]
+ */
 async function call(port, host, method, path, { body, jar, form, multipart, accept = 'application/json' } = {}) {
+  /** @type {Record<string, string>} */
   const headers = { host, accept };
   if (jar?.cookie) headers.cookie = jar.cookie;
   let payload;
@@ -107,7 +115,7 @@ async function call(port, host, method, path, { body, jar, form, multipart, acce
       (jar.cookie ?? '')
         .split('; ')
         .filter(Boolean)
-        .map((c) => c.split(/=(.*)/s).slice(0, 2)),
+        .map((c) => /** @type {[string, string]} */ (c.split(/=(.*)/s).slice(0, 2))),
     );
     for (const line of setCookie) {
       const [pair] = line.split(';');
@@ -187,8 +195,8 @@ async function main() {
       });
     },
   });
-  await new Promise((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const smtpPort = smtp.server.address().port;
+  await new Promise((resolve) => smtp.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const smtpPort = /** @type {import('node:net').AddressInfo} */ (smtp.server.address()).port;
 
   const db = await createDatabase();
   const prefix = `or-bench-${randomBytes(4).toString('hex')}`;

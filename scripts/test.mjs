@@ -6,11 +6,12 @@ import { spawnSync } from 'node:child_process';
 
 const steps = [
   ['type check', 'npx', ['tsc', '-p', 'tsconfig.json']],
+  ['type check of the benchmarks', 'npx', ['tsc', '-p', 'bench/tsconfig.json']],
   // The module-boundary lint rule reads Nx's project graph; compute it first (no daemon in CI).
   ['project graph', 'npx', ['nx', 'show', 'projects']],
   ['lint', 'npx', ['eslint', '.', '--max-warnings', '0']],
   ['format', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']],
-  ['tests', 'npx', ['jest', '--maxWorkers=2', '--forceExit', ...process.argv.slice(2)]],
+  ['tests', 'npx', ['jest', '--maxWorkers=2', ...process.argv.slice(2)]],
 ];
 
 for (const [name, command, args] of steps) {

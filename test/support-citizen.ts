@@ -3,6 +3,9 @@ import { TestResponse, get, postForm, send, sendBody } from '@openrathaus/testin
 import { TestPortal, eventually } from './support';
 import { TestSmtp, parseMail } from './support-mail';
 
+/** Where a portal under test answers: all that the API steps below need of it. */
+export type PortalAddress = Pick<TestPortal, 'port'>;
+
 /** A logged-in citizen: the host they use and their session cookie. */
 export interface Citizen {
   host: string;
@@ -32,7 +35,7 @@ export function cookiesOf(response: TestResponse, previous = ''): string {
 
 /** Registers through the API, confirms with the link from the e-mail the SMTP server received, logs in. */
 export async function registerCitizen(
-  portal: TestPortal,
+  portal: PortalAddress,
   smtp: TestSmtp,
   host: string,
   email: string,
@@ -57,7 +60,7 @@ export async function registerCitizen(
 
 /** Uploads one file for one field of an application, as multipart/form-data. */
 export function upload(
-  portal: TestPortal,
+  portal: PortalAddress,
   citizen: Citizen,
   applicationId: string,
   field: string,
@@ -82,7 +85,7 @@ export function upload(
 
 /** Opens the sandbox's pay page at `redirectUrl` and presses one of its buttons; answers the redirect back. */
 export async function payInSandbox(
-  portal: TestPortal,
+  portal: PortalAddress,
   redirectUrl: string,
   action: 'pay' | 'fail' | 'cancel' = 'pay',
 ): Promise<TestResponse> {

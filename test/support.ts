@@ -1,4 +1,5 @@
-import { AppConfig } from '@openrathaus/core';
+import { AppConfig, loadConfig } from '@openrathaus/core';
+import { JobQueues } from '@openrathaus/jobs';
 import { TestDatabase, createTestDatabase, testConfig } from '@openrathaus/testing';
 import { runCli } from '../apps/cli/src/commands';
 import { RunningPortal, startPortal } from '../apps/portal/src/portal';
@@ -35,6 +36,17 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
   }
 }
 
+/**
+ * Waits until a queue has nothing waiting, delayed or running: every job that was enqueued has run.
+ * What a test then checks did not happen cannot still happen.
+ */
+export async function queueSettled(queues: JobQueues, name: string, ms = 15000): Promise<void> {
+  await eventually(async () => {
+    const counts = await queues.queue(name).getJobCounts('waiting', 'delayed', 'prioritized', 'active');
+    return Object.values(counts).every((n) => n === 0);
+  }, ms);
+}
+
 export const DEMO_SLUGS = [
   'emscher-lippe',
   'gelsenkirchen',
@@ -55,11 +67,12 @@ export const DEMO_SLUGS = [
   'dueren',
 ];
 
-/** Runs the command line in this process and collects what it prints. */
+/** Runs the command line in this process, configured as `npm run cli` would be, and collects what it prints. */
 export async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, { ...process.env, ...env });
+  const config = loadConfig({ ...process.env, ...env }, { LOG_LEVEL: 'warn' });
+  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, config);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

@@ -57,7 +57,11 @@ export function startServer(kind, env, pin, { timeoutMs = 90_000 } = {}) {
     }, timeoutMs);
     child.once('message', (message) => {
       clearTimeout(timer);
-      resolve({ child, port: message.port, startMs: Math.round(performance.now() - started) });
+      resolve({
+        child,
+        port: /** @type {{ port: number }} */ (message).port,
+        startMs: Math.round(performance.now() - started),
+      });
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -102,7 +106,13 @@ export async function serverCpu(server) {
 /** The server's memory after a full garbage collection: rss, heapUsed, heapTotal, external (bytes). */
 export const serverMemory = (server) => ask(server, 'mem', 'mem', 30_000);
 
-/** One GET to 127.0.0.1; resolves with status, headers and body. */
+/**
+ * One GET to 127.0.0.1; resolves with status, headers and body.
+ * @param {number} port
+ * @param {string} host
+ * @param {string} [path]
+ * @param {{ accept?: string, agent?: import('node:http').Agent }} [options]
+ */
 export function get(port, host, path = '/', { accept = 'text/html', agent } = {}) {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, agent, headers: { host, accept }, timeout: 10_000 }, (res) => {
@@ -119,6 +129,7 @@ export function get(port, host, path = '/', { accept = 'text/html', agent } = {}
 }
 
 /** Busy and total CPU ticks of the whole machine, from /proc/stat (undefined where there is none). */
+/** @returns {{ busy: number, total: number } | undefined} */
 function machineTicks() {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
@@ -135,7 +146,7 @@ export function cannon(port, requests, seconds, connections, onStart) {
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       { url: `http://127.0.0.1:${port}`, connections, duration: seconds, timeout: 10, requests },
-      (error, result) => (error ? reject(error) : resolve(result)),
+      (error, result) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(result)),
     );
     // 'start' comes once the connections are set up, when the measured time begins.
     if (onStart) instance.once('start', onStart);
@@ -153,7 +164,14 @@ export async function measure(label, server, requests, options, log) {
     await cannon(server.port, requests(), options.warmup, options.connections);
   }
   log(`${label}: measuring ${options.duration} s with ${options.connections} connections`);
-  let serverBefore, loadBefore, machineBefore, started;
+  /** @type {Promise<number>} */
+  let serverBefore;
+  /** @type {NodeJS.CpuUsage} */
+  let loadBefore;
+  /** @type {ReturnType<typeof machineTicks>} */
+  let machineBefore;
+  /** @type {number} */
+  let started;
   const result = await cannon(server.port, requests(), options.duration, options.connections, () => {
     started = performance.now();
     loadBefore = process.cpuUsage();
@@ -230,7 +248,7 @@ export async function createDatabase() {
 
 /** Removes the Redis keys of this run's queue prefix (bounded scan). */
 export async function cleanRedis(prefix) {
-  const Redis = require('ioredis');
+  const { Redis } = require('ioredis');
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();

@@ -35,7 +35,7 @@ async function serve(kind) {
     const html = process.env.BENCH_BARE_HTML || BARE_HTML;
     app.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
     await app.listen({ port: 0, host: '127.0.0.1' });
-    process.send({ ready: true, port: app.server.address().port });
+    process.send({ ready: true, port: /** @type {import('node:net').AddressInfo} */ (app.server.address()).port });
     close = () => app.close();
   } else if (kind === 'portal') {
     require(join(ROOT, 'tools', 'register-paths.cjs'));

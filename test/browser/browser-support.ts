@@ -7,16 +7,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, Page, chromium } from 'playwright-core';
 import { parse } from 'yaml';
+import { TEST_SETTINGS } from '@openrathaus/testing';
 
 export const ROOT = join(__dirname, '..', '..');
 export const SHOTS = join(ROOT, 'test-results');
 const AXE_SOURCE = readFileSync(require.resolve('axe-core'), 'utf8');
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-/** Debian's Chromium, headless, without the background connections this machine's network refuses. */
+/** Chromium (`CHROMIUM_PATH`, Debian's by default), headless, without the background connections this machine's network refuses. */
 export const launchChromium = (): Promise<Browser> =>
   chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: TEST_SETTINGS.chromiumPath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
 

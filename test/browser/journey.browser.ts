@@ -13,14 +13,14 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { get } from '@openrathaus/testing';
+import { TEST_SETTINGS, get } from '@openrathaus/testing';
 import { TestPortal, eventually, startTestPortal } from '../support';
 import { TestSmtp, parseMail, startSmtp } from '../support-mail';
 import { TestOidcProvider, startTestOidcProvider } from '../support-oidc';
 import { ROOT, axeViolations, describeViolations, launchChromium } from './browser-support';
 
 const IMAGES = join(ROOT, 'docs', 'images');
-const SCREENSHOTS = process.env.SCREENSHOTS === '1';
+const SCREENSHOTS = TEST_SETTINGS.screenshots;
 const PASSWORD = 'ein sehr gutes Passwort 2026';
 
 interface ServiceParams {

@@ -85,7 +85,11 @@ describe('embedded mode', () => {
 
   it("lets the command line work on the running portal's database", async () => {
     const out: string[] = [];
-    const code = await runCli(['tenants', 'list'], { out: (l) => out.push(l), err: (l) => out.push(l) }, env);
+    const code = await runCli(
+      ['tenants', 'list'],
+      { out: (l) => out.push(l), err: (l) => out.push(l) },
+      loadConfig(env),
+    );
     expect(code).toBe(0);
     const line = /^gelsenkirchen\tmunicipality\tlive\t(\d+)\tserviceportal\.gelsenkirchen\.de$/m.exec(out.join('\n'));
     // Every member city offers at least 30 services: its adoptions and the links to Land and Bund.

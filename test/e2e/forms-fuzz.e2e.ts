@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { FIELD_TYPES, FieldDefinition, FormDefinition, FormItem, isGroup } from '@openrathaus/forms';
-import { get, postForm, send } from '@openrathaus/testing';
+import { TEST_SETTINGS, get, postForm, send } from '@openrathaus/testing';
 import { TestPortal, startTestPortal } from '../support';
 import { Citizen, registerCitizen } from '../support-citizen';
 import { TestSmtp, startSmtp } from '../support-mail';
 
 /** Tenants whose online services, together, use every one of the 15 field types. */
 const TENANTS = ['duisburg', 'dueren', 'dortmund', 'recklinghausen'];
-const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
+const RUNS = TEST_SETTINGS.fuzzRuns;
 
 interface Target {
   host: string;

@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { parse } from 'yaml';
 import { FILE_STORAGE, FileStorage } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
-import { JobWorkers } from '@openrathaus/jobs';
+import { JobQueues, JobWorkers } from '@openrathaus/jobs';
 import {
   CAPTURED_MAILS_KEPT,
   CapturedMails,
@@ -23,7 +23,7 @@ import { TenantRegistry } from '@openrathaus/tenancy';
 import { TenantFolder, copyDemoTenants, get } from '@openrathaus/testing';
 import { DevMailController } from '../../apps/portal/src/operations/dev-mail.controller';
 import { setState } from '../../apps/portal/src/http/request-state';
-import { TestPortal, eventually, startTestPortal } from '../support';
+import { TestPortal, eventually, queueSettled, startTestPortal } from '../support';
 import { parseMail, startSmtp } from '../support-mail';
 
 const tenantIds = async (portal: TestPortal): Promise<Record<string, string>> => {
@@ -153,7 +153,8 @@ describe('messaging through SMTP', () => {
     expect(['already_sent', 'messaging.busy']).toContain(results.find((r) => r !== 'sent'));
     await expect(workers.process(MAIL_QUEUE, racing)).resolves.toBe('already_sent');
     await arrived('race@example.org');
-    await new Promise((r) => setTimeout(r, 300));
+    // Every run has been awaited but the queued one; once the queue is empty, no send is still to come.
+    await queueSettled(portal.app.get(JobQueues), MAIL_QUEUE);
     expect(countTo('once@example.org')).toBe(1);
     expect(countTo('race@example.org')).toBe(1);
     expect(await mailRow(ge, raced.id)).toMatchObject({ status: 'sent', attempts: 1 });

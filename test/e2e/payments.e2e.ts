@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Applications } from '@openrathaus/applications';
+import { loadConfig } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
 import {
   PaymentSandbox,
@@ -326,33 +327,26 @@ describe('payments (XBezahldienste client, sandbox, Payments service)', () => {
     });
 
     it('is switched off in production unless PAYMENT_SANDBOX=true', async () => {
-      const saved = process.env.PAYMENT_SANDBOX;
-      delete process.env.PAYMENT_SANDBOX;
-      try {
-        const production = { ...portal.config, env: 'production' as const };
-        const sandbox = new PaymentSandbox(
+      const inProduction = (env: NodeJS.ProcessEnv) => {
+        const { payments } = loadConfig({
+          NODE_ENV: 'production',
+          DATABASE_URL: 'postgres://a@b/c',
+          APP_SECRET: 'x'.repeat(32),
+          ...env,
+        });
+        return new PaymentSandbox(
           portal.app.get(DataSource),
           portal.app.get(TenantTransactions),
           portal.app.get(TenantRegistry),
-          production,
+          { ...portal.config, env: 'production', payments },
         );
-        expect(sandbox.enabled).toBe(false);
-        expect((await failure(sandbox.create('http://x', 'a', 'b', valid()))).code).toBe(
-          PaymentsErrorCode.SandboxDisabled,
-        );
-        process.env.PAYMENT_SANDBOX = 'true';
-        expect(
-          new PaymentSandbox(
-            portal.app.get(DataSource),
-            portal.app.get(TenantTransactions),
-            portal.app.get(TenantRegistry),
-            production,
-          ).enabled,
-        ).toBe(true);
-      } finally {
-        if (saved === undefined) delete process.env.PAYMENT_SANDBOX;
-        else process.env.PAYMENT_SANDBOX = saved;
-      }
+      };
+      const sandbox = inProduction({});
+      expect(sandbox.enabled).toBe(false);
+      expect((await failure(sandbox.create('http://x', 'a', 'b', valid()))).code).toBe(
+        PaymentsErrorCode.SandboxDisabled,
+      );
+      expect(inProduction({ PAYMENT_SANDBOX: 'true' }).enabled).toBe(true);
     });
   });
 

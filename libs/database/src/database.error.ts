@@ -11,6 +11,8 @@ export enum DatabaseErrorCode {
   UnsafeRole = 'database.unsafe_role',
   /** Work that only the schema owner may do (writing tenants) found no owner URL. */
   NoOwner = 'database.no_owner',
+  /** The embedded database of this data directory is held by a process that does not serve it (yet). */
+  EmbeddedHeld = 'database.embedded_held',
 }
 
 export class DatabaseError extends DomainError {

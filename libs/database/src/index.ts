@@ -3,6 +3,7 @@ export * from './audit-log.entity';
 export * from './database.error';
 export * from './database.module';
 export * from './data-source.factory';
+export * from './embedded-lock';
 export * from './embedded-postgres';
 export * from './migrate';
 export * from './owner-transactions.service';

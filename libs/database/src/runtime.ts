@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { Client } from 'pg';
 import { MixedList } from 'typeorm';
 import { AppConfig } from '@openrathaus/core';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { openEmbeddedDatabase } from './embedded-postgres';
 import { runMigrations } from './migrate';
 import { migrateQueueStore } from './queue-store';
 
@@ -12,26 +11,11 @@ export interface PreparedDatabase {
   stop(): Promise<void>;
 }
 
-async function reachable(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-  // Reported through connect() and query(); a late error of the socket has nowhere else to go.
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 /**
  * Resolves where PostgreSQL is. In embedded mode it starts PGlite under DATA_DIR, or, when another
- * process of the platform already serves that database (the portal, while the CLI runs), uses it;
- * PGlite's files must never be opened by two processes. Runs migrations when asked to (and, without
- * Redis, those of BullMQ's PostgreSQL queue store).
+ * process of the platform already serves that data directory's database (the portal, while the CLI
+ * runs), attaches to it: the lock file in DATA_DIR names the port (see {@link openEmbeddedDatabase}).
+ * Runs migrations when asked to (and, without Redis, those of BullMQ's PostgreSQL queue store).
  */
 export async function prepareDatabase(
   config: AppConfig,
@@ -42,15 +26,14 @@ export async function prepareDatabase(
   let resolved = config;
   let stop = (): Promise<void> => Promise.resolve();
   if (config.embedded) {
-    const url = `postgres://postgres@127.0.0.1:${config.embeddedDbPort}/postgres`;
-    if (await reachable(url)) {
-      logger.log(`using the embedded database served on port ${config.embeddedDbPort}`);
-    } else {
-      const embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedDbPort);
-      logger.log(`embedded PostgreSQL (PGlite) in ${config.dataDir}/pg on 127.0.0.1:${config.embeddedDbPort}`);
-      stop = () => embedded.stop();
-    }
-    resolved = { ...config, databaseUrl: url, databaseOwnerUrl: url };
+    const embedded = await openEmbeddedDatabase(config.dataDir, config.embeddedDbPort);
+    logger.log(
+      embedded.attached
+        ? `using the embedded database of ${config.dataDir}, served on port ${embedded.port}`
+        : `embedded PostgreSQL (PGlite) in ${config.dataDir}/pg on 127.0.0.1:${embedded.port}`,
+    );
+    stop = () => embedded.stop();
+    resolved = { ...config, databaseUrl: embedded.url, databaseOwnerUrl: embedded.url };
   }
   if (options.migrate) {
     const owner = resolved.databaseOwnerUrl ?? resolved.databaseUrl;

@@ -16,7 +16,7 @@ import {
   urlFault,
 } from './payment-values';
 import { PaymentsError, PaymentsErrorCode } from './payments.error';
-import { SANDBOX_PATH, paymentSandboxEnabled } from './payments.settings';
+import { SANDBOX_PATH } from './payments.settings';
 import type { WireItem, WirePaymentTransaction } from './xbezahldienste.wire';
 
 /** What the payer chose on the sandbox's pay page. */
@@ -93,7 +93,7 @@ function checkRequest(originatorId: string, endPointId: string, body: unknown) {
  */
 @Injectable()
 export class PaymentSandbox {
-  /** Whether the sandbox answers at all; see {@link paymentSandboxEnabled}. */
+  /** Whether the sandbox answers at all (`payments.sandbox` of the configuration). */
   readonly enabled: boolean;
 
   constructor(
@@ -102,7 +102,7 @@ export class PaymentSandbox {
     private readonly registry: TenantRegistry,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.enabled = paymentSandboxEnabled(config);
+    this.enabled = config.payments.sandbox;
   }
 
   /**

@@ -23,7 +23,14 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ url
 
 const client = (paymentUrl: string | undefined, env: 'development' | 'production' = 'development') =>
   new XBezahldiensteClient(
-    { ...loadConfig({ NODE_ENV: env === 'production' ? 'test' : env }), env, paymentUrl },
+    {
+      ...loadConfig(
+        env === 'production'
+          ? { NODE_ENV: 'production', DATABASE_URL: 'postgres://a@b/c', APP_SECRET: 'x'.repeat(32) }
+          : { NODE_ENV: env },
+      ),
+      paymentUrl,
+    },
     {
       timeoutMs: 300,
     },
@@ -105,13 +112,7 @@ describe('XBezahldiensteClient', () => {
     expect(error.fields.map((f) => f.field)).toEqual(['amountCents', 'purpose', 'returnUrl']);
   });
 
-  it('has no sandbox in production unless PAYMENT_SANDBOX says so', async () => {
-    const saved = process.env.PAYMENT_SANDBOX;
-    delete process.env.PAYMENT_SANDBOX;
-    try {
-      expect((await failure(client(undefined, 'production').create(input))).code).toBe(PaymentsErrorCode.NotConfigured);
-    } finally {
-      if (saved !== undefined) process.env.PAYMENT_SANDBOX = saved;
-    }
+  it('has no sandbox when the configuration switches it off (production without PAYMENT_SANDBOX)', async () => {
+    expect((await failure(client(undefined, 'production').create(input))).code).toBe(PaymentsErrorCode.NotConfigured);
   });
 });

@@ -18,26 +18,21 @@ import {
   urlFault,
 } from './payment-values';
 import { PaymentsError, PaymentsErrorCode } from './payments.error';
-import { SANDBOX_PATH, paymentOriginatorId, paymentSandboxEnabled } from './payments.settings';
+import { SANDBOX_PATH } from './payments.settings';
 import type { WirePaymentRequest, WirePaymentTransaction } from './xbezahldienste.wire';
 
-/** Settings of the client; each has a default from the environment. */
+/** Settings of the client; each defaults to the configuration's `payments` section. */
 export interface XBezahldiensteOptions {
-  /** How long one call may take, body included (default 10 s, `PAYMENT_TIMEOUT_MS`). */
+  /** How long one call may take, body included (`PAYMENT_TIMEOUT_MS`). */
   timeoutMs: number;
-  /** This installation's originatorId (`PAYMENT_ORIGINATOR_ID`, default `openrathaus`). */
+  /** This installation's originatorId (`PAYMENT_ORIGINATOR_ID`). */
   originatorId: string;
-  /** Whether the built-in sandbox may be used when no PAYMENT_URL is set. */
+  /** Whether the built-in sandbox may be used when no PAYMENT_URL is set (`PAYMENT_SANDBOX`). */
   sandboxEnabled: boolean;
 }
 
 /** Injection token of partial {@link XBezahldiensteOptions}. */
 export const XBEZAHLDIENSTE_OPTIONS = Symbol('XBEZAHLDIENSTE_OPTIONS');
-
-const timeoutFromEnv = (): number => {
-  const ms = Number(process.env.PAYMENT_TIMEOUT_MS);
-  return Number.isInteger(ms) && ms > 0 ? ms : 10_000;
-};
 
 /**
  * The default {@link PaymentProvider}: the REST interface of XBezahldienste 1.0 (ePayBL, pmPayment
@@ -56,9 +51,9 @@ export class XBezahldiensteClient implements PaymentProvider {
     @Optional() @Inject(XBEZAHLDIENSTE_OPTIONS) options?: Partial<XBezahldiensteOptions>,
   ) {
     this.options = {
-      timeoutMs: timeoutFromEnv(),
-      originatorId: paymentOriginatorId(),
-      sandboxEnabled: paymentSandboxEnabled(config),
+      timeoutMs: config.payments.timeoutMs,
+      originatorId: config.payments.originatorId,
+      sandboxEnabled: config.payments.sandbox,
       ...options,
     };
   }

@@ -2,4 +2,5 @@ export * from './http';
 export * from './tenant-files';
 export * from './test-config';
 export * from './test-database';
+export * from './test-settings';
 export * from './pdf-reading';

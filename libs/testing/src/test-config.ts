@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AppConfig, loadConfig, projectRoot } from '@openrathaus/core';
 import { TEST_REDIS_URL, TestDatabase } from './test-database';
+import { TEST_SETTINGS } from './test-settings';
 
 /** Configuration for a portal or worker under test: real PostgreSQL, Redis, a port of its own. */
 export function testConfig(db: TestDatabase, overrides: Partial<AppConfig> = {}): AppConfig {
@@ -15,7 +16,7 @@ export function testConfig(db: TestDatabase, overrides: Partial<AppConfig> = {})
     redisUrl: TEST_REDIS_URL,
     queuePrefix: `or-test-${randomBytes(4).toString('hex')}`,
     tenantsDir: join(projectRoot(), 'tenants'),
-    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    logLevel: TEST_SETTINGS.logLevel,
     runWorker: true,
     migrateOnStart: false,
     syncTenantsOnStart: true,

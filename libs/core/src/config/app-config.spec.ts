@@ -35,8 +35,30 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'production' }, 'DATABASE_URL'],
     [{ NODE_ENV: 'production', DATABASE_URL: 'postgres://a@b/c' }, 'APP_SECRET'],
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL'],
+    [{ PAYMENT_SANDBOX: 'perhaps' }, 'PAYMENT_SANDBOX'],
+    [{ PAYMENT_ORIGINATOR_ID: 'with spaces' }, 'PAYMENT_ORIGINATOR_ID'],
+    [{ PAYMENT_TIMEOUT_MS: 'soon' }, 'PAYMENT_TIMEOUT_MS'],
+    [{ PAYMENT_TIMEOUT_MS: '0' }, 'PAYMENT_TIMEOUT_MS'],
   ])('names the variable of a bad value: %p', (env, name) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`Invalid configuration: ${name}=`));
+  });
+
+  it('reads the payment settings into their section', () => {
+    expect(loadConfig({}).payments).toEqual({ sandbox: true, originatorId: 'openrathaus', timeoutMs: 10_000 });
+    expect(
+      loadConfig({ PAYMENT_SANDBOX: 'off', PAYMENT_ORIGINATOR_ID: ' stadt-42 ', PAYMENT_TIMEOUT_MS: '2500' }).payments,
+    ).toEqual({ sandbox: false, originatorId: 'stadt-42', timeoutMs: 2500 });
+  });
+
+  it('has no payment sandbox in production unless PAYMENT_SANDBOX=true', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://a@b/c', APP_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(production).payments.sandbox).toBe(false);
+    expect(loadConfig({ ...production, PAYMENT_SANDBOX: 'true' }).payments.sandbox).toBe(true);
+  });
+
+  it('takes defaults only where the environment leaves a variable unset', () => {
+    expect(loadConfig({}, { LOG_LEVEL: 'warn' }).logLevel).toBe('warn');
+    expect(loadConfig({ LOG_LEVEL: 'debug' }, { LOG_LEVEL: 'warn' }).logLevel).toBe('debug');
   });
 
   it('does not answer on development hosts in production', () => {

@@ -48,6 +48,21 @@ export interface AppConfig {
   metricsToken?: string;
   /** Limits that keep slow or many clients from taking the instance's memory and CPU. */
   limits: RequestLimits;
+  /** Settings of `libs/payments`. */
+  payments: PaymentSettings;
+}
+
+/** How the platform talks to the payment service (the base URL is {@link AppConfig.paymentUrl}). */
+export interface PaymentSettings {
+  /**
+   * Whether the built-in sandbox answers: outside production unless `PAYMENT_SANDBOX=false`; in
+   * production only with `PAYMENT_SANDBOX=true` (a staging system that must not move money).
+   */
+  sandbox: boolean;
+  /** The XBezahldienste originatorId of this installation (the online service). */
+  originatorId: string;
+  /** How long one call to the payment service may take, body included. */
+  timeoutMs: number;
 }
 
 /** How much a client may take of one instance. */
@@ -123,6 +138,13 @@ const token = (name: string, value: string | undefined): string | undefined => {
   throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: name, value: '(not shown)' });
 };
 
+const identifier = (name: string, value: string | undefined, fallback: string): string => {
+  if (value === undefined || value === '') return fallback;
+  // XBezahldienste puts the originatorId into its paths: letters, digits, `_` and `-`, at most 36.
+  if (/^[A-Za-z0-9_-]{1,36}$/.test(value)) return value;
+  throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: name, value });
+};
+
 const secret = (value: string | undefined, production: boolean): string => {
   if (value && value.length >= 32) return value;
   if (production || value)
@@ -138,9 +160,9 @@ export interface ConfigVariable {
 }
 
 /**
- * Every environment variable the platform reads: those of {@link loadConfig}, the payment settings
- * `libs/payments` reads for itself, and the one Node.js reads. A test holds the container manifests
- * in `docker/` to this list, so that no manifest sets a variable nothing reads.
+ * Every environment variable the platform reads: those of {@link loadConfig} and the one Node.js
+ * reads. Tests hold the container manifests in `docker/` and the README's settings table to this
+ * list, so that no manifest sets a variable nothing reads and no setting goes undocumented.
  */
 export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'NODE_ENV', description: 'production, development (default) or test' },
@@ -181,8 +203,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'NODE_OPTIONS', description: 'read by Node.js itself, e.g. the heap limit in the manifests' },
 ];
 
-/** Reads and checks the configuration; a bad value names its variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * Reads and checks the configuration; a bad value names its variable. `defaults` stand in for
+ * variables the environment leaves unset (the command line is quieter than the portal).
+ */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env, defaults: NodeJS.ProcessEnv = {}): AppConfig {
+  const env = { ...defaults, ...environment };
   const mode = (env.NODE_ENV ?? 'development') as Environment;
   if (!['production', 'development', 'test'].includes(mode)) {
     throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: 'NODE_ENV', value: mode });
@@ -235,6 +261,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         256,
       ),
       hashQueue: count('PASSWORD_HASH_QUEUE', env.PASSWORD_HASH_QUEUE, 200, 0, 100_000),
+    },
+    payments: {
+      sandbox: bool('PAYMENT_SANDBOX', env.PAYMENT_SANDBOX?.trim(), !production),
+      originatorId: identifier('PAYMENT_ORIGINATOR_ID', env.PAYMENT_ORIGINATOR_ID?.trim(), 'openrathaus'),
+      timeoutMs: count('PAYMENT_TIMEOUT_MS', env.PAYMENT_TIMEOUT_MS, 10_000, 1, 600_000),
     },
   };
 }

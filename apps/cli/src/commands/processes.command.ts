@@ -12,13 +12,10 @@ import {
   parseDefinition,
   parseRef,
 } from '@openrathaus/catalog';
-import type { DomainError } from '@openrathaus/core';
 import { importXdf } from '@openrathaus/forms';
 import { TenantRegistry } from '@openrathaus/tenancy';
-import type { CliIo } from './commands';
+import { CliContext } from '../cli-context';
 import { countFields, draftFromXdf, draftYaml } from './xdf-draft';
-
-type WithApp = <T>(work: (app: INestApplicationContext) => Promise<T>) => Promise<T>;
 
 /** The tenant a `tenants/<owner>/processes/<key>/<file>` path belongs to. */
 function ownerOfPath(file: string): string | undefined {
@@ -51,8 +48,8 @@ async function loadEither(app: INestApplicationContext, what: string): Promise<P
   return app.get(DefinitionPublisher).load(await tenantId(app, owner), what);
 }
 
-/** `processes publish|diff|usage|versions`. */
-export function processCommands(program: Command, io: CliIo, withApp: WithApp, exit: (code: number) => void) {
+/** `processes publish|diff|import-xdf|usage|versions`. */
+export function processesCommands(program: Command, { io, withApp, setExitCode }: CliContext): void {
   const processes = program.command('processes').description('process definitions ("Einer für Alle")');
 
   processes
@@ -63,7 +60,7 @@ export function processCommands(program: Command, io: CliIo, withApp: WithApp, e
       const owner = options.owner ?? ownerOfPath(file);
       if (!owner) {
         io.err(`${file}: the owner is unknown; pass --owner / der Eigentümer ist unbekannt; bitte --owner angeben`);
-        return exit(1);
+        return setExitCode(1);
       }
       const result = await withApp(async (app) => {
         const id = await tenantId(app, owner);
@@ -105,7 +102,7 @@ export function processCommands(program: Command, io: CliIo, withApp: WithApp, e
         for (const fault of result.faults) io.err(`${where}: ${fault.path}: ${fault.reason.en} / ${fault.reason.de}`);
         const n = result.faults.length;
         io.err(`${n} ${n === 1 ? 'fault' : 'faults'}; nothing imported / ${n} Fehler; nichts importiert`);
-        return exit(1);
+        return setExitCode(1);
       }
       for (const warning of result.warnings) {
         io.err(`${where}: ${warning.path}: ${warning.reason.en} / ${warning.reason.de}`);
@@ -126,7 +123,7 @@ export function processCommands(program: Command, io: CliIo, withApp: WithApp, e
       } else {
         io.out(text.trimEnd());
       }
-      if (check.faults.length) exit(1);
+      if (check.faults.length) setExitCode(1);
     });
 
   processes
@@ -151,17 +148,4 @@ export function processCommands(program: Command, io: CliIo, withApp: WithApp, e
       );
       for (const row of rows) io.out([row.version, row.visibility, new Date(row.publishedAt).toISOString()].join('\t'));
     });
-
-  return processes;
-}
-
-/** A domain error as the command line prints it: its code and each named field. */
-export function describeError(error: DomainError): string[] {
-  return [
-    error.code,
-    ...error.fields.map((f) => {
-      const p = f.params as { en?: string; de?: string } | undefined;
-      return `  ${f.field}: ${p?.en ?? f.key}${p?.de ? ` / ${p.de}` : ''}`;
-    }),
-  ];
 }
