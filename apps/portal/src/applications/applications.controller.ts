@@ -13,6 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiCookieAuth } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IsDefined, IsString, Matches } from 'class-validator';
 import { Applications, ApplicationsError, ApplicationsErrorCode } from '@openrathaus/applications';
 import { CatalogService } from '@openrathaus/catalog';
 import { CitizenSession, meetsLevel } from '@openrathaus/identity';
@@ -26,7 +27,11 @@ import { CurrentTenant, TenantGuard } from '../http/pipeline/tenant.guard';
 import { ApplicationViews, ApplicationView, DefinitionRef, readUpload } from './application-views.service';
 
 class StartApplication {
-  @ApiProperty({ example: 'bewohnerparkausweis' }) serviceKey: string;
+  @ApiProperty({ example: 'bewohnerparkausweis', pattern: '^[a-z0-9-]{1,80}$' })
+  @IsDefined()
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,80}$/)
+  serviceKey: string;
 }
 
 class AnswersBody {
@@ -96,15 +101,10 @@ export class ApplicationsController {
   async start(
     @CurrentTenant() tenant: Tenant,
     @Citizen() session: CitizenSession,
-    @Body() body: Partial<StartApplication> | undefined,
+    @Body() body: StartApplication,
     @Req() request: FastifyRequest,
   ) {
-    const key = body?.serviceKey;
-    if (typeof key !== 'string' || !/^[a-z0-9-]{1,80}$/.test(key)) {
-      throw new ApplicationsError(ApplicationsErrorCode.InvalidInput, {}, [
-        { field: 'serviceKey', key: typeof key === 'string' && key ? 'invalid' : 'required' },
-      ]);
-    }
+    const key = body.serviceKey;
     const entry = await this.catalog.get(tenant, key);
     const level = entry.document ? requiredLevel({ definition: entry.document }) : 'basic';
     if (!meetsLevel(session.trustLevel, level)) {

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { IdentityModule } from '@openrathaus/identity';
 import { TenancyModule } from '@openrathaus/tenancy';
 import { AllErrorsFilter } from './all-errors.filter';
 import { CitizenAuth } from './citizen-auth';
 import { ErrorResponder } from './error-responder.service';
 import { PageContext } from './page-context.service';
+import { BodyValidationPipe } from './pipeline/body-validation.pipe';
 
 /**
  * What every feature of the portal shares: the page layout's data, the error answers, the
@@ -13,7 +14,13 @@ import { PageContext } from './page-context.service';
  */
 @Module({
   imports: [TenancyModule, IdentityModule],
-  providers: [PageContext, ErrorResponder, CitizenAuth, { provide: APP_FILTER, useClass: AllErrorsFilter }],
+  providers: [
+    PageContext,
+    ErrorResponder,
+    CitizenAuth,
+    { provide: APP_FILTER, useClass: AllErrorsFilter },
+    { provide: APP_PIPE, useClass: BodyValidationPipe },
+  ],
   exports: [PageContext, ErrorResponder, CitizenAuth, TenancyModule, IdentityModule],
 })
 export class PortalHttpModule {}
