@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { Applications } from '@openrathaus/applications';
 import { loadConfig } from '@openrathaus/core';
-import { TenantTransactions } from '@openrathaus/database';
+import { AuditLog, TenantTransactions } from '@openrathaus/database';
 import {
   PaymentSandbox,
   Payments,
@@ -381,7 +381,12 @@ describe('payments (XBezahldienste client, sandbox, Payments service)', () => {
       { ...portal.config, paymentUrl: 'http://127.0.0.1:9/xbd/' },
       { timeoutMs: 1000 },
     );
-    const unreachable = new Payments(portal.app.get(TenantTransactions), client);
+    const unreachable = new Payments(
+      portal.app.get(TenantTransactions),
+      client,
+      portal.app.get(Applications),
+      portal.app.get(AuditLog),
+    );
     const applicationId = await draft();
     const error = await failure(
       unreachable.start(ge, {

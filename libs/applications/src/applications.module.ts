@@ -4,6 +4,7 @@ import { CatalogModule } from '@openrathaus/catalog';
 import { projectRoot } from '@openrathaus/core';
 import { I18nModule } from '@openrathaus/i18n';
 import { ApplicationEntity, AttachmentEntity } from './application.entity';
+import { ApplicationsRepository } from './applications.repository';
 import { Applications } from './applications.service';
 
 export const APPLICATIONS_ENTITIES = [ApplicationEntity, AttachmentEntity];
@@ -11,7 +12,7 @@ export const APPLICATIONS_ENTITIES = [ApplicationEntity, AttachmentEntity];
 /** Applications (Anträge): drafts bound to a definition version. */
 @Module({
   imports: [CatalogModule, I18nModule.forFeature({ dir: join(projectRoot(), 'libs', 'applications', 'locales') })],
-  providers: [Applications],
+  providers: [Applications, ApplicationsRepository],
   exports: [Applications],
 })
 export class ApplicationsModule {}

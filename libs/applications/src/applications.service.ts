@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { FILE_STORAGE, FieldFault, FileStorage, isUuid } from '@openrathaus/core';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
-import { CatalogService, ProcessDefinition } from '@openrathaus/catalog';
+import { CatalogService, ProcessDefinition, ProcessDefinitionsRepository } from '@openrathaus/catalog';
 import { FormFieldError, checkUpload, validateAnswers } from '@openrathaus/forms';
 import { LocalizedText, localized } from '@openrathaus/i18n';
 import type { Tenant } from '@openrathaus/tenancy';
-import { ApplicationEntity, AttachmentEntity } from './application.entity';
+import { ApplicationEntity, ApplicationStatus, AttachmentEntity } from './application.entity';
 import { formatNumber } from './application-number';
+import { ApplicationsRepository } from './applications.repository';
 import { fileFields, itemIds, withoutNul } from './answers';
 import { ApplicationsError, ApplicationsErrorCode } from './applications.error';
 
@@ -57,6 +58,8 @@ export class Applications {
     private readonly transactions: TenantTransactions,
     private readonly catalog: CatalogService,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
+    private readonly rows: ApplicationsRepository,
+    private readonly definitions: ProcessDefinitionsRepository,
   ) {}
 
   /** Starts a draft of an online service with the version and parameters the tenant serves now. */
@@ -98,17 +101,13 @@ export class Applications {
     if (!isUuid(applicationId)) {
       throw new ApplicationsError(ApplicationsErrorCode.NotFound, { id: String(applicationId).slice(0, 40) });
     }
-    if (lock) await scope.query(`select 1 from public.applications where id = $1 for update`, [applicationId]);
-    const application = await scope.findOne(ApplicationEntity, { id: applicationId });
+    const application = await this.rows.find(scope, applicationId, lock);
     if (!application || (owner && application.citizenId !== owner.citizenId)) {
       throw new ApplicationsError(ApplicationsErrorCode.NotFound, { id: applicationId });
     }
-    const rows = await scope.query<{ document: ProcessDefinition }>(
-      `select document from public.process_definitions where id = $1`,
-      [application.definitionId],
-    );
-    if (!rows.length) throw new ApplicationsError(ApplicationsErrorCode.NotFound, { id: applicationId });
-    return { application, definition: rows[0].document };
+    const definition = await this.definitions.document(scope, application.definitionId);
+    if (!definition) throw new ApplicationsError(ApplicationsErrorCode.NotFound, { id: applicationId });
+    return { application, definition };
   }
 
   /**
@@ -123,18 +122,11 @@ export class Applications {
         take: limit,
       });
       const ids = [...new Set(applications.map((a) => a.definitionId))];
-      const rows = ids.length
-        ? await scope.query<{ id: string; title: LocalizedText; first_page: string }>(
-            `select id, document->'title' as title, document#>>'{form,pages,0,id}' as first_page
-               from public.process_definitions where id = any($1::uuid[])`,
-            [ids],
-          )
-        : [];
-      const byId = new Map(rows.map((r) => [r.id, r]));
+      const byId = new Map((await this.definitions.summaries(scope, ids)).map((r) => [r.id, r]));
       return applications.map((application) => ({
         application,
         title: byId.get(application.definitionId)?.title ?? { de: application.serviceKey },
-        firstPage: byId.get(application.definitionId)?.first_page ?? '',
+        firstPage: byId.get(application.definitionId)?.firstPage ?? '',
       }));
     });
   }
@@ -212,11 +204,7 @@ export class Applications {
         attachments,
         today: options.today,
       });
-      await scope.query(
-        `update public.applications set answers = $2, last_page = coalesce($3, last_page), updated_at = now()
-          where id = $1`,
-        [applicationId, JSON.stringify(answers), options.lastPage ?? null],
-      );
+      await this.rows.saveAnswers(scope, applicationId, answers, options.lastPage ?? null);
       application.answers = answers;
       if (options.lastPage) application.lastPage = options.lastPage;
       return { application, definition, errors };
@@ -255,7 +243,7 @@ export class Applications {
       const existing = await scope.find(AttachmentEntity, { where: { applicationId, field: fieldId } });
       // A field for one file takes the new file in place of the old.
       const replaced = definitionField.repeat ? [] : existing;
-      for (const old of replaced) await scope.query(`delete from public.attachments where id = $1`, [old.id]);
+      for (const old of replaced) await this.rows.deleteAttachment(scope, old.id);
       const limit = Math.min(definitionField.repeat?.max ?? MAX_FILES_PER_FIELD, MAX_FILES_PER_FIELD);
       if (existing.length - replaced.length >= limit) {
         throw new ApplicationsError(ApplicationsErrorCode.TooManyFiles, {}, [
@@ -277,11 +265,7 @@ export class Applications {
       });
       const gone = new Set(replaced.map((r) => r.id));
       const kept = ((application.answers[fieldId] as string[] | undefined) ?? []).filter((a) => !gone.has(a));
-      const ids = [...kept, id];
-      await scope.query(
-        `update public.applications set answers = jsonb_set(answers, $2, $3::jsonb), updated_at = now() where id = $1`,
-        [applicationId, `{${fieldId}}`, JSON.stringify(ids)],
-      );
+      await this.rows.setAnswer(scope, applicationId, fieldId, [...kept, id]);
       scope.afterCommit(() => {
         for (const old of replaced) void this.storage.delete(old.storageKey).catch(() => undefined);
       });
@@ -300,17 +284,48 @@ export class Applications {
         ? await scope.findOne(AttachmentEntity, { id: attachmentId, applicationId })
         : null;
       if (!attachment) throw new ApplicationsError(ApplicationsErrorCode.NotFound, { id: attachmentId });
-      await scope.query(`delete from public.attachments where id = $1`, [attachment.id]);
+      await this.rows.deleteAttachment(scope, attachment.id);
       const ids = ((application.answers[attachment.field] as string[] | undefined) ?? []).filter(
         (a) => a !== attachment.id,
       );
-      await scope.query(
-        `update public.applications set answers = jsonb_set(answers, $2, $3::jsonb), updated_at = now() where id = $1`,
-        [applicationId, `{${attachment.field}}`, JSON.stringify(ids)],
-      );
+      await this.rows.setAnswer(scope, applicationId, attachment.field, ids);
       return attachment.storageKey;
     });
     await this.storage.delete(storageKey);
+  }
+
+  /** Whether the application is there for the scope's tenant; another tenant's is not. */
+  exists(scope: TenantScope, applicationId: string): Promise<boolean> {
+    return isUuid(applicationId) ? this.rows.exists(scope, applicationId) : Promise.resolve(false);
+  }
+
+  /** Keeps what a submission settles (checked answers, number, fee), in the caller's transaction. */
+  recordSubmission(
+    scope: TenantScope,
+    applicationId: string,
+    submission: { answers: Record<string, unknown>; number: string; feeCents: number },
+  ): Promise<void> {
+    return this.rows.recordSubmission(scope, applicationId, submission);
+  }
+
+  /** Moves the status from `from` to `to`; false when it is no longer `from` (another run moved it). */
+  moveStatus(
+    scope: TenantScope,
+    applicationId: string,
+    from: ApplicationStatus,
+    to: ApplicationStatus,
+  ): Promise<boolean> {
+    return this.rows.moveStatus(scope, applicationId, from, to);
+  }
+
+  /** Moves the application past its current workflow step. */
+  advanceStep(scope: TenantScope, applicationId: string): Promise<void> {
+    return this.rows.advanceStep(scope, applicationId);
+  }
+
+  /** Notes when the application went through its last step. */
+  markCompleted(scope: TenantScope, applicationId: string): Promise<void> {
+    return this.rows.markCompleted(scope, applicationId);
   }
 
   /**
@@ -318,12 +333,6 @@ export class Applications {
    * stays locked until it commits, so numbers have no gaps and no duplicates.
    */
   async nextNumber(scope: TenantScope, prefix: string, year: number): Promise<string> {
-    const rows = await scope.query<{ last_value: number }>(
-      `insert into public.application_counters (tenant_id, year, last_value) values ($1, $2, 1)
-       on conflict (tenant_id, year) do update set last_value = application_counters.last_value + 1
-       returning last_value`,
-      [scope.tenantId, year],
-    );
-    return formatNumber(prefix, year, rows[0].last_value);
+    return formatNumber(prefix, year, await this.rows.nextCounter(scope, year));
   }
 }

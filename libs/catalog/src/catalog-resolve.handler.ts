@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TenantTransactions, takeWriteLock } from '@openrathaus/database';
 import { HandlesJob, JobHandler, JobPayload, JobQueues } from '@openrathaus/jobs';
-import { TENANT_REFRESH_JOB, TENANTS_QUEUE, TenantFile } from '@openrathaus/tenancy';
+import { TENANT_REFRESH_JOB, TENANTS_QUEUE, TenantsRepository } from '@openrathaus/tenancy';
 import { DefinitionIndex, resolveAdoptions } from './adoption/adoption';
 import { CatalogStore } from './catalog-store.service';
 
@@ -22,17 +22,15 @@ export class CatalogResolveHandler implements JobHandler {
     private readonly transactions: TenantTransactions,
     private readonly store: CatalogStore,
     private readonly jobs: JobQueues,
+    private readonly tenants: TenantsRepository,
   ) {}
 
   async handle(payload: JobPayload): Promise<string> {
     const outcome = await this.dataSource.transaction(async (em) => {
       await takeWriteLock(em, 'tenants');
-      const rows = (await em.query<unknown>(
-        `select id, slug, config from public.tenants where id = $1 and config_error is null`,
-        [payload.tenantId],
-      )) as { id: string; slug: string; config: TenantFile }[];
-      if (!rows.length) return 'gone';
-      const { slug, config } = rows[0];
+      const tenant = await this.tenants.sound(em, payload.tenantId);
+      if (!tenant) return 'gone';
+      const { slug, config } = tenant;
       const refs = (config.services ?? []).map((s) => s.definition);
       const index = new DefinitionIndex();
       for (const v of await this.store.published(em, [payload.tenantId], refs)) index.add(v);
@@ -47,9 +45,7 @@ export class CatalogResolveHandler implements JobHandler {
       const scope = await this.transactions.within(em, payload.tenantId);
       if (!(await this.store.writeServices(scope, { ags: config.ags, kind: config.kind }, resolved)))
         return 'unchanged';
-      await em.query(`update public.tenants set revision = revision + 1, updated_at = now() where id = $1`, [
-        payload.tenantId,
-      ]);
+      await this.tenants.raiseRevision(em, payload.tenantId);
       return 'changed';
     });
     if (outcome === 'changed')

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { parse as parseSemver } from 'semver';
 import { EntityManager } from 'typeorm';
-import { TenantScope, TenantTransactions } from '@openrathaus/database';
+import { AuditLog, TenantScope, TenantTransactions } from '@openrathaus/database';
+import { TenantsRepository } from '@openrathaus/tenancy';
 import type { LocalizedText } from '@openrathaus/i18n';
 import type { ResolvedAdoption } from './adoption/adoption';
 import type { PublishedVersion } from './catalog-check';
@@ -66,7 +67,11 @@ const toPublished = (r: DefinitionRow): PublishedVersion => ({
  */
 @Injectable()
 export class CatalogStore {
-  constructor(private readonly transactions: TenantTransactions) {}
+  constructor(
+    private readonly transactions: TenantTransactions,
+    private readonly tenants: TenantsRepository,
+    private readonly audit: AuditLog,
+  ) {}
 
   /**
    * The published versions: the shared ones, and for each of `owners` (tenant ids) its private
@@ -139,15 +144,6 @@ export class CatalogStore {
     return { rows, state, adoptions };
   }
 
-  /** The service-list hashes stored on every tenant, for {@link plan} to be compared with. */
-  async storedStates(em: EntityManager): Promise<Map<string, string | null>> {
-    const rows = (await em.query<unknown>(`select id, services_state from public.tenants`)) as {
-      id: string;
-      services_state: string | null;
-    }[];
-    return new Map(rows.map((r) => [r.id, r.services_state]));
-  }
-
   /**
    * Replaces the tenant's service list when it differs from what it wrote last. Returns whether it
    * changed.
@@ -163,11 +159,7 @@ export class CatalogStore {
   /** Writes a planned list unless the tenant has it already (checked under a row lock). */
   async write(scope: TenantScope, plan: ServicePlan): Promise<boolean> {
     const { rows, state, adoptions } = plan;
-    const last = await scope.query<{ services_state: string | null }>(
-      `select services_state from public.tenants where id = $1 for update`,
-      [scope.tenantId],
-    );
-    if (last[0]?.services_state === state) return false;
+    if ((await this.tenants.lockServicesState(scope)) === state) return false;
     await scope.query(`delete from public.tenant_services where tenant_id = $1`, [scope.tenantId]);
     await scope.query(`delete from public.definition_usage where tenant_id = $1`, [scope.tenantId]);
     if (rows.length) {
@@ -206,19 +198,17 @@ export class CatalogStore {
         [scope.tenantId, JSON.stringify(adoptions.map((a) => ({ id: a.chosen.id, range: a.range })))],
       );
     }
-    await scope.query(`update public.tenants set services_state = $2 where id = $1`, [scope.tenantId, state]);
-    await scope.query(
-      `insert into public.audit_log (tenant_id, action, actor, subject, data)
-       values ($1, 'catalog.services_written', 'system', 'services', $2)`,
-      [
-        scope.tenantId,
-        JSON.stringify({
-          state,
-          services: adoptions.map((a) => `${a.ref}@${a.chosen.version}`),
-          links: rows.length - adoptions.length,
-        }),
-      ],
-    );
+    await this.tenants.setServicesState(scope, state);
+    await this.audit.record(scope, {
+      action: 'catalog.services_written',
+      actor: 'system',
+      subject: 'services',
+      data: {
+        state,
+        services: adoptions.map((a) => `${a.ref}@${a.chosen.version}`),
+        links: rows.length - adoptions.length,
+      },
+    });
     return true;
   }
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TenantTransactions } from '@openrathaus/database';
-import { LoadedTenant, SyncReport, TenantSync, TenantSyncStep } from '@openrathaus/tenancy';
+import { LoadedTenant, SyncReport, TenantSync, TenantSyncStep, TenantsRepository } from '@openrathaus/tenancy';
 import { CatalogCheck, checkCatalog } from './catalog-check';
 import { CatalogStore } from './catalog-store.service';
 import { formatDefinitionFault } from './definition/definition-fault';
@@ -24,13 +24,14 @@ export class CatalogSync implements TenantSyncStep {
     private readonly store: CatalogStore,
     private readonly transactions: TenantTransactions,
     private readonly stepKinds: StepKinds,
+    private readonly tenants: TenantsRepository,
   ) {
     // Registered as soon as the module is built: a sync may run before the application's init hooks.
     tenantSync.addStep(this);
   }
 
   async check(em: EntityManager, dir: string, report: SyncReport): Promise<void> {
-    const ids = await tenantIds(em);
+    const ids = await this.tenants.idsBySlug(em);
     // Private versions matter only to their owner: to check its files, or for its own adoptions
     // (published through the API, perhaps). With thousands of tenants, most are neither.
     const owners = report.tenants
@@ -59,7 +60,7 @@ export class CatalogSync implements TenantSyncStep {
   async apply(em: EntityManager, sound: { tenant: LoadedTenant; id: string }[], report: SyncReport): Promise<string[]> {
     const check = this.checks.get(report);
     if (!check) return [];
-    const ids = await tenantIds(em);
+    const ids = await this.tenants.idsBySlug(em);
     for (const loaded of check.toPublish) {
       const owner = ids.get(loaded.owner);
       const definition = loaded.definition;
@@ -72,7 +73,7 @@ export class CatalogSync implements TenantSyncStep {
       report.actions.push(`published ${ref}@${loaded.version}`);
     }
     const changed: string[] = [];
-    const stored = await this.store.storedStates(em);
+    const stored = await this.tenants.servicesStates(em);
     for (const { tenant, id } of sound) {
       const adoptions = check.adoptions.get(tenant.slug);
       if (!adoptions || !tenant.config) continue;
@@ -89,9 +90,4 @@ export class CatalogSync implements TenantSyncStep {
     }
     return changed;
   }
-}
-
-async function tenantIds(em: EntityManager): Promise<Map<string, string>> {
-  const rows = (await em.query<unknown>(`select id, slug from public.tenants`)) as { id: string; slug: string }[];
-  return new Map(rows.map((r) => [r.slug, r.id]));
 }

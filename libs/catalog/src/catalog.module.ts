@@ -6,12 +6,21 @@ import { CatalogStore } from './catalog-store.service';
 import { CatalogSync } from './catalog-sync.service';
 import { CatalogService } from './catalog.service';
 import { DefinitionPublisher } from './definition-publisher.service';
+import { ProcessDefinitionsRepository } from './process-definitions.repository';
 import { StepKinds } from './step-kinds.service';
 
 /** Services, process definitions, adoptions and search. */
 @Module({
   imports: [TenancyModule, FormsModule],
-  providers: [CatalogStore, CatalogSync, CatalogService, DefinitionPublisher, CatalogResolveHandler, StepKinds],
-  exports: [CatalogService, DefinitionPublisher, CatalogSync, StepKinds],
+  providers: [
+    CatalogStore,
+    CatalogSync,
+    CatalogService,
+    DefinitionPublisher,
+    CatalogResolveHandler,
+    StepKinds,
+    ProcessDefinitionsRepository,
+  ],
+  exports: [CatalogService, DefinitionPublisher, CatalogSync, StepKinds, ProcessDefinitionsRepository],
 })
 export class CatalogModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { TenantTransactions, takeWriteLock } from '@openrathaus/database';
 import { JobQueues } from '@openrathaus/jobs';
+import { TenantsRepository } from '@openrathaus/tenancy';
 import { parameterBreaks, previousOfMajor } from './adoption/compatibility';
 import { CATALOG_QUEUE, CATALOG_RESOLVE_JOB } from './catalog-resolve.handler';
 import { CatalogError, CatalogErrorCode } from './catalog.error';
@@ -50,6 +51,7 @@ export class DefinitionPublisher {
     private readonly store: CatalogStore,
     private readonly jobs: JobQueues,
     private readonly stepKinds: StepKinds,
+    private readonly tenants: TenantsRepository,
   ) {}
 
   /**
@@ -111,10 +113,7 @@ export class DefinitionPublisher {
       }
       const scope = await this.transactions.within(em, owner.id);
       await this.store.insertDefinition(scope, owner.slug, definition, by);
-      const adopters = (await em.query<unknown>(
-        `select id, slug from public.tenants where config_error is null and config->'services' @> $1::jsonb`,
-        [JSON.stringify([{ definition: ref }])],
-      )) as { id: string; slug: string }[];
+      const adopters = await this.tenants.adopters(em, ref);
       return { ref, version: definition.version, published: true, adopters };
     });
     // After the commit, one job per adopter: each moves to the new version if its range takes it.
@@ -149,15 +148,27 @@ export class DefinitionPublisher {
         [owner, key],
       );
       if (!visible.length) throw new CatalogError(CatalogErrorCode.UnknownDefinition, { ref });
-      return scope.query<UsageRow>(
-        `select t.slug as tenant, t.name, d.version, u.version_range as range
+      const used = await scope.query<{ tenantId: string; version: string; range: string }>(
+        `select u.tenant_id as "tenantId", d.version, u.version_range as range
            from public.definition_usage u
            join public.process_definitions d on d.id = u.definition_id
-           join public.tenants t on t.id = u.tenant_id
           where d.owner_slug = $1 and d.key = $2
-          order by d.major desc, d.minor desc, d.patch desc, t.slug`,
+          order by d.major desc, d.minor desc, d.patch desc`,
         [owner, key],
       );
+      const names = new Map(
+        (await this.tenants.names(scope, [...new Set(used.map((u) => u.tenantId))])).map((t) => [t.id, t]),
+      );
+      // The query ordered the versions, newest first; within one, tenants by slug (ASCII: code-point
+      // order, as the database's).
+      const rank = new Map<string, number>();
+      for (const u of used) if (!rank.has(u.version)) rank.set(u.version, rank.size);
+      return used
+        .map(({ tenantId, version, range }) => {
+          const tenant = names.get(tenantId)!;
+          return { tenant: tenant.slug, name: tenant.name, version, range };
+        })
+        .sort((a, b) => rank.get(a.version)! - rank.get(b.version)! || (a.tenant < b.tenant ? -1 : 1));
     });
   }
 

@@ -15,6 +15,7 @@ export * from './definition/definition.validator';
 export * from './definition/parameters';
 export * from './definition/process-definition';
 export * from './definition/step-kinds';
+export * from './process-definitions.repository';
 export * from './step-kinds.service';
 export * from './fees';
 export * from './search/search-text';

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdow
 import { DataSource, MixedList } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { AuditLogEntry } from './audit-log.entity';
+import { AuditLog } from './audit-log.repository';
 import { createDataSource } from './data-source.factory';
 import { OwnerTransactions } from './owner-transactions.service';
 import { TenantTransactions } from './tenant-transactions.service';
@@ -46,8 +47,9 @@ export class DatabaseModule {
         DataSourceCloser,
         TenantTransactions,
         OwnerTransactions,
+        AuditLog,
       ],
-      exports: [DataSource, TenantTransactions, OwnerTransactions],
+      exports: [DataSource, TenantTransactions, OwnerTransactions, AuditLog],
     };
   }
 }

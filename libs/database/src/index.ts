@@ -1,5 +1,6 @@
 export * from './app-role';
 export * from './audit-log.entity';
+export * from './audit-log.repository';
 export * from './database.error';
 export * from './database.module';
 export * from './data-source.factory';

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, FILE_STORAGE, FileStorage, isUuid } from '@openrathaus/core';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
 import { HandlesJob, JobHandler, JobPayload } from '@openrathaus/jobs';
+import { TenantsRepository } from '@openrathaus/tenancy';
 import { MailEntity } from './mail.entity';
 import { MAIL_QUEUE, MAIL_SEND_JOB } from './mailer.service';
 import { MessagingError, MessagingErrorCode } from './messaging.error';
@@ -34,6 +35,7 @@ export class MailSendHandler implements JobHandler {
     @Inject(MAIL_TRANSPORT) private readonly transport: MailTransport,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly tenants: TenantsRepository,
   ) {}
 
   async handle(payload: JobPayload): Promise<MailSendOutcome> {
@@ -84,11 +86,9 @@ export class MailSendHandler implements JobHandler {
   }
 
   private async tenantOf(scope: TenantScope): Promise<MailTenant> {
-    const rows = await scope.query<MailTenant>(`select slug, name, config from public.tenants where id = $1`, [
-      scope.tenantId,
-    ]);
-    if (!rows.length) throw new MessagingError(MessagingErrorCode.NotFound, { tenantId: scope.tenantId });
-    return rows[0];
+    const tenant = await this.tenants.own(scope);
+    if (!tenant) throw new MessagingError(MessagingErrorCode.NotFound, { tenantId: scope.tenantId });
+    return tenant;
   }
 
   private async send(tenant: MailTenant, tenantId: string, mail: MailEntity): Promise<string> {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
+import { ApplicationsModule } from '@openrathaus/applications';
 import { projectRoot } from '@openrathaus/core';
 import { I18nModule } from '@openrathaus/i18n';
 import { TenancyModule } from '@openrathaus/tenancy';
@@ -14,7 +15,11 @@ export const PAYMENTS_ENTITIES: Function[] = [PaymentEntity, PaymentSandboxTrans
 
 /** Payments through an XBezahldienste-shaped provider, and the built-in sandbox. */
 @Module({
-  imports: [TenancyModule, I18nModule.forFeature({ dir: join(projectRoot(), 'libs', 'payments', 'locales') })],
+  imports: [
+    TenancyModule,
+    ApplicationsModule,
+    I18nModule.forFeature({ dir: join(projectRoot(), 'libs', 'payments', 'locales') }),
+  ],
   providers: [
     XBezahldiensteClient,
     { provide: PAYMENT_PROVIDER, useExisting: XBezahldiensteClient },

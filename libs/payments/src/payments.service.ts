@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { FieldFault, findContext, isUuid } from '@openrathaus/core';
-import { TenantScope, TenantTransactions } from '@openrathaus/database';
+import { Applications } from '@openrathaus/applications';
+import { AuditLog, TenantScope, TenantTransactions } from '@openrathaus/database';
 import type { Tenant } from '@openrathaus/tenancy';
 import { PaymentEntity } from './payment.entity';
 import { PAYMENT_PROVIDER, PaymentProvider, PaymentStatus } from './payment-provider.strategy';
@@ -79,6 +80,8 @@ export class Payments {
   constructor(
     private readonly transactions: TenantTransactions,
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
+    private readonly applications: Applications,
+    private readonly auditLog: AuditLog,
   ) {}
 
   /**
@@ -193,10 +196,8 @@ export class Payments {
   /** The open payment to reuse, after checking the application is there and not paid. */
   private async reusable(scope: TenantScope, input: StartPayment): Promise<PaymentEntity | undefined> {
     // Row-level security hides other tenants' applications here; a foreign key check would not.
-    const application = isUuid(input.applicationId)
-      ? await scope.query(`select id from public.applications where id = $1`, [input.applicationId])
-      : [];
-    if (!application.length) throw new PaymentsError(PaymentsErrorCode.NotFound);
+    if (!(await this.applications.exists(scope, input.applicationId)))
+      throw new PaymentsError(PaymentsErrorCode.NotFound);
     const payments = await scope.find(PaymentEntity, {
       where: { applicationId: input.applicationId },
       order: newestFirst,
@@ -244,10 +245,12 @@ export class Payments {
   }
 
   private async audit(scope: TenantScope, action: string, paymentId: string, data: Record<string, unknown>) {
-    await scope.query(
-      `insert into public.audit_log (tenant_id, action, actor, subject, data, correlation_id)
-       values ($1, $2, 'system', $3, $4, $5)`,
-      [scope.tenantId, action, `payment:${paymentId}`, JSON.stringify(data), findContext()?.correlationId ?? null],
-    );
+    await this.auditLog.record(scope, {
+      action,
+      actor: 'system',
+      subject: `payment:${paymentId}`,
+      data,
+      correlationId: findContext()?.correlationId ?? null,
+    });
   }
 }

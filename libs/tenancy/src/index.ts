@@ -10,3 +10,4 @@ export * from './tenant-file.loader';
 export * from './tenant-refresh.handler';
 export * from './tenant-registry.service';
 export * from './tenant-sync.service';
+export * from './tenants.repository';

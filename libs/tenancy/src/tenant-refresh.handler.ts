@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { TenantTransactions } from '@openrathaus/database';
+import { AuditLog, TenantTransactions } from '@openrathaus/database';
 import { HandlesJob, JobHandler, JobPayload, NOTIFICATION_BUS, NotificationBus } from '@openrathaus/jobs';
 
 export const TENANTS_QUEUE = 'tenants';
@@ -18,6 +18,7 @@ export class TenantRefreshHandler implements JobHandler {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: TenantTransactions,
+    private readonly audit: AuditLog,
     @Inject(NOTIFICATION_BUS) private readonly bus: NotificationBus,
   ) {}
 
@@ -29,20 +30,15 @@ export class TenantRefreshHandler implements JobHandler {
     if (!rows.length) return 'gone';
     const { slug, revision, config_hash: hash, config_error: error } = rows[0];
     const action = error ? 'tenant.stopped' : 'tenant.config_applied';
-    // The unique index on (tenant, action, subject, revision) makes a repeated job a no-op here.
+    // Recorded once per revision, so a repeated job is a no-op here.
     await this.transactions.inCurrentTenant((scope) =>
-      scope.query(
-        `insert into public.audit_log (tenant_id, action, actor, subject, data, correlation_id)
-         values ($1, $2, 'system', $3, $4, $5)
-         on conflict (tenant_id, action, subject, (data->>'revision')) where action like 'tenant.%' do nothing`,
-        [
-          scope.tenantId,
-          action,
-          slug,
-          JSON.stringify({ revision, hash, ...(error ? { error } : {}) }),
-          payload.correlationId,
-        ],
-      ),
+      this.audit.recordTenantChange(scope, {
+        action,
+        actor: 'system',
+        subject: slug,
+        data: { revision, hash, ...(error ? { error } : {}) },
+        correlationId: payload.correlationId,
+      }),
     );
     await this.bus.publish(TENANT_CHANGED, { tenantId: payload.tenantId, revision: String(revision) });
     return action;

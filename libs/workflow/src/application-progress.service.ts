@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, findContext } from '@openrathaus/core';
-import { TenantScope, TenantTransactions } from '@openrathaus/database';
+import { AuditLog, TenantScope, TenantTransactions } from '@openrathaus/database';
 import { ApplicationEntity, ApplicationStatus, Applications } from '@openrathaus/applications';
 import { Tenant, tenantBaseUrl } from '@openrathaus/tenancy';
 import { canMove } from './application-states';
@@ -17,6 +17,7 @@ export class ApplicationProgress {
   constructor(
     private readonly transactions: TenantTransactions,
     private readonly applications: Applications,
+    private readonly auditLog: AuditLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -30,13 +31,8 @@ export class ApplicationProgress {
   ): Promise<void> {
     const from = application.status;
     if (!canMove(from, to)) throw new WorkflowError(WorkflowErrorCode.InvalidTransition, { from, to });
-    const moved = await scope.query(
-      `with moved as (
-         update public.applications set status = $3, updated_at = now() where id = $1 and status = $2 returning id)
-       select id from moved`,
-      [application.id, from, to],
-    );
-    if (!moved.length) throw new WorkflowError(WorkflowErrorCode.InvalidTransition, { from, to });
+    if (!(await this.applications.moveStatus(scope, application.id, from, to)))
+      throw new WorkflowError(WorkflowErrorCode.InvalidTransition, { from, to });
     application.status = to;
     await this.audit(scope, application, 'application.status', actor, { from, to, ...data });
   }
@@ -59,7 +55,7 @@ export class ApplicationProgress {
   }
 
   async finishStep(scope: TenantScope, application: ApplicationEntity): Promise<void> {
-    await scope.query(`update public.applications set step_index = step_index + 1 where id = $1`, [application.id]);
+    await this.applications.advanceStep(scope, application.id);
     application.stepIndex += 1;
   }
 
@@ -86,18 +82,13 @@ export class ApplicationProgress {
     actor: string | null,
     data: Record<string, unknown>,
   ): Promise<void> {
-    await scope.query(
-      `insert into public.audit_log (tenant_id, action, actor, subject, data, correlation_id)
-       values ($1, $2, $3, $4, $5, $6)`,
-      [
-        scope.tenantId,
-        action,
-        actor,
-        `application:${application.id}`,
-        JSON.stringify(data),
-        findContext()?.correlationId ?? null,
-      ],
-    );
+    await this.auditLog.record(scope, {
+      action,
+      actor,
+      subject: `application:${application.id}`,
+      data,
+      correlationId: findContext()?.correlationId ?? null,
+    });
   }
 
   /** The tenant's own address: links in mails, documents and payment returns never come from a request. */

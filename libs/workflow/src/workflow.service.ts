@@ -97,11 +97,7 @@ export class Workflow {
       }
       const fee = computeFee(this.rules, definition.fees, application.parameters as never, answers);
       const number = await this.applications.nextNumber(scope, numberPrefix(tenant), new Date().getFullYear());
-      await scope.query(
-        `update public.applications set answers = $2, number = $3, fee_cents = $4, submitted_at = now()
-          where id = $1`,
-        [applicationId, JSON.stringify(answers), number, fee.totalCents],
-      );
+      await this.applications.recordSubmission(scope, applicationId, { answers, number, feeCents: fee.totalCents });
       application.answers = answers;
       application.number = number;
       application.feeCents = fee.totalCents;
@@ -217,7 +213,7 @@ export class Workflow {
     return this.transactions.run(tenant.id, async (scope) => {
       const locked = (await this.applications.pinnedIn(scope, application.id, undefined, true)).application;
       if (locked.stepIndex !== application.stepIndex) return;
-      await scope.query(`update public.applications set completed_at = now() where id = $1`, [application.id]);
+      await this.applications.markCompleted(scope, application.id);
       await this.progress.move(scope, locked, 'completed', 'workflow', {});
       if (locked.citizenId) {
         await this.mailbox.post(scope, {

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { TenantScope } from '@openrathaus/database';
+import { ApplicationEntity, ApplicationStatus } from './application.entity';
+
+/**
+ * The owner of `applications`, `attachments` and `application_counters`: every statement on them,
+ * for this lib and for the libs that move an application on (workflow) or check it (payments),
+ * each in the caller's transaction.
+ */
+@Injectable()
+export class ApplicationsRepository {
+  /** An application, locked until the transaction ends when `lock` is set. */
+  async find(scope: TenantScope, id: string, lock = false): Promise<ApplicationEntity | null> {
+    if (lock) await scope.query(`select 1 from public.applications where id = $1 for update`, [id]);
+    return scope.findOne(ApplicationEntity, { id });
+  }
+
+  /** Whether the application is there for the scope's tenant (row-level security hides others'). */
+  async exists(scope: TenantScope, id: string): Promise<boolean> {
+    return (await scope.query(`select id from public.applications where id = $1`, [id])).length > 0;
+  }
+
+  async saveAnswers(
+    scope: TenantScope,
+    id: string,
+    answers: Record<string, unknown>,
+    lastPage: string | null,
+  ): Promise<void> {
+    await scope.query(
+      `update public.applications set answers = $2, last_page = coalesce($3, last_page), updated_at = now()
+        where id = $1`,
+      [id, JSON.stringify(answers), lastPage],
+    );
+  }
+
+  /** Sets the answer of one field (the attachment ids of a file field). */
+  async setAnswer(scope: TenantScope, id: string, field: string, value: unknown): Promise<void> {
+    await scope.query(
+      `update public.applications set answers = jsonb_set(answers, $2, $3::jsonb), updated_at = now() where id = $1`,
+      [id, `{${field}}`, JSON.stringify(value)],
+    );
+  }
+
+  /** Keeps what a submission settles: the answers as checked, the number and the fee. */
+  async recordSubmission(
+    scope: TenantScope,
+    id: string,
+    submission: { answers: Record<string, unknown>; number: string; feeCents: number },
+  ): Promise<void> {
+    await scope.query(
+      `update public.applications set answers = $2, number = $3, fee_cents = $4, submitted_at = now()
+        where id = $1`,
+      [id, JSON.stringify(submission.answers), submission.number, submission.feeCents],
+    );
+  }
+
+  /** Moves the status on only if it is still `from`; false when another run moved it first. */
+  async moveStatus(scope: TenantScope, id: string, from: ApplicationStatus, to: ApplicationStatus): Promise<boolean> {
+    const moved = await scope.query(
+      `with moved as (
+         update public.applications set status = $3, updated_at = now() where id = $1 and status = $2 returning id)
+       select id from moved`,
+      [id, from, to],
+    );
+    return moved.length > 0;
+  }
+
+  async advanceStep(scope: TenantScope, id: string): Promise<void> {
+    await scope.query(`update public.applications set step_index = step_index + 1 where id = $1`, [id]);
+  }
+
+  async markCompleted(scope: TenantScope, id: string): Promise<void> {
+    await scope.query(`update public.applications set completed_at = now() where id = $1`, [id]);
+  }
+
+  async deleteAttachment(scope: TenantScope, id: string): Promise<void> {
+    await scope.query(`delete from public.attachments where id = $1`, [id]);
+  }
+
+  /**
+   * The next value of the tenant's counter for the year; the counter row stays locked until the
+   * transaction commits, so numbers have no gaps and no duplicates.
+   */
+  async nextCounter(scope: TenantScope, year: number): Promise<number> {
+    const rows = await scope.query<{ last_value: number }>(
+      `insert into public.application_counters (tenant_id, year, last_value) values ($1, $2, 1)
+       on conflict (tenant_id, year) do update set last_value = application_counters.last_value + 1
+       returning last_value`,
+      [scope.tenantId, year],
+    );
+    return rows[0].last_value;
+  }
+}
