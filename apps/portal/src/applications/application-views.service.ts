@@ -3,6 +3,7 @@ import Busboy, { BusboyHeaders } from '@fastify/busboy';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
+  APPLICATION_STATUSES,
   ApplicationStatus,
   Applications,
   ApplicationsError,
@@ -51,19 +52,7 @@ export class ApplicationView {
   @ApiProperty() id: string;
   @ApiProperty({ example: 'bewohnerparkausweis' }) serviceKey: string;
   @ApiPropertyOptional({ example: 'RE-2026-000123', nullable: true }) number: string | null;
-  @ApiProperty({
-    enum: [
-      'draft',
-      'submitted',
-      'payment_pending',
-      'paid',
-      'in_review',
-      'needs_info',
-      'approved',
-      'rejected',
-      'completed',
-    ],
-  })
+  @ApiProperty({ enum: APPLICATION_STATUSES })
   status: ApplicationStatus;
   @ApiProperty({
     type: DefinitionRef,
