@@ -81,6 +81,14 @@ export function checkAll<T extends unknown[]>(...checks: { [K in keyof T]: () =>
   return values as T;
 }
 
+/** An e-mail address and a password as a login takes them, the faults of both at once. */
+export function checkCredentials(email: unknown, password: unknown): [string, string] {
+  return checkAll<[string, string]>(
+    () => checkEmail(email),
+    () => checkPassword(password),
+  );
+}
+
 /** The fields of a request body, whatever arrived (nothing, an array, a string). */
 export const bodyFields = (body: unknown): Record<string, unknown> =>
   body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : {};

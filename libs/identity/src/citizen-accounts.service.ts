@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
 import type { Tenant } from '@openrathaus/tenancy';
-import { checkAll, checkEmail, checkName, checkNewPassword, checkPassword, checkToken } from './account-input';
+import { checkAll, checkCredentials, checkEmail, checkName, checkNewPassword, checkToken } from './account-input';
 import { CitizenAccountEntity } from './citizen-account.entity';
 import { CITIZEN_MAILER, CitizenMail, CitizenMailer } from './citizen-mailer.port';
 import { CitizenRealms } from './citizen-realms.service';
@@ -125,10 +125,7 @@ export class CitizenAccounts {
     password: unknown,
     info: CitizenRequestInfo = {},
   ): Promise<{ sessionId: string; session: CitizenSession }> {
-    const [address, secret] = checkAll<[string, string]>(
-      () => checkEmail(email),
-      () => checkPassword(password),
-    );
+    const [address, secret] = checkCredentials(email, password);
     const realmId = this.realms.realmOf(tenant);
     const clientAllowed = await this.throttle.take(realmId, 'login', info.client);
     const account = clientAllowed

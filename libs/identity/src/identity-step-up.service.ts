@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import passport from 'passport';
 import type * as OidcClient from 'openid-client';
-import type * as OidcPassport from 'openid-client/build/passport';
 import { APP_CONFIG, AppConfig, importEsm } from '@openrathaus/core';
 import { CitizenAccounts } from './citizen-accounts.service';
 import { CitizenSession, CitizenSessions } from './citizen-sessions.service';
@@ -32,6 +31,23 @@ type Outcome =
   | { kind: 'error'; error: unknown };
 
 type Authenticator = InstanceType<typeof passport.Passport>;
+
+/**
+ * The part of `openid-client/passport` used here. Its own types sit behind the package's `exports`,
+ * which this build's module resolution (`node`) does not read; naming them would mean importing
+ * from the package's build folder.
+ */
+interface OidcPassport {
+  Strategy: new (
+    options: { config: OidcClient.Configuration; scope: string; name: string; sessionKey: string },
+    verify: (
+      tokens: { claims(): { sub?: unknown; acr?: unknown } | undefined },
+      verified: (error: unknown, user: { sub?: unknown; acr?: unknown }) => void,
+    ) => void,
+  ) => passport.Strategy & {
+    authorizationRequestParams(req: unknown, options: object): URLSearchParams | Record<string, string> | undefined;
+  };
+}
 
 /**
  * The request and response Passport's middleware works on. Passport was written for Connect:
@@ -166,7 +182,7 @@ export class IdentityStepUp {
   private async discover(): Promise<Authenticator> {
     const [client, { Strategy }] = await Promise.all([
       importEsm<typeof OidcClient>('openid-client'),
-      importEsm<typeof OidcPassport>('openid-client/passport'),
+      importEsm<OidcPassport>('openid-client/passport'),
     ]);
     const issuer = new URL(this.config.oidcIssuer as string);
     // Plain http only for a provider in development and tests; production speaks TLS.
@@ -181,10 +197,7 @@ export class IdentityStepUp {
 
     /** openid-client's strategy, asking for the level and always sending state and nonce. */
     class StepUpStrategy extends Strategy {
-      override authorizationRequestParams<T extends OidcPassport.AuthenticateOptions>(
-        req: Parameters<OidcPassport.Strategy['authorizationRequestParams']>[0],
-        options: T,
-      ): URLSearchParams {
+      override authorizationRequestParams(req: unknown, options: object): URLSearchParams {
         const params = new URLSearchParams(super.authorizationRequestParams(req, options));
         const acrValues = (options as { acrValues?: unknown }).acrValues;
         if (typeof acrValues === 'string') params.set('acr_values', acrValues);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TenantTransactions } from '@openrathaus/database';
 import { SESSION_STORE, SessionData, SessionStore } from '@openrathaus/jobs';
-import { MIN_PASSWORD, checkAll, checkEmail, checkPassword } from './account-input';
+import { MIN_PASSWORD, checkAll, checkCredentials, checkEmail, checkPassword } from './account-input';
 import { IdentityError, IdentityErrorCode } from './identity.error';
 import { reserveAttempt } from './login-attempts';
 import { PasswordHasher } from './password-hash';
@@ -78,10 +78,7 @@ export class StaffAccounts {
     email: unknown,
     password: unknown,
   ): Promise<{ sessionId: string; session: StaffSession }> {
-    const [address, secret] = checkAll<[string, string]>(
-      () => checkEmail(email),
-      () => checkPassword(password, 'password'),
-    );
+    const [address, secret] = checkCredentials(email, password);
     const account = await this.transactions.run(tenantId, (scope) =>
       scope.findOne(StaffAccountEntity, { email: address }),
     );

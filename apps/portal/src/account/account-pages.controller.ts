@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CitizenAccounts, CitizenSessions, IdentityError, bodyFields } from '@openrathaus/identity';
 import { CITIZEN_COOKIE, CitizenAuth, localPath, loginPath } from '../http/citizen-auth';
 import { cookie } from '../http/cookies';
+import { CitizenLoginFormGuard, LoginFormOutcome, PasswordLogin } from '../http/pipeline/password-login.guard';
 import { AccountPages, first, loginSpec, registerSpec } from './account-pages.service';
 
 /**
@@ -90,23 +91,21 @@ export class AccountPagesController {
   }
 
   @Post('anmelden')
+  @UseGuards(CitizenLoginFormGuard)
   async login(
     @Body() body: unknown,
+    @PasswordLogin() outcome: LoginFormOutcome,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
     const page = await this.views.page(request, reply);
     const fields = bodyFields(body);
     const next = localPath(fields.next);
+    if ('error' in outcome) return this.views.form(page, loginSpec(next), outcome.error, { email: fields.email });
     try {
-      this.auth.checkCsrf(request, undefined, body);
-      const { session } = await this.accounts.login(page.tenant, fields.email, fields.password, {
-        client: request.ip,
-        locale: page.locale,
-      });
       // The new login replaces the session this browser had.
       await this.sessions.end(cookie(request, CITIZEN_COOKIE));
-      this.auth.startCitizenSession(request, reply, session);
+      this.auth.startCitizenSession(request, reply, outcome.session);
     } catch (error) {
       return this.views.form(page, loginSpec(next), error, { email: fields.email });
     }

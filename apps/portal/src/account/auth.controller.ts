@@ -26,6 +26,8 @@ import { JsonWriteGuard } from '../http/json-write.guard';
 import { Citizen, CitizenGuard } from '../http/pipeline/citizen.guard';
 import { CurrentTenant, TenantGuard } from '../http/pipeline/tenant.guard';
 import { cookie } from '../http/cookies';
+import { CitizenLogin } from '../http/pipeline/citizen-password.strategy';
+import { CitizenPasswordGuard, PasswordLogin } from '../http/pipeline/password-login.guard';
 import { PageContext } from '../http/page-context.service';
 
 class Registration {
@@ -128,15 +130,13 @@ export class AuthController {
   })
   @ApiBody({ type: Credentials })
   @ApiOkResponse({ type: CitizenView })
-  @UseGuards(TenantGuard)
+  @UseGuards(TenantGuard, CitizenPasswordGuard)
   async login(
     @CurrentTenant() tenant: Tenant,
-    @Body() body: unknown,
+    @PasswordLogin() { session }: CitizenLogin,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CitizenView> {
-    const fields = bodyFields(body);
-    const { session } = await this.accounts.login(tenant, fields.email, fields.password, this.info(request, tenant));
     // The new login replaces the session this browser had.
     await this.sessions.end(cookie(request, CITIZEN_COOKIE));
     this.auth.startCitizenSession(request, reply, session);

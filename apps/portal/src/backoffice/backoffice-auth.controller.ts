@@ -8,10 +8,12 @@ import type { Tenant } from '@openrathaus/tenancy';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { cookie, setSessionCookie } from '../http/cookies';
 import { JsonWriteGuard } from '../http/json-write.guard';
+import { PasswordLogin, StaffPasswordGuard } from '../http/pipeline/password-login.guard';
 import { STAFF_COOKIE } from '../http/pipeline/staff.guard';
+import { StaffLogin } from '../http/pipeline/staff-password.strategy';
 import { CurrentTenant, TenantGuard } from '../http/pipeline/tenant.guard';
 
-class StaffLogin {
+class StaffCredentials {
   @ApiProperty({ example: 'admin@gelsenkirchen.de' }) email: string;
   @ApiProperty() password: string;
 }
@@ -43,15 +45,13 @@ export class BackofficeAuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Staff login: sets an HttpOnly, SameSite=Strict session cookie' })
-  @ApiBody({ type: StaffLogin })
+  @ApiBody({ type: StaffCredentials })
   @ApiOkResponse({ type: StaffView })
-  @UseGuards(TenantGuard)
-  async login(
-    @CurrentTenant() tenant: Tenant,
-    @Body() body: Partial<StaffLogin> | undefined,
+  @UseGuards(TenantGuard, StaffPasswordGuard)
+  login(
+    @PasswordLogin() { sessionId, session }: StaffLogin,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<StaffView> {
-    const { sessionId, session } = await this.staff.login(tenant.id, body?.email, body?.password);
+  ): StaffView {
     setSessionCookie(reply, STAFF_COOKIE, sessionId, this.config.env === 'production', 8 * 3600);
     return { email: session.email, role: session.role, mustChangePassword: session.mustChangePassword };
   }

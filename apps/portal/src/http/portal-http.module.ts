@@ -7,6 +7,8 @@ import { CitizenAuth } from './citizen-auth';
 import { ErrorResponder } from './error-responder.service';
 import { PageContext } from './page-context.service';
 import { BodyValidationPipe } from './pipeline/body-validation.pipe';
+import { CitizenPasswordStrategy } from './pipeline/citizen-password.strategy';
+import { StaffPasswordStrategy } from './pipeline/staff-password.strategy';
 
 /**
  * What every feature of the portal shares: the page layout's data, the error answers, the
@@ -18,6 +20,8 @@ import { BodyValidationPipe } from './pipeline/body-validation.pipe';
     PageContext,
     ErrorResponder,
     CitizenAuth,
+    CitizenPasswordStrategy,
+    StaffPasswordStrategy,
     { provide: APP_FILTER, useClass: AllErrorsFilter },
     { provide: APP_PIPE, useClass: BodyValidationPipe },
   ],
