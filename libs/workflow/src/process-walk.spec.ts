@@ -102,7 +102,7 @@ const context = (kinds: StepKinds) => ({ lagen: catalogData().lagenIds, steps: k
 describe('a whole process walked through the state table', () => {
   it('takes the Bewohnerparkausweis along each of its paths to completion', () => {
     const { steps, kinds } = registry();
-    const file = join(projectRoot(), 'tenants', 'gelsenkirchen', 'processes', 'bewohnerparkausweis', '1.2.0.yaml');
+    const file = join(projectRoot(), 'tenants', 'gelsenkirchen', 'processes', 'bewohnerparkausweis', '1.3.0.yaml');
     const loaded = loadDefinitionFile(file, context(kinds));
     expect(loaded.faults).toEqual([]);
     const definition = loaded.definition!;
