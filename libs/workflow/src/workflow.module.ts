@@ -25,7 +25,8 @@ import { Workflow } from './workflow.service';
 
 export const WORKFLOW_ENTITIES: Function[] = [];
 
-const BUILT_IN_STEPS = [FormStep, IdentityStep, PaymentStep, ReviewStep, DocumentStep, NotifyStep, DeliverStep];
+/** The step kinds the workflow brings itself. */
+export const BUILT_IN_STEPS = [FormStep, IdentityStep, PaymentStep, ReviewStep, DocumentStep, NotifyStep, DeliverStep];
 
 /**
  * The state machine of applications and its steps. Another module adds a step kind by giving a

@@ -8,7 +8,8 @@ type Form = Record<string, string | string[]> | undefined;
 /**
  * The application pages: start, one page per form step, summary, payment and the result. They work
  * without JavaScript: every action is a form post answered with a redirect (or the page again with
- * its errors).
+ * its errors). Handlers return the page's HTML (or nothing after readying a redirect) and Nest sends
+ * it; the reply is at hand for the status, the redirect and the language cookie, which depend on the request.
  */
 @ApiExcludeController()
 @Controller()
@@ -16,22 +17,27 @@ export class ApplicationPagesController {
   constructor(private readonly pages: ApplicationPages) {}
 
   @Get('/leistungen/:key/antrag')
-  start(@Param('key') key: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  start(@Param('key') key: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.pages.start(request, reply, key);
   }
 
   @Post('/leistungen/:key/antrag')
-  begin(@Param('key') key: string, @Body() body: Form, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  begin(
+    @Param('key') key: string,
+    @Body() body: Form,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.pages.begin(request, reply, key, body ?? {});
   }
 
   @Get('/antraege')
-  list(@Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  list(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.pages.list(request, reply);
   }
 
   @Get('/antraege/:id')
-  status(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  status(@Param('id') id: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.pages.status(request, reply, id);
   }
 
@@ -40,7 +46,7 @@ export class ApplicationPagesController {
     @Param('id') id: string,
     @Param('page') page: string,
     @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return this.pages.step(request, reply, id, page);
   }
@@ -51,29 +57,39 @@ export class ApplicationPagesController {
     @Param('page') page: string,
     @Body() body: Form,
     @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return this.pages.save(request, reply, id, page, body);
   }
 
   @Get('/antraege/:id/zusammenfassung')
-  summary(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  summary(@Param('id') id: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.pages.summary(request, reply, id);
   }
 
   @Post('/antraege/:id/absenden')
-  submit(@Param('id') id: string, @Body() body: Form, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  submit(
+    @Param('id') id: string,
+    @Body() body: Form,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.pages.submit(request, reply, id, body ?? {});
   }
 
   @Post('/antraege/:id/bezahlen')
-  pay(@Param('id') id: string, @Body() body: Form, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  pay(
+    @Param('id') id: string,
+    @Body() body: Form,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.pages.pay(request, reply, id, body ?? {});
   }
 
   /** Where the payment page sends the citizen back; the portal asks the provider, never the URL. */
   @Get('/antraege/:id/zahlung')
-  paid(@Param('id') id: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  paid(@Param('id') id: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.pages.paymentReturn(request, reply, id);
   }
 
@@ -82,6 +98,7 @@ export class ApplicationPagesController {
     @Param('id') id: string,
     @Param('documentId') documentId: string,
     @Req() request: FastifyRequest,
+    // The PDF's bytes go out as they are, with their own headers, never through a serializer.
     @Res() reply: FastifyReply,
   ) {
     return this.pages.document(request, reply, id, documentId);

@@ -31,7 +31,7 @@ import { I18n, localized } from '@openrathaus/i18n';
 import { Workflow, WorkflowError, WorkflowErrorCode, requiredLevel } from '@openrathaus/workflow';
 import { ApplicationViews, isMultipart, readUpload } from './application-views.service';
 import { CitizenAuth, loginPath, requireTenant, stepUpPath } from '../http/citizen-auth';
-import { PageContext, seeOther } from '../http/page-context.service';
+import { PageContext, redirectAfterPost } from '../http/page-context.service';
 
 type Form = Record<string, string | string[]>;
 
@@ -77,7 +77,7 @@ export class ApplicationPages {
   /** The start page of a service's application: drafts to continue, or a new one. */
   async start(request: FastifyRequest, reply: FastifyReply, key: string) {
     const { tenant, session } = await this.citizen(request, reply);
-    if (!session) return reply;
+    if (!session) return undefined;
     const entry = await this.catalog.get(tenant, key);
     if (entry.type !== 'online' || !entry.document) {
       throw new ApplicationsError(ApplicationsErrorCode.NotOnline, { key });
@@ -104,7 +104,7 @@ export class ApplicationPages {
 
   async begin(request: FastifyRequest, reply: FastifyReply, key: string, body: Form) {
     const { tenant, session } = await this.citizen(request, reply);
-    if (!session) return reply;
+    if (!session) return undefined;
     this.auth.checkCsrf(request, session, body);
     const entry = await this.catalog.get(tenant, key);
     const level = entry.document ? requiredLevel({ definition: entry.document }) : 'basic';
@@ -122,7 +122,7 @@ export class ApplicationPages {
   /** The citizen's mailbox: applications with their status, and the messages of each. */
   async list(request: FastifyRequest, reply: FastifyReply) {
     const { tenant, session } = await this.citizen(request, reply);
-    if (!session) return reply;
+    if (!session) return undefined;
     const locale = this.context.locale(request, reply, tenant);
     const rows = await this.applications.listForCitizen(tenant, session.citizenId);
     const messages = await this.mailbox.forCitizen(tenant, session.citizenId, locale);
@@ -136,7 +136,7 @@ export class ApplicationPages {
   /** One application: status, payment, documents, messages; looks again while work goes on. */
   async status(request: FastifyRequest, reply: FastifyReply, id: string) {
     const { tenant, session } = await this.citizen(request, reply);
-    if (!session) return reply;
+    if (!session) return undefined;
     await this.workflow.confirmPayment(tenant, session, id);
     const locale = this.context.locale(request, reply, tenant);
     const { application, definition } = await this.applications.pinned(tenant, id, session);
@@ -183,7 +183,7 @@ export class ApplicationPages {
   /** One page of the form. */
   async step(request: FastifyRequest, reply: FastifyReply, id: string, pageId: string) {
     const { tenant, session } = await this.citizen(request, reply);
-    if (!session) return reply;
+    if (!session) return undefined;
     const pinned = await this.applications.pinned(tenant, id, session);
     if (pinned.application.status !== 'draft') return this.redirect(reply, `/antraege/${id}`);
     return this.renderStep(request, reply, tenant, session, pinned, pageId, []);
@@ -192,7 +192,7 @@ export class ApplicationPages {
   /** Saves a page; then the next page, the previous one, the summary, or the mailbox ("later"). */
   async save(request: FastifyRequest, reply: FastifyReply, id: string, pageId: string, body: Form | undefined) {
     const { tenant, session } = await this.citizen(request, reply);
-    if (!session) return reply;
+    if (!session) return undefined;
     const pinned = await this.applications.pinned(tenant, id, session);
     if (pinned.application.status !== 'draft') return this.redirect(reply, `/antraege/${id}`);
     const { form } = pinned.definition;
@@ -253,7 +253,7 @@ export class ApplicationPages {
 
   async summary(request: FastifyRequest, reply: FastifyReply, id: string, errors: FormFieldError[] = [], status = 200) {
     const { tenant, session } = await this.citizen(request, reply);
-    if (!session) return reply;
+    if (!session) return undefined;
     const pinned = await this.applications.pinned(tenant, id, session);
     const { application, definition } = pinned;
     if (application.status !== 'draft') return this.redirect(reply, `/antraege/${id}`);
@@ -287,7 +287,7 @@ export class ApplicationPages {
 
   async submit(request: FastifyRequest, reply: FastifyReply, id: string, body: Form) {
     const { tenant, session } = await this.citizen(request, reply);
-    if (!session) return reply;
+    if (!session) return undefined;
     this.auth.checkCsrf(request, session, body);
     try {
       const next = await this.workflow.submit(tenant, session, id, session);
@@ -311,7 +311,7 @@ export class ApplicationPages {
 
   async pay(request: FastifyRequest, reply: FastifyReply, id: string, body: Form) {
     const { tenant, session } = await this.citizen(request, reply);
-    if (!session) return reply;
+    if (!session) return undefined;
     this.auth.checkCsrf(request, session, body);
     const next = await this.workflow.pay(tenant, session, id);
     return this.redirect(reply, next.payment!.redirectUrl);
@@ -319,7 +319,7 @@ export class ApplicationPages {
 
   async paymentReturn(request: FastifyRequest, reply: FastifyReply, id: string) {
     const { tenant, session } = await this.citizen(request, reply);
-    if (!session) return reply;
+    if (!session) return undefined;
     await this.workflow.confirmPayment(tenant, session, id);
     // The document is made by the worker in a moment: wait for it a little, so that the citizen
     // usually lands on a page with the download already there.
@@ -338,7 +338,8 @@ export class ApplicationPages {
 
   async document(request: FastifyRequest, reply: FastifyReply, id: string, documentId: string) {
     const { tenant, session } = await this.citizen(request, reply);
-    if (!session) return reply;
+    // The download writes its answer itself (see the controller), and so does its way to the login.
+    if (!session) return reply.send();
     await this.views.sendDocument(tenant, session.citizenId, id, documentId, reply);
     return reply;
   }
@@ -440,8 +441,8 @@ export class ApplicationPages {
     return { tenant, session };
   }
 
-  private redirect(reply: FastifyReply, location: string): FastifyReply {
-    return seeOther(reply, location);
+  private redirect(reply: FastifyReply, location: string): undefined {
+    return redirectAfterPost(reply, location);
   }
 
   private render(
@@ -452,8 +453,8 @@ export class ApplicationPages {
     title: string,
     data: Record<string, unknown>,
     status = 200,
-  ): FastifyReply {
+  ): string {
     const locale = this.context.locale(request, reply, tenant);
-    return this.context.sendPersonal(request, reply, { tenant, locale, view, title, status }, data);
+    return this.context.personal(request, reply, { tenant, locale, view, title, status }, data);
   }
 }

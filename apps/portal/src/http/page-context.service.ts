@@ -9,9 +9,28 @@ import { join } from 'node:path';
 
 const LANG_COOKIE = 'lang';
 
-/** A redirect after a form post (303: the browser follows with GET), never cached. */
-export const seeOther = (reply: FastifyReply, location: string): FastifyReply =>
-  reply.code(303).header('location', location).header('cache-control', 'no-store').send();
+interface PersonalPage {
+  tenant: Tenant;
+  locale: string;
+  view: string;
+  title: string;
+  status?: number;
+}
+
+/**
+ * Readies a redirect after a form post (303: the browser follows with GET), never cached; the
+ * handler returns nothing and Nest sends the answer.
+ */
+export const redirectAfterPost = (reply: FastifyReply, location: string): undefined => {
+  void reply.code(303).header('location', location).header('cache-control', 'no-store');
+  return undefined;
+};
+
+/** A redirect after a form post, sent at once (for handlers that send their answer themselves). */
+export const seeOther = (reply: FastifyReply, location: string): FastifyReply => {
+  redirectAfterPost(reply, location);
+  return reply.send();
+};
 
 /** The parts every page shows: site name, emblem, contact, footer links, languages, theme. */
 @Injectable()
@@ -30,20 +49,25 @@ export class PageContext {
   sendPersonal(
     request: FastifyRequest,
     reply: FastifyReply,
-    page: { tenant: Tenant; locale: string; view: string; title: string; status?: number },
+    page: PersonalPage,
     data: Record<string, unknown>,
   ): FastifyReply {
+    return reply.send(this.personal(request, reply, page, data));
+  }
+
+  /** Renders a page of one person as {@link sendPersonal} sends it; the handler returns the HTML. */
+  personal(request: FastifyRequest, reply: FastifyReply, page: PersonalPage, data: Record<string, unknown>): string {
     const path = request.url.split('?')[0];
     const html = this.views.render(
       page.view,
       { ...this.base(page.tenant, page.locale, path, page.title), ...data },
       this.overlay(page.tenant),
     );
-    return reply
+    void reply
       .code(page.status ?? 200)
       .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(html);
+      .header('cache-control', 'no-store');
+    return html;
   }
 
   /** The locale of the request; an explicit `?lang=` is remembered in a cookie. */

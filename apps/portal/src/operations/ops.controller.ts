@@ -1,4 +1,4 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Header, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiExtraModels,
@@ -12,7 +12,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Health, Metrics } from '@openrathaus/observability';
+import { Health, HealthReport, Metrics } from '@openrathaus/observability';
 
 class CheckView {
   @ApiProperty({ enum: ['up', 'down'] }) status: 'up' | 'down';
@@ -44,12 +44,12 @@ export class OpsController {
   @ApiOperation({ summary: 'State of PostgreSQL and of the queue store; 503 when one is down' })
   @ApiOkResponse({ type: HealthView })
   @ApiResponse({ status: 503, description: 'PostgreSQL or the queue store is down', type: HealthView })
-  async check(@Res() reply: FastifyReply): Promise<FastifyReply> {
+  @Header('cache-control', 'no-store')
+  async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     const report = await this.health.check();
-    return reply
-      .code(report.status === 'ok' ? 200 : 503)
-      .header('cache-control', 'no-store')
-      .send(report);
+    // The status follows the report; Nest sends the report.
+    void reply.code(report.status === 'ok' ? 200 : 503);
+    return report;
   }
 
   @Get('metrics')
@@ -66,7 +66,9 @@ export class OpsController {
     description: 'without the token, on a tenant’s or an unknown host',
     content: { 'text/html': { schema: { type: 'string' } } },
   })
-  async scrape(@Res() reply: FastifyReply): Promise<FastifyReply> {
-    return reply.header('content-type', this.metrics.registry.contentType).send(await this.metrics.render());
+  async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    // The registry names its format (and version) itself.
+    void reply.header('content-type', this.metrics.registry.contentType);
+    return this.metrics.render();
   }
 }
