@@ -1,8 +1,7 @@
-import { promisify } from 'node:util';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, CoreModule, currentContext, runInContext } from '@openrathaus/core';
+import { CoreModule, currentContext, runInContext } from '@openrathaus/core';
 import {
   AuditLogEntry,
   DATABASE_ENTITIES,
@@ -10,19 +9,7 @@ import {
   TenantTransactions,
   migrateQueueStore,
 } from '@openrathaus/database';
-import {
-  HandlesJob,
-  JobHandler,
-  JobPayload,
-  JobQueues,
-  JobWorkers,
-  JobsModule,
-  Outbox,
-  PostgresSessionStore,
-  RedisSessionStore,
-  SESSION_STORE,
-  SessionStore,
-} from '@openrathaus/jobs';
+import { HandlesJob, JobHandler, JobPayload, JobQueues, JobWorkers, JobsModule, Outbox } from '@openrathaus/jobs';
 import { TENANCY_ENTITIES, TenancyModule, TenantSync } from '@openrathaus/tenancy';
 import { TestDatabase, createTestDatabase, testConfig } from '@openrathaus/testing';
 import { DataSource } from 'typeorm';
@@ -194,27 +181,5 @@ describe.each([
       .get(TenantTransactions)
       .run(tenants.recklinghausen, (s) => s.find(AuditLogEntry, { where: { action: 'tenant.config_applied' } }));
     expect(entries).toHaveLength(1);
-  });
-
-  it('keeps sessions where every instance finds them, until they expire or are destroyed', async () => {
-    const mine = app.get<SessionStore>(SESSION_STORE);
-    const config = app.get<AppConfig>(APP_CONFIG);
-    const other: SessionStore = withRedis
-      ? new RedisSessionStore(config.redisUrl!, config.queuePrefix)
-      : new PostgresSessionStore(app.get(DataSource));
-    const get = (store: SessionStore, id: string) => promisify(store.get.bind(store))(id);
-    const set = (store: SessionStore, id: string, data: Record<string, unknown>) =>
-      promisify(store.set.bind(store))(id, data);
-    const destroy = (store: SessionStore, id: string) => promisify(store.destroy.bind(store))(id);
-
-    await set(mine, 's1', { citizen: 'c-1', cookie: { originalMaxAge: 3_600_000 } });
-    expect(await get(other, 's1')).toEqual({ citizen: 'c-1', cookie: { originalMaxAge: 3_600_000 } });
-    await destroy(other, 's1');
-    expect(await get(mine, 's1')).toBeNull();
-
-    await set(mine, 's2', { citizen: 'c-2', cookie: { originalMaxAge: 1000 } });
-    expect(await get(other, 's2')).not.toBeNull();
-    await eventually(async () => (await get(other, 's2')) === null, 5000);
-    await other.close();
   });
 });

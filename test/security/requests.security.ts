@@ -325,6 +325,37 @@ describe('one request never takes the portal down', () => {
       expect(json(poisoned.body).code).toBe('core.invalid_json');
     });
 
+    it('a malformed Cookie header is no 500: no session, a fresh form token, the home page as usual', async () => {
+      const malformed = [
+        'or_citizen=%E0%A4%A; or_csrf=%zz; or_staff=%',
+        ';;; =; =x; or_citizen; lang',
+        '__proto__=x; constructor=y; hasOwnProperty=z; lang=%; lang=en',
+        `or_citizen="${'a'.repeat(43)}; or_staff=${'b'.repeat(4000)}`,
+        `${citizen.cookie.split(';')[0]}%zz`,
+      ];
+      for (const cookie of malformed) {
+        const home = await get(portal.port, '/', HOST, { cookie, accept: 'text/html' });
+        expect(home.status).toBe(200);
+        const account = await get(portal.port, '/api/v1/auth/me', HOST, { cookie });
+        expect(account.status).toBe(401);
+        const staff = await get(portal.port, '/api/v1/admin/processes/a/b/versions', HOST, { cookie });
+        expect(staff.status).toBe(401);
+        const form = await get(portal.port, '/konto/anmelden', HOST, { cookie, accept: 'text/html' });
+        expect(form.status).toBe(200);
+        expect(String(form.headers['set-cookie'])).toMatch(/^or_csrf=[A-Za-z0-9_-]{43};/);
+        const login = await sendBody(
+          portal.port,
+          'POST',
+          '/konto/anmelden',
+          HOST,
+          Buffer.from('email=a%40example.org&password=x&_csrf=y'),
+          { cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        );
+        expect(login.status).toBe(403);
+      }
+      expect(await stillAnswers(portal.port)).toBe(true);
+    });
+
     it('control characters and a prototype key in a form post are no 500', async () => {
       const response = await sendBody(
         portal.port,

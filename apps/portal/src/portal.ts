@@ -1,5 +1,6 @@
 import { RequestListener, createServer } from 'node:http';
 import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -91,6 +92,8 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   fastify.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null, undefined));
   registerBodyParsers(fastify);
   registerSecurityHeaders(fastify, config);
+  // Before the host hooks: the cached home page, answered there, reads the language cookie.
+  await app.register(fastifyCookie);
   registerHostHooks(fastify, registry, app.get(ErrorResponder), app.get(Metrics), app.get(HomePages), config);
   await app.register(fastifyStatic, {
     root: join(projectRoot(), 'node_modules', '@kern-ux', 'native', 'dist'),

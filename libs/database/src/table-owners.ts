@@ -12,7 +12,6 @@ export const TABLE_OWNERS = {
   typeorm_migrations: 'database',
   outbox: 'jobs',
   notifications: 'jobs',
-  sessions: 'jobs',
   'bullmq.*': 'jobs',
   // features
   process_definitions: 'catalog',
@@ -25,6 +24,7 @@ export const TABLE_OWNERS = {
   citizen_accounts: 'identity',
   citizen_tokens: 'identity',
   citizen_throttle: 'identity',
+  sessions: 'identity',
   payments: 'payments',
   payment_sandbox_transactions: 'payments',
   signing_keys: 'documents',

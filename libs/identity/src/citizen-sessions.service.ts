@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TenantTransactions } from '@openrathaus/database';
-import { SESSION_STORE, SessionStore } from '@openrathaus/jobs';
 import type { Tenant } from '@openrathaus/tenancy';
 import { CitizenAccountEntity } from './citizen-account.entity';
 import { CitizenRealms } from './citizen-realms.service';
-import { SessionAccess, isSessionId, sessionAccess } from './session-access';
+import { SESSION_STORE, SessionStore, isSessionId } from './session-store.port';
 import { TrustLevel, isTrustLevel, meetsLevel } from './trust-level';
 
 /** A logged-in citizen, as a request sees it. */
@@ -50,15 +49,11 @@ const newId = () => randomBytes(32).toString('base64url');
  */
 @Injectable()
 export class CitizenSessions {
-  private readonly store: SessionAccess;
-
   constructor(
     private readonly transactions: TenantTransactions,
     private readonly realms: CitizenRealms,
-    @Inject(SESSION_STORE) store: SessionStore,
-  ) {
-    this.store = sessionAccess(store);
-  }
+    @Inject(SESSION_STORE) private readonly store: SessionStore,
+  ) {}
 
   /** Opens a session at level `basic`; returns its id (the cookie's value). */
   async open(realmId: string, account: { id: string; sessionGeneration: number }): Promise<string> {
@@ -155,7 +150,7 @@ export class CitizenSessions {
 
   private async read(sessionId: string | undefined): Promise<StoredSession | undefined> {
     if (!isSessionId(sessionId)) return undefined;
-    const data = (await this.store.get(key(sessionId))) as Partial<StoredSession> | null | undefined;
+    const data = (await this.store.get(key(sessionId))) as Partial<StoredSession> | undefined;
     if (
       !data ||
       typeof data.citizenId !== 'string' ||
@@ -172,10 +167,10 @@ export class CitizenSessions {
   /** Writes with the time left until the session's end, so that a rewrite never prolongs it. */
   private async write(sessionId: string, data: StoredSession): Promise<void> {
     const { flow, ...rest } = data;
-    await this.store.set(key(sessionId), {
-      ...rest,
-      ...(flow ? { flow } : {}),
-      cookie: { originalMaxAge: Math.max(1000, data.expiresAt - Date.now()) },
-    });
+    await this.store.set(
+      key(sessionId),
+      { ...rest, ...(flow ? { flow } : {}) },
+      Math.max(1, (data.expiresAt - Date.now()) / 1000),
+    );
   }
 }

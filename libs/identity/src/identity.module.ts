@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
-import { projectRoot } from '@openrathaus/core';
+import { APP_CONFIG, AppConfig, projectRoot } from '@openrathaus/core';
 import { I18nModule } from '@openrathaus/i18n';
 import { MessagingModule } from '@openrathaus/messaging';
 import { TenancyModule } from '@openrathaus/tenancy';
+import { DataSource } from 'typeorm';
 import { CitizenAccountEntity } from './citizen-account.entity';
 import { CitizenAccounts } from './citizen-accounts.service';
 import { CITIZEN_MAILER, MessagingCitizenMailer } from './citizen-mailer.port';
@@ -13,13 +14,17 @@ import { CitizenThrottle } from './citizen-throttle.service';
 import { CitizenTokenEntity } from './citizen-token.entity';
 import { IdentityStepUp } from './identity-step-up.service';
 import { PasswordHasher } from './password-hash';
+import { PostgresSessionStore } from './postgres-session.store';
+import { RedisSessionStore } from './redis-session.store';
+import { SESSION_STORE, SessionStore } from './session-store.port';
 import { StaffAccountEntity } from './staff-account.entity';
 import { StaffAccounts } from './staff.service';
 
 export const IDENTITY_ENTITIES = [StaffAccountEntity, CitizenAccountEntity, CitizenTokenEntity];
 
 /**
- * Accounts and sessions of staff and citizens. Citizen mails go through {@link CITIZEN_MAILER},
+ * Accounts and sessions of staff and citizens; sessions live in Redis, or in the `sessions` table
+ * where there is no Redis. Citizen mails go through {@link CITIZEN_MAILER},
  * bound to Messaging (queued with the token, sent by the worker).
  */
 @Module({
@@ -37,7 +42,23 @@ export const IDENTITY_ENTITIES = [StaffAccountEntity, CitizenAccountEntity, Citi
     CitizenAccounts,
     IdentityStepUp,
     { provide: CITIZEN_MAILER, useClass: MessagingCitizenMailer },
+    {
+      provide: SESSION_STORE,
+      inject: [APP_CONFIG, DataSource],
+      useFactory: (config: AppConfig, dataSource: DataSource): SessionStore =>
+        config.redisUrl
+          ? new RedisSessionStore(config.redisUrl, config.queuePrefix)
+          : new PostgresSessionStore(dataSource),
+    },
   ],
-  exports: [StaffAccounts, CitizenRealms, CitizenSessions, CitizenAccounts, IdentityStepUp, CITIZEN_MAILER],
+  exports: [
+    StaffAccounts,
+    CitizenRealms,
+    CitizenSessions,
+    CitizenAccounts,
+    IdentityStepUp,
+    CITIZEN_MAILER,
+    SESSION_STORE,
+  ],
 })
 export class IdentityModule {}

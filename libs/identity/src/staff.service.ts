@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TenantTransactions } from '@openrathaus/database';
-import { SESSION_STORE, SessionData, SessionStore } from '@openrathaus/jobs';
 import { MIN_PASSWORD, checkAll, checkCredentials, checkEmail, checkPassword } from './account-input';
 import { IdentityError, IdentityErrorCode } from './identity.error';
 import { reserveAttempt } from './login-attempts';
 import { PasswordHasher } from './password-hash';
-import { SessionAccess, isSessionId, sessionAccess } from './session-access';
+import { SESSION_STORE, SessionData, SessionStore, isSessionId } from './session-store.port';
 import { STAFF_ROLES, StaffAccountEntity, StaffRole } from './staff-account.entity';
 
 /** A logged-in member of staff, as a request sees it. */
@@ -28,15 +27,11 @@ const SESSION_HOURS = 8;
  */
 @Injectable()
 export class StaffAccounts {
-  private readonly sessions: SessionAccess;
-
   constructor(
     private readonly transactions: TenantTransactions,
-    @Inject(SESSION_STORE) store: SessionStore,
+    @Inject(SESSION_STORE) private readonly sessions: SessionStore,
     private readonly passwords: PasswordHasher,
-  ) {
-    this.sessions = sessionAccess(store);
-  }
+  ) {}
 
   /** Creates an account and returns its one-time password (shown once, never stored in clear). */
   async add(tenantId: string, email: string, role: string): Promise<{ id: string; password: string }> {
@@ -105,10 +100,7 @@ export class StaffAccounts {
       mustChangePassword: account.mustChangePassword,
     };
     const sessionId = randomBytes(32).toString('base64url');
-    await this.sessions.set(`staff:${sessionId}`, {
-      ...session,
-      cookie: { originalMaxAge: SESSION_HOURS * 3600 * 1000 },
-    });
+    await this.sessions.set(`staff:${sessionId}`, { ...session }, SESSION_HOURS * 3600);
     return { sessionId, session };
   }
 
@@ -140,17 +132,13 @@ export class StaffAccounts {
         passwordHash,
       ]),
     );
-    await this.sessions.set(`staff:${sessionId}`, {
-      ...session,
-      mustChangePassword: false,
-      cookie: { originalMaxAge: SESSION_HOURS * 3600 * 1000 },
-    });
+    await this.sessions.set(`staff:${sessionId}`, { ...session, mustChangePassword: false }, SESSION_HOURS * 3600);
   }
 
   /** The session behind a cookie, only on the tenant it was opened on. */
   async session(tenantId: string, sessionId: string | undefined): Promise<StaffSession | undefined> {
     if (!isSessionId(sessionId)) return undefined;
-    const data = (await this.sessions.get(`staff:${sessionId}`)) as (StaffSession & SessionData) | null | undefined;
+    const data = (await this.sessions.get(`staff:${sessionId}`)) as (StaffSession & SessionData) | undefined;
     if (!data || data.tenantId !== tenantId) return undefined;
     return {
       staffId: data.staffId,

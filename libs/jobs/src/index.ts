@@ -6,5 +6,4 @@ export * from './job-queues.service';
 export * from './job-workers.service';
 export * from './notification-bus';
 export * from './queue-backend';
-export * from './session-store';
 export * from './outbox.service';

@@ -5,8 +5,7 @@ import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { JobQueues } from './job-queues.service';
 import { JobWorkers, JobsModuleOptions } from './job-workers.service';
 import { Outbox } from './outbox.service';
-import { JOBS_OPTIONS, NOTIFICATION_BUS, QUEUE_BACKEND, SESSION_STORE } from './jobs.tokens';
-import { PostgresSessionStore, RedisSessionStore, SessionStore } from './session-store';
+import { JOBS_OPTIONS, NOTIFICATION_BUS, QUEUE_BACKEND } from './jobs.tokens';
 import { NotificationBus, PolledNotificationBus, RedisNotificationBus } from './notification-bus';
 import { QueueBackend, postgresQueueBackend, redisQueueBackend } from './queue-backend';
 
@@ -15,11 +14,9 @@ class BackendCloser implements OnApplicationShutdown {
   constructor(
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
     @Inject(NOTIFICATION_BUS) private readonly bus: NotificationBus,
-    @Inject(SESSION_STORE) private readonly sessions: SessionStore,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.sessions.close();
     await this.bus.close();
     await this.backend.close();
   }
@@ -55,20 +52,12 @@ export class JobsModule {
             return bus;
           },
         },
-        {
-          provide: SESSION_STORE,
-          inject: [APP_CONFIG, DataSource],
-          useFactory: (config: AppConfig, dataSource: DataSource): SessionStore =>
-            config.redisUrl
-              ? new RedisSessionStore(config.redisUrl, config.queuePrefix)
-              : new PostgresSessionStore(dataSource),
-        },
         JobQueues,
         JobWorkers,
         Outbox,
         BackendCloser,
       ],
-      exports: [JobQueues, Outbox, QUEUE_BACKEND, NOTIFICATION_BUS, SESSION_STORE],
+      exports: [JobQueues, Outbox, QUEUE_BACKEND, NOTIFICATION_BUS],
     };
   }
 }

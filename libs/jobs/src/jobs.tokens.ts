@@ -1,4 +1,3 @@
 export const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 export const NOTIFICATION_BUS = Symbol('NOTIFICATION_BUS');
 export const JOBS_OPTIONS = Symbol('JOBS_OPTIONS');
-export const SESSION_STORE = Symbol('SESSION_STORE');

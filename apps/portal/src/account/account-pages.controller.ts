@@ -3,7 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CitizenAccounts, CitizenSessions, IdentityError, bodyFields } from '@openrathaus/identity';
 import { CITIZEN_COOKIE, CitizenAuth, localPath, loginPath } from '../http/citizen-auth';
-import { cookie } from '../http/cookies';
 import { CitizenLoginFormGuard, LoginFormOutcome, PasswordLogin } from '../http/pipeline/password-login.guard';
 import { AccountPages, first, loginSpec, registerSpec } from './account-pages.service';
 
@@ -104,7 +103,7 @@ export class AccountPagesController {
     if ('error' in outcome) return this.views.form(page, loginSpec(next), outcome.error, { email: fields.email });
     try {
       // The new login replaces the session this browser had.
-      await this.sessions.end(cookie(request, CITIZEN_COOKIE));
+      await this.sessions.end(request.cookies[CITIZEN_COOKIE]);
       this.auth.startCitizenSession(request, reply, outcome.session);
     } catch (error) {
       return this.views.form(page, loginSpec(next), error, { email: fields.email });

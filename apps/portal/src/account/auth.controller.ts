@@ -25,7 +25,6 @@ import { CITIZEN_COOKIE, CitizenAuth } from '../http/citizen-auth';
 import { JsonWriteGuard } from '../http/json-write.guard';
 import { Citizen, CitizenGuard } from '../http/pipeline/citizen.guard';
 import { CurrentTenant, TenantGuard } from '../http/pipeline/tenant.guard';
-import { cookie } from '../http/cookies';
 import { CitizenLogin } from '../http/pipeline/citizen-password.strategy';
 import { CitizenPasswordGuard, PasswordLogin } from '../http/pipeline/password-login.guard';
 import { PageContext } from '../http/page-context.service';
@@ -138,7 +137,7 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CitizenView> {
     // The new login replaces the session this browser had.
-    await this.sessions.end(cookie(request, CITIZEN_COOKIE));
+    await this.sessions.end(request.cookies[CITIZEN_COOKIE]);
     this.auth.startCitizenSession(request, reply, session);
     return this.view(tenant, session);
   }
@@ -148,7 +147,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Ends this session' })
   @ApiNoContentResponse()
   async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.sessions.end(cookie(request, CITIZEN_COOKIE));
+    await this.sessions.end(request.cookies[CITIZEN_COOKIE]);
     this.auth.clearCitizenCookie(request, reply);
   }
 
@@ -199,7 +198,7 @@ export class AuthController {
     @Req() request: FastifyRequest,
   ): Promise<void> {
     const fields = bodyFields(body);
-    await this.accounts.resetPassword(tenant, fields.token, fields.password, cookie(request, CITIZEN_COOKIE));
+    await this.accounts.resetPassword(tenant, fields.token, fields.password, request.cookies[CITIZEN_COOKIE]);
   }
 
   @Get('me')

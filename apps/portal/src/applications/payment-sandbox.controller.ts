@@ -13,7 +13,6 @@ import {
 } from '@openrathaus/payments';
 import { I18n } from '@openrathaus/i18n';
 import { ViewEngine } from '@openrathaus/web';
-import { cookie } from '../http/cookies';
 import { PageContext } from '../http/page-context.service';
 
 const CSRF_COOKIE = 'or_sandbox_csrf';
@@ -76,7 +75,7 @@ export class PaymentSandboxController {
     const t = (key: string, params?: Record<string, unknown>) => this.i18n.t(locale, key, params);
     // Double-submit token: the form carries the cookie's value; a form on another site can send
     // neither the SameSite=Strict cookie nor know its value. Kept across reloads and tabs.
-    const known = cookie(request, CSRF_COOKIE);
+    const known = request.cookies[CSRF_COOKIE];
     const token = known && TOKEN.test(known) ? known : randomBytes(24).toString('base64url');
     const path = `${SANDBOX_PATH}pay/${tx.id}`;
     const secure = request.protocol === 'https' || this.config.env === 'production';
@@ -121,7 +120,7 @@ export class PaymentSandboxController {
     @Res() reply: FastifyReply,
   ): Promise<FastifyReply> {
     if (!this.sandbox.enabled) throw new PaymentsError(PaymentsErrorCode.SandboxDisabled);
-    const token = cookie(request, CSRF_COOKIE);
+    const token = request.cookies[CSRF_COOKIE];
     if (!token || !TOKEN.test(token) || !sameToken(token, body?.csrf)) {
       throw new PaymentsError(PaymentsErrorCode.SandboxForbidden);
     }

@@ -6,7 +6,7 @@ import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { StaffAccounts } from '@openrathaus/identity';
 import type { Tenant } from '@openrathaus/tenancy';
 import { ApiErrors } from '../http/api-errors.decorator';
-import { cookie, setSessionCookie } from '../http/cookies';
+import { setSessionCookie } from '../http/cookies';
 import { JsonWriteGuard } from '../http/json-write.guard';
 import { PasswordLogin, StaffPasswordGuard } from '../http/pipeline/password-login.guard';
 import { STAFF_COOKIE } from '../http/pipeline/staff.guard';
@@ -66,14 +66,14 @@ export class BackofficeAuthController {
     @Body() body: Partial<PasswordChange> | undefined,
     @Req() request: FastifyRequest,
   ): Promise<void> {
-    await this.staff.changePassword(tenant.id, cookie(request, STAFF_COOKIE), body?.password, body?.newPassword);
+    await this.staff.changePassword(tenant.id, request.cookies[STAFF_COOKIE], body?.password, body?.newPassword);
   }
 
   @Post('logout')
   @HttpCode(204)
   @ApiOperation({ summary: 'Ends the staff session' })
   async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    const sessionId = cookie(request, STAFF_COOKIE);
+    const sessionId = request.cookies[STAFF_COOKIE];
     if (sessionId) await this.staff.logout(sessionId);
     setSessionCookie(reply, STAFF_COOKIE, '', this.config.env === 'production', 0);
   }

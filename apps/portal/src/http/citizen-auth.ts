@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CookieSerializeOptions } from '@fastify/cookie';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import {
   CitizenSession,
@@ -11,7 +12,6 @@ import {
   meetsLevel,
 } from '@openrathaus/identity';
 import { TenancyError, TenancyErrorCode } from '@openrathaus/tenancy';
-import { cookie } from './cookies';
 import { tenantOf } from './request-state';
 
 /** The citizen's session cookie. */
@@ -41,7 +41,7 @@ export class CitizenAuth {
     if (!session) {
       const tenant = tenantOf(request);
       session = tenant
-        ? this.sessions.citizenSession(cookie(request, CITIZEN_COOKIE), tenant)
+        ? this.sessions.citizenSession(request.cookies[CITIZEN_COOKIE], tenant)
         : Promise.resolve(undefined);
       this.resolved.set(request.raw, session);
     }
@@ -69,15 +69,11 @@ export class CitizenAuth {
    * form post carries `_csrf` as well.
    */
   setCitizenCookie(reply: FastifyReply, sessionId: string, maxAge: number): void {
-    const parts = [`${CITIZEN_COOKIE}=${sessionId}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${maxAge}`];
-    if (this.secure) parts.push('Secure');
-    void reply.header('set-cookie', parts.join('; '));
+    void reply.setCookie(CITIZEN_COOKIE, sessionId, { ...this.citizenCookie, maxAge });
   }
 
   clearCitizenCookie(request: FastifyRequest, reply: FastifyReply): void {
-    const parts = [`${CITIZEN_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0'];
-    if (this.secure) parts.push('Secure');
-    void reply.header('set-cookie', parts.join('; '));
+    void reply.setCookie(CITIZEN_COOKIE, '', { ...this.citizenCookie, maxAge: 0 });
     this.rememberCitizen(request, undefined);
   }
 
@@ -96,12 +92,10 @@ export class CitizenAuth {
    */
   csrfToken(request: FastifyRequest, reply: FastifyReply, session?: CitizenSession): string {
     if (session) return session.csrfToken;
-    let value = cookie(request, CSRF_COOKIE);
+    let value = request.cookies[CSRF_COOKIE];
     if (!value || !/^[A-Za-z0-9_-]{43}$/.test(value)) {
       value = randomBytes(32).toString('base64url');
-      const parts = [`${CSRF_COOKIE}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Strict'];
-      if (this.secure) parts.push('Secure');
-      void reply.header('set-cookie', parts.join('; '));
+      void reply.setCookie(CSRF_COOKIE, value, { path: '/', httpOnly: true, sameSite: 'strict', secure: this.secure });
     }
     return this.preToken(value);
   }
@@ -120,7 +114,7 @@ export class CitizenAuth {
       if (!sameText(sent, session.csrfToken)) throw new IdentityError(IdentityErrorCode.CsrfInvalid);
       return;
     }
-    const value = cookie(request, CSRF_COOKIE);
+    const value = request.cookies[CSRF_COOKIE];
     if (!value) throw new IdentityError(IdentityErrorCode.CsrfMissing);
     if (!sameText(sent, this.preToken(value))) throw new IdentityError(IdentityErrorCode.CsrfInvalid);
   }
@@ -128,6 +122,10 @@ export class CitizenAuth {
   /** Secure cookies everywhere but in development (plain http on *.localhost). */
   private get secure(): boolean {
     return this.config.env !== 'development';
+  }
+
+  private get citizenCookie(): CookieSerializeOptions {
+    return { path: '/', httpOnly: true, sameSite: 'lax', secure: this.secure };
   }
 
   private preToken(value: string): string {

@@ -8,6 +8,7 @@ import type { Overlay } from '@openrathaus/web';
 import { join } from 'node:path';
 
 const LANG_COOKIE = 'lang';
+const LANG = /^[a-zA-Z-]+$/;
 
 interface PersonalPage {
   tenant: Tenant;
@@ -76,10 +77,11 @@ export class PageContext {
     const query = (request.query as Record<string, unknown> | undefined)?.lang;
     const chosen = typeof query === 'string' && offered.includes(query) ? query : undefined;
     if (chosen && reply) {
-      void reply.header('set-cookie', `${LANG_COOKIE}=${chosen}; Path=/; Max-Age=31536000; SameSite=Lax`);
+      void reply.setCookie(LANG_COOKIE, chosen, { path: '/', maxAge: 31536000, sameSite: 'lax' });
     }
-    const cookie = /(?:^|;\s*)lang=([a-zA-Z-]+)/.exec(request.headers.cookie ?? '')?.[1];
-    return this.i18n.negotiate(offered, chosen ?? cookie, request.headers['accept-language']);
+    const cookie = request.cookies[LANG_COOKIE];
+    const remembered = cookie && LANG.test(cookie) ? cookie : undefined;
+    return this.i18n.negotiate(offered, chosen ?? remembered, request.headers['accept-language']);
   }
 
   overlay(tenant: Tenant): Overlay {

@@ -3,7 +3,6 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { IdentityError, IdentityErrorCode, StaffAccounts, StaffRole, StaffSession } from '@openrathaus/identity';
 import { TenancyError, TenancyErrorCode } from '@openrathaus/tenancy';
-import { cookie } from '../cookies';
 import { stateOf, tenantOf } from '../request-state';
 
 /** The staff session's cookie. */
@@ -33,7 +32,7 @@ export class StaffGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
-    const session = await this.staff.require(tenant.id, cookie(request, STAFF_COOKIE), roles ?? []);
+    const session = await this.staff.require(tenant.id, request.cookies[STAFF_COOKIE], roles ?? []);
     const state = stateOf(request);
     if (state) state.staff = session;
     return true;
