@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-local';
-import { CitizenAccounts, CitizenSession } from '@openrathaus/identity';
+import type { CitizenSession } from '@openrathaus/identity';
 import { TenancyError, TenancyErrorCode } from '@openrathaus/tenancy';
-import { PageContext } from '../page-context.service';
 import { tenantOf } from '../request-state';
+import { loginServicesOf } from './login-services';
 
 /** What a citizen's password login hands to the handler. */
 export interface CitizenLogin {
@@ -19,19 +19,18 @@ export interface CitizenLogin {
  */
 @Injectable()
 export class CitizenPasswordStrategy extends PassportStrategy(Strategy, 'citizen-password') {
-  constructor(
-    private readonly accounts: CitizenAccounts,
-    private readonly pages: PageContext,
-  ) {
+  constructor() {
     super({ usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: false });
   }
 
   validate(request: FastifyRequest, email: string, password: string): Promise<CitizenLogin> {
     const tenant = tenantOf(request);
     if (!tenant) throw new TenancyError(TenancyErrorCode.UnknownTenant);
-    return this.accounts.login(tenant, email, password, {
+    const { citizens, pages } = loginServicesOf(request);
+    if (!citizens || !pages) throw new Error('a citizen login without the citizens’ accounts');
+    return citizens.login(tenant, email, password, {
       client: request.ip,
-      locale: this.pages.locale(request, undefined, tenant),
+      locale: pages.locale(request, undefined, tenant),
     });
   }
 }

@@ -1,8 +1,17 @@
 import { ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
-import { IdentityError, IdentityErrorCode, bodyFields, checkCredentials } from '@openrathaus/identity';
+import {
+  CitizenAccounts,
+  IdentityError,
+  IdentityErrorCode,
+  StaffAccounts,
+  bodyFields,
+  checkCredentials,
+} from '@openrathaus/identity';
 import { CitizenAuth } from '../citizen-auth';
+import { PageContext } from '../page-context.service';
+import { lendLoginServices } from './login-services';
 import type { CitizenLogin } from './citizen-password.strategy';
 
 /** Where Passport leaves what a strategy's `validate` answered (`request.user`). */
@@ -29,8 +38,17 @@ function loggedIn<T>(error: unknown, user: T | false | undefined): T {
 /** A citizen's password login over JSON; the accounts' errors answer as they are. */
 @Injectable()
 export class CitizenPasswordGuard extends AuthGuard('citizen-password') {
+  constructor(
+    private readonly citizens: CitizenAccounts,
+    private readonly pages: PageContext,
+  ) {
+    super();
+  }
+
   override canActivate(context: ExecutionContext): Promise<boolean> {
-    checkLoginFields(context.switchToHttp().getRequest<FastifyRequest>());
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    checkLoginFields(request);
+    lendLoginServices(request, { citizens: this.citizens, pages: this.pages });
     return super.canActivate(context) as Promise<boolean>;
   }
 
@@ -42,8 +60,14 @@ export class CitizenPasswordGuard extends AuthGuard('citizen-password') {
 /** A staff member's password login over JSON. */
 @Injectable()
 export class StaffPasswordGuard extends AuthGuard('staff-password') {
+  constructor(private readonly staff: StaffAccounts) {
+    super();
+  }
+
   override canActivate(context: ExecutionContext): Promise<boolean> {
-    checkLoginFields(context.switchToHttp().getRequest<FastifyRequest>());
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    checkLoginFields(request);
+    lendLoginServices(request, { staff: this.staff });
     return super.canActivate(context) as Promise<boolean>;
   }
 
@@ -61,7 +85,11 @@ export type LoginFormOutcome = CitizenLogin | { error: unknown };
  */
 @Injectable()
 export class CitizenLoginFormGuard extends AuthGuard('citizen-password') {
-  constructor(private readonly auth: CitizenAuth) {
+  constructor(
+    private readonly auth: CitizenAuth,
+    private readonly citizens: CitizenAccounts,
+    private readonly pages: PageContext,
+  ) {
     super();
   }
 
@@ -70,6 +98,7 @@ export class CitizenLoginFormGuard extends AuthGuard('citizen-password') {
     try {
       this.auth.checkCsrf(request, undefined, request.body);
       checkLoginFields(request);
+      lendLoginServices(request, { citizens: this.citizens, pages: this.pages });
       await super.canActivate(context);
     } catch (error) {
       request.user = { error } satisfies LoginFormOutcome;
