@@ -33,7 +33,12 @@ export const DEFAULT_MAX_ENTRIES = 100;
 export const entryLimit = (repeat: Cardinality | undefined): number =>
   Math.min(repeat?.max ?? DEFAULT_MAX_ENTRIES, 1000);
 
-const rules = new Rules();
+/**
+ * The one rule engine of the process: the form runtime's pure functions use it, and `FormsModule`
+ * provides this same instance to every lib that injects `Rules`.
+ */
+export const RULES = new Rules();
+const rules = RULES;
 
 /** Whether a rule holds; no rule holds, and one that cannot be evaluated counts as `fallback`. */
 export function ruleHolds(rule: Rule | undefined, data: RuleData, fallback: boolean): boolean {
