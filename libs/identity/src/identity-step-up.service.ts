@@ -6,7 +6,7 @@ import { APP_CONFIG, AppConfig, importEsm } from '@openrathaus/core';
 import { CitizenAccounts } from './citizen-accounts.service';
 import { CitizenSession, CitizenSessions } from './citizen-sessions.service';
 import { IdentityError, IdentityErrorCode } from './identity.error';
-import { TrustLevel, acrValuesFor, isTrustLevel, trustLevelOfAcr } from './trust-level';
+import { TrustLevel, isTrustLevel, trustLevelOfAcr } from './trust-level';
 
 const STRATEGY = 'oidc-step-up';
 /** Where the strategy keeps state, nonce and PKCE verifier in the (adapted) session. */
@@ -23,14 +23,35 @@ export interface StepUpResult {
   next: string;
 }
 
-/** How passport's authenticate ended: a redirect to the provider, or the callback's outcome. */
-type Outcome =
-  | { kind: 'redirect'; url: string }
-  | { kind: 'success'; user: { sub?: unknown; acr?: unknown } }
-  | { kind: 'fail'; info: unknown }
-  | { kind: 'error'; error: unknown };
+/** The claims of the ID token the step-up's strategy answers with. */
+export interface StepUpClaims {
+  sub?: unknown;
+  acr?: unknown;
+}
 
-type Authenticator = InstanceType<typeof passport.Passport>;
+/**
+ * A step-up under way: `session` is what openid-client's strategy reads and writes as
+ * `request.session` (state, nonce and PKCE verifier), kept in the citizen's server-side session.
+ */
+export class StepUpFlow {
+  /** The `request.session` of the strategy. */
+  readonly session: Record<string, unknown>;
+
+  constructor(
+    kept: unknown,
+    /** The level asked for, once the flow was kept. */
+    readonly level?: TrustLevel,
+    /** Where to go afterwards, once the flow was kept. */
+    readonly next?: string,
+  ) {
+    this.session = kept ? { [SESSION_KEY]: kept } : {};
+  }
+
+  /** What the strategy left in its session when it redirected to the provider. */
+  get kept(): unknown {
+    return this.session[SESSION_KEY];
+  }
+}
 
 /**
  * The part of `openid-client/passport` used here. Its own types sit behind the package's `exports`,
@@ -41,32 +62,12 @@ interface OidcPassport {
   Strategy: new (
     options: { config: OidcClient.Configuration; scope: string; name: string; sessionKey: string },
     verify: (
-      tokens: { claims(): { sub?: unknown; acr?: unknown } | undefined },
-      verified: (error: unknown, user: { sub?: unknown; acr?: unknown }) => void,
+      tokens: { claims(): StepUpClaims | undefined },
+      verified: (error: unknown, user: StepUpClaims) => void,
     ) => void,
   ) => passport.Strategy & {
     authorizationRequestParams(req: unknown, options: object): URLSearchParams | Record<string, string> | undefined;
   };
-}
-
-/**
- * The request and response Passport's middleware works on. Passport was written for Connect:
- * strategies read a few request fields (method, url, host, session) and answer a redirect by
- * setting a status and a header and ending the response. Those few things are given here, so the
- * strategies run unchanged under Fastify, and the answer stays with the controller.
- */
-function connectPair(url: string, protocol: string, host: string, session: Record<string, unknown>) {
-  const request = { method: 'GET', url, originalUrl: url, protocol, host, headers: { host }, query: {}, session };
-  let settle: (outcome: Outcome) => void = () => undefined;
-  const outcome = new Promise<Outcome>((resolve) => (settle = resolve));
-  const headers: Record<string, string> = {};
-  const response = {
-    statusCode: 200,
-    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
-    end: () =>
-      settle(headers.location ? { kind: 'redirect', url: headers.location } : { kind: 'fail', info: 'no redirect' }),
-  };
-  return { request, response, outcome, settle };
 }
 
 /**
@@ -78,7 +79,7 @@ function connectPair(url: string, protocol: string, host: string, session: Recor
 @Injectable()
 export class IdentityStepUp {
   private readonly logger = new Logger('IdentityStepUp');
-  private provider?: Promise<Authenticator>;
+  private provider?: Promise<passport.Strategy>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -92,52 +93,58 @@ export class IdentityStepUp {
   }
 
   /**
-   * Starts a step-up to `level` for the session; answers the provider's address to redirect to.
-   * `callbackUrl` is this host's `/konto/identitaet/callback` (registered at the provider).
+   * The provider's Passport strategy (openid-client's, asking for the level in `acrValues` and
+   * always sending state and nonce), discovered at the first call and again after a failure.
    */
-  async start(
-    session: CitizenSession,
-    options: { level: TrustLevel; next: string; callbackUrl: string },
-  ): Promise<string> {
-    const authenticator = await this.load();
-    const callback = new URL(options.callbackUrl);
-    const state: Record<string, unknown> = {};
-    const pair = connectPair('/konto/identitaet', callback.protocol.slice(0, -1), callback.host, state);
-    const outcome = await this.run(authenticator, pair, {
-      callbackURL: options.callbackUrl,
-      acrValues: acrValuesFor(options.level),
-    });
-    if (outcome.kind !== 'redirect') {
-      this.logger.error({ err: outcome.kind === 'error' ? outcome.error : outcome }, 'step-up could not start');
+  strategy(): Promise<passport.Strategy> {
+    if (!this.configured) return Promise.reject(new IdentityError(IdentityErrorCode.NoIdentityProvider));
+    this.provider ??= this.discover().catch((error: unknown) => {
+      this.provider = undefined;
+      this.logger.error({ err: error }, 'identity provider not reachable');
       throw new IdentityError(IdentityErrorCode.IdentityProviderUnavailable);
-    }
+    });
+    return this.provider;
+  }
+
+  /** A new flow for a start, before the strategy fills its session. */
+  newFlow(): StepUpFlow {
+    return new StepUpFlow(undefined);
+  }
+
+  /** Keeps a started flow (what the strategy left in its session) with the level and the way back. */
+  async keepFlow(
+    session: CitizenSession,
+    flow: StepUpFlow,
+    options: { level: TrustLevel; next: string },
+  ): Promise<void> {
+    if (!flow.kept) throw new IdentityError(IdentityErrorCode.IdentityProviderUnavailable);
     await this.sessions.saveFlow(session.sessionId, {
-      [SESSION_KEY]: state[SESSION_KEY],
+      [SESSION_KEY]: flow.kept,
       level: options.level,
       next: options.next,
     });
-    return outcome.url;
   }
 
   /**
-   * Completes the step-up on the return from the provider (`currentUrl` with code, state, iss):
-   * the state kept in the session is taken out (it serves once), the code exchanged, state, nonce
-   * and PKCE checked, and the session re-issued at the level of the `acr` claim.
+   * Takes the flow under way out of the session for the return from the provider: it serves once,
+   * so a replayed return finds none, even before the code is exchanged.
    */
-  async finish(session: CitizenSession, currentUrl: URL, callbackUrl: string): Promise<StepUpResult> {
+  async takeFlow(session: CitizenSession): Promise<StepUpFlow> {
     const flow = await this.sessions.takeFlow(session.sessionId);
-    const authenticator = await this.load();
-    const path = currentUrl.pathname + currentUrl.search;
-    const kept: Record<string, unknown> = flow?.[SESSION_KEY] ? { [SESSION_KEY]: flow[SESSION_KEY] } : {};
-    const pair = connectPair(path, currentUrl.protocol.slice(0, -1), currentUrl.host, kept);
-    const outcome = await this.run(authenticator, pair, { callbackURL: callbackUrl });
-    if (outcome.kind !== 'success' || !flow || !isTrustLevel(flow.level) || typeof flow.next !== 'string') {
-      const reason = outcome.kind === 'error' ? outcome.error : outcome.kind === 'fail' ? outcome.info : 'no flow';
-      this.logger.warn({ err: reason }, 'step-up refused');
-      throw new IdentityError(IdentityErrorCode.StepUpFailed);
-    }
-    const level = trustLevelOfAcr(outcome.user.acr);
-    const subject = outcome.user.sub;
+    const level = isTrustLevel(flow?.level) ? flow.level : undefined;
+    const next = typeof flow?.next === 'string' ? flow.next : undefined;
+    return new StepUpFlow(flow?.[SESSION_KEY], level, next);
+  }
+
+  /**
+   * Completes the step-up once the strategy has exchanged the code and checked state, nonce and
+   * PKCE: binds the proven identity to the account and re-issues the session at the level of the
+   * `acr` claim.
+   */
+  async complete(session: CitizenSession, flow: StepUpFlow, claims: StepUpClaims): Promise<StepUpResult> {
+    if (!flow.level || flow.next === undefined) throw new IdentityError(IdentityErrorCode.StepUpFailed);
+    const level = trustLevelOfAcr(claims.acr);
+    const subject = claims.sub;
     if (typeof subject !== 'string' || !subject) throw new IdentityError(IdentityErrorCode.StepUpFailed);
     // The eID proves who the person is: the account takes that identity once and keeps it.
     const digest = createHash('sha256').update(`${this.config.oidcIssuer}\n${subject}`).digest('hex');
@@ -150,36 +157,7 @@ export class IdentityStepUp {
     return { sessionId, level, requested: flow.level, next: flow.next };
   }
 
-  private run(
-    authenticator: Authenticator,
-    pair: ReturnType<typeof connectPair>,
-    options: Record<string, unknown>,
-  ): Promise<Outcome> {
-    const middleware = authenticator.authenticate(
-      STRATEGY,
-      { session: false, ...options },
-      (error: unknown, user: unknown, info: unknown) => {
-        if (error) pair.settle({ kind: 'error', error });
-        else if (!user) pair.settle({ kind: 'fail', info });
-        else pair.settle({ kind: 'success', user: user });
-      },
-    ) as (req: unknown, res: unknown, next: (error?: unknown) => void) => void;
-    middleware(pair.request, pair.response, (error) => pair.settle({ kind: 'error', error }));
-    return pair.outcome;
-  }
-
-  /** Discovers the provider once (again after a failure) and sets Passport up with its strategy. */
-  private load(): Promise<Authenticator> {
-    if (!this.configured) throw new IdentityError(IdentityErrorCode.NoIdentityProvider);
-    this.provider ??= this.discover().catch((error: unknown) => {
-      this.provider = undefined;
-      this.logger.error({ err: error }, 'identity provider not reachable');
-      throw new IdentityError(IdentityErrorCode.IdentityProviderUnavailable);
-    });
-    return this.provider;
-  }
-
-  private async discover(): Promise<Authenticator> {
+  private async discover(): Promise<passport.Strategy> {
     const [client, { Strategy }] = await Promise.all([
       importEsm<typeof OidcClient>('openid-client'),
       importEsm<OidcPassport>('openid-client/passport'),
@@ -209,15 +187,12 @@ export class IdentityStepUp {
       }
     }
 
-    const strategy = new StepUpStrategy(
+    return new StepUpStrategy(
       { config: configuration, scope: 'openid', name: STRATEGY, sessionKey: SESSION_KEY },
       (tokens, verified) => {
         const claims = tokens.claims();
         verified(null, { sub: claims?.sub, acr: claims?.acr });
       },
     );
-    const authenticator = new passport.Passport();
-    authenticator.use(STRATEGY, strategy);
-    return authenticator;
   }
 }

@@ -1,17 +1,16 @@
-import { Controller, Get, Req, Res } from '@nestjs/common';
+import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CitizenSessions, IdentityError, IdentityErrorCode, IdentityStepUp } from '@openrathaus/identity';
+import { CitizenAuth, loginPath, stepUpPath } from '../http/citizen-auth';
 import {
-  CitizenSessions,
-  IdentityError,
-  IdentityErrorCode,
-  IdentityStepUp,
-  TRUST_LEVELS,
-  isTrustLevel,
-  meetsLevel,
-} from '@openrathaus/identity';
-import { CitizenAuth, localPath, loginPath, stepUpPath } from '../http/citizen-auth';
-import { AccountPages, Page, first } from './account-pages.service';
+  StepUp,
+  StepUpCallbackGuard,
+  StepUpReturn,
+  StepUpStart,
+  StepUpStartGuard,
+} from '../http/pipeline/oidc-step-up.guard';
+import { AccountPages, Page } from './account-pages.service';
 
 /** The step-up of a session's identity level at the OpenID provider (BundID, eID) and the return from it. */
 @ApiExcludeController()
@@ -29,44 +28,44 @@ export class StepUpPagesController {
    * flow lives in the session); a session at the level already goes straight on to `next`.
    */
   @Get('identitaet')
-  async identity(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+  @UseGuards(StepUpStartGuard)
+  async identity(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @StepUp() start: StepUpStart,
+  ): Promise<FastifyReply> {
     const page = await this.views.page(request, reply);
-    const query = (request.query as Record<string, unknown>) ?? {};
-    const level = first(query.level);
-    if (!isTrustLevel(level)) {
-      throw new IdentityError(IdentityErrorCode.InvalidInput, {}, [
-        { field: 'level', key: 'one_of', params: { allowed: TRUST_LEVELS.join(', ') } },
-      ]);
-    }
-    const next = localPath(query.next);
-    if (!page.session) {
-      const back = stepUpPath(level, next);
-      return this.views.redirect(reply, loginPath(back));
-    }
-    if (meetsLevel(page.session.trustLevel, level)) return this.views.redirect(reply, next);
-    if (!this.stepUp.configured) {
-      return this.views.message(
-        page,
-        503,
-        'warning',
-        'account.stepUp.none.title',
-        [page.t('account.stepUp.none.text')],
-        [{ url: '/konto', text: page.t('account.toAccount') }],
-      );
-    }
-    try {
-      const url = await this.stepUp.start(page.session, { level, next, callbackUrl: this.callbackUrl(request) });
-      return this.views.redirect(reply, url);
-    } catch (error) {
-      return this.providerDown(page, error);
+    switch (start.kind) {
+      case 'login':
+        return this.views.redirect(reply, loginPath(stepUpPath(start.level, start.next)));
+      case 'met':
+        return this.views.redirect(reply, start.next);
+      case 'none':
+        return this.views.message(
+          page,
+          503,
+          'warning',
+          'account.stepUp.none.title',
+          [page.t('account.stepUp.none.text')],
+          [{ url: '/konto', text: page.t('account.toAccount') }],
+        );
+      case 'provider':
+        return this.views.redirect(reply, start.url);
+      case 'error':
+        return this.providerDown(page, start.error);
     }
   }
 
   /** The return from the provider: a top-level GET from its site, which the Lax session cookie survives. */
   @Get('identitaet/callback')
-  async identityCallback(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+  @UseGuards(StepUpCallbackGuard)
+  async identityCallback(
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @StepUp() back: StepUpReturn,
+  ): Promise<FastifyReply> {
     const page = await this.views.page(request, reply);
-    if (!page.session) {
+    if (back.kind === 'login') {
       return this.views.message(
         page,
         401,
@@ -76,9 +75,9 @@ export class StepUpPagesController {
         [{ url: '/konto/anmelden', text: page.t('account.toLogin') }],
       );
     }
-    const currentUrl = new URL(request.url, `${request.protocol}://${request.host}`);
     try {
-      const result = await this.stepUp.finish(page.session, currentUrl, this.callbackUrl(request));
+      if (back.kind === 'error') throw back.error;
+      const result = await this.stepUp.complete(back.session, back.flow, back.claims);
       const session = await this.sessions.citizenSession(result.sessionId, page.tenant);
       if (session) this.auth.startCitizenSession(request, reply, session);
       return this.views.redirect(reply, result.next);
@@ -108,9 +107,5 @@ export class StepUpPagesController {
       [page.t(`errors.${error.code}`)],
       [{ url: '/konto', text: page.t('account.toAccount') }],
     );
-  }
-
-  private callbackUrl(request: FastifyRequest): string {
-    return `${request.protocol}://${request.host}/konto/identitaet/callback`;
   }
 }
