@@ -156,3 +156,43 @@ describe('step-up of the identity level with OpenID Connect', () => {
     expect(await level(sessionCookie(done)!)).toBe('high');
   });
 });
+
+describe('step-up while the identity provider is away', () => {
+  let portal: TestPortal;
+  let host = '';
+  let cookie = '';
+
+  beforeAll(async () => {
+    // Nothing listens on port 9: the provider cannot be found, at the start or later.
+    portal = await startTestPortal({ oidcIssuer: 'http://127.0.0.1:9/realm', oidcClientId: 'portal' });
+    host = `recklinghausen.localhost:${portal.port}`;
+    const email = 'eid-away@example.org';
+    const password = 'ein langes Passwort';
+    await send(portal.port, 'POST', '/api/v1/auth/register', host, { email, password, name: 'Erika Eid' });
+    const token = new URL((await lastAccountMail(portal, email, 'account-verify'))!.link).searchParams.get('token');
+    expect((await send(portal.port, 'POST', '/api/v1/auth/verify', host, { token })).status).toBe(200);
+    const login = await send(portal.port, 'POST', '/api/v1/auth/login', host, { email, password });
+    cookie = /or_citizen=[^;]*/.exec(String(login.headers['set-cookie'] ?? ''))![0];
+  });
+  afterAll(async () => {
+    await portal?.stop();
+  });
+
+  it('says so on a page of its own (503), each time it is asked, and the portal goes on', async () => {
+    for (let i = 0; i < 2; i++) {
+      const start = await get(portal.port, '/konto/identitaet?level=substantial&next=%2Fkonto', host, {
+        cookie,
+        accept: 'text/html',
+      });
+      expect(start.status).toBe(503);
+      expect(start.body).toContain('<html');
+    }
+    const back = await get(portal.port, '/konto/identitaet/callback?code=x&state=y', host, {
+      cookie,
+      accept: 'text/html',
+    });
+    expect(back.status).toBe(503);
+    expect((await get(portal.port, '/konto/identitaet?level=ultra', host, { cookie })).status).toBe(400);
+    expect((await get(portal.port, '/health', 'localhost')).status).toBe(200);
+  });
+});
