@@ -71,7 +71,7 @@ function entityTable(node: ts.Node): string | undefined {
 }
 
 // In these libs a table is named only in the lib's repositories; services ask them.
-const REPOSITORY_ONLY_LIBS = ['tenancy', 'jobs', 'payments'];
+const REPOSITORY_ONLY_LIBS = ['catalog', 'tenancy', 'jobs', 'payments'];
 
 /** Places where a lib of `REPOSITORY_ONLY_LIBS` names its own table in SQL outside a `*.repository.ts`. */
 function sqlOutsideRepositories(): string[] {
