@@ -1,12 +1,13 @@
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { Applications } from '@openrathaus/applications';
 import { loadConfig } from '@openrathaus/core';
 import { AuditLog, TenantTransactions } from '@openrathaus/database';
 import {
   PaymentSandbox,
+  PaymentSandboxTransactionsRepository,
   Payments,
   PaymentsError,
+  PaymentsRepository,
   PaymentsErrorCode,
   XBezahldiensteClient,
   paymentPurpose,
@@ -335,8 +336,7 @@ describe('payments (XBezahldienste client, sandbox, Payments service)', () => {
           ...env,
         });
         return new PaymentSandbox(
-          portal.app.get(DataSource),
-          portal.app.get(TenantTransactions),
+          portal.app.get(PaymentSandboxTransactionsRepository),
           portal.app.get(TenantRegistry),
           { ...portal.config, env: 'production', payments },
         );
@@ -386,6 +386,7 @@ describe('payments (XBezahldienste client, sandbox, Payments service)', () => {
       client,
       portal.app.get(Applications),
       portal.app.get(AuditLog),
+      portal.app.get(PaymentsRepository),
     );
     const applicationId = await draft();
     const error = await failure(

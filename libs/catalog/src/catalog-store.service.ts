@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { parse as parseSemver } from 'semver';
 import { EntityManager } from 'typeorm';
-import { AuditLog, TenantScope, TenantTransactions } from '@openrathaus/database';
+import { AuditLog, TenantScope } from '@openrathaus/database';
 import { TenantsRepository } from '@openrathaus/tenancy';
 import type { LocalizedText } from '@openrathaus/i18n';
 import type { ResolvedAdoption } from './adoption/adoption';
@@ -9,17 +8,9 @@ import type { PublishedVersion } from './catalog-check';
 import { LinkService, linkServicesFor } from './data/catalog-data';
 import { contentHash } from './definition/definition.loader';
 import type { ProcessDefinition } from './definition/process-definition';
+import { ProcessDefinitionsRepository } from './process-definitions.repository';
 import { normalizeSearchText } from './search/search-text';
-
-interface DefinitionRow {
-  id: string;
-  owner_slug: string;
-  key: string;
-  version: string;
-  visibility: 'shared' | 'private';
-  hash: string;
-  document: ProcessDefinition;
-}
+import { TenantServicesRepository } from './tenant-services.repository';
 
 /** A tenant's service list as it should be, with the hash that tells whether it is already so. */
 export interface ServicePlan {
@@ -49,18 +40,6 @@ const words = (texts: (LocalizedText | undefined)[]): string =>
 /** Raised when the way search text is made changes, so that every tenant's rows are written anew. */
 const SEARCH_TEXT_VERSION = 1;
 
-const SELECT_DEFINITIONS = `select id, owner_slug, key, version, visibility, hash, document from public.process_definitions`;
-
-const toPublished = (r: DefinitionRow): PublishedVersion => ({
-  id: r.id,
-  owner: r.owner_slug,
-  key: r.key,
-  version: r.version,
-  visibility: r.visibility,
-  hash: r.hash,
-  definition: r.document,
-});
-
 /**
  * The catalogue's tables: published definition versions (insert only), the services each tenant
  * offers with their search text, and who uses which version.
@@ -68,7 +47,8 @@ const toPublished = (r: DefinitionRow): PublishedVersion => ({
 @Injectable()
 export class CatalogStore {
   constructor(
-    private readonly transactions: TenantTransactions,
+    private readonly definitions: ProcessDefinitionsRepository,
+    private readonly services: TenantServicesRepository,
     private readonly tenants: TenantsRepository,
     private readonly audit: AuditLog,
   ) {}
@@ -78,24 +58,8 @@ export class CatalogStore {
    * ones too — read as the application role, whoever the connection's user is. With `refs`
    * (`owner/key`), only those definitions.
    */
-  async published(em: EntityManager, owners: string[], refs?: string[]): Promise<PublishedVersion[]> {
-    const byId = new Map<string, PublishedVersion>();
-    const only = (n: number) => (refs ? ` and owner_slug || '/' || key = any($${n}::text[])` : '');
-    await this.transactions.withoutTenant(em);
-    const shared = (await em.query<unknown>(
-      `${SELECT_DEFINITIONS} where visibility = 'shared'${only(1)}`,
-      refs ? [refs] : [],
-    )) as DefinitionRow[];
-    for (const row of shared) byId.set(row.id, toPublished(row));
-    for (const owner of owners) {
-      const scope = await this.transactions.within(em, owner);
-      const rows = await scope.query<DefinitionRow>(
-        `${SELECT_DEFINITIONS} where owner_tenant_id = $1${only(2)}`,
-        refs ? [owner, refs] : [owner],
-      );
-      for (const row of rows) byId.set(row.id, toPublished(row));
-    }
-    return [...byId.values()];
+  published(em: EntityManager, owners: string[], refs?: string[]): Promise<PublishedVersion[]> {
+    return this.definitions.published(em, owners, refs);
   }
 
   /** Publishes one version for its owner; returns its id. The row can never change afterwards. */
@@ -105,27 +69,7 @@ export class CatalogStore {
     definition: ProcessDefinition,
     by: string,
   ): Promise<string> {
-    const v = parseSemver(definition.version);
-    if (!v) throw new Error(`unreachable: version ${definition.version} was validated`);
-    const rows = await scope.query<{ id: string }>(
-      `insert into public.process_definitions
-         (owner_tenant_id, owner_slug, key, version, major, minor, patch, visibility, document, hash, published_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning id`,
-      [
-        scope.tenantId,
-        owner,
-        definition.key,
-        definition.version,
-        v.major,
-        v.minor,
-        v.patch,
-        definition.visibility,
-        JSON.stringify(definition),
-        contentHash(definition),
-        by,
-      ],
-    );
-    return rows[0].id;
+    return this.definitions.insert(scope, owner, definition, by);
   }
 
   /**
@@ -160,44 +104,22 @@ export class CatalogStore {
   async write(scope: TenantScope, plan: ServicePlan): Promise<boolean> {
     const { rows, state, adoptions } = plan;
     if ((await this.tenants.lockServicesState(scope)) === state) return false;
-    await scope.query(`delete from public.tenant_services where tenant_id = $1`, [scope.tenantId]);
-    await scope.query(`delete from public.definition_usage where tenant_id = $1`, [scope.tenantId]);
-    if (rows.length) {
-      await scope.query(
-        `insert into public.tenant_services
-           (tenant_id, key, type, definition_id, version_range, parameters, title, search, search_text, position)
-         select $1, r.key, r.type, r.definition_id, r.version_range, r.parameters, r.title,
-                setweight(to_tsvector('german', r.a), 'A') || setweight(to_tsvector('german', r.b), 'B') ||
-                setweight(to_tsvector('german', r.c), 'C'),
-                r.a || ' ' || r.b, r.position
-           from jsonb_to_recordset($2::jsonb) as r(key text, type text, definition_id uuid, version_range text,
-                parameters jsonb, title text, a text, b text, c text, position integer)`,
-        [
-          scope.tenantId,
-          JSON.stringify(
-            rows.map((r, position) => ({
-              key: r.key,
-              type: r.type,
-              definition_id: r.definitionId,
-              version_range: r.range,
-              parameters: r.parameters,
-              title: r.title,
-              a: normalizeSearchText(r.weighted[0]),
-              b: normalizeSearchText(r.weighted[1]),
-              c: normalizeSearchText(r.weighted[2]),
-              position,
-            })),
-          ),
-        ],
-      );
-    }
-    if (adoptions.length) {
-      await scope.query(
-        `insert into public.definition_usage (tenant_id, definition_id, version_range)
-         select $1, u.id, u.range from jsonb_to_recordset($2::jsonb) as u(id uuid, range text)`,
-        [scope.tenantId, JSON.stringify(adoptions.map((a) => ({ id: a.chosen.id, range: a.range })))],
-      );
-    }
+    await this.services.replace(
+      scope,
+      rows.map((r, position) => ({
+        key: r.key,
+        type: r.type,
+        definition_id: r.definitionId,
+        version_range: r.range,
+        parameters: r.parameters,
+        title: r.title,
+        a: normalizeSearchText(r.weighted[0]),
+        b: normalizeSearchText(r.weighted[1]),
+        c: normalizeSearchText(r.weighted[2]),
+        position,
+      })),
+      adoptions.map((a) => ({ id: a.chosen.id!, range: a.range })),
+    );
     await this.tenants.setServicesState(scope, state);
     await this.audit.record(scope, {
       action: 'catalog.services_written',

@@ -7,6 +7,7 @@ import { CatalogSync } from './catalog-sync.service';
 import { CatalogService } from './catalog.service';
 import { DefinitionPublisher } from './definition-publisher.service';
 import { ProcessDefinitionsRepository } from './process-definitions.repository';
+import { TenantServicesRepository } from './tenant-services.repository';
 import { StepKinds } from './step-kinds.service';
 
 /** Services, process definitions, adoptions and search. */
@@ -20,6 +21,7 @@ import { StepKinds } from './step-kinds.service';
     CatalogResolveHandler,
     StepKinds,
     ProcessDefinitionsRepository,
+    TenantServicesRepository,
   ],
   exports: [CatalogService, DefinitionPublisher, CatalogSync, StepKinds, ProcessDefinitionsRepository],
 })

@@ -9,6 +9,8 @@ import { FeeSummary, previewFee } from './fees';
 import type { LegalBasis, ParameterValue, ProcessDefinition, TrustLevel } from './definition/process-definition';
 import { normalizeSearchText, prefixQuery, searchWords } from './search/search-text';
 import { TextTemplates } from './texts/text-templates';
+import { ProcessDefinitionsRepository } from './process-definitions.repository';
+import { TenantServiceRow, TenantServicesRepository } from './tenant-services.repository';
 
 /** A service of a tenant: an adopted definition version with the tenant's parameters, or a link. */
 export interface CatalogEntry {
@@ -39,14 +41,6 @@ export interface CatalogEntry {
 const MAX_TENANTS = 20_000;
 const MAX_PREVIEWS = 50_000;
 const MAX_SEARCHES = 20_000;
-
-interface ServiceRow {
-  key: string;
-  type: 'online' | 'link';
-  definition_id: string | null;
-  version_range: string | null;
-  parameters: Record<string, ParameterValue>;
-}
 
 interface DefinitionRecord {
   id: string;
@@ -83,6 +77,8 @@ export class CatalogService {
     private readonly transactions: TenantTransactions,
     private readonly registry: TenantRegistry,
     private readonly rules: Rules,
+    private readonly services: TenantServicesRepository,
+    private readonly definitionRows: ProcessDefinitionsRepository,
   ) {}
 
   /** The tenant's services in the order of its file (adoptions first, then links). */
@@ -130,24 +126,10 @@ export class CatalogService {
     }
     const rows = await this.transactions.run(tenant.id, async (scope) => {
       // Whole words and their beginnings first: cheap, and what people mostly type.
-      const words = tsquery
-        ? await scope.query<{ key: string }>(
-            `select key from public.tenant_services
-              where tenant_id = $1 and search @@ to_tsquery('german', $2)
-              order by ts_rank_cd(search, to_tsquery('german', $2)) desc, title
-              limit 50`,
-            [tenant.id, tsquery],
-          )
-        : [];
+      const words = tsquery ? await this.services.matching(scope, tsquery) : [];
       if (words.length) return words;
       // Nothing found: parts of compounds and typing errors, by trigram similarity (dearer).
-      return scope.query<{ key: string }>(
-        `select key from public.tenant_services
-          where tenant_id = $1 and $2 <% search_text
-          order by word_similarity($2, search_text) desc, title
-          limit 50`,
-        [tenant.id, normalized],
-      );
+      return this.services.similar(scope, normalized);
     });
     this.searches.set(
       cacheKey,
@@ -202,19 +184,12 @@ export class CatalogService {
 
   private async build(tenant: Tenant): Promise<TenantServices> {
     const rows = await this.transactions.run(tenant.id, async (scope) => {
-      const services = await scope.query<ServiceRow>(
-        `select key, type, definition_id, version_range, parameters from public.tenant_services
-          where tenant_id = $1 order by position`,
-        [tenant.id],
-      );
+      const services = await this.services.list(scope);
       const missing = services
         .map((s) => s.definition_id)
         .filter((id): id is string => id !== null && !this.definitions.has(id));
       if (missing.length) {
-        const found = await scope.query<{ id: string; owner_slug: string; document: ProcessDefinition }>(
-          `select id, owner_slug, document from public.process_definitions where id = any($1::uuid[])`,
-          [missing],
-        );
+        const found = await this.definitionRows.documents(scope, missing);
         // Published versions never change, so a version read once serves every tenant that adopts it.
         for (const d of found) this.definitions.set(d.id, { id: d.id, owner: d.owner_slug, document: d.document });
       }
@@ -243,7 +218,7 @@ export class CatalogService {
     return services;
   }
 
-  private onlineEntry(tenant: Tenant, row: ServiceRow, record: DefinitionRecord): CatalogEntry {
+  private onlineEntry(tenant: Tenant, row: TenantServiceRow, record: DefinitionRecord): CatalogEntry {
     const d = record.document;
     const registry = this.registry;
     const officeParam = Object.entries(d.parameters ?? {}).find(([, p]) => p.type === 'office')?.[0];

@@ -12,6 +12,7 @@ import { DefinitionChange, diffDefinitions } from './definition/definition-diff'
 import { definitionFaultMessage } from './definition/definition-fault';
 import { contentHash, parseDefinition } from './definition/definition.loader';
 import type { ProcessDefinition } from './definition/process-definition';
+import { ProcessDefinitionsRepository } from './process-definitions.repository';
 import { StepKinds } from './step-kinds.service';
 
 export interface PublishResult {
@@ -52,6 +53,7 @@ export class DefinitionPublisher {
     private readonly jobs: JobQueues,
     private readonly stepKinds: StepKinds,
     private readonly tenants: TenantsRepository,
+    private readonly definitions: ProcessDefinitionsRepository,
   ) {}
 
   /**
@@ -130,32 +132,16 @@ export class DefinitionPublisher {
     owner: string,
     key: string,
   ): Promise<{ version: string; visibility: string; publishedAt: string }[]> {
-    return this.transactions.run(actingTenantId, (scope) =>
-      scope.query<{ version: string; visibility: string; publishedAt: string }>(
-        `select version, visibility, published_at as "publishedAt" from public.process_definitions
-          where owner_slug = $1 and key = $2 order by major, minor, patch`,
-        [owner, key],
-      ),
-    );
+    return this.transactions.run(actingTenantId, (scope) => this.definitions.versions(scope, owner, key));
   }
 
   /** Which tenants use which version of `owner/key`, as far as the acting tenant may see. */
   async usage(actingTenantId: string, ref: string): Promise<UsageRow[]> {
     const { owner, key } = parseRef(ref);
     return this.transactions.run(actingTenantId, async (scope) => {
-      const visible = await scope.query(
-        `select 1 from public.process_definitions where owner_slug = $1 and key = $2 limit 1`,
-        [owner, key],
-      );
-      if (!visible.length) throw new CatalogError(CatalogErrorCode.UnknownDefinition, { ref });
-      const used = await scope.query<{ tenantId: string; version: string; range: string }>(
-        `select u.tenant_id as "tenantId", d.version, u.version_range as range
-           from public.definition_usage u
-           join public.process_definitions d on d.id = u.definition_id
-          where d.owner_slug = $1 and d.key = $2
-          order by d.major desc, d.minor desc, d.patch desc`,
-        [owner, key],
-      );
+      if (!(await this.definitions.visible(scope, owner, key)))
+        throw new CatalogError(CatalogErrorCode.UnknownDefinition, { ref });
+      const used = await this.definitions.usage(scope, owner, key);
       const names = new Map(
         (await this.tenants.names(scope, [...new Set(used.map((u) => u.tenantId))])).map((t) => [t.id, t]),
       );
@@ -177,14 +163,11 @@ export class DefinitionPublisher {
     const { owner, key, version } = parseRef(ref);
     if (!version)
       throw new CatalogError(CatalogErrorCode.UnknownVersion, { ref }, [{ field: 'version', key: 'required' }]);
-    const rows = await this.transactions.run(actingTenantId, (scope) =>
-      scope.query<{ document: ProcessDefinition }>(
-        `select document from public.process_definitions where owner_slug = $1 and key = $2 and version = $3`,
-        [owner, key, version],
-      ),
+    const document = await this.transactions.run(actingTenantId, (scope) =>
+      this.definitions.documentOf(scope, owner, key, version),
     );
-    if (!rows.length) throw new CatalogError(CatalogErrorCode.UnknownVersion, { ref });
-    return rows[0].document;
+    if (!document) throw new CatalogError(CatalogErrorCode.UnknownVersion, { ref });
+    return document;
   }
 
   async diff(actingTenantId: string, from: string, to: string): Promise<DefinitionChange[]> {

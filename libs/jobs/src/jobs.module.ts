@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { JobQueues } from './job-queues.service';
 import { JobWorkers, JobsModuleOptions } from './job-workers.service';
 import { Outbox } from './outbox.service';
+import { OutboxRepository } from './outbox.repository';
 import { JOBS_OPTIONS, NOTIFICATION_BUS, QUEUE_BACKEND } from './jobs.tokens';
 import { NotificationBus, PolledNotificationBus, RedisNotificationBus } from './notification-bus';
 import { QueueBackend, postgresQueueBackend, redisQueueBackend } from './queue-backend';
@@ -55,6 +56,7 @@ export class JobsModule {
         JobQueues,
         JobWorkers,
         Outbox,
+        OutboxRepository,
         BackendCloser,
       ],
       exports: [JobQueues, Outbox, QUEUE_BACKEND, NOTIFICATION_BUS],

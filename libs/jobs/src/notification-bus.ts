@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { NotificationsRepository } from './notifications.repository';
 import { closeRedis, redisConnection } from './queue-backend';
 
 export type NotificationHandler = (payload: Record<string, string>) => void | Promise<void>;
@@ -82,48 +83,39 @@ export class PolledNotificationBus extends HandlerSet implements NotificationBus
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private polls = 0;
+  private readonly notifications: NotificationsRepository;
 
   constructor(
-    private readonly dataSource: DataSource,
+    dataSource: DataSource,
     private readonly intervalMs = 1000,
   ) {
     super();
+    this.notifications = new NotificationsRepository(dataSource);
   }
 
-  async publish(channel: string, payload: Record<string, string>): Promise<void> {
-    await this.dataSource.query(`insert into public.notifications (channel, payload) values ($1, $2)`, [
-      channel,
-      JSON.stringify(payload),
-    ]);
+  publish(channel: string, payload: Record<string, string>): Promise<void> {
+    return this.notifications.add(channel, payload);
   }
 
   /** Starts polling; notifications older than the start are not replayed. */
   async start(): Promise<void> {
-    const rows = (await this.dataSource.query<unknown>(
-      `select coalesce(max(id), 0)::int as id from public.notifications`,
-    )) as {
-      id: number;
-    }[];
-    this.lastId = rows[0].id;
+    this.lastId = await this.notifications.lastId();
     this.timer = setInterval(() => void this.poll(), this.intervalMs);
     this.timer.unref();
   }
 
   /** Reads what arrived since the last poll; exposed so tests need not wait for the timer. */
   async poll(): Promise<void> {
-    if (this.polling || this.lastId === undefined || !this.dataSource.isInitialized) return;
+    if (this.polling || this.lastId === undefined || !this.notifications.ready) return;
     this.polling = true;
     try {
-      const rows = (await this.dataSource.query<unknown>(
-        `select id::int as id, channel, payload from public.notifications where id > $1 order by id limit 500`,
-        [this.lastId],
-      )) as { id: number; channel: string; payload: Record<string, string> }[];
+      const rows = await this.notifications.after(this.lastId, 500);
       for (const row of rows) {
         this.lastId = row.id;
         await this.deliver(row.channel, row.payload);
       }
       if (++this.polls % 600 === 0) {
-        await this.dataSource.query(`delete from public.notifications where created_at < now() - interval '1 hour'`);
+        await this.notifications.prune();
       }
     } catch (error) {
       logger.warn({ err: error }, 'notification poll failed');

@@ -1,19 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { isUuid } from '@openrathaus/core';
-import { APP_ROLE, TenantScope } from '@openrathaus/database';
+import { TenantScope } from '@openrathaus/database';
 import { JobQueues } from './job-queues.service';
 import { JobsError, JobsErrorCode } from './jobs.error';
 import { JOBS_OPTIONS } from './jobs.tokens';
 import type { JobsModuleOptions } from './job-workers.service';
-
-interface OutboxRow {
-  id: string;
-  tenant_id: string;
-  queue: string;
-  name: string;
-  ids: Record<string, string>;
-}
+import { OutboxRepository } from './outbox.repository';
 
 const POLL_MS = 1000;
 const BATCH = 200;
@@ -36,7 +28,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
   private stopped = false;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxRepository,
     private readonly queues: JobQueues,
     @Inject(JOBS_OPTIONS) private readonly options: JobsModuleOptions,
   ) {}
@@ -48,12 +40,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
         throw new JobsError(JobsErrorCode.InvalidPayload, { key });
       }
     }
-    await scope.query(`insert into public.outbox (tenant_id, queue, name, ids) values ($1, $2, $3, $4)`, [
-      scope.tenantId,
-      queue,
-      name,
-      JSON.stringify(ids),
-    ]);
+    await this.outbox.add(scope, queue, name, ids);
     scope.afterCommit(() => this.dispatchSoon());
   }
 
@@ -105,16 +92,7 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
    * database has one session, and the queue may live in it too.
    */
   private async dispatchBatch(): Promise<number> {
-    const rows = await this.asDispatcher<OutboxRow[]>(
-      `with claimed as (
-         update public.outbox set claimed_until = clock_timestamp() + make_interval(secs => $2)
-          where id in (
-            select id from public.outbox where claimed_until is null or claimed_until < clock_timestamp()
-             order by created_at, id limit $1 for update skip locked)
-         returning id, tenant_id, queue, name, ids, created_at)
-       select * from claimed order by created_at, id`,
-      [BATCH, CLAIM_SECONDS],
-    );
+    const rows = await this.outbox.claim(BATCH, CLAIM_SECONDS);
     const sent: string[] = [];
     try {
       for (const row of rows) {
@@ -130,18 +108,8 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
       }
     } finally {
       // What was not queued waits until its claim runs out; a row queued twice is one job (its id).
-      if (sent.length) await this.asDispatcher(`delete from public.outbox where id = any($1::uuid[])`, [sent]);
+      if (sent.length) await this.outbox.remove(sent);
     }
     return rows.length;
-  }
-
-  /** A statement under the dispatcher's own policy, which sees every tenant's rows only there. */
-  private asDispatcher<R>(sql: string, params: unknown[]): Promise<R> {
-    return this.dataSource.transaction(async (manager) => {
-      await manager.query(`select set_config('role', $1, true), set_config('app.outbox', 'dispatch', true)`, [
-        APP_ROLE,
-      ]);
-      return manager.query<R>(sql, params);
-    });
   }
 }

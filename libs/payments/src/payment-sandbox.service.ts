@@ -1,11 +1,10 @@
 import { TenantRegistry } from '@openrathaus/tenancy';
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig, FieldFault } from '@openrathaus/core';
-import { TenantTransactions } from '@openrathaus/database';
 import type { PaymentStatus } from './payment-provider.strategy';
 import { PaymentSandboxTransactionEntity } from './payment-sandbox-transaction.entity';
+import { PaymentSandboxTransactionsRepository } from './payment-sandbox-transactions.repository';
 import {
   DESCRIPTION_PATTERN,
   ID_PATTERN,
@@ -97,8 +96,7 @@ export class PaymentSandbox {
   readonly enabled: boolean;
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly transactions: TenantTransactions,
+    private readonly sandboxTransactions: PaymentSandboxTransactionsRepository,
     private readonly registry: TenantRegistry,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -125,29 +123,8 @@ export class PaymentSandbox {
       ]);
     }
     const id = `sbx-${randomBytes(18).toString('base64url')}`;
-    const inserted = await this.work((m) =>
-      m.query<{ id: string }[]>(
-        `insert into public.payment_sandbox_transactions
-           (id, originator_id, end_point_id, request_id, request_timestamp, currency, amount_cents, purpose,
-            description, redirect_url, items, status)
-         values ($1, $2, $3, $4, $5, 'EUR', $6, $7, $8, $9, $10, 'INITIAL')
-         on conflict (originator_id, end_point_id, request_id) do nothing
-         returning id`,
-        [
-          id,
-          originatorId,
-          endPointId,
-          request.requestId,
-          request.requestTimestamp,
-          request.amountCents,
-          request.purpose,
-          request.description,
-          request.redirectUrl,
-          JSON.stringify(request.items),
-        ],
-      ),
-    );
-    if (!inserted.length) {
+    const opened = await this.sandboxTransactions.open({ id, originatorId, endPointId, ...request });
+    if (!opened) {
       throw new PaymentsError(PaymentsErrorCode.PaymentExists, {}, [{ field: 'requestId', key: 'taken' }]);
     }
     return this.wire(origin, (await this.find(id))!);
@@ -185,14 +162,7 @@ export class PaymentSandbox {
       ]);
     }
     const status: PaymentStatus = SANDBOX_ACTIONS[action as SandboxAction];
-    await this.work((m) =>
-      m.query(
-        `update public.payment_sandbox_transactions
-            set status = $2, updated_at = now(), paid_at = case when $2 = 'PAYED' then now() end
-          where id = $1 and status = 'INITIAL'`,
-        [transactionId, status],
-      ),
-    );
+    await this.sandboxTransactions.decide(transactionId, status);
     return this.transaction(transactionId);
   }
 
@@ -207,15 +177,7 @@ export class PaymentSandbox {
 
   private async find(transactionId: string): Promise<PaymentSandboxTransactionEntity | null> {
     if (!/^[A-Za-z0-9_-]{1,44}$/.test(transactionId)) return null;
-    return this.work((m) => m.findOne(PaymentSandboxTransactionEntity, { where: { id: transactionId } }));
-  }
-
-  /** As the application role, as every other unit of work, without a tenant: the table has none. */
-  private work<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(async (manager) => {
-      await this.transactions.withoutTenant(manager);
-      return fn(manager);
-    });
+    return this.sandboxTransactions.byId(transactionId);
   }
 
   private wire(origin: string, tx: PaymentSandboxTransactionEntity): WirePaymentTransaction {

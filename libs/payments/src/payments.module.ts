@@ -7,8 +7,10 @@ import { TenancyModule } from '@openrathaus/tenancy';
 import { PAYMENT_PROVIDER } from './payment-provider.strategy';
 import { PaymentSandboxTransactionEntity } from './payment-sandbox-transaction.entity';
 import { PaymentSandbox } from './payment-sandbox.service';
+import { PaymentSandboxTransactionsRepository } from './payment-sandbox-transactions.repository';
 import { PaymentEntity } from './payment.entity';
 import { Payments } from './payments.service';
+import { PaymentsRepository } from './payments.repository';
 import { XBezahldiensteClient } from './xbezahldienste.client';
 
 export const PAYMENTS_ENTITIES: Function[] = [PaymentEntity, PaymentSandboxTransactionEntity];
@@ -24,7 +26,9 @@ export const PAYMENTS_ENTITIES: Function[] = [PaymentEntity, PaymentSandboxTrans
     XBezahldiensteClient,
     { provide: PAYMENT_PROVIDER, useExisting: XBezahldiensteClient },
     Payments,
+    PaymentsRepository,
     PaymentSandbox,
+    PaymentSandboxTransactionsRepository,
   ],
   exports: [PAYMENT_PROVIDER, XBezahldiensteClient, Payments, PaymentSandbox],
 })

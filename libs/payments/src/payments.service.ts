@@ -8,6 +8,7 @@ import { PaymentEntity } from './payment.entity';
 import { PAYMENT_PROVIDER, PaymentProvider, PaymentStatus } from './payment-provider.strategy';
 import { ID_PATTERN, amountFault, purposeFault, urlFault } from './payment-values';
 import { PaymentsError, PaymentsErrorCode } from './payments.error';
+import { PaymentsRepository } from './payments.repository';
 
 /** What an application's payment step asks for. */
 export interface StartPayment {
@@ -64,8 +65,6 @@ const view = (p: PaymentEntity): PaymentView => ({
   paidAt: p.paidAt,
 });
 
-const newestFirst = { createdAt: 'DESC', id: 'DESC' } as const;
-
 /**
  * The payments of applications. A payment is opened at the {@link PaymentProvider} and recorded
  * here; its outcome is asked from the provider (never taken from the browser's return) and
@@ -82,6 +81,7 @@ export class Payments {
     @Inject(PAYMENT_PROVIDER) private readonly provider: PaymentProvider,
     private readonly applications: Applications,
     private readonly auditLog: AuditLog,
+    private readonly payments: PaymentsRepository,
   ) {}
 
   /**
@@ -113,11 +113,11 @@ export class Payments {
       ...(input.description ? { description: input.description } : {}),
     });
     return this.transactions.run(tenant.id, async (scope) => {
-      await this.lock(scope, applicationId);
+      await this.payments.lockApplication(scope, applicationId);
       // A parallel start may have won meanwhile: its payment counts; ours stays unused at the provider.
       const winner = await this.reusable(scope, input);
       if (winner) return { paymentId: winner.id, redirectUrl: winner.paymentUrl };
-      await scope.insert(PaymentEntity, {
+      await this.payments.add(scope, {
         id: paymentId,
         applicationId,
         provider: this.provider.name,
@@ -188,9 +188,7 @@ export class Payments {
 
   private list(tenant: Tenant, applicationId: string): Promise<PaymentEntity[]> {
     if (!isUuid(applicationId)) return Promise.resolve([]);
-    return this.transactions.run(tenant.id, (scope) =>
-      scope.find(PaymentEntity, { where: { applicationId }, order: newestFirst }),
-    );
+    return this.transactions.run(tenant.id, (scope) => this.payments.ofApplication(scope, applicationId));
   }
 
   /** The open payment to reuse, after checking the application is there and not paid. */
@@ -198,10 +196,7 @@ export class Payments {
     // Row-level security hides other tenants' applications here; a foreign key check would not.
     if (!(await this.applications.exists(scope, input.applicationId)))
       throw new PaymentsError(PaymentsErrorCode.NotFound);
-    const payments = await scope.find(PaymentEntity, {
-      where: { applicationId: input.applicationId },
-      order: newestFirst,
-    });
+    const payments = await this.payments.ofApplication(scope, input.applicationId);
     if (payments.some((p) => p.status === 'PAYED')) throw new PaymentsError(PaymentsErrorCode.AlreadyPaid);
     return payments.find(
       (p) => p.status === 'INITIAL' && p.amountCents === input.amountCents && p.provider === this.provider.name,
@@ -220,28 +215,13 @@ export class Payments {
     data: Record<string, unknown>,
   ): Promise<boolean> {
     return this.transactions.run(tenant.id, async (scope) => {
-      await this.lock(scope, payment.applicationId);
-      const paidBefore = await scope.count(PaymentEntity, { applicationId: payment.applicationId, status: 'PAYED' });
-      const moved = await scope.query(
-        // Wrapped in a select: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
-        `with moved as (
-           update public.payments
-              set status = $2, note = $3, updated_at = now(), paid_at = case when $2 = 'PAYED' then now() end
-            where id = $1 and status = 'INITIAL'
-           returning id)
-         select id from moved`,
-        [payment.id, outcome, note],
-      );
-      if (!moved.length) return false;
+      await this.payments.lockApplication(scope, payment.applicationId);
+      const paidBefore = await this.payments.paidCount(scope, payment.applicationId);
+      if (!(await this.payments.settle(scope, payment.id, outcome, note))) return false;
       const action = note === 'amount_mismatch' ? 'payment.amount_mismatch' : `payment.${outcome.toLowerCase()}`;
       await this.audit(scope, action, payment.id, { applicationId: payment.applicationId, ...data });
       return outcome === 'PAYED' && paidBefore === 0;
     });
-  }
-
-  /** Serialises the recording of one application's payments, for the length of the transaction. */
-  private async lock(scope: TenantScope, applicationId: string): Promise<void> {
-    await scope.query(`select pg_advisory_xact_lock(hashtextextended($1, 8008))`, [`payments:${applicationId}`]);
   }
 
   private async audit(scope: TenantScope, action: string, paymentId: string, data: Record<string, unknown>) {

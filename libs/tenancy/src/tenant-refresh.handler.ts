@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditLog, TenantTransactions } from '@openrathaus/database';
 import { HandlesJob, JobHandler, JobPayload, NOTIFICATION_BUS, NotificationBus } from '@openrathaus/jobs';
+import { TenantsRepository } from './tenants.repository';
 
 export const TENANTS_QUEUE = 'tenants';
 export const TENANT_REFRESH_JOB = 'tenant.refresh';
@@ -17,18 +18,16 @@ export const TENANT_CHANGED = 'tenant-changed';
 export class TenantRefreshHandler implements JobHandler {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly tenants: TenantsRepository,
     private readonly transactions: TenantTransactions,
     private readonly audit: AuditLog,
     @Inject(NOTIFICATION_BUS) private readonly bus: NotificationBus,
   ) {}
 
   async handle(payload: JobPayload): Promise<string> {
-    const rows = (await this.dataSource.query<unknown>(
-      `select slug, revision, config_hash, config_error from public.tenants where id = $1`,
-      [payload.tenantId],
-    )) as { slug: string; revision: number; config_hash: string; config_error: string | null }[];
-    if (!rows.length) return 'gone';
-    const { slug, revision, config_hash: hash, config_error: error } = rows[0];
+    const row = await this.tenants.revision(this.dataSource.manager, payload.tenantId);
+    if (!row) return 'gone';
+    const { slug, revision, config_hash: hash, config_error: error } = row;
     const action = error ? 'tenant.stopped' : 'tenant.config_applied';
     // Recorded once per revision, so a repeated job is a no-op here.
     await this.transactions.inCurrentTenant((scope) =>

@@ -1,33 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
-import type { TenantFile } from './tenant-file';
 import { Tenant } from './tenant';
 import { tenantBaseUrl } from './tenant-base-url';
+import { TenantRecord, TenantsRepository } from './tenants.repository';
 
 /** What a Host header names. */
 export type HostMatch = { kind: 'tenant'; tenant: Tenant } | { kind: 'root' } | null;
 
-interface TenantRow {
-  id: string;
-  slug: string;
-  kind: Tenant['kind'];
-  name: string;
-  ags: string | null;
-  status: Tenant['status'];
-  region_slug: string | null;
-  config: TenantFile;
-  config_error: string | null;
-  revision: number;
-  domains: string[];
-}
-
-const SELECT = `
-  select t.id, t.slug, t.kind, t.name, t.ags, t.status, t.region_slug, t.config, t.config_error, t.revision,
-         coalesce(array_agg(d.domain order by d.domain) filter (where d.domain is not null), '{}') as domains
-    from public.tenants t left join public.tenant_domains d on d.tenant_id = t.id`;
-
-const toTenant = (row: TenantRow): Tenant =>
+const toTenant = (row: TenantRecord): Tenant =>
   Object.freeze({
     id: row.id,
     slug: row.slug,
@@ -54,11 +35,12 @@ export class TenantRegistry {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly tenants: TenantsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async loadAll(): Promise<void> {
-    const rows: TenantRow[] = await this.dataSource.query(`${SELECT} group by t.id`);
+    const rows = await this.tenants.records(this.dataSource.manager);
     this.byId = new Map();
     this.bySlug = new Map();
     this.byHost = new Map();
@@ -67,11 +49,11 @@ export class TenantRegistry {
 
   /** Reloads one tenant after it changed; a deleted tenant disappears. */
   async reload(tenantId: string): Promise<Tenant | undefined> {
-    const rows: TenantRow[] = await this.dataSource.query(`${SELECT} where t.id = $1 group by t.id`, [tenantId]);
+    const row = await this.tenants.record(this.dataSource.manager, tenantId);
     const old = this.byId.get(tenantId);
     if (old) this.remove(old);
-    if (!rows.length) return undefined;
-    const tenant = toTenant(rows[0]);
+    if (!row) return undefined;
+    const tenant = toTenant(row);
     this.put(tenant);
     return tenant;
   }

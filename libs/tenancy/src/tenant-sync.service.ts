@@ -5,6 +5,7 @@ import { JobQueues } from '@openrathaus/jobs';
 import { formatFault } from './tenant-fault';
 import { LoadedTenant, loadTenantDir } from './tenant-file.loader';
 import { TENANT_REFRESH_JOB, TENANTS_QUEUE } from './tenant-refresh.handler';
+import { TenantSyncState, TenantsRepository } from './tenants.repository';
 
 export interface SyncReport {
   tenants: LoadedTenant[];
@@ -30,13 +31,6 @@ export interface TenantSyncStep {
   apply(em: EntityManager, sound: { tenant: LoadedTenant; id: string }[], report: SyncReport): Promise<string[]>;
 }
 
-interface ExistingRow {
-  id: string;
-  slug: string;
-  config_hash: string;
-  config_error: string | null;
-}
-
 /**
  * Brings the database in line with `tenants/`: creates and updates tenants and their domains,
  * stops those whose file is broken, and announces every change to the running instances. The
@@ -51,6 +45,7 @@ export class TenantSync {
   constructor(
     private readonly owner: OwnerTransactions,
     private readonly jobs: JobQueues,
+    private readonly tenantRows: TenantsRepository,
   ) {}
 
   /** Adds a step; libs register theirs when their module starts. */
@@ -73,11 +68,7 @@ export class TenantSync {
     await this.owner.run(async (em) => {
       // One sync or publication at a time: each rewrites service lists that the other reads.
       await takeWriteLock(em, 'tenants');
-      const existing = new Map(
-        (
-          (await em.query<unknown>(`select id, slug, config_hash, config_error from public.tenants`)) as ExistingRow[]
-        ).map((r) => [r.slug, r]),
-      );
+      const existing = await this.tenantRows.syncStates(em);
       await this.checkForeignDomains(em, tenants);
       for (const step of this.steps) await step.check(em, dir, report);
       // The steps read as the application role, whoever the connection's user is: back to the owner.
@@ -113,7 +104,7 @@ export class TenantSync {
         for (const id of applied) {
           if (touched.has(id)) continue;
           // Its file is unchanged, but what it serves is not (e.g. a new minor version it adopts).
-          await em.query(`update public.tenants set revision = revision + 1, updated_at = now() where id = $1`, [id]);
+          await this.tenantRows.raiseRevision(em, id);
           touched.add(id);
           changed.push(id);
           alsoUpdated.add(slugOf.get(id) ?? '');
@@ -129,13 +120,7 @@ export class TenantSync {
 
   /** A domain already owned by a tenant that is not in this folder is a fault of the newcomer. */
   private async checkForeignDomains(em: EntityManager, tenants: LoadedTenant[]): Promise<void> {
-    const owners = new Map(
-      (
-        (await em.query<unknown>(
-          `select d.domain, t.slug from public.tenant_domains d join public.tenants t on t.id = d.tenant_id`,
-        )) as { domain: string; slug: string }[]
-      ).map((r) => [r.domain, r.slug]),
-    );
+    const owners = await this.tenantRows.domainOwners(em);
     const slugs = new Set(tenants.map((t) => t.slug));
     for (const tenant of tenants) {
       (tenant.config?.domains ?? []).forEach((domain, index) => {
@@ -148,47 +133,27 @@ export class TenantSync {
     }
   }
 
-  private async write(em: EntityManager, tenant: LoadedTenant, row: ExistingRow | undefined): Promise<string> {
+  private async write(em: EntityManager, tenant: LoadedTenant, row: TenantSyncState | undefined): Promise<string> {
     const c = tenant.config;
     if (!c) throw new Error('unreachable: tenant without config');
-    const values = [c.kind, c.name, c.ags ?? null, c.status, c.region ?? null, JSON.stringify(c), tenant.hash];
-    let id: string;
-    if (row) {
-      await em.query(
-        `update public.tenants set kind = $2, name = $3, ags = $4, status = $5, region_slug = $6, config = $7,
-                config_hash = $8, config_error = null, revision = revision + 1, updated_at = now() where id = $1`,
-        [row.id, ...values],
-      );
-      id = row.id;
-      await em.query(`delete from public.tenant_domains where tenant_id = $1`, [id]);
-    } else {
-      const inserted = (await em.query<unknown>(
-        `insert into public.tenants (slug, kind, name, ags, status, region_slug, config, config_hash)
-         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
-        [tenant.slug, ...values],
-      )) as { id: string }[];
-      id = inserted[0].id;
-    }
-    for (const domain of c.domains ?? []) {
-      await em.query(`insert into public.tenant_domains (domain, tenant_id) values ($1, $2)`, [domain, id]);
-    }
-    return id;
+    const columns = {
+      kind: c.kind,
+      name: c.name,
+      ags: c.ags ?? null,
+      status: c.status,
+      regionSlug: c.region ?? null,
+      config: c,
+      hash: tenant.hash,
+    };
+    if (!row) return this.tenantRows.create(em, tenant.slug, columns, c.domains ?? []);
+    await this.tenantRows.update(em, row.id, columns, c.domains ?? []);
+    return row.id;
   }
 
   /** Marks a tenant stopped, keeping its last sound configuration and domains. */
-  private async stop(em: EntityManager, tenant: LoadedTenant, row: ExistingRow | undefined, error: string) {
-    if (row) {
-      await em.query(
-        `update public.tenants set config_error = $2, revision = revision + 1, updated_at = now() where id = $1`,
-        [row.id, error],
-      );
-      return row.id;
-    }
-    const inserted = (await em.query<unknown>(
-      `insert into public.tenants (slug, kind, name, status, config_error) values ($1, 'municipality', $1, 'pilot', $2)
-       returning id`,
-      [tenant.slug, error],
-    )) as { id: string }[];
-    return inserted[0].id;
+  private async stop(em: EntityManager, tenant: LoadedTenant, row: TenantSyncState | undefined, error: string) {
+    if (!row) return this.tenantRows.createStopped(em, tenant.slug, error);
+    await this.tenantRows.stop(em, row.id, error);
+    return row.id;
   }
 }

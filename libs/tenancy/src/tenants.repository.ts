@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TenantScope } from '@openrathaus/database';
+import type { Tenant } from './tenant';
 import type { TenantFile } from './tenant-file';
 
 /** A tenant as the registry row has it: slug, name and the configuration of its file. */
@@ -10,6 +11,45 @@ export interface TenantRow {
   name: string;
   config: TenantFile;
 }
+
+/** A tenant's row with its domains, as the registry loads it. */
+export interface TenantRecord {
+  id: string;
+  slug: string;
+  kind: Tenant['kind'];
+  name: string;
+  ags: string | null;
+  status: Tenant['status'];
+  region_slug: string | null;
+  config: TenantFile;
+  config_error: string | null;
+  revision: number;
+  domains: string[];
+}
+
+/** What the sync compares a tenant's file with. */
+export interface TenantSyncState {
+  id: string;
+  slug: string;
+  config_hash: string;
+  config_error: string | null;
+}
+
+/** A sound tenant file's columns, as the sync writes them. */
+export interface TenantColumns {
+  kind: string;
+  name: string;
+  ags: string | null;
+  status: string;
+  regionSlug: string | null;
+  config: TenantFile;
+  hash: string;
+}
+
+const RECORD = `
+  select t.id, t.slug, t.kind, t.name, t.ags, t.status, t.region_slug, t.config, t.config_error, t.revision,
+         coalesce(array_agg(d.domain order by d.domain) filter (where d.domain is not null), '{}') as domains
+    from public.tenants t left join public.tenant_domains d on d.tenant_id = t.id`;
 
 /**
  * The owner of `tenants` and `tenant_domains` for other libs. The registry has no row-level
@@ -84,4 +124,99 @@ export class TenantsRepository {
   names(scope: TenantScope, ids: string[]): Promise<{ id: string; slug: string; name: string }[]> {
     return scope.query(`select id, slug, name from public.tenants where id = any($1::uuid[])`, [ids]);
   }
+
+  /** Every tenant with its domains. */
+  records(em: EntityManager): Promise<TenantRecord[]> {
+    return em.query(`${RECORD} group by t.id`);
+  }
+
+  /** One tenant with its domains, undefined when it is gone. */
+  async record(em: EntityManager, id: string): Promise<TenantRecord | undefined> {
+    const rows: TenantRecord[] = await em.query(`${RECORD} where t.id = $1 group by t.id`, [id]);
+    return rows[0];
+  }
+
+  /** What the refresh job records of a tenant's change, undefined when it is gone. */
+  async revision(
+    em: EntityManager,
+    id: string,
+  ): Promise<{ slug: string; revision: number; config_hash: string; config_error: string | null } | undefined> {
+    const rows = (await em.query<unknown>(
+      `select slug, revision, config_hash, config_error from public.tenants where id = $1`,
+      [id],
+    )) as { slug: string; revision: number; config_hash: string; config_error: string | null }[];
+    return rows[0];
+  }
+
+  /** Every tenant's file state, by slug. */
+  async syncStates(em: EntityManager): Promise<Map<string, TenantSyncState>> {
+    const rows = (await em.query<unknown>(
+      `select id, slug, config_hash, config_error from public.tenants`,
+    )) as TenantSyncState[];
+    return new Map(rows.map((r) => [r.slug, r]));
+  }
+
+  /** Every domain with the slug of the tenant that has it. */
+  async domainOwners(em: EntityManager): Promise<Map<string, string>> {
+    const rows = (await em.query<unknown>(
+      `select d.domain, t.slug from public.tenant_domains d join public.tenants t on t.id = d.tenant_id`,
+    )) as { domain: string; slug: string }[];
+    return new Map(rows.map((r) => [r.domain, r.slug]));
+  }
+
+  /** Writes a sound file over a tenant (clearing a stop) and replaces its domains. */
+  async update(em: EntityManager, id: string, columns: TenantColumns, domains: string[]): Promise<void> {
+    await em.query(
+      `update public.tenants set kind = $2, name = $3, ags = $4, status = $5, region_slug = $6, config = $7,
+              config_hash = $8, config_error = null, revision = revision + 1, updated_at = now() where id = $1`,
+      [id, ...columnValues(columns)],
+    );
+    await em.query(`delete from public.tenant_domains where tenant_id = $1`, [id]);
+    await this.addDomains(em, id, domains);
+  }
+
+  /** Creates a tenant from a sound file; returns its id. */
+  async create(em: EntityManager, slug: string, columns: TenantColumns, domains: string[]): Promise<string> {
+    const inserted = (await em.query<unknown>(
+      `insert into public.tenants (slug, kind, name, ags, status, region_slug, config, config_hash)
+       values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
+      [slug, ...columnValues(columns)],
+    )) as { id: string }[];
+    await this.addDomains(em, inserted[0].id, domains);
+    return inserted[0].id;
+  }
+
+  /** Stops a tenant whose file is broken, keeping its last sound configuration and domains. */
+  async stop(em: EntityManager, id: string, error: string): Promise<void> {
+    await em.query(
+      `update public.tenants set config_error = $2, revision = revision + 1, updated_at = now() where id = $1`,
+      [id, error],
+    );
+  }
+
+  /** Creates a tenant whose first file is broken, stopped; returns its id. */
+  async createStopped(em: EntityManager, slug: string, error: string): Promise<string> {
+    const inserted = (await em.query<unknown>(
+      `insert into public.tenants (slug, kind, name, status, config_error) values ($1, 'municipality', $1, 'pilot', $2)
+       returning id`,
+      [slug, error],
+    )) as { id: string }[];
+    return inserted[0].id;
+  }
+
+  private async addDomains(em: EntityManager, id: string, domains: string[]): Promise<void> {
+    for (const domain of domains) {
+      await em.query(`insert into public.tenant_domains (domain, tenant_id) values ($1, $2)`, [domain, id]);
+    }
+  }
 }
+
+const columnValues = (c: TenantColumns): unknown[] => [
+  c.kind,
+  c.name,
+  c.ags,
+  c.status,
+  c.regionSlug,
+  JSON.stringify(c.config),
+  c.hash,
+];
