@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Req,
+  StreamableFile,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -12,7 +25,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiCookieAuth } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { IsDefined, IsString, Matches } from 'class-validator';
 import { Applications, ApplicationsError, ApplicationsErrorCode } from '@openrathaus/applications';
 import { CatalogService } from '@openrathaus/catalog';
@@ -250,13 +263,13 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'An issued document (PDF)' })
   @ApiProduces('application/pdf')
   @ApiOkResponse({ description: 'the PDF', schema: { type: 'string', format: 'binary' } })
-  async document(
+  @Header('cache-control', 'private, no-store')
+  document(
     @CurrentTenant() tenant: Tenant,
     @Citizen() session: CitizenSession,
     @Param('id') id: string,
     @Param('documentId') documentId: string,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    await this.views.sendDocument(tenant, session.citizenId, id, documentId, reply);
+  ): Promise<StreamableFile> {
+    return this.views.documentFile(tenant, session.citizenId, id, documentId);
   }
 }
