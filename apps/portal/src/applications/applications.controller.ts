@@ -26,7 +26,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiCookieAuth } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { IsDefined, IsString, Matches } from 'class-validator';
+import { IsDefined, IsObject, IsString, Matches } from 'class-validator';
 import { Applications, ApplicationsError, ApplicationsErrorCode } from '@openrathaus/applications';
 import { CatalogService } from '@openrathaus/catalog';
 import { CitizenSession, meetsLevel } from '@openrathaus/identity';
@@ -49,6 +49,8 @@ class StartApplication {
 
 class AnswersBody {
   @ApiProperty({ description: 'answers by field id; null removes an answer', example: { kennzeichen: 'RE-AB 123' } })
+  @IsDefined()
+  @IsObject()
   answers: Record<string, unknown>;
 }
 
@@ -175,10 +177,11 @@ export class ApplicationsController {
     @CurrentTenant() tenant: Tenant,
     @Citizen() session: CitizenSession,
     @Param('id') id: string,
-    @Body() body: Partial<AnswersBody> | undefined,
+    @Body() body: AnswersBody,
     @Req() request: FastifyRequest,
   ): Promise<SavedAnswersView> {
-    const saved = await this.applications.saveAnswers(tenant, session, id, body?.answers);
+    // A body that is not an object passes the pipe untouched; the service refuses what it holds.
+    const saved = await this.applications.saveAnswers(tenant, session, id, (body as Partial<AnswersBody>)?.answers);
     const locale = this.views.locale(request, tenant);
     return {
       application: await this.views.view(tenant, id, session.citizenId, request),
