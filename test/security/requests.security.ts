@@ -325,6 +325,14 @@ describe('one request never takes the portal down', () => {
       expect(json(poisoned.body).code).toBe('core.invalid_json');
     });
 
+    it('a body without answers, or with answers that are not an object, is a 400 naming the field', async () => {
+      for (const body of ['{}', '{"answers":["a"]}', '{"answers":"a"}']) {
+        const refused = await answers(body);
+        expect(refused.status).toBe(400);
+        expect(json(refused.body).errors).toEqual([expect.objectContaining({ field: 'answers' })]);
+      }
+    });
+
     it('a malformed Cookie header is no 500: no session, a fresh form token, the home page as usual', async () => {
       const malformed = [
         'or_citizen=%E0%A4%A; or_csrf=%zz; or_staff=%',

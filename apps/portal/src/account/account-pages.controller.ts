@@ -22,14 +22,20 @@ export class AccountPagesController {
   ) {}
 
   @Get()
-  async overview(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+  async overview(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | undefined> {
     const page = await this.views.page(request, reply);
-    if (!page.session) return this.views.redirect(reply, loginPath('/konto'));
-    return this.views.showOverview(page, page.session);
+    if (!page.session) return this.views.after(reply, loginPath('/konto'));
+    return this.views.overview(page, page.session);
   }
 
   @Get('registrieren')
-  async registerForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+  async registerForm(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | undefined> {
     return this.views.form(await this.views.page(request, reply), registerSpec(), 200);
   }
 
@@ -37,8 +43,8 @@ export class AccountPagesController {
   async register(
     @Body() body: unknown,
     @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<FastifyReply> {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | undefined> {
     const page = await this.views.page(request, reply);
     const fields = bodyFields(body);
     try {
@@ -48,7 +54,7 @@ export class AccountPagesController {
       return this.views.form(page, registerSpec(), error, fields);
     }
     const email = String(fields.email).trim().toLowerCase();
-    return this.views.message(page, 200, 'success', 'account.register.done.title', [
+    return this.views.notice(page, 200, 'success', 'account.register.done.title', [
       page.t('account.register.done.text', { email }),
       page.t('account.register.done.spam'),
     ]);
@@ -56,13 +62,16 @@ export class AccountPagesController {
 
   /** The link from the mail: confirms on GET, so that one click is enough. */
   @Get('bestaetigen')
-  async confirm(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+  async confirm(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | undefined> {
     const page = await this.views.page(request, reply);
     try {
       await this.accounts.verify(page.tenant, first((request.query as Record<string, unknown>)?.token));
     } catch (error) {
       if (!(error instanceof IdentityError)) throw error;
-      return this.views.message(
+      return this.views.notice(
         page,
         400,
         'danger',
@@ -71,7 +80,7 @@ export class AccountPagesController {
         [{ url: '/konto/anmelden', text: page.t('account.toLogin') }],
       );
     }
-    return this.views.message(
+    return this.views.notice(
       page,
       200,
       'success',
@@ -82,10 +91,13 @@ export class AccountPagesController {
   }
 
   @Get('anmelden')
-  async loginForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+  async loginForm(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | undefined> {
     const page = await this.views.page(request, reply);
     const next = localPath((request.query as Record<string, unknown>)?.next);
-    if (page.session) return this.views.redirect(reply, next);
+    if (page.session) return this.views.after(reply, next);
     return this.views.form(page, loginSpec(next), 200);
   }
 
@@ -95,8 +107,8 @@ export class AccountPagesController {
     @Body() body: unknown,
     @PasswordLogin() outcome: LoginFormOutcome,
     @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<FastifyReply> {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | undefined> {
     const page = await this.views.page(request, reply);
     const fields = bodyFields(body);
     const next = localPath(fields.next);
@@ -108,29 +120,33 @@ export class AccountPagesController {
     } catch (error) {
       return this.views.form(page, loginSpec(next), error, { email: fields.email });
     }
-    return this.views.redirect(reply, next);
+    return this.views.after(reply, next);
   }
 
   @Post('abmelden')
-  async logout(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async logout(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const session = await this.auth.citizenOf(request);
     if (session) {
       this.auth.checkCsrf(request, session, body);
       await this.sessions.end(session.sessionId);
     }
     this.auth.clearCitizenCookie(request, reply);
-    return this.views.redirect(reply, '/');
+    return this.views.after(reply, '/');
   }
 
   @Post('abmelden-ueberall')
-  async logoutEverywhere(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async logoutEverywhere(
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const page = await this.views.page(request, reply);
-    if (!page.session) return this.views.redirect(reply, loginPath('/konto'));
+    if (!page.session) return this.views.after(reply, loginPath('/konto'));
     this.auth.checkCsrf(request, page.session, body);
     await this.accounts.logoutEverywhere(page.session);
     this.auth.clearCitizenCookie(request, reply);
     page.session = undefined;
-    return this.views.message(
+    return this.views.notice(
       page,
       200,
       'success',

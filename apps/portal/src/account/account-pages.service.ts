@@ -6,7 +6,7 @@ import type { Tenant } from '@openrathaus/tenancy';
 import { I18n } from '@openrathaus/i18n';
 import { CitizenAuth, requireTenant } from '../http/citizen-auth';
 import { ErrorResponder } from '../http/error-responder.service';
-import { PageContext, seeOther } from '../http/page-context.service';
+import { PageContext, redirectAfterPost, seeOther } from '../http/page-context.service';
 
 /** One input of an account form. */
 interface FieldSpec {
@@ -183,7 +183,7 @@ export class AccountPages {
     return this.render(page, status, 'account-form', title, { form });
   }
 
-  showOverview(page: Page, session: CitizenSession): FastifyReply {
+  overview(page: Page, session: CitizenSession): string {
     const canStepUp = this.stepUp.configured && !meetsLevel(session.trustLevel, 'substantial');
     const account = {
       name: session.name,
@@ -196,28 +196,47 @@ export class AccountPages {
     return this.render(page, 200, 'account-overview', page.t('account.overview.title'), { account });
   }
 
-  message(
+  /** A message page (done, failed) with links on; the handler returns its HTML. */
+  notice(
     page: Page,
     status: number,
     kind: 'success' | 'danger' | 'warning' | 'info',
     titleKey: string,
     paragraphs: string[],
     links: { url: string; text: string }[] = [{ url: '/', text: page.t('account.toHome') }],
-  ): FastifyReply {
+  ): string {
     const heading = page.t(titleKey);
     return this.render(page, status, 'account-message', heading, { message: { heading, kind, paragraphs, links } });
   }
 
-  render(page: Page, status: number, view: string, title: string, data: Record<string, unknown>) {
-    return this.pages.sendPersonal(
+  /** Readies a redirect (303, `no-store`); the handler returns nothing and Nest sends it. */
+  after(reply: FastifyReply, url: string): undefined {
+    return redirectAfterPost(reply, url);
+  }
+
+  /** {@link notice}, sent at once: for the step-up pages, which still send their answer themselves. */
+  message(
+    page: Page,
+    status: number,
+    kind: 'success' | 'danger' | 'warning' | 'info',
+    titleKey: string,
+    paragraphs: string[],
+    links?: { url: string; text: string }[],
+  ): FastifyReply {
+    return page.reply.send(this.notice(page, status, kind, titleKey, paragraphs, links));
+  }
+
+  /** {@link after}, sent at once, as {@link message}. */
+  redirect(reply: FastifyReply, url: string): FastifyReply {
+    return seeOther(reply, url);
+  }
+
+  private render(page: Page, status: number, view: string, title: string, data: Record<string, unknown>): string {
+    return this.pages.personal(
       page.request,
       page.reply,
       { tenant: page.tenant, locale: page.locale, view, title, status },
       data,
     );
-  }
-
-  redirect(reply: FastifyReply, url: string): FastifyReply {
-    return seeOther(reply, url);
   }
 }

@@ -16,12 +16,15 @@ export class PasswordPagesController {
   ) {}
 
   @Get('passwort-vergessen')
-  async forgotForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+  async forgotForm(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | undefined> {
     return this.views.form(await this.views.page(request, reply), forgotSpec(), 200);
   }
 
   @Post('passwort-vergessen')
-  async forgot(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async forgot(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const page = await this.views.page(request, reply);
     const fields = bodyFields(body);
     try {
@@ -30,13 +33,16 @@ export class PasswordPagesController {
     } catch (error) {
       return this.views.form(page, forgotSpec(), error, fields);
     }
-    return this.views.message(page, 200, 'success', 'account.forgot.done.title', [
+    return this.views.notice(page, 200, 'success', 'account.forgot.done.title', [
       page.t('account.forgot.done.text', { email: String(fields.email).trim().toLowerCase() }),
     ]);
   }
 
   @Get('passwort-neu')
-  async resetForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+  async resetForm(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | undefined> {
     const page = await this.views.page(request, reply);
     const token = first((request.query as Record<string, unknown>)?.token);
     // Only looked at, not used: the token is spent when the new password is saved.
@@ -45,7 +51,7 @@ export class PasswordPagesController {
   }
 
   @Post('passwort-neu')
-  async reset(@Body() body: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async reset(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const page = await this.views.page(request, reply);
     const fields = bodyFields(body);
     const token = typeof fields.token === 'string' ? fields.token : '';
@@ -57,7 +63,7 @@ export class PasswordPagesController {
         return this.resetFailed(page);
       return this.views.form(page, resetSpec(token), error);
     }
-    return this.views.message(
+    return this.views.notice(
       page,
       200,
       'success',
@@ -71,8 +77,8 @@ export class PasswordPagesController {
     );
   }
 
-  private resetFailed(page: Page): FastifyReply {
-    return this.views.message(
+  private resetFailed(page: Page): string {
+    return this.views.notice(
       page,
       400,
       'danger',

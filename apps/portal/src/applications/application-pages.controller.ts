@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApplicationPages } from './application-pages.service';
@@ -94,12 +94,12 @@ export class ApplicationPagesController {
   }
 
   @Get('/antraege/:id/dokumente/:documentId')
+  @Header('cache-control', 'private, no-store')
   document(
     @Param('id') id: string,
     @Param('documentId') documentId: string,
     @Req() request: FastifyRequest,
-    // The PDF's bytes go out as they are, with their own headers, never through a serializer.
-    @Res() reply: FastifyReply,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return this.pages.document(request, reply, id, documentId);
   }

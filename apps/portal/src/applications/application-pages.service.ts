@@ -338,10 +338,8 @@ export class ApplicationPages {
 
   async document(request: FastifyRequest, reply: FastifyReply, id: string, documentId: string) {
     const { tenant, session } = await this.citizen(request, reply);
-    // The download writes its answer itself (see the controller), and so does its way to the login.
-    if (!session) return reply.send();
-    await this.views.sendDocument(tenant, session.citizenId, id, documentId, reply);
-    return reply;
+    if (!session) return undefined;
+    return this.views.documentFile(tenant, session.citizenId, id, documentId);
   }
 
   private async renderStep(

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, StreamableFile } from '@nestjs/common';
 import Busboy, { BusboyHeaders } from '@fastify/busboy';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import {
   APPLICATION_STATUSES,
   ApplicationStatus,
@@ -281,20 +281,18 @@ export class ApplicationViews {
     };
   }
 
-  /** Sends an issued document of the citizen's own application. */
-  async sendDocument(
+  /** An issued document of the citizen's own application, as the file to download. */
+  async documentFile(
     tenant: Tenant,
     citizenId: string,
     applicationId: string,
     documentId: string,
-    reply: FastifyReply,
-  ): Promise<void> {
+  ): Promise<StreamableFile> {
     await this.applications.pinned(tenant, applicationId, { citizenId });
     const { filename, bytes } = await this.documents.file(tenant, applicationId, documentId);
-    void reply
-      .header('content-type', 'application/pdf')
-      .header('content-disposition', `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`)
-      .header('cache-control', 'private, no-store')
-      .send(bytes);
+    return new StreamableFile(bytes, {
+      type: 'application/pdf',
+      disposition: `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+    });
   }
 }

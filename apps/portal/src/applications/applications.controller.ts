@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Req,
+  StreamableFile,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBody,
   ApiConsumes,
@@ -12,8 +25,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiCookieAuth } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { IsDefined, IsString, Matches } from 'class-validator';
+import type { FastifyRequest } from 'fastify';
+import { IsDefined, IsObject, IsString, Matches } from 'class-validator';
 import { Applications, ApplicationsError, ApplicationsErrorCode } from '@openrathaus/applications';
 import { CatalogService } from '@openrathaus/catalog';
 import { CitizenSession, meetsLevel } from '@openrathaus/identity';
@@ -36,6 +49,8 @@ class StartApplication {
 
 class AnswersBody {
   @ApiProperty({ description: 'answers by field id; null removes an answer', example: { kennzeichen: 'RE-AB 123' } })
+  @IsDefined()
+  @IsObject()
   answers: Record<string, unknown>;
 }
 
@@ -162,10 +177,11 @@ export class ApplicationsController {
     @CurrentTenant() tenant: Tenant,
     @Citizen() session: CitizenSession,
     @Param('id') id: string,
-    @Body() body: Partial<AnswersBody> | undefined,
+    @Body() body: AnswersBody,
     @Req() request: FastifyRequest,
   ): Promise<SavedAnswersView> {
-    const saved = await this.applications.saveAnswers(tenant, session, id, body?.answers);
+    // A body that is not an object passes the pipe untouched; the service refuses what it holds.
+    const saved = await this.applications.saveAnswers(tenant, session, id, (body as Partial<AnswersBody>)?.answers);
     const locale = this.views.locale(request, tenant);
     return {
       application: await this.views.view(tenant, id, session.citizenId, request),
@@ -250,13 +266,13 @@ export class ApplicationsController {
   @ApiOperation({ summary: 'An issued document (PDF)' })
   @ApiProduces('application/pdf')
   @ApiOkResponse({ description: 'the PDF', schema: { type: 'string', format: 'binary' } })
-  async document(
+  @Header('cache-control', 'private, no-store')
+  document(
     @CurrentTenant() tenant: Tenant,
     @Citizen() session: CitizenSession,
     @Param('id') id: string,
     @Param('documentId') documentId: string,
-    @Res() reply: FastifyReply,
-  ): Promise<void> {
-    await this.views.sendDocument(tenant, session.citizenId, id, documentId, reply);
+  ): Promise<StreamableFile> {
+    return this.views.documentFile(tenant, session.citizenId, id, documentId);
   }
 }

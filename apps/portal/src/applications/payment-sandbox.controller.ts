@@ -13,7 +13,7 @@ import {
 } from '@openrathaus/payments';
 import { I18n } from '@openrathaus/i18n';
 import { ViewEngine } from '@openrathaus/web';
-import { PageContext } from '../http/page-context.service';
+import { PageContext, redirectAfterPost } from '../http/page-context.service';
 
 const CSRF_COOKIE = 'or_sandbox_csrf';
 const TOKEN = /^[A-Za-z0-9_-]{32}$/;
@@ -68,8 +68,8 @@ export class PaymentSandboxController {
   async payPage(
     @Param('transactionId') transactionId: string,
     @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<FastifyReply> {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     const tx = await this.sandbox.transaction(transactionId);
     const locale = this.pages.locale(request, reply, undefined);
     const t = (key: string, params?: Record<string, unknown>) => this.i18n.t(locale, key, params);
@@ -98,7 +98,7 @@ export class PaymentSandboxController {
       csrf: token,
       returnUrl: tx.redirectUrl,
     });
-    return reply
+    void reply
       .code(200)
       .header('set-cookie', setCookie.join('; '))
       .header('content-type', 'text/html; charset=utf-8')
@@ -107,8 +107,8 @@ export class PaymentSandboxController {
       .header(
         'content-security-policy',
         "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
-      )
-      .send(html);
+      );
+    return html;
   }
 
   /** Records the tester's choice and sends the browser back to the portal, as a payment service does. */
@@ -117,14 +117,14 @@ export class PaymentSandboxController {
     @Param('transactionId') transactionId: string,
     @Body() body: Record<string, unknown> | undefined,
     @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<FastifyReply> {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<undefined> {
     if (!this.sandbox.enabled) throw new PaymentsError(PaymentsErrorCode.SandboxDisabled);
     const token = request.cookies[CSRF_COOKIE];
     if (!token || !TOKEN.test(token) || !sameToken(token, body?.csrf)) {
       throw new PaymentsError(PaymentsErrorCode.SandboxForbidden);
     }
     const tx = await this.sandbox.decide(transactionId, body?.action);
-    return reply.code(303).header('location', tx.redirectUrl).header('cache-control', 'no-store').send();
+    return redirectAfterPost(reply, tx.redirectUrl);
   }
 }

@@ -27,13 +27,18 @@ export class PagesController {
   ) {}
 
   @Get('/')
+  // The hot path: the cached bytes with their ETag are written at once, as the Host hook does.
   home(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
     return this.homePages.serve(request, reply, tenantOf(request));
   }
 
   /** A tenant's pictures (coat of arms, logo) from its folder. */
   @Get('/tenant-assets/:file')
-  async asset(@Param('file') file: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply) {
+  async asset(
+    @Param('file') file: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
     const tenant = tenantOf(request);
     if (!tenant || !ASSET.test(file)) throw new CoreError(CoreErrorCode.NotFound, { what: 'asset' });
     const path = join(this.config.tenantsDir, tenant.slug, 'assets', file);
@@ -41,25 +46,24 @@ export class PagesController {
       throw new CoreError(CoreErrorCode.NotFound, { what: 'asset' });
     });
     const type = TYPES[file.split('.').pop()?.toLowerCase() ?? ''];
-    return (
-      reply
-        .header('content-type', type)
-        .header('cache-control', 'public, max-age=3600')
-        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
-        // A region's page shows its members' emblems from their own hosts.
-        .header('cross-origin-resource-policy', 'cross-origin')
-        .send(body)
-    );
+    void reply
+      .header('content-type', type)
+      .header('cache-control', 'public, max-age=3600')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'")
+      // A region's page shows its members' emblems from their own hosts.
+      .header('cross-origin-resource-policy', 'cross-origin');
+    return body;
   }
 
   /** A tenant's colours as a stylesheet; its name is its content, so it never changes. */
   @Get('/assets/theme/:file')
-  theme(@Param('file') file: string, @Res() reply: FastifyReply) {
+  // The headers are set only for a stylesheet found, never on the 404 answer, hence the reply.
+  theme(@Param('file') file: string, @Res({ passthrough: true }) reply: FastifyReply): string {
     const css = themeCssOfFile(file);
     if (!css) throw new CoreError(CoreErrorCode.NotFound, { what: 'asset' });
-    return reply
+    void reply
       .header('content-type', 'text/css; charset=utf-8')
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .send(css);
+      .header('cache-control', 'public, max-age=31536000, immutable');
+    return css;
   }
 }

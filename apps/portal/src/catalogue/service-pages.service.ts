@@ -5,7 +5,7 @@ import { CoreError, CoreErrorCode } from '@openrathaus/core';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { I18n, localized } from '@openrathaus/i18n';
 import { PageCache, ViewEngine } from '@openrathaus/web';
-import { cachedPage, pageCacheKey, sendPage } from '../http/cached-page';
+import { cachedPage, pageCacheKey, readyPage } from '../http/cached-page';
 import { tenantOf } from '../http/request-state';
 import { PageContext } from '../http/page-context.service';
 
@@ -79,7 +79,7 @@ export class ServicePages {
   ) {}
 
   /** `/leistungen`: search results, the services of a Lage, or everything by Themenfeld. */
-  list(request: FastifyRequest, reply: FastifyReply, query: Record<string, unknown>): Promise<FastifyReply> {
+  list(request: FastifyRequest, reply: FastifyReply, query: Record<string, unknown>): Promise<Buffer | undefined> {
     const q = queryValue(query.q);
     const lage = queryValue(query.lebenslage);
     const params = new URLSearchParams();
@@ -91,19 +91,19 @@ export class ServicePages {
   }
 
   /** `/lebenslagen`: every Themenfeld with its Lagen, those with services of the tenant linked. */
-  lagen(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  lagen(request: FastifyRequest, reply: FastifyReply): Promise<Buffer | undefined> {
     return this.answer(request, reply, '/lebenslagen', (tenant, locale) => this.renderLagen(tenant, locale));
   }
 
   /** `/lebenslagen/:id`: the services of a Themenfeld or a Lage. */
-  lage(request: FastifyRequest, reply: FastifyReply, id: string): Promise<FastifyReply> {
+  lage(request: FastifyRequest, reply: FastifyReply, id: string): Promise<Buffer | undefined> {
     if (!this.lageTitle(id, 'de')) throw new CoreError(CoreErrorCode.NotFound, { what: 'lebenslage' });
     const path = `/lebenslagen/${id}`;
     return this.answer(request, reply, path, (tenant, locale) => this.renderList(tenant, locale, path, '', id));
   }
 
   /** `/leistungen/:key`: one service. */
-  service(request: FastifyRequest, reply: FastifyReply, key: string): Promise<FastifyReply> {
+  service(request: FastifyRequest, reply: FastifyReply, key: string): Promise<Buffer | undefined> {
     const path = `/leistungen/${encodeURIComponent(key)}`;
     return this.answer(request, reply, path, async (tenant, locale) => {
       // An unknown key is the catalogue's not-found error: the 404 page, and nothing cached.
@@ -134,7 +134,7 @@ export class ServicePages {
     path: string,
     render: (tenant: Tenant, locale: string) => Promise<string>,
     isSearch = false,
-  ): Promise<FastifyReply> {
+  ): Promise<Buffer | undefined> {
     const tenant = tenantOf(request);
     // The portal list on localhost has no catalogue.
     if (!tenant) throw new CoreError(CoreErrorCode.NotFound, { what: 'page' });
@@ -145,7 +145,7 @@ export class ServicePages {
       page = cachedPage(await render(tenant, locale));
       if (!isSearch || this.admitSearch(tenant, `${locale}\u0000${path}`)) this.cache.set(key, locale, path, page);
     }
-    return sendPage(request, reply, page);
+    return readyPage(request, reply, page);
   }
 
   /**

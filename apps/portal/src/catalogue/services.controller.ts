@@ -129,6 +129,7 @@ export class ServicesController {
   @ApiOkResponse({ type: [ServiceSummaryView] })
   async list(
     @Req() request: FastifyRequest,
+    // The hot path: the cached JSON bytes with their ETag (or a 304) are written as they are.
     @Res() reply: FastifyReply,
     @Query('q') rawQ?: unknown,
     @Query('lebenslage') rawLage?: unknown,
@@ -154,6 +155,7 @@ export class ServicesController {
   @ApiExtraModels(ServiceView)
   async one(
     @Req() request: FastifyRequest,
+    // The hot path: the cached JSON bytes with their ETag (or a 304) are written as they are.
     @Res() reply: FastifyReply,
     @Param('key') key: string,
   ): Promise<FastifyReply> {

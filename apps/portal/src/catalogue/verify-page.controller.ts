@@ -84,12 +84,14 @@ export class VerifyPageController {
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'the form', content: { 'text/html': { schema: { type: 'string' } } } })
   @ApiResponse({ status: 303, description: 'on to the code’s own address' })
-  form(@Query('code') code: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): FastifyReply {
+  form(
+    @Query('code') code: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): string | undefined {
     if (typeof code === 'string' && code.trim()) {
-      return reply
-        .code(303)
-        .header('location', `/verify/${encodeURIComponent(code.trim())}`)
-        .send();
+      void reply.code(303).header('location', `/verify/${encodeURIComponent(code.trim())}`);
+      return undefined;
     }
     return this.page(request, reply, undefined);
   }
@@ -104,11 +106,12 @@ export class VerifyPageController {
     @Param('code') code: string,
     @Query('format') format: unknown,
     @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ): Promise<FastifyReply> {
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<VerifyResult | string> {
     const result = await this.documents.verify(code);
     if (format === 'json' || this.wantsJson(request)) {
-      return this.headers(reply).header('content-type', 'application/json; charset=utf-8').send(result);
+      void this.headers(reply).header('content-type', 'application/json; charset=utf-8');
+      return result;
     }
     return this.page(request, reply, { result, code });
   }
@@ -131,7 +134,7 @@ export class VerifyPageController {
     request: FastifyRequest,
     reply: FastifyReply,
     checked: { result: VerifyResult; code: string } | undefined,
-  ): FastifyReply {
+  ): string {
     const tenant: Tenant | undefined = tenantOf(request);
     const locale = this.pages.locale(request, reply, tenant);
     const t = (key: string, params?: Record<string, unknown>) => this.i18n.t(locale, key, params);
@@ -148,7 +151,8 @@ export class VerifyPageController {
       },
       tenant && this.pages.overlay(tenant),
     );
-    return this.headers(reply).header('content-type', 'text/html; charset=utf-8').send(html);
+    void this.headers(reply).header('content-type', 'text/html; charset=utf-8');
+    return html;
   }
 
   private resultView(result: VerifyResult, locale: string) {

@@ -15,15 +15,31 @@ export function cachedAnswer(body: string): CachedPage {
 /** A page as the cache keeps it: unindented (indentation is only for the template's reader). */
 export const cachedPage = (rendered: string): CachedPage => cachedAnswer(rendered.replace(/\n\s+/g, '\n'));
 
-/** Sends an answer that is the same for every anonymous visitor; a matching If-None-Match gets a 304. */
+/**
+ * Readies an answer that is the same for every anonymous visitor and gives its bytes for the
+ * handler to return; a matching If-None-Match gets an empty 304.
+ */
+export function readyPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: CachedPage,
+  type = 'text/html; charset=utf-8',
+): Buffer | undefined {
+  void reply.header('content-type', type).header('etag', page.etag);
+  void reply.header('vary', 'Accept-Language, Cookie').header('cache-control', 'no-cache');
+  if (request.headers['if-none-match'] === page.etag) {
+    void reply.code(304);
+    return undefined;
+  }
+  return page.html;
+}
+
+/** Sends an answer as {@link readyPage} readies it, for the hot paths that write their bytes themselves. */
 export function sendPage(
   request: FastifyRequest,
   reply: FastifyReply,
   page: CachedPage,
   type = 'text/html; charset=utf-8',
 ): FastifyReply {
-  void reply.header('content-type', type).header('etag', page.etag);
-  void reply.header('vary', 'Accept-Language, Cookie').header('cache-control', 'no-cache');
-  if (request.headers['if-none-match'] === page.etag) return reply.code(304).send();
-  return reply.send(page.html);
+  return reply.send(readyPage(request, reply, page, type));
 }

@@ -44,19 +44,9 @@ export class PageContext {
   ) {}
 
   /**
-   * Sends a page of one person (an account, an application) in the tenant's layout. Such pages are
-   * never kept by a shared cache, nor by the browser's back button.
+   * Renders a page of one person (an account, an application) in the tenant's layout; the handler
+   * returns the HTML. Such pages are never kept by a shared cache, nor by the browser's back button.
    */
-  sendPersonal(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    page: PersonalPage,
-    data: Record<string, unknown>,
-  ): FastifyReply {
-    return reply.send(this.personal(request, reply, page, data));
-  }
-
-  /** Renders a page of one person as {@link sendPersonal} sends it; the handler returns the HTML. */
   personal(request: FastifyRequest, reply: FastifyReply, page: PersonalPage, data: Record<string, unknown>): string {
     const path = request.url.split('?')[0];
     const html = this.views.render(
