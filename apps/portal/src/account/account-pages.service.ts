@@ -6,7 +6,7 @@ import type { Tenant } from '@openrathaus/tenancy';
 import { I18n } from '@openrathaus/i18n';
 import { CitizenAuth, requireTenant } from '../http/citizen-auth';
 import { ErrorResponder } from '../http/error-responder.service';
-import { PageContext, redirectAfterPost, seeOther } from '../http/page-context.service';
+import { PageContext, redirectAfterPost } from '../http/page-context.service';
 
 /** One input of an account form. */
 interface FieldSpec {
@@ -212,23 +212,6 @@ export class AccountPages {
   /** Readies a redirect (303, `no-store`); the handler returns nothing and Nest sends it. */
   after(reply: FastifyReply, url: string): undefined {
     return redirectAfterPost(reply, url);
-  }
-
-  /** {@link notice}, sent at once: for the step-up pages, which still send their answer themselves. */
-  message(
-    page: Page,
-    status: number,
-    kind: 'success' | 'danger' | 'warning' | 'info',
-    titleKey: string,
-    paragraphs: string[],
-    links?: { url: string; text: string }[],
-  ): FastifyReply {
-    return page.reply.send(this.notice(page, status, kind, titleKey, paragraphs, links));
-  }
-
-  /** {@link after}, sent at once, as {@link message}. */
-  redirect(reply: FastifyReply, url: string): FastifyReply {
-    return seeOther(reply, url);
   }
 
   private render(page: Page, status: number, view: string, title: string, data: Record<string, unknown>): string {

@@ -31,17 +31,17 @@ export class StepUpPagesController {
   @UseGuards(StepUpStartGuard)
   async identity(
     @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @StepUp() start: StepUpStart,
-  ): Promise<FastifyReply> {
+  ): Promise<string | undefined> {
     const page = await this.views.page(request, reply);
     switch (start.kind) {
       case 'login':
-        return this.views.redirect(reply, loginPath(stepUpPath(start.level, start.next)));
+        return this.views.after(reply, loginPath(stepUpPath(start.level, start.next)));
       case 'met':
-        return this.views.redirect(reply, start.next);
+        return this.views.after(reply, start.next);
       case 'none':
-        return this.views.message(
+        return this.views.notice(
           page,
           503,
           'warning',
@@ -50,7 +50,7 @@ export class StepUpPagesController {
           [{ url: '/konto', text: page.t('account.toAccount') }],
         );
       case 'provider':
-        return this.views.redirect(reply, start.url);
+        return this.views.after(reply, start.url);
       case 'error':
         return this.providerDown(page, start.error);
     }
@@ -61,12 +61,12 @@ export class StepUpPagesController {
   @UseGuards(StepUpCallbackGuard)
   async identityCallback(
     @Req() request: FastifyRequest,
-    @Res() reply: FastifyReply,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @StepUp() back: StepUpReturn,
-  ): Promise<FastifyReply> {
+  ): Promise<string | undefined> {
     const page = await this.views.page(request, reply);
     if (back.kind === 'login') {
-      return this.views.message(
+      return this.views.notice(
         page,
         401,
         'danger',
@@ -80,12 +80,12 @@ export class StepUpPagesController {
       const result = await this.stepUp.complete(back.session, back.flow, back.claims);
       const session = await this.sessions.citizenSession(result.sessionId, page.tenant);
       if (session) this.auth.startCitizenSession(request, reply, session);
-      return this.views.redirect(reply, result.next);
+      return this.views.after(reply, result.next);
     } catch (error) {
       if (!(error instanceof IdentityError) || error.code !== IdentityErrorCode.StepUpFailed) {
         return this.providerDown(page, error);
       }
-      return this.views.message(
+      return this.views.notice(
         page,
         400,
         'danger',
@@ -97,9 +97,9 @@ export class StepUpPagesController {
   }
 
   /** The provider does not answer: a page that says so (not the portal's maintenance page). */
-  private providerDown(page: Page, error: unknown): FastifyReply {
+  private providerDown(page: Page, error: unknown): string {
     if (!(error instanceof IdentityError) || error.code !== IdentityErrorCode.IdentityProviderUnavailable) throw error;
-    return this.views.message(
+    return this.views.notice(
       page,
       503,
       'warning',

@@ -27,12 +27,6 @@ export const redirectAfterPost = (reply: FastifyReply, location: string): undefi
   return undefined;
 };
 
-/** A redirect after a form post, sent at once (for handlers that send their answer themselves). */
-export const seeOther = (reply: FastifyReply, location: string): FastifyReply => {
-  redirectAfterPost(reply, location);
-  return reply.send();
-};
-
 /** The parts every page shows: site name, emblem, contact, footer links, languages, theme. */
 @Injectable()
 export class PageContext {
