@@ -7,7 +7,13 @@ import { Applications } from '@openrathaus/applications';
 import { ProcessDefinition } from '@openrathaus/catalog';
 import { APP_CONFIG, FILE_STORAGE, FileStorage } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
-import { Documents, DocumentsError, IssueDocumentInput, SigningKeys } from '@openrathaus/documents';
+import {
+  Documents,
+  DocumentsError,
+  DocumentsRepository,
+  IssueDocumentInput,
+  SigningKeys,
+} from '@openrathaus/documents';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { get, pdfQrText, pdfText } from '@openrathaus/testing';
 import { Rules } from '@openrathaus/forms';
@@ -223,6 +229,7 @@ describe('documents: issue, store, verify', () => {
     const app = portal.app;
     const lastYear = new Documents(
       transactions,
+      app.get(DocumentsRepository),
       registry,
       app.get(SigningKeys),
       app.get(I18n),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { TenantScope } from '@openrathaus/database';
-import { ApplicationEntity, ApplicationStatus } from './application.entity';
+import { DeepPartial } from 'typeorm';
+import { ScopedWhere, TenantScope } from '@openrathaus/database';
+import { ApplicationEntity, ApplicationStatus, AttachmentEntity } from './application.entity';
 
 /**
  * The owner of `applications`, `attachments` and `application_counters`: every statement on them,
@@ -9,6 +10,35 @@ import { ApplicationEntity, ApplicationStatus } from './application.entity';
  */
 @Injectable()
 export class ApplicationsRepository {
+  /** Writes a new application (a draft). */
+  add(scope: TenantScope, values: Omit<DeepPartial<ApplicationEntity>, 'tenantId'>): Promise<ApplicationEntity> {
+    return scope.insert(ApplicationEntity, values);
+  }
+
+  /** A citizen's applications, newest first. */
+  ofCitizen(scope: TenantScope, citizenId: string, limit: number): Promise<ApplicationEntity[]> {
+    return scope.find(ApplicationEntity, { where: { citizenId }, order: { createdAt: 'DESC' }, take: limit });
+  }
+
+  /** The attachments of an application, oldest first; of one field when `field` is given. */
+  attachmentsOf(scope: TenantScope, applicationId: string, field?: string): Promise<AttachmentEntity[]> {
+    const where: ScopedWhere<AttachmentEntity> = field === undefined ? { applicationId } : { applicationId, field };
+    return scope.find(AttachmentEntity, { where, order: { createdAt: 'ASC' } });
+  }
+
+  /** Writes an uploaded file's row. */
+  addAttachment(
+    scope: TenantScope,
+    values: Omit<DeepPartial<AttachmentEntity>, 'tenantId'>,
+  ): Promise<AttachmentEntity> {
+    return scope.insert(AttachmentEntity, values);
+  }
+
+  /** One attachment of an application, or null. */
+  attachment(scope: TenantScope, applicationId: string, id: string): Promise<AttachmentEntity | null> {
+    return scope.findOne(AttachmentEntity, { id, applicationId });
+  }
+
   /** An application, locked until the transaction ends when `lock` is set. */
   async find(scope: TenantScope, id: string, lock = false): Promise<ApplicationEntity | null> {
     if (lock) await scope.query(`select 1 from public.applications where id = $1 for update`, [id]);

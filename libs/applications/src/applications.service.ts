@@ -74,7 +74,7 @@ export class Applications {
     }
     const { id, owner, key, version } = service.definition;
     return this.transactions.run(tenant.id, (scope) =>
-      scope.insert(ApplicationEntity, {
+      this.rows.add(scope, {
         serviceKey,
         definitionId: id,
         definitionRef: `${owner}/${key}@${version}`,
@@ -116,11 +116,7 @@ export class Applications {
    */
   listForCitizen(tenant: Tenant, citizenId: string, limit = 100): Promise<ListedApplication[]> {
     return this.transactions.run(tenant.id, async (scope) => {
-      const applications = await scope.find(ApplicationEntity, {
-        where: { citizenId },
-        order: { createdAt: 'DESC' },
-        take: limit,
-      });
+      const applications = await this.rows.ofCitizen(scope, citizenId, limit);
       const ids = [...new Set(applications.map((a) => a.definitionId))];
       const byId = new Map((await this.definitions.summaries(scope, ids)).map((r) => [r.id, r]));
       return applications.map((application) => ({
@@ -138,7 +134,7 @@ export class Applications {
 
   /** The attachments of an application by field. */
   async attachments(scope: TenantScope, applicationId: string): Promise<AttachmentsByField> {
-    const rows = await scope.find(AttachmentEntity, { where: { applicationId }, order: { createdAt: 'ASC' } });
+    const rows = await this.rows.attachmentsOf(scope, applicationId);
     const byField: AttachmentsByField = {};
     for (const row of rows) {
       (byField[row.field] ??= []).push({
@@ -240,7 +236,7 @@ export class Applications {
           checked.errors.map((e) => ({ field: fieldId, key: e.key, params: e.params })),
         );
       }
-      const existing = await scope.find(AttachmentEntity, { where: { applicationId, field: fieldId } });
+      const existing = await this.rows.attachmentsOf(scope, applicationId, fieldId);
       // A field for one file takes the new file in place of the old.
       const replaced = definitionField.repeat ? [] : existing;
       for (const old of replaced) await this.rows.deleteAttachment(scope, old.id);
@@ -253,7 +249,7 @@ export class Applications {
       const id = crypto.randomUUID();
       const storageKey = `${tenant.id}/attachments/${id}`;
       await this.storage.put(storageKey, file.bytes);
-      const attachment = await scope.insert(AttachmentEntity, {
+      const attachment = await this.rows.addAttachment(scope, {
         id,
         applicationId,
         field: fieldId,
@@ -280,9 +276,7 @@ export class Applications {
       if (application.status !== 'draft') {
         throw new ApplicationsError(ApplicationsErrorCode.NotEditable, { status: application.status });
       }
-      const attachment = isUuid(attachmentId)
-        ? await scope.findOne(AttachmentEntity, { id: attachmentId, applicationId })
-        : null;
+      const attachment = isUuid(attachmentId) ? await this.rows.attachment(scope, applicationId, attachmentId) : null;
       if (!attachment) throw new ApplicationsError(ApplicationsErrorCode.NotFound, { id: attachmentId });
       await this.rows.deleteAttachment(scope, attachment.id);
       const ids = ((application.answers[attachment.field] as string[] | undefined) ?? []).filter(

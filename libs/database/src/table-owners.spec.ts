@@ -70,31 +70,6 @@ function entityTable(node: ts.Node): string | undefined {
   return name && ts.isStringLiteral(name) ? name.text : undefined;
 }
 
-// In these libs a table is named only in the lib's repositories; services ask them.
-const REPOSITORY_ONLY_LIBS = ['catalog', 'tenancy', 'jobs', 'payments'];
-
-/** Places where a lib of `REPOSITORY_ONLY_LIBS` names its own table in SQL outside a `*.repository.ts`. */
-function sqlOutsideRepositories(): string[] {
-  const found: string[] = [];
-  for (const { project, files } of projects()) {
-    if (!REPOSITORY_ONLY_LIBS.includes(project)) continue;
-    for (const file of files.filter((f) => !f.endsWith('.repository.ts'))) {
-      const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-      const visit = (node: ts.Node): void => {
-        const sql = stringText(node);
-        for (const table of sql !== undefined ? tablesNamedIn(sql) : []) {
-          if (owners[table] !== project) continue;
-          const line = source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
-          found.push(`${relative(root, file).split(sep).join('/')}:${line} names ${table}`);
-        }
-        if (sql === undefined) ts.forEachChild(node, visit);
-      };
-      visit(source);
-    }
-  }
-  return found;
-}
-
 function trespasses(): Trespass[] {
   const found: Trespass[] = [];
   for (const { project, files } of projects()) {
@@ -119,6 +94,69 @@ function trespasses(): Trespass[] {
   return found;
 }
 
+/** Libs whose own tables are named only in their repositories (`*.repository.ts`) and session stores (`*.store.ts`). */
+const REPOSITORY_ONLY_LIBS = [
+  'applications',
+  'catalog',
+  'database',
+  'documents',
+  'identity',
+  'jobs',
+  'messaging',
+  'payments',
+  'tenancy',
+  'workflow',
+];
+const REPOSITORY_FILE = /\.(repository|store)\.ts$/;
+// The calls of TenantScope, TypeORM's managers and repositories that take an entity class.
+const ENTITY_CALL =
+  /^(find|findOne|findOneBy|findBy|count|countBy|insert|update|upsert|delete|save|remove|getRepository|createQueryBuilder)$/;
+
+/** Places in a lib of {@link REPOSITORY_ONLY_LIBS}, outside its repositories, that name one of its tables. */
+function outsideRepositories(): string[] {
+  const found: string[] = [];
+  for (const project of REPOSITORY_ONLY_LIBS) {
+    const sources = sourceFiles(join(root, 'libs', project, 'src')).map((file) =>
+      ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true),
+    );
+    // The lib's entity classes, by the table each maps.
+    const entities = new Map<string, string>();
+    for (const source of sources) {
+      const visit = (node: ts.Node): void => {
+        if (ts.isClassDeclaration(node) && node.name) {
+          const table = ts.getDecorators(node)?.map(entityTable).find(Boolean);
+          if (table && owners[table] === project) entities.set(node.name.text, table);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    for (const source of sources.filter((s) => !REPOSITORY_FILE.test(s.fileName))) {
+      const at = (node: ts.Node) =>
+        `${relative(root, source.fileName).split(sep).join('/')}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+      const visit = (node: ts.Node): void => {
+        const sql = stringText(node);
+        for (const table of sql !== undefined ? tablesNamedIn(sql) : []) {
+          if (owners[table] === project) found.push(`${at(node)} names ${table} in sql`);
+        }
+        if (
+          ts.isCallExpression(node) &&
+          ts.isPropertyAccessExpression(node.expression) &&
+          ENTITY_CALL.test(node.expression.name.text)
+        ) {
+          for (const arg of node.arguments.filter(ts.isIdentifier)) {
+            const table = entities.get(arg.text);
+            if (table) found.push(`${at(node)} names ${table} through ${arg.text}`);
+          }
+        }
+        if (sql === undefined) ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+  }
+  return found;
+}
+
 describe('every table has one owner', () => {
   it('no lib or app names a table another lib owns', () => {
     const found = trespasses();
@@ -127,8 +165,8 @@ describe('every table has one owner', () => {
     expect(`${queries} raw queries outside their owner\n${report}`).toBe('0 raw queries outside their owner\n');
   });
 
-  it(`in ${REPOSITORY_ONLY_LIBS.join(', ')} only repositories name the lib's tables in SQL`, () => {
-    expect(sqlOutsideRepositories()).toEqual([]);
+  it(`in ${REPOSITORY_ONLY_LIBS.join(', ')} only repositories and session stores name the lib's tables`, () => {
+    expect(outsideRepositories()).toEqual([]);
   });
 
   it('the scan finds a foreign table in SQL and in an entity, and ignores plain text', () => {

@@ -5,8 +5,10 @@ import { FormsModule } from '@openrathaus/forms';
 import { I18nModule } from '@openrathaus/i18n';
 import { TenancyModule } from '@openrathaus/tenancy';
 import { DocumentEntity } from './document.entity';
+import { DocumentsRepository } from './documents.repository';
 import { Documents } from './documents.service';
 import { SigningKeyEntity } from './signing-key.entity';
+import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningKeys } from './signing-keys.service';
 
 export const DOCUMENTS_ENTITIES: Function[] = [SigningKeyEntity, DocumentEntity];
@@ -18,7 +20,7 @@ export const DOCUMENTS_ENTITIES: Function[] = [SigningKeyEntity, DocumentEntity]
     FormsModule,
     I18nModule.forFeature({ dir: join(projectRoot(), 'libs', 'documents', 'locales') }),
   ],
-  providers: [SigningKeys, Documents],
+  providers: [DocumentsRepository, SigningKeysRepository, SigningKeys, Documents],
   exports: [SigningKeys, Documents],
 })
 export class DocumentsModule {}

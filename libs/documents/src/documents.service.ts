@@ -12,7 +12,7 @@ import { DocumentEntity } from './document.entity';
 import { PdfLogo, renderDocumentPdf } from './document-pdf';
 import { SignedFields, canonicalPayload, signPayload, verifyPayload } from './document-signature';
 import { DocumentsError, DocumentsErrorCode } from './documents.error';
-import { SigningKeyEntity } from './signing-key.entity';
+import { DocumentsRepository } from './documents.repository';
 import { SigningKeys } from './signing-keys.service';
 import { isExpired, validUntil as computeValidUntil } from './validity';
 import { newVerifyCode, parseVerifyCode } from './verify-code';
@@ -161,6 +161,7 @@ export class Documents {
 
   constructor(
     private readonly transactions: TenantTransactions,
+    private readonly documents: DocumentsRepository,
     private readonly registry: TenantRegistry,
     private readonly keys: SigningKeys,
     private readonly i18n: I18n,
@@ -279,35 +280,8 @@ export class Documents {
   private async store(tenant: Tenant, doc: SealedDocument, bytes: Uint8Array): Promise<IssuedDocument> {
     // The file first: a row never names a file that is not there.
     await this.storage.put(doc.storageKey, Buffer.from(bytes));
-    const inserted = await this.transactions.run(tenant.id, (scope) =>
-      scope.query<{ id: string }>(
-        `insert into public.documents (id, tenant_id, application_id, template, title, filename, storage_key,
-                sha256, verify_code, key_id, signature, holder, number, content, locale, issued_at, valid_until)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-         on conflict (tenant_id, application_id, template) do nothing
-         returning id`,
-        [
-          doc.id,
-          tenant.id,
-          doc.applicationId,
-          doc.template,
-          doc.title,
-          doc.filename,
-          doc.storageKey,
-          doc.sha256,
-          doc.verifyCode,
-          doc.keyId,
-          doc.signature,
-          doc.holder,
-          doc.number,
-          doc.content,
-          doc.locale,
-          doc.issuedAt,
-          doc.validUntil,
-        ],
-      ),
-    );
-    if (inserted.length) return summary({ ...doc, revokedAt: null } as DocumentEntity);
+    const inserted = await this.transactions.run(tenant.id, (scope) => this.documents.addOnce(scope, doc));
+    if (inserted) return summary({ ...doc, revokedAt: null } as DocumentEntity);
     // Another worker issued it at the same moment: theirs stands, ours goes.
     await this.storage.delete(doc.storageKey);
     const theirs = await this.find(tenant, doc.applicationId, doc.template);
@@ -318,9 +292,7 @@ export class Documents {
   /** The documents issued for an application, oldest first. */
   async list(tenant: Tenant, applicationId: string): Promise<IssuedDocument[]> {
     if (!isUuid(applicationId)) return [];
-    const rows = await this.transactions.run(tenant.id, (scope) =>
-      scope.find(DocumentEntity, { where: { applicationId }, order: { issuedAt: 'ASC' } }),
-    );
+    const rows = await this.transactions.run(tenant.id, (scope) => this.documents.ofApplication(scope, applicationId));
     return rows.map(summary);
   }
 
@@ -333,9 +305,7 @@ export class Documents {
     applicationId: string,
   ): Promise<{ storageKey: string; filename: string; contentType: string }[]> {
     if (!isUuid(applicationId)) return [];
-    const rows = await this.transactions.run(tenant.id, (scope) =>
-      scope.find(DocumentEntity, { where: { applicationId }, order: { issuedAt: 'ASC' } }),
-    );
+    const rows = await this.transactions.run(tenant.id, (scope) => this.documents.ofApplication(scope, applicationId));
     return rows
       .filter((d) => !d.revokedAt)
       .map((d) => ({ storageKey: d.storageKey, filename: d.filename, contentType: 'application/pdf' }));
@@ -346,7 +316,7 @@ export class Documents {
     const doc =
       isUuid(applicationId) && isUuid(documentId)
         ? await this.transactions.run(tenant.id, (scope) =>
-            scope.findOne(DocumentEntity, { id: documentId, applicationId }),
+            this.documents.ofApplicationById(scope, applicationId, documentId),
           )
         : null;
     if (!doc) throw new DocumentsError(DocumentsErrorCode.NotFound, { documentId });
@@ -359,11 +329,8 @@ export class Documents {
   async revoke(tenant: Tenant, documentId: string): Promise<IssuedDocument> {
     if (!isUuid(documentId)) throw new DocumentsError(DocumentsErrorCode.NotFound, { documentId });
     return this.transactions.run(tenant.id, async (scope) => {
-      await scope.query(
-        `update public.documents set revoked_at = now() where tenant_id = $1 and id = $2 and revoked_at is null`,
-        [tenant.id, documentId],
-      );
-      const doc = await scope.findOne(DocumentEntity, { id: documentId });
+      await this.documents.revoke(scope, documentId);
+      const doc = await this.documents.byId(scope, documentId);
       if (!doc) throw new DocumentsError(DocumentsErrorCode.NotFound, { documentId });
       return summary(doc);
     });
@@ -380,9 +347,9 @@ export class Documents {
     const tenant = this.registry.get(parsed.slug);
     if (!tenant) return { status: 'unknown', code: parsed.code };
     return this.transactions.run(tenant.id, async (scope) => {
-      const doc = await scope.findOne(DocumentEntity, { verifyCode: parsed.code });
+      const doc = await this.documents.byVerifyCode(scope, parsed.code);
       if (!doc) return { status: 'unknown', code: parsed.code };
-      const key = await scope.findOne(SigningKeyEntity, { id: doc.keyId });
+      const key = await this.keys.find(scope, doc.keyId);
       const payload = canonicalPayload(signedFields(doc, tenant.id));
       if (!key || !verifyPayload(key.publicKey, payload, doc.signature)) return { status: 'forged', code: parsed.code };
       const status: VerifyStatus = doc.revokedAt
@@ -416,7 +383,7 @@ export class Documents {
   }
 
   private find(tenant: Tenant, applicationId: string, template: string): Promise<DocumentEntity | null> {
-    return this.transactions.run(tenant.id, (scope) => scope.findOne(DocumentEntity, { applicationId, template }));
+    return this.transactions.run(tenant.id, (scope) => this.documents.ofTemplate(scope, applicationId, template));
   }
 
   /** The tenant's logo or coat of arms when it is a PNG or JPEG (pdf-lib cannot draw SVG). */

@@ -3,6 +3,7 @@ export * from './document-pdf';
 export * from './document-signature';
 export * from './documents.error';
 export * from './documents.module';
+export * from './documents.repository';
 export * from './documents.service';
 export * from './signing-key.entity';
 export * from './signing-keys.service';

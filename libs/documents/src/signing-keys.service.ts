@@ -4,6 +4,8 @@ import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
 import { DocumentsError, DocumentsErrorCode } from './documents.error';
 import { openPrivateKey, sealPrivateKey } from './key-seal';
+import { SigningKeyEntity } from './signing-key.entity';
+import { SigningKeyRow, SigningKeysRepository } from './signing-keys.repository';
 
 /** A signing key as operators see it (never the private part). */
 export interface SigningKeyInfo {
@@ -21,15 +23,7 @@ export interface Signer {
   privateKey: KeyObject;
 }
 
-interface KeyRow {
-  id: string;
-  public_key: string;
-  private_key: string;
-  created_at: Date;
-  retired_at: Date | null;
-}
-
-const info = (row: KeyRow): SigningKeyInfo => ({
+const info = (row: SigningKeyRow): SigningKeyInfo => ({
   id: row.id,
   algorithm: 'Ed25519',
   publicKey: row.public_key,
@@ -46,12 +40,13 @@ export class SigningKeys {
   constructor(
     private readonly transactions: TenantTransactions,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly keys: SigningKeysRepository,
   ) {}
 
   /** The tenant's current key, ready to sign; made when the tenant has none. */
   async signer(tenantId: string): Promise<Signer> {
     const row = await this.transactions.run(tenantId, async (scope) => {
-      return (await this.current(scope)) ?? (await this.create(scope));
+      return (await this.keys.current(scope)) ?? (await this.create(scope));
     });
     try {
       const der = openPrivateKey(this.config.secret, this.context(tenantId, row.id), row.private_key);
@@ -66,38 +61,23 @@ export class SigningKeys {
   /** Retires the current key (it still verifies what it signed) and makes a new one; returns the new one. */
   async rotate(tenantId: string): Promise<SigningKeyInfo> {
     return this.transactions.run(tenantId, async (scope) => {
-      await scope.query(
-        `update public.signing_keys set retired_at = now() where tenant_id = $1 and retired_at is null`,
-        [tenantId],
-      );
+      await this.keys.retireCurrent(scope);
       return info(await this.create(scope));
     });
   }
 
   /** The tenant's keys, newest first. */
   async list(tenantId: string): Promise<SigningKeyInfo[]> {
-    return this.transactions.run(tenantId, async (scope) =>
-      (
-        await scope.query<KeyRow>(
-          `select id, public_key, private_key, created_at, retired_at from public.signing_keys
-            where tenant_id = $1 order by created_at desc`,
-          [tenantId],
-        )
-      ).map(info),
-    );
+    return this.transactions.run(tenantId, async (scope) => (await this.keys.list(scope)).map(info));
   }
 
-  private async current(scope: TenantScope): Promise<KeyRow | undefined> {
-    const rows = await scope.query<KeyRow>(
-      `select id, public_key, private_key, created_at, retired_at from public.signing_keys
-        where tenant_id = $1 and retired_at is null`,
-      [scope.tenantId],
-    );
-    return rows[0];
+  /** A key by its id, current or retired, in the caller's transaction (to verify what it signed). */
+  find(scope: TenantScope, keyId: string): Promise<SigningKeyEntity | null> {
+    return this.keys.byId(scope, keyId);
   }
 
   /** A new current key; when another transaction made one at the same moment, that one. */
-  private async create(scope: TenantScope): Promise<KeyRow> {
+  private async create(scope: TenantScope): Promise<SigningKeyRow> {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const id = randomUUID();
     const sealed = sealPrivateKey(
@@ -105,12 +85,12 @@ export class SigningKeys {
       this.context(scope.tenantId, id),
       privateKey.export({ format: 'der', type: 'pkcs8' }),
     );
-    await scope.query(
-      `insert into public.signing_keys (id, tenant_id, public_key, private_key) values ($1, $2, $3, $4)
-       on conflict (tenant_id) where retired_at is null do nothing`,
-      [id, scope.tenantId, publicKey.export({ format: 'der', type: 'spki' }).toString('base64'), sealed],
-    );
-    const row = await this.current(scope);
+    await this.keys.addCurrent(scope, {
+      id,
+      publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+      privateKey: sealed,
+    });
+    const row = await this.keys.current(scope);
     if (!row) throw new DocumentsError(DocumentsErrorCode.KeyUnreadable, { keyId: id });
     return row;
   }

@@ -4,13 +4,14 @@ import { TenantScope, TenantTransactions } from '@openrathaus/database';
 import type { Tenant } from '@openrathaus/tenancy';
 import { checkAll, checkCredentials, checkEmail, checkName, checkNewPassword, checkToken } from './account-input';
 import { CitizenAccountEntity } from './citizen-account.entity';
+import { CitizenAccountsRepository } from './citizen-accounts.repository';
 import { CITIZEN_MAILER, CitizenMail, CitizenMailer } from './citizen-mailer.port';
 import { CitizenRealms } from './citizen-realms.service';
 import { CitizenSession, CitizenSessions } from './citizen-sessions.service';
 import { CitizenThrottle } from './citizen-throttle.service';
 import type { CitizenTokenPurpose } from './citizen-token.entity';
+import { CitizenTokensRepository } from './citizen-tokens.repository';
 import { IdentityError, IdentityErrorCode } from './identity.error';
-import { reserveAttempt } from './login-attempts';
 import { PasswordHasher } from './password-hash';
 
 /** Where a request comes from: the client's address (throttling) and the page's language (mails). */
@@ -45,6 +46,8 @@ export class CitizenAccounts {
     private readonly throttle: CitizenThrottle,
     @Inject(CITIZEN_MAILER) private readonly mailer: CitizenMailer,
     private readonly passwords: PasswordHasher,
+    private readonly accounts: CitizenAccountsRepository,
+    private readonly tokens: CitizenTokensRepository,
   ) {}
 
   /**
@@ -63,16 +66,10 @@ export class CitizenAccounts {
     const passwordHash = await this.passwords.hash(password);
     const mayMail = await this.throttle.take(realmId, 'mail', info.client);
     await this.transactions.run(realmId, async (scope) => {
-      const added = await scope.query<{ id: string }>(
-        `with added as (
-           insert into public.citizen_accounts (tenant_id, email, name, password_hash, locale)
-           values ($1, $2, $3, $4, $5) on conflict (tenant_id, email) do nothing returning id)
-         select id from added`,
-        [realmId, email, name, passwordHash, locale],
-      );
+      const addedId = await this.accounts.addUnlessTaken(scope, { email, name, passwordHash, locale });
       if (!mayMail) return this.logger.warn({ realmId }, 'registration mail withheld: too many from one client');
-      if (added[0]) {
-        const token = await this.issueToken(scope, added[0].id, 'verify');
+      if (addedId) {
+        const token = await this.issueToken(scope, addedId, 'verify');
         await this.mail(tenant, scope, {
           to: email,
           locale,
@@ -84,7 +81,7 @@ export class CitizenAccounts {
         // Whoever registered first keeps the account; the owner of the mailbox hears of the attempt
         // and finds the way to log in or reset the password (which confirms the address too) —
         // once in a while, not once per attempt.
-        const existing = await scope.findOne(CitizenAccountEntity, { email });
+        const existing = await this.accounts.byEmail(scope, email);
         if (!existing || (await this.mailedLately(scope, existing.id, 'exists'))) return;
         await this.issueToken(scope, existing.id, 'exists');
         await this.mail(tenant, scope, {
@@ -104,10 +101,7 @@ export class CitizenAccounts {
     const done = await this.transactions.run(realmId, async (scope) => {
       const accountId = await this.consumeToken(scope, 'verify', secret);
       if (!accountId) return false;
-      await scope.query(
-        `update public.citizen_accounts set email_verified_at = coalesce(email_verified_at, now()) where id = $1`,
-        [accountId],
-      );
+      await this.accounts.markVerified(scope, accountId);
       return true;
     });
     if (!done) throw invalidToken();
@@ -129,11 +123,10 @@ export class CitizenAccounts {
     const realmId = this.realms.realmOf(tenant);
     const clientAllowed = await this.throttle.take(realmId, 'login', info.client);
     const account = clientAllowed
-      ? await this.transactions.run(realmId, (scope) => scope.findOne(CitizenAccountEntity, { email: address }))
+      ? await this.transactions.run(realmId, (scope) => this.accounts.byEmail(scope, address))
       : null;
     const reserved =
-      account &&
-      (await this.transactions.run(realmId, (scope) => reserveAttempt(scope, 'citizen_accounts', account.id)));
+      account && (await this.transactions.run(realmId, (scope) => this.accounts.reserveAttempt(scope, account.id)));
     if (!account || !reserved) {
       await this.passwords.verifyNothing(secret);
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
@@ -141,14 +134,7 @@ export class CitizenAccounts {
     if (!(await this.passwords.verify(account.passwordHash, secret)))
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
     await this.throttle.giveBack(realmId, 'login', info.client);
-    await this.transactions.run(realmId, (scope) =>
-      scope.query(
-        `update public.citizen_accounts set failed_logins = 0, locked_until = null,
-                last_login_at = case when email_verified_at is null then last_login_at else now() end
-          where id = $1`,
-        [account.id],
-      ),
-    );
+    await this.transactions.run(realmId, (scope) => this.accounts.recordLogin(scope, account.id));
     if (!account.emailVerifiedAt) {
       await this.resendVerification(tenant, realmId, account, info.locale ?? account.locale);
       throw new IdentityError(IdentityErrorCode.EmailNotVerified);
@@ -167,7 +153,7 @@ export class CitizenAccounts {
       return this.logger.warn({ realmId }, 'reset mail withheld: too many from one client');
     }
     await this.transactions.run(realmId, async (scope) => {
-      const account = await scope.findOne(CitizenAccountEntity, { email: address });
+      const account = await this.accounts.byEmail(scope, address);
       if (!account || (await this.mailedLately(scope, account.id, 'reset'))) return;
       const token = await this.issueToken(scope, account.id, 'reset');
       await this.mail(tenant, scope, {
@@ -194,16 +180,8 @@ export class CitizenAccounts {
     const changed = await this.transactions.run(realmId, async (scope) => {
       const accountId = await this.consumeToken(scope, 'reset', secret);
       if (!accountId) return undefined;
-      const rows = await scope.query<{ generation: number }>(
-        `with changed as (
-           update public.citizen_accounts
-              set password_hash = $2, email_verified_at = coalesce(email_verified_at, now()),
-                  failed_logins = 0, locked_until = null, session_generation = session_generation + 1
-            where id = $1 returning session_generation)
-         select session_generation as generation from changed`,
-        [accountId, passwordHash],
-      );
-      return { accountId, generation: Number(rows[0]?.generation) };
+      const generation = await this.accounts.resetPassword(scope, accountId, passwordHash);
+      return { accountId, generation: Number(generation) };
     });
     if (!changed) throw invalidToken();
     await this.sessions.keep(keepSessionId, changed.accountId, changed.generation);
@@ -217,14 +195,9 @@ export class CitizenAccounts {
     } catch {
       return false;
     }
-    const rows = await this.transactions.run(this.realms.realmOf(tenant), (scope) =>
-      scope.query(
-        `select 1 from public.citizen_tokens
-          where token_hash = $1 and purpose = $2 and used_at is null and expires_at > now()`,
-        [sha256(secret), purpose],
-      ),
+    return this.transactions.run(this.realms.realmOf(tenant), (scope) =>
+      this.tokens.usable(scope, purpose, sha256(secret)),
     );
-    return rows.length > 0;
   }
 
   /**
@@ -233,13 +206,9 @@ export class CitizenAccounts {
    * application belongs to (a member of a region reads the region's accounts).
    */
   async verifiedAddress(tenant: Tenant, citizenId: string): Promise<{ email: string; locale: string } | undefined> {
-    const rows = await this.transactions.run(this.realms.realmOf(tenant), (scope) =>
-      scope.query<{ email: string; locale: string }>(
-        `select email, locale from public.citizen_accounts where id = $1 and email_verified_at is not null`,
-        [citizenId],
-      ),
+    return this.transactions.run(this.realms.realmOf(tenant), (scope) =>
+      this.accounts.verifiedAddress(scope, citizenId),
     );
-    return rows[0];
   }
 
   /** Ends every session of the citizen, on every device. */
@@ -269,33 +238,12 @@ export class CitizenAccounts {
   /** A new token for the account; earlier unused ones of the same purpose stop working. */
   private async issueToken(scope: TenantScope, accountId: string, purpose: CitizenTokenPurpose): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await scope.query(
-      `update public.citizen_tokens set used_at = now() where account_id = $1 and purpose = $2 and used_at is null`,
-      [accountId, purpose],
-    );
-    await scope.query(
-      `insert into public.citizen_tokens (tenant_id, account_id, purpose, token_hash, expires_at)
-       values ($1, $2, $3, $4, now() + make_interval(hours => $5))`,
-      [scope.tenantId, accountId, purpose, sha256(token), TOKEN_HOURS[purpose]],
-    );
+    await this.tokens.replace(scope, accountId, purpose, sha256(token), TOKEN_HOURS[purpose]);
     return token;
   }
 
-  /** Marks the token used and answers its account, in one statement: a token works once, also in parallel. */
-  private async consumeToken(
-    scope: TenantScope,
-    purpose: CitizenTokenPurpose,
-    token: string,
-  ): Promise<string | undefined> {
-    const rows = await scope.query<{ account_id: string }>(
-      `with used as (
-         update public.citizen_tokens set used_at = now()
-          where token_hash = $1 and purpose = $2 and used_at is null and expires_at > now()
-         returning account_id)
-       select account_id from used`,
-      [sha256(token), purpose],
-    );
-    return rows[0]?.account_id;
+  private consumeToken(scope: TenantScope, purpose: CitizenTokenPurpose, token: string): Promise<string | undefined> {
+    return this.tokens.consume(scope, purpose, sha256(token));
   }
 
   /**
@@ -305,26 +253,17 @@ export class CitizenAccounts {
    */
   async bindIdentity(realmId: string, accountId: string, digest: string): Promise<boolean> {
     return this.transactions.run(realmId, async (scope) => {
-      const rows = await scope.query<{ eid_subject: string | null }>(
-        `select eid_subject from public.citizen_accounts where id = $1 for update`,
-        [accountId],
-      );
-      if (!rows.length) return false;
-      if (rows[0].eid_subject) return rows[0].eid_subject === digest;
-      const taken = await scope.query(`select 1 from public.citizen_accounts where eid_subject = $1`, [digest]);
-      if (taken.length) return false;
-      await scope.query(`update public.citizen_accounts set eid_subject = $2 where id = $1`, [accountId, digest]);
+      const bound = await this.accounts.lockIdentity(scope, accountId);
+      if (bound === undefined) return false;
+      if (bound) return bound === digest;
+      if (await this.accounts.identityTaken(scope, digest)) return false;
+      await this.accounts.bindIdentity(scope, accountId, digest);
       return true;
     });
   }
 
-  private async mailedLately(scope: TenantScope, accountId: string, purpose: CitizenTokenPurpose): Promise<boolean> {
-    const rows = await scope.query(
-      `select 1 from public.citizen_tokens
-        where account_id = $1 and purpose = $2 and created_at > now() - make_interval(secs => $3) limit 1`,
-      [accountId, purpose, MAIL_PAUSE_SECONDS],
-    );
-    return rows.length > 0;
+  private mailedLately(scope: TenantScope, accountId: string, purpose: CitizenTokenPurpose): Promise<boolean> {
+    return this.tokens.issuedWithin(scope, accountId, purpose, MAIL_PAUSE_SECONDS);
   }
 
   private mail(tenant: Tenant, scope: TenantScope, mail: CitizenMail): Promise<void> {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TenantTransactions } from '@openrathaus/database';
 import type { Tenant } from '@openrathaus/tenancy';
-import { CitizenAccountEntity } from './citizen-account.entity';
+import { CitizenAccountsRepository } from './citizen-accounts.repository';
 import { CitizenRealms } from './citizen-realms.service';
 import { SESSION_STORE, SessionStore, isSessionId } from './session-store.port';
 import { TrustLevel, isTrustLevel, meetsLevel } from './trust-level';
@@ -53,6 +53,7 @@ export class CitizenSessions {
     private readonly transactions: TenantTransactions,
     private readonly realms: CitizenRealms,
     @Inject(SESSION_STORE) private readonly store: SessionStore,
+    private readonly accounts: CitizenAccountsRepository,
   ) {}
 
   /** Opens a session at level `basic`; returns its id (the cookie's value). */
@@ -74,9 +75,7 @@ export class CitizenSessions {
     const stored = await this.read(sessionId);
     if (!stored || !sessionId) return undefined;
     if (stored.realmId !== this.realms.realmOf(tenant)) return undefined;
-    const account = await this.transactions.run(stored.realmId, (scope) =>
-      scope.findOne(CitizenAccountEntity, { id: stored.citizenId }),
-    );
+    const account = await this.transactions.run(stored.realmId, (scope) => this.accounts.byId(scope, stored.citizenId));
     if (!account || account.sessionGeneration !== stored.generation) {
       await this.store.destroy(key(sessionId));
       return undefined;
@@ -101,16 +100,10 @@ export class CitizenSessions {
 
   /** Ends every session of the account (this one too); returns the new generation. */
   async endAll(realmId: string, citizenId: string): Promise<number> {
-    const rows = await this.transactions.run(realmId, (scope) =>
-      scope.query<{ generation: number }>(
-        `with raised as (
-           update public.citizen_accounts set session_generation = session_generation + 1
-            where id = $1 returning session_generation)
-         select session_generation as generation from raised`,
-        [citizenId],
-      ),
+    const generation = await this.transactions.run(realmId, (scope) =>
+      this.accounts.raiseSessionGeneration(scope, citizenId),
     );
-    return Number(rows[0]?.generation ?? 0);
+    return generation ?? 0;
   }
 
   /** Lets one session live on after {@link endAll} (the one that reset the password). */

@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { TenantTransactions } from '@openrathaus/database';
+import { CitizenThrottleRepository } from './citizen-throttle.repository';
 
 /** What is counted per client address: failed logins, and mails asked for (registration, reset). */
 export type ThrottleKind = 'login' | 'mail';
@@ -37,39 +38,24 @@ export function clientKey(ip: string | undefined): string {
 export class CitizenThrottle {
   private takes = 0;
 
-  constructor(private readonly transactions: TenantTransactions) {}
+  constructor(
+    private readonly transactions: TenantTransactions,
+    private readonly counters: CitizenThrottleRepository,
+  ) {}
 
   /** Counts one attempt; false when the client is over the limit in this window. */
   async take(realmId: string, kind: ThrottleKind, ip: string | undefined): Promise<boolean> {
     const client = clientKey(ip);
-    const rows = await this.transactions.run(realmId, async (scope) => {
+    const attempts = await this.transactions.run(realmId, async (scope) => {
       // Now and then the windows long past go, instead of a timer of their own.
-      if (++this.takes % 200 === 0) {
-        await scope.query(`delete from public.citizen_throttle where window_ends < now() - interval '1 hour'`);
-      }
-      return scope.query<{ attempts: number }>(
-        `with counted as (
-           insert into public.citizen_throttle as t (tenant_id, kind, client, attempts, window_ends)
-           values ($1, $2, $3, 1, now() + make_interval(mins => $4))
-           on conflict (tenant_id, kind, client) do update set
-             attempts = case when t.window_ends <= now() then 1 else t.attempts + 1 end,
-             window_ends = case when t.window_ends <= now() then excluded.window_ends else t.window_ends end
-           returning attempts)
-         select attempts from counted`,
-        [realmId, kind, client, THROTTLE_WINDOW_MINUTES],
-      );
+      if (++this.takes % 200 === 0) await this.counters.sweep(scope);
+      return this.counters.count(scope, kind, client, THROTTLE_WINDOW_MINUTES);
     });
-    return Number(rows[0]?.attempts ?? 0) <= THROTTLE_LIMITS[kind];
+    return attempts <= THROTTLE_LIMITS[kind];
   }
 
   /** Gives back an attempt that turned out well. */
   async giveBack(realmId: string, kind: ThrottleKind, ip: string | undefined): Promise<void> {
-    await this.transactions.run(realmId, (scope) =>
-      scope.query(
-        `update public.citizen_throttle set attempts = greatest(attempts - 1, 0)
-          where tenant_id = $1 and kind = $2 and client = $3`,
-        [realmId, kind, clientKey(ip)],
-      ),
-    );
+    await this.transactions.run(realmId, (scope) => this.counters.giveBack(scope, kind, clientKey(ip)));
   }
 }

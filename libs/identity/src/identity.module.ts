@@ -6,18 +6,22 @@ import { MessagingModule } from '@openrathaus/messaging';
 import { TenancyModule } from '@openrathaus/tenancy';
 import { DataSource } from 'typeorm';
 import { CitizenAccountEntity } from './citizen-account.entity';
+import { CitizenAccountsRepository } from './citizen-accounts.repository';
 import { CitizenAccounts } from './citizen-accounts.service';
 import { CITIZEN_MAILER, MessagingCitizenMailer } from './citizen-mailer.port';
 import { CitizenRealms } from './citizen-realms.service';
 import { CitizenSessions } from './citizen-sessions.service';
+import { CitizenThrottleRepository } from './citizen-throttle.repository';
 import { CitizenThrottle } from './citizen-throttle.service';
 import { CitizenTokenEntity } from './citizen-token.entity';
+import { CitizenTokensRepository } from './citizen-tokens.repository';
 import { IdentityStepUp } from './identity-step-up.service';
 import { PasswordHasher } from './password-hash';
 import { PostgresSessionStore } from './postgres-session.store';
 import { RedisSessionStore } from './redis-session.store';
 import { SESSION_STORE, SessionStore } from './session-store.port';
 import { StaffAccountEntity } from './staff-account.entity';
+import { StaffAccountsRepository } from './staff-accounts.repository';
 import { StaffAccounts } from './staff.service';
 
 export const IDENTITY_ENTITIES = [StaffAccountEntity, CitizenAccountEntity, CitizenTokenEntity];
@@ -35,6 +39,10 @@ export const IDENTITY_ENTITIES = [StaffAccountEntity, CitizenAccountEntity, Citi
   ],
   providers: [
     PasswordHasher,
+    CitizenAccountsRepository,
+    CitizenTokensRepository,
+    CitizenThrottleRepository,
+    StaffAccountsRepository,
     StaffAccounts,
     CitizenRealms,
     CitizenThrottle,

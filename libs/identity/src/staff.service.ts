@@ -3,10 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { TenantTransactions } from '@openrathaus/database';
 import { MIN_PASSWORD, checkAll, checkCredentials, checkEmail, checkPassword } from './account-input';
 import { IdentityError, IdentityErrorCode } from './identity.error';
-import { reserveAttempt } from './login-attempts';
 import { PasswordHasher } from './password-hash';
 import { SESSION_STORE, SessionData, SessionStore, isSessionId } from './session-store.port';
-import { STAFF_ROLES, StaffAccountEntity, StaffRole } from './staff-account.entity';
+import { STAFF_ROLES, StaffRole } from './staff-account.entity';
+import { StaffAccountsRepository } from './staff-accounts.repository';
 
 /** A logged-in member of staff, as a request sees it. */
 export interface StaffSession {
@@ -31,6 +31,7 @@ export class StaffAccounts {
     private readonly transactions: TenantTransactions,
     @Inject(SESSION_STORE) private readonly sessions: SessionStore,
     private readonly passwords: PasswordHasher,
+    private readonly accounts: StaffAccountsRepository,
   ) {}
 
   /** Creates an account and returns its one-time password (shown once, never stored in clear). */
@@ -47,18 +48,10 @@ export class StaffAccounts {
     const password = randomBytes(12).toString('base64url');
     const passwordHash = await this.passwords.hash(password);
     return this.transactions.run(tenantId, async (scope) => {
-      if (await scope.count(StaffAccountEntity, { email: address })) {
+      if (await this.accounts.emailTaken(scope, address)) {
         throw new IdentityError(IdentityErrorCode.EmailTaken, {}, [{ field: 'email', key: 'taken' }]);
       }
-      const account = await scope.insert(StaffAccountEntity, {
-        email: address,
-        role: role as StaffRole,
-        passwordHash,
-        mustChangePassword: true,
-        failedLogins: 0,
-        lockedUntil: null,
-        lastLoginAt: null,
-      });
+      const account = await this.accounts.add(scope, { email: address, role: role as StaffRole, passwordHash });
       return { id: account.id, password };
     });
   }
@@ -74,24 +67,16 @@ export class StaffAccounts {
     password: unknown,
   ): Promise<{ sessionId: string; session: StaffSession }> {
     const [address, secret] = checkCredentials(email, password);
-    const account = await this.transactions.run(tenantId, (scope) =>
-      scope.findOne(StaffAccountEntity, { email: address }),
-    );
+    const account = await this.transactions.run(tenantId, (scope) => this.accounts.byEmail(scope, address));
     const reserved =
-      account &&
-      (await this.transactions.run(tenantId, (scope) => reserveAttempt(scope, 'staff_accounts', account.id)));
+      account && (await this.transactions.run(tenantId, (scope) => this.accounts.reserveAttempt(scope, account.id)));
     if (!account || !reserved) {
       await this.passwords.verifyNothing(secret);
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
     }
     if (!(await this.passwords.verify(account.passwordHash, secret)))
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
-    await this.transactions.run(tenantId, (scope) =>
-      scope.query(
-        `update public.staff_accounts set failed_logins = 0, locked_until = null, last_login_at = now() where id = $1`,
-        [account.id],
-      ),
-    );
+    await this.transactions.run(tenantId, (scope) => this.accounts.recordLogin(scope, account.id));
     const session: StaffSession = {
       staffId: account.id,
       tenantId,
@@ -120,18 +105,11 @@ export class StaffAccounts {
         { field: 'newPassword', key: 'password_rules', params: { min: MIN_PASSWORD } },
       ]);
     }
-    const account = await this.transactions.run(tenantId, (scope) =>
-      scope.findOne(StaffAccountEntity, { id: session.staffId }),
-    );
+    const account = await this.transactions.run(tenantId, (scope) => this.accounts.byId(scope, session.staffId));
     if (!account || !(await this.passwords.verify(account.passwordHash, now)))
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
     const passwordHash = await this.passwords.hash(fresh);
-    await this.transactions.run(tenantId, (scope) =>
-      scope.query(`update public.staff_accounts set password_hash = $2, must_change_password = false where id = $1`, [
-        account.id,
-        passwordHash,
-      ]),
-    );
+    await this.transactions.run(tenantId, (scope) => this.accounts.changePassword(scope, account.id, passwordHash));
     await this.sessions.set(`staff:${sessionId}`, { ...session, mustChangePassword: false }, SESSION_HOURS * 3600);
   }
 

@@ -9,7 +9,7 @@ export * from './templates/inert-text';
 export * from './templates/mail-html';
 export * from './templates/mail-templates.service';
 export * from './transport/capture-mail.transport';
-export * from './transport/captured-mails.service';
+export * from './transport/captured-mails.repository';
 export * from './transport/create-mail-transport';
 export * from './transport/mail-transport.strategy';
 export * from './transport/smtp-mail.transport';

@@ -5,6 +5,7 @@ import { HandlesJob, JobHandler, JobPayload } from '@openrathaus/jobs';
 import { TenantsRepository } from '@openrathaus/tenancy';
 import { MailEntity } from './mail.entity';
 import { MAIL_QUEUE, MAIL_SEND_JOB } from './mailer.service';
+import { MailsRepository } from './mails.repository';
 import { MessagingError, MessagingErrorCode } from './messaging.error';
 import { MailTenant, MailTemplates, RenderedMail } from './templates/mail-templates.service';
 import { MAIL_TRANSPORT, MailTransport, OutgoingAttachment } from './transport/mail-transport.strategy';
@@ -36,6 +37,7 @@ export class MailSendHandler implements JobHandler {
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly tenants: TenantsRepository,
+    private readonly mails: MailsRepository,
   ) {}
 
   async handle(payload: JobPayload): Promise<MailSendOutcome> {
@@ -44,17 +46,10 @@ export class MailSendHandler implements JobHandler {
     // Taken for a while in a short transaction of its own: no transaction stays open while the
     // SMTP server is talked to (the embedded database has one session, which a captured mail needs).
     const taken = await this.transactions.run(payload.tenantId, async (scope) => {
-      const rows = await scope.query<{ id: string }>(
-        `with taken as (
-           update public.mails set status = 'sending', claimed_until = clock_timestamp() + make_interval(secs => $2)
-            where id = $1 and (status in ('queued', 'failed') or (status = 'sending' and claimed_until < clock_timestamp()))
-           returning id)
-         select id from taken`,
-        [mailId, CLAIM_SECONDS],
-      );
-      const mail = await scope.findOne(MailEntity, { id: mailId });
-      const tenant = rows.length ? await this.tenantOf(scope) : undefined;
-      return { mail, tenant, ours: rows.length > 0 };
+      const ours = await this.mails.claim(scope, mailId, CLAIM_SECONDS);
+      const mail = await this.mails.byId(scope, mailId);
+      const tenant = ours ? await this.tenantOf(scope) : undefined;
+      return { mail, tenant, ours };
     });
     if (!taken.mail) return 'gone';
     if (taken.mail.status === 'sent') return 'already_sent';
@@ -63,24 +58,10 @@ export class MailSendHandler implements JobHandler {
     const mail = taken.mail;
     try {
       const messageId = await this.send(taken.tenant, payload.tenantId, mail);
-      await this.transactions.run(payload.tenantId, (scope) =>
-        scope.query(
-          // The data (links with tokens, the answers of an application) is not kept once sent.
-          `update public.mails set status = 'sent', attempts = attempts + 1, message_id = $2, sent_at = now(),
-                  error = null, claimed_until = null, data = '{}', attachments = '[]'
-            where id = $1 and status <> 'sent'`,
-          [mail.id, messageId],
-        ),
-      );
+      await this.transactions.run(payload.tenantId, (scope) => this.mails.markSent(scope, mail.id, messageId));
       return 'sent';
     } catch (error) {
-      await this.transactions.run(payload.tenantId, (scope) =>
-        scope.query(
-          `update public.mails set status = 'failed', attempts = attempts + 1, error = $2, claimed_until = null
-            where id = $1 and status <> 'sent'`,
-          [mail.id, describe(error)],
-        ),
-      );
+      await this.transactions.run(payload.tenantId, (scope) => this.mails.markFailed(scope, mail.id, describe(error)));
       throw error;
     }
   }

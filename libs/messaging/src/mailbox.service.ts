@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull } from 'typeorm';
 import { FieldFault, isUuid } from '@openrathaus/core';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
 import { LocalizedText, localized } from '@openrathaus/i18n';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { MailboxMessageEntity, MailboxSender } from './mailbox-message.entity';
+import { MailboxMessagesRepository } from './mailbox-messages.repository';
 import { MessagingError, MessagingErrorCode } from './messaging.error';
 import { oneLine } from './templates/mail-html';
 import { MailTemplates } from './templates/mail-templates.service';
@@ -78,6 +78,7 @@ export class Mailbox {
     private readonly transactions: TenantTransactions,
     private readonly registry: TenantRegistry,
     private readonly templates: MailTemplates,
+    private readonly messages: MailboxMessagesRepository,
   ) {}
 
   /** Puts a message into the mailbox, in the caller's transaction (with the change it reports). */
@@ -102,13 +103,12 @@ export class Mailbox {
       subject = this.fill(subject, post.data, true);
       body = this.fill(body, post.data, false);
     }
-    return scope.insert(MailboxMessageEntity, {
+    return this.messages.add(scope, {
       citizenId: post.citizenId,
       applicationId: post.applicationId ?? null,
       subject,
       body,
       sender: post.sender ?? 'system',
-      readAt: null,
     });
   }
 
@@ -127,11 +127,7 @@ export class Mailbox {
     const all: MailboxMessageEntity[] = [];
     for (const tenantId of unique(tenantIds)) {
       const rows = await this.transactions.run(tenantId, (scope) =>
-        scope.find(MailboxMessageEntity, {
-          where: { citizenId, ...(options.applicationId ? { applicationId: options.applicationId } : {}) },
-          order: { createdAt: 'DESC', id: 'ASC' },
-          take: limit,
-        }),
+        this.messages.ofCitizen(scope, citizenId, options.applicationId, limit),
       );
       all.push(...rows);
     }
@@ -163,24 +159,15 @@ export class Mailbox {
     if (!isUuid(citizenId)) return 0;
     let total = 0;
     for (const tenantId of unique(tenantIds)) {
-      total += await this.transactions.run(tenantId, (scope) =>
-        scope.count(MailboxMessageEntity, { citizenId, readAt: IsNull() }),
-      );
+      total += await this.transactions.run(tenantId, (scope) => this.messages.countUnread(scope, citizenId));
     }
     return total;
   }
 
   /** Marks one of the citizen's messages read (the first time counts); false when it has none such. */
-  async markRead(scope: TenantScope, citizenId: string, messageId: string): Promise<boolean> {
-    if (!isUuid(citizenId) || !isUuid(messageId)) return false;
-    const rows = await scope.query<{ n: number }>(
-      `with changed as (
-         update public.mailbox_messages set read_at = coalesce(read_at, now())
-          where id = $1 and citizen_id = $2 returning id)
-       select count(*)::int as n from changed`,
-      [messageId, citizenId],
-    );
-    return rows[0].n === 1;
+  markRead(scope: TenantScope, citizenId: string, messageId: string): Promise<boolean> {
+    if (!isUuid(citizenId) || !isUuid(messageId)) return Promise.resolve(false);
+    return this.messages.markRead(scope, citizenId, messageId);
   }
 
   /**

@@ -3,7 +3,8 @@ import { FieldFault, isUuid } from '@openrathaus/core';
 import type { MessageTemplate } from '@openrathaus/catalog';
 import type { TenantScope } from '@openrathaus/database';
 import { Outbox } from '@openrathaus/jobs';
-import { MailAttachment, MailEntity } from './mail.entity';
+import { MailAttachment } from './mail.entity';
+import { MailsRepository } from './mails.repository';
 import { MessagingError, MessagingErrorCode } from './messaging.error';
 import { MailTemplates, TEMPLATE_NAME } from './templates/mail-templates.service';
 
@@ -39,12 +40,13 @@ export class Mailer {
   constructor(
     private readonly outbox: Outbox,
     private readonly templates: MailTemplates,
+    private readonly mails: MailsRepository,
   ) {}
 
   /** Writes the mail and its job in the scope's transaction; returns the mail's id. */
   async queue(scope: TenantScope, request: MailRequest): Promise<string> {
     this.check(scope, request);
-    const mail = await scope.insert(MailEntity, {
+    const mail = await this.mails.add(scope, {
       applicationId: request.applicationId ?? null,
       toAddress: request.to.trim(),
       locale: request.locale,
@@ -58,8 +60,6 @@ export class Mailer {
         filename: a.filename,
         contentType: a.contentType,
       })),
-      status: 'queued',
-      attempts: 0,
     });
     await this.outbox.add(scope, MAIL_QUEUE, MAIL_SEND_JOB, { mailId: mail.id });
     return mail.id;

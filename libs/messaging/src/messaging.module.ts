@@ -6,10 +6,12 @@ import { TenancyModule } from '@openrathaus/tenancy';
 import { MailSendHandler } from './mail-send.handler';
 import { MailEntity } from './mail.entity';
 import { MailboxMessageEntity } from './mailbox-message.entity';
+import { MailboxMessagesRepository } from './mailbox-messages.repository';
 import { Mailbox } from './mailbox.service';
 import { Mailer } from './mailer.service';
+import { MailsRepository } from './mails.repository';
 import { MailTemplates } from './templates/mail-templates.service';
-import { CapturedMails } from './transport/captured-mails.service';
+import { CapturedMails } from './transport/captured-mails.repository';
 import { createMailTransport } from './transport/create-mail-transport';
 import { MAIL_TRANSPORT, MailTransport } from './transport/mail-transport.strategy';
 
@@ -36,6 +38,8 @@ class TransportCloser implements OnApplicationShutdown {
       useFactory: (config: AppConfig, captured: CapturedMails): MailTransport => createMailTransport(config, captured),
     },
     TransportCloser,
+    MailsRepository,
+    MailboxMessagesRepository,
     MailTemplates,
     Mailer,
     MailSendHandler,

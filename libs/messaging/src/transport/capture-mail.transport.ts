@@ -1,4 +1,4 @@
-import type { CapturedMails } from './captured-mails.service';
+import type { CapturedMails } from './captured-mails.repository';
 import type { MailTransport, OutgoingMail, SentMail } from './mail-transport.strategy';
 
 /**

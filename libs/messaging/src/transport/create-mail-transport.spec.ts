@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { loadConfig } from '@openrathaus/core';
 import { CaptureMailTransport } from './capture-mail.transport';
-import { CapturedMails } from './captured-mails.service';
+import { CapturedMails } from './captured-mails.repository';
 import { createMailTransport } from './create-mail-transport';
 import { SmtpMailTransport } from './smtp-mail.transport';
 

@@ -1,6 +1,6 @@
 import { AppConfig, CoreError, CoreErrorCode } from '@openrathaus/core';
 import { CaptureMailTransport } from './capture-mail.transport';
-import type { CapturedMails } from './captured-mails.service';
+import type { CapturedMails } from './captured-mails.repository';
 import type { MailTransport } from './mail-transport.strategy';
 import { SmtpMailTransport } from './smtp-mail.transport';
 

@@ -10,6 +10,7 @@ export type AccountTable = 'citizen_accounts' | 'staff_accounts';
 /**
  * Counts a login attempt before the password is checked, in one statement, so that parallel
  * guesses cannot pass the limit; the fifth failure locks the account. False when it is locked.
+ * Shared by the repositories of both account tables, which have the same columns for it.
  */
 export async function reserveAttempt(scope: TenantScope, table: AccountTable, accountId: string): Promise<boolean> {
   const rows = await scope.query(

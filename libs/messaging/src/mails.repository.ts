@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { TenantScope } from '@openrathaus/database';
+import { MailAttachment, MailEntity } from './mail.entity';
+
+/** What a queued mail is written with. */
+export type NewMail = Pick<
+  MailEntity,
+  'applicationId' | 'toAddress' | 'locale' | 'template' | 'subjectSource' | 'bodySource' | 'data'
+> & { attachments: MailAttachment[] };
+
+/** The owner of `mails`: every statement on it, each in the caller's transaction. */
+@Injectable()
+export class MailsRepository {
+  /** Adds a mail waiting to be sent. */
+  add(scope: TenantScope, mail: NewMail): Promise<MailEntity> {
+    return scope.insert(MailEntity, { ...mail, status: 'queued', attempts: 0 });
+  }
+
+  byId(scope: TenantScope, id: string): Promise<MailEntity | null> {
+    return scope.findOne(MailEntity, { id });
+  }
+
+  /**
+   * Takes the mail for sending for `seconds`, when it waits or failed or another run's claim has
+   * run out; false when it is sent or taken.
+   */
+  async claim(scope: TenantScope, id: string, seconds: number): Promise<boolean> {
+    const rows = await scope.query<{ id: string }>(
+      `with taken as (
+         update public.mails set status = 'sending', claimed_until = clock_timestamp() + make_interval(secs => $2)
+          where id = $1 and (status in ('queued', 'failed') or (status = 'sending' and claimed_until < clock_timestamp()))
+         returning id)
+       select id from taken`,
+      [id, seconds],
+    );
+    return rows.length > 0;
+  }
+
+  /** Marks the mail sent, unless it is already; the data it was rendered from goes. */
+  async markSent(scope: TenantScope, id: string, messageId: string): Promise<void> {
+    await scope.query(
+      // The data (links with tokens, the answers of an application) is not kept once sent.
+      `update public.mails set status = 'sent', attempts = attempts + 1, message_id = $2, sent_at = now(),
+              error = null, claimed_until = null, data = '{}', attachments = '[]'
+        where id = $1 and status <> 'sent'`,
+      [id, messageId],
+    );
+  }
+
+  /** Records a failed attempt, unless another run sent it meanwhile. */
+  async markFailed(scope: TenantScope, id: string, error: string): Promise<void> {
+    await scope.query(
+      `update public.mails set status = 'failed', attempts = attempts + 1, error = $2, claimed_until = null
+        where id = $1 and status <> 'sent'`,
+      [id, error],
+    );
+  }
+}
