@@ -318,6 +318,13 @@ describe('one request never takes the portal down', () => {
       expect(JSON.stringify(json(bell.body))).toContain('vorname');
     });
 
+    it('a query parameter given twice is a 400 that names it, through the DTO of the query', async () => {
+      const response = await get(portal.port, '/api/v1/services?q=Hund&q=Katze', HOST);
+      expect(response.status).toBe(400);
+      expect(json(response.body).errors).toEqual([{ field: 'q', message: expect.stringContaining('einmal') }]);
+      expect((await get(portal.port, '/api/v1/services?q=Hund', HOST)).status).toBe(200);
+    });
+
     it('a body that is not JSON, and one that poisons prototypes, are 400s', async () => {
       expect((await answers('{"answers":')).status).toBe(400);
       const poisoned = await answers('{"answers":{"__proto__":{"admin":true}}}');

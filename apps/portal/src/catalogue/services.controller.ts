@@ -4,20 +4,13 @@ import {
   ApiOperation,
   ApiProperty,
   ApiPropertyOptional,
-  ApiQuery,
   ApiTags,
   getSchemaPath,
   ApiExtraModels,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  CatalogEntry,
-  CatalogError,
-  CatalogErrorCode,
-  CatalogService,
-  catalogData,
-  searchWords,
-} from '@openrathaus/catalog';
+import { IsOptional, IsString } from 'class-validator';
+import { CatalogEntry, CatalogService, catalogData, searchWords } from '@openrathaus/catalog';
 import { localized } from '@openrathaus/i18n';
 import type { FormDefinition } from '@openrathaus/forms';
 import { TenancyError, TenancyErrorCode, Tenant } from '@openrathaus/tenancy';
@@ -104,12 +97,21 @@ class ThemenfeldView {
   @ApiProperty({ type: [LageView] }) lagen: LageView[];
 }
 
-/** A query parameter given at most once, as text, without control characters; refused otherwise. */
-function single(value: unknown, field: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new CatalogError(CatalogErrorCode.InvalidQuery, {}, [{ field, key: 'single' }]);
-  return searchWords(value) || undefined;
+/** The list's query: each parameter at most once, as text (a repeated one arrives as a list). */
+class ServicesQuery {
+  @ApiPropertyOptional({ description: 'search words, e.g. "Parkausweis"' })
+  @IsOptional()
+  @IsString({ context: { key: 'single' } })
+  q?: string;
+
+  @ApiPropertyOptional({ description: 'a Lebenslage, Unternehmenslage or Themenfeld id' })
+  @IsOptional()
+  @IsString({ context: { key: 'single' } })
+  lebenslage?: string;
 }
+
+/** A query parameter's words without control characters; nothing for none. */
+const words = (value: string | undefined): string | undefined => (value ? searchWords(value) || undefined : undefined);
 
 /** The tenant's services as JSON: list, search, Lebenslagen, one service with its form and fee. */
 @ApiTags('services')
@@ -124,22 +126,19 @@ export class ServicesController {
 
   @Get('services')
   @ApiOperation({ summary: 'The services this tenant offers; `q` searches (German full text), `lebenslage` filters' })
-  @ApiQuery({ name: 'q', required: false, description: 'search words, e.g. "Parkausweis"' })
-  @ApiQuery({ name: 'lebenslage', required: false, description: 'a Lebenslage, Unternehmenslage or Themenfeld id' })
   @ApiOkResponse({ type: [ServiceSummaryView] })
   async list(
     @Req() request: FastifyRequest,
     // The hot path: the cached JSON bytes with their ETag (or a 304) are written as they are.
     @Res() reply: FastifyReply,
-    @Query('q') rawQ?: unknown,
-    @Query('lebenslage') rawLage?: unknown,
+    @Query() query: ServicesQuery,
   ): Promise<FastifyReply> {
     const { tenant, locale } = this.context(request);
-    const q = single(rawQ, 'q');
-    const lage = single(rawLage, 'lebenslage');
-    const query = new URLSearchParams({ ...(lage ? { lebenslage: lage } : {}), ...(q ? { q } : {}) }).toString();
+    const q = words(query.q);
+    const lage = words(query.lebenslage);
+    const key = new URLSearchParams({ ...(lage ? { lebenslage: lage } : {}), ...(q ? { q } : {}) }).toString();
     // A search is kept by the catalogue itself; its words are anyone's, so its JSON is not kept here.
-    return this.sendJson(request, reply, tenant, locale, `/api/v1/services?${query}`, !q, async () => {
+    return this.sendJson(request, reply, tenant, locale, `/api/v1/services?${key}`, !q, async () => {
       let services = q ? await this.catalog.search(tenant, q) : await this.catalog.list(tenant);
       if (lage) {
         const inLage = new Set((await this.catalog.byLage(tenant, lage)).map((s) => s.key));

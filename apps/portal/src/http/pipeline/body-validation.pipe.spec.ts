@@ -34,6 +34,14 @@ describe('BodyValidationPipe', () => {
     expect((error as CoreError).fields).toEqual(faults);
   });
 
+  it('takes the message key a decorator names', async () => {
+    class Query {
+      @IsString({ context: { key: 'single' } }) q: string;
+    }
+    const error = await pipe.transform({ q: ['a', 'b'] }, { type: 'query', metatype: Query }).catch((e: unknown) => e);
+    expect((error as CoreError).fields).toEqual([{ field: 'q', key: 'single' }]);
+  });
+
   it('leaves parameters without a DTO class alone', async () => {
     await expect(pipe.transform('x', { type: 'param', metatype: String })).resolves.toBe('x');
     await expect(pipe.transform({ any: 1 }, { type: 'body', metatype: Object })).resolves.toEqual({ any: 1 });

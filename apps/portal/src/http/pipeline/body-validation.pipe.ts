@@ -6,9 +6,10 @@ export function faultsOf(errors: ValidationError[], prefix = ''): FieldFault[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
     const own = Object.keys(error.constraints ?? {});
-    const faults: FieldFault[] = own.length
-      ? [{ field, key: own.some((c) => c === 'isDefined' || c === 'isNotEmpty') ? 'required' : 'invalid' }]
-      : [];
+    // A decorator may name the message of its fault: `@IsString({ context: { key: 'single' } })`.
+    const named = own.map((c) => (error.contexts?.[c] as { key?: string } | undefined)?.key).find(Boolean);
+    const key = named ?? (own.some((c) => c === 'isDefined' || c === 'isNotEmpty') ? 'required' : 'invalid');
+    const faults: FieldFault[] = own.length ? [{ field, key }] : [];
     return [...faults, ...faultsOf(error.children ?? [], field)];
   });
 }
