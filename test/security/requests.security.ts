@@ -219,6 +219,30 @@ describe('one request never takes the portal down', () => {
     });
   });
 
+  describe('form posts of a logged-in citizen', () => {
+    it('are refused by the CSRF guard without the session’s token, before anything happens', async () => {
+      for (const path of [`/antraege/${draft}/absenden`, `/antraege/${draft}/bezahlen`, '/konto/abmelden']) {
+        const response = await sendBody(portal.port, 'POST', path, HOST, Buffer.from('x=1'), {
+          cookie: citizen.cookie,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'text/html',
+        });
+        expect(response.status).toBe(403);
+      }
+      const forged = await sendBody(portal.port, 'POST', '/konto/abmelden', HOST, Buffer.from('_csrf=forged'), {
+        cookie: citizen.cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html',
+      });
+      expect(forged.status).toBe(403);
+      // The session is still there: nothing was done.
+      expect((await get(portal.port, '/api/v1/auth/me', HOST, { cookie: citizen.cookie })).status).toBe(200);
+      expect(
+        json((await get(portal.port, `/api/v1/applications/${draft}`, HOST, { cookie: citizen.cookie })).body).status,
+      ).toBe('draft');
+    });
+  });
+
   describe('staff routes', () => {
     it('refuses a cross-site form post to the staff login before it is processed', async () => {
       await cli(

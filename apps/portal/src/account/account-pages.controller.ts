@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CitizenAccounts, CitizenSessions, IdentityError, bodyFields } from '@openrathaus/identity';
 import { CITIZEN_COOKIE, CitizenAuth, localPath, loginPath } from '../http/citizen-auth';
 import { CitizenLoginFormGuard, LoginFormOutcome, PasswordLogin } from '../http/pipeline/password-login.guard';
+import { CsrfGuard } from '../http/pipeline/csrf.guard';
 import { AccountPages, first, loginSpec, registerSpec } from './account-pages.service';
 
 /**
@@ -124,25 +125,19 @@ export class AccountPagesController {
   }
 
   @Post('abmelden')
-  async logout(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @UseGuards(CsrfGuard)
+  async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const session = await this.auth.citizenOf(request);
-    if (session) {
-      this.auth.checkCsrf(request, session, body);
-      await this.sessions.end(session.sessionId);
-    }
+    if (session) await this.sessions.end(session.sessionId);
     this.auth.clearCitizenCookie(request, reply);
     return this.views.after(reply, '/');
   }
 
   @Post('abmelden-ueberall')
-  async logoutEverywhere(
-    @Body() body: unknown,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  @UseGuards(CsrfGuard)
+  async logoutEverywhere(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const page = await this.views.page(request, reply);
     if (!page.session) return this.views.after(reply, loginPath('/konto'));
-    this.auth.checkCsrf(request, page.session, body);
     await this.accounts.logoutEverywhere(page.session);
     this.auth.clearCitizenCookie(request, reply);
     page.session = undefined;

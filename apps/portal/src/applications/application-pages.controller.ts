@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Header, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CsrfGuard } from '../http/pipeline/csrf.guard';
 import { ApplicationPages } from './application-pages.service';
 
 type Form = Record<string, string | string[]> | undefined;
@@ -22,13 +23,9 @@ export class ApplicationPagesController {
   }
 
   @Post('/leistungen/:key/antrag')
-  begin(
-    @Param('key') key: string,
-    @Body() body: Form,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.pages.begin(request, reply, key, body ?? {});
+  @UseGuards(CsrfGuard)
+  begin(@Param('key') key: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.pages.begin(request, reply, key);
   }
 
   @Get('/antraege')
@@ -68,23 +65,15 @@ export class ApplicationPagesController {
   }
 
   @Post('/antraege/:id/absenden')
-  submit(
-    @Param('id') id: string,
-    @Body() body: Form,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.pages.submit(request, reply, id, body ?? {});
+  @UseGuards(CsrfGuard)
+  submit(@Param('id') id: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.pages.submit(request, reply, id);
   }
 
   @Post('/antraege/:id/bezahlen')
-  pay(
-    @Param('id') id: string,
-    @Body() body: Form,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    return this.pages.pay(request, reply, id, body ?? {});
+  @UseGuards(CsrfGuard)
+  pay(@Param('id') id: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.pages.pay(request, reply, id);
   }
 
   /** Where the payment page sends the citizen back; the portal asks the provider, never the URL. */

@@ -102,10 +102,9 @@ export class ApplicationPages {
     });
   }
 
-  async begin(request: FastifyRequest, reply: FastifyReply, key: string, body: Form) {
+  async begin(request: FastifyRequest, reply: FastifyReply, key: string) {
     const { tenant, session } = await this.citizen(request, reply);
     if (!session) return undefined;
-    this.auth.checkCsrf(request, session, body);
     const entry = await this.catalog.get(tenant, key);
     const level = entry.document ? requiredLevel({ definition: entry.document }) : 'basic';
     if (!meetsLevel(session.trustLevel, level)) {
@@ -285,10 +284,9 @@ export class ApplicationPages {
     );
   }
 
-  async submit(request: FastifyRequest, reply: FastifyReply, id: string, body: Form) {
+  async submit(request: FastifyRequest, reply: FastifyReply, id: string) {
     const { tenant, session } = await this.citizen(request, reply);
     if (!session) return undefined;
-    this.auth.checkCsrf(request, session, body);
     try {
       const next = await this.workflow.submit(tenant, session, id, session);
       return this.redirect(reply, next.payment?.redirectUrl ?? `/antraege/${id}`);
@@ -309,10 +307,9 @@ export class ApplicationPages {
     }
   }
 
-  async pay(request: FastifyRequest, reply: FastifyReply, id: string, body: Form) {
+  async pay(request: FastifyRequest, reply: FastifyReply, id: string) {
     const { tenant, session } = await this.citizen(request, reply);
     if (!session) return undefined;
-    this.auth.checkCsrf(request, session, body);
     const next = await this.workflow.pay(tenant, session, id);
     return this.redirect(reply, next.payment!.redirectUrl);
   }
