@@ -12,7 +12,7 @@ import { DocumentEntity } from './document.entity';
 import { PdfLogo, renderDocumentPdf } from './document-pdf';
 import { SignedFields, canonicalPayload, signPayload, verifyPayload } from './document-signature';
 import { DocumentsError, DocumentsErrorCode } from './documents.error';
-import { DocumentsRepository } from './documents.repository';
+import { DocumentsRepository, NewDocument } from './documents.repository';
 import { SigningKeys } from './signing-keys.service';
 import { isExpired, validUntil as computeValidUntil } from './validity';
 import { newVerifyCode, parseVerifyCode } from './verify-code';
@@ -104,25 +104,10 @@ const summary = (d: DocumentEntity): IssuedDocument => ({
 type DocumentTemplate = NonNullable<ProcessDefinition['documents']>[string];
 
 /** A document composed, before its PDF is made and sealed. */
-type ComposedDocument = Pick<
-  DocumentEntity,
-  | 'id'
-  | 'applicationId'
-  | 'template'
-  | 'title'
-  | 'filename'
-  | 'storageKey'
-  | 'verifyCode'
-  | 'holder'
-  | 'number'
-  | 'content'
-  | 'locale'
-  | 'issuedAt'
-  | 'validUntil'
->;
+type ComposedDocument = Omit<NewDocument, 'sha256' | 'keyId' | 'signature'>;
 
-/** A composed document with the hash of its PDF and its signature. */
-type SealedDocument = ComposedDocument & Pick<DocumentEntity, 'sha256' | 'keyId' | 'signature'>;
+/** A composed document with the hash of its PDF and its signature: the row to add. */
+type SealedDocument = NewDocument;
 
 const signedFields = (d: DocumentEntity, tenantId: string): SignedFields => ({
   tenantId,
