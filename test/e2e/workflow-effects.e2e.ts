@@ -99,4 +99,29 @@ describe('workflow: a retried job repeats no effect of a step', () => {
     expect(await effects()).toEqual({ documents: '1', mails: '1', handoffs: '1', withheld: '1', status: 'completed' });
     expect(await portal.app.get(StepEffects).list(tenant.id, applicationId)).toHaveLength(3);
   });
+
+  it('records a hand-off with nobody to hand it to as failed, never as delivered', async () => {
+    // A tenant without any office or contact address.
+    const nowhere: Tenant = { ...tenant, config: { ...tenant.config, contact: undefined, offices: [] } };
+    const other = (await portal.app.get(Applications).startDraft(tenant, 'bewohnerparkausweis')).id;
+    await transactions.run(tenant.id, (scope) =>
+      scope.query(
+        `update public.applications set answers = $2, status = 'paid', number = 'RE-2026-900002', fee_cents = 3070,
+           submitted_at = now(), step_index = $3 where id = $1`,
+        [other, ANSWERS, DOCUMENT_STEP],
+      ),
+    );
+    await workflow.advance(nowhere, other, { inline: false });
+    const history = await transactions.run(tenant.id, (scope) =>
+      scope.query<{ action: string; data: Record<string, unknown> }[]>(
+        `select action, data from public.audit_log where subject = $1 and action like 'application.deliver%'`,
+        [`application:${other}`],
+      ),
+    );
+    expect(history).toEqual([
+      { action: 'application.delivery_failed', data: { target: 'email', reason: 'no_address' } },
+    ]);
+    const handoff = (await portal.app.get(StepEffects).list(tenant.id, other)).find((e) => e.kind === 'handoff');
+    expect(handoff?.result).toMatchObject({ delivered: false, reason: 'no_address' });
+  });
 });

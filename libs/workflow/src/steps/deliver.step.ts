@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Mailer, inertData } from '@openrathaus/messaging';
 import { ApplicationProgress } from '../application-progress.service';
 import { applicantAddress, applicantName } from '../applicant';
@@ -14,6 +14,7 @@ export class DeliverStep implements WorkflowStep {
   readonly effect = 'handoff';
   readonly needs = ['target'] as const;
   readonly uses = ['target', 'office'] as const;
+  private readonly logger = new Logger('DeliverStep');
 
   constructor(
     private readonly mailer: Mailer,
@@ -46,8 +47,17 @@ export class DeliverStep implements WorkflowStep {
           applicationId: application.id,
         });
       }
-      await this.progress.audit(scope, locked, 'application.delivered', 'workflow', { target, to: to ?? null });
-      await this.effects.record(scope, locked, 'handoff', { target, to: to ?? null, mailId });
+      if (!mailId) {
+        // Nobody to hand it to: the office sees the failure in the application's history, and the
+        // effect is recorded as not delivered, never as a hand-off.
+        const reason = target === 'email' ? 'no_address' : 'unknown_target';
+        this.logger.error({ applicationId: application.id, target, reason }, 'application not handed over');
+        await this.progress.audit(scope, locked, 'application.delivery_failed', 'workflow', { target, reason });
+        await this.effects.record(scope, locked, 'handoff', { delivered: false, target, reason });
+        return;
+      }
+      await this.progress.audit(scope, locked, 'application.delivered', 'workflow', { target, to });
+      await this.effects.record(scope, locked, 'handoff', { delivered: true, target, to, mailId });
     });
     return DONE;
   }
