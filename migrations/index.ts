@@ -11,6 +11,7 @@ import { Documents1795305600009 } from './1795305600009-documents';
 import { Messaging1795305600010 } from './1795305600010-messaging';
 import { DatabaseRole1795305600011 } from './1795305600011-database-role';
 import { WorkflowEffects1795305600012 } from './1795305600012-workflow-effects';
+import { Casework1795305600013 } from './1795305600013-casework';
 
 /** Every schema migration, oldest first. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   Messaging1795305600010,
   DatabaseRole1795305600011,
   WorkflowEffects1795305600012,
+  Casework1795305600013,
 ];

@@ -11,6 +11,7 @@ export const APPLICATION_STATUSES = [
   'approved',
   'rejected',
   'completed',
+  'withdrawn',
 ] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
@@ -75,6 +76,28 @@ export class ApplicationEntity extends TenantOwned {
    */
   @Column({ name: 'base_url', type: 'text', nullable: true })
   baseUrl: string | null;
+
+  /** The office of the tenant that reviews it (from the definition's review step), once submitted. */
+  @Column({ type: 'text', nullable: true })
+  office: string | null;
+
+  /** The member of staff who has it in hand. */
+  @Column({ name: 'assignee_id', type: 'uuid', nullable: true })
+  assigneeId: string | null;
+
+  /** Whom it is for, as the definition names the applicant, and the account's confirmed address: for the search. */
+  @Column({ name: 'applicant_name', type: 'text', nullable: true })
+  applicantName: string | null;
+
+  @Column({ name: 'applicant_email', type: 'text', nullable: true })
+  applicantEmail: string | null;
+
+  @Column({ name: 'status_changed_at', type: 'timestamptz', default: () => 'now()' })
+  statusChangedAt: Date;
+
+  /** When it was approved or rejected. */
+  @Column({ name: 'decided_at', type: 'timestamptz', nullable: true })
+  decidedAt: Date | null;
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;

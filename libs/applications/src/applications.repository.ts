@@ -8,6 +8,17 @@ import { ApplicationEntity, ApplicationStatus, AttachmentEntity } from './applic
  * for this lib and for the libs that move an application on (workflow) or check it (payments),
  * each in the caller's transaction.
  */
+/** What a submission settles: the checked answers, the number, the fee, and whom and which office it concerns. */
+export interface Submission {
+  answers: Record<string, unknown>;
+  number: string;
+  feeCents: number;
+  /** The tenant's office that reviews it; null when no step reviews. */
+  office: string | null;
+  applicantName: string | null;
+  applicantEmail: string | null;
+}
+
 @Injectable()
 export class ApplicationsRepository {
   /** Writes a new application (a draft). */
@@ -72,15 +83,20 @@ export class ApplicationsRepository {
   }
 
   /** Keeps what a submission settles: the answers as checked, the number and the fee. */
-  async recordSubmission(
-    scope: TenantScope,
-    id: string,
-    submission: { answers: Record<string, unknown>; number: string; feeCents: number },
-  ): Promise<void> {
+  async recordSubmission(scope: TenantScope, id: string, submission: Submission): Promise<void> {
     await scope.query(
-      `update public.applications set answers = $2, number = $3, fee_cents = $4, submitted_at = now()
+      `update public.applications set answers = $2, number = $3, fee_cents = $4, submitted_at = now(),
+              office = $5, applicant_name = $6, applicant_email = $7
         where id = $1`,
-      [id, JSON.stringify(submission.answers), submission.number, submission.feeCents],
+      [
+        id,
+        JSON.stringify(submission.answers),
+        submission.number,
+        submission.feeCents,
+        submission.office,
+        submission.applicantName,
+        submission.applicantEmail,
+      ],
     );
   }
 
@@ -88,7 +104,10 @@ export class ApplicationsRepository {
   async moveStatus(scope: TenantScope, id: string, from: ApplicationStatus, to: ApplicationStatus): Promise<boolean> {
     const moved = await scope.query(
       `with moved as (
-         update public.applications set status = $3, updated_at = now() where id = $1 and status = $2 returning id)
+         update public.applications
+            set status = $3, updated_at = now(), status_changed_at = now(),
+                decided_at = case when $3 in ('approved', 'rejected') then coalesce(decided_at, now()) else decided_at end
+          where id = $1 and status = $2 returning id)
        select id from moved`,
       [id, from, to],
     );

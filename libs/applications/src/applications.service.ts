@@ -8,7 +8,9 @@ import { LocalizedText, localized } from '@openrathaus/i18n';
 import type { Tenant } from '@openrathaus/tenancy';
 import { ApplicationEntity, ApplicationStatus, AttachmentEntity } from './application.entity';
 import { formatNumber } from './application-number';
-import { ApplicationsRepository } from './applications.repository';
+import { ApplicationsRepository, Submission } from './applications.repository';
+
+export type { Submission } from './applications.repository';
 import { fileFields, itemIds, withoutNul } from './answers';
 import { ApplicationsError, ApplicationsErrorCode } from './applications.error';
 
@@ -294,11 +296,7 @@ export class Applications {
   }
 
   /** Keeps what a submission settles (checked answers, number, fee), in the caller's transaction. */
-  recordSubmission(
-    scope: TenantScope,
-    applicationId: string,
-    submission: { answers: Record<string, unknown>; number: string; feeCents: number },
-  ): Promise<void> {
+  recordSubmission(scope: TenantScope, applicationId: string, submission: Submission): Promise<void> {
     return this.rows.recordSubmission(scope, applicationId, submission);
   }
 

@@ -97,6 +97,7 @@ function trespasses(): Trespass[] {
 /** Libs whose own tables are named only in their repositories (`*.repository.ts`) and session stores (`*.store.ts`). */
 const REPOSITORY_ONLY_LIBS = [
   'applications',
+  'backoffice',
   'catalog',
   'database',
   'documents',

@@ -20,6 +20,7 @@ export const TABLE_OWNERS = {
   applications: 'applications',
   attachments: 'applications',
   application_counters: 'applications',
+  application_counts: 'applications',
   staff_accounts: 'identity',
   citizen_accounts: 'identity',
   citizen_tokens: 'identity',
@@ -33,6 +34,7 @@ export const TABLE_OWNERS = {
   mailbox_messages: 'messaging',
   captured_mails: 'messaging',
   workflow_effects: 'workflow',
+  case_notes: 'backoffice',
 } as const satisfies Record<string, string>;
 
 export type OwnedTable = keyof typeof TABLE_OWNERS;

@@ -17,7 +17,14 @@ const ALLOWED = new Set([
   'in_review>approved',
   'in_review>rejected',
   'needs_info>in_review',
+  'needs_info>rejected',
   'approved>completed',
+  'approved>payment_pending',
+  'submitted>withdrawn',
+  'payment_pending>withdrawn',
+  'paid>withdrawn',
+  'in_review>withdrawn',
+  'needs_info>withdrawn',
 ]);
 
 const pairs = APPLICATION_STATUSES.flatMap((from) => APPLICATION_STATUSES.map((to) => [from, to] as const));

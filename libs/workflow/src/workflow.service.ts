@@ -97,7 +97,16 @@ export class Workflow {
       }
       const fee = computeFee(this.rules, definition.fees, application.parameters as never, answers);
       const number = await this.applications.nextNumber(scope, numberPrefix(tenant), new Date().getFullYear());
-      await this.applications.recordSubmission(scope, applicationId, { answers, number, feeCents: fee.totalCents });
+      const review = definition.steps.find((step) => step.kind === 'review');
+      const office = review?.office ? application.parameters[review.office] : undefined;
+      await this.applications.recordSubmission(scope, applicationId, {
+        answers,
+        number,
+        feeCents: fee.totalCents,
+        office: typeof office === 'string' && office ? office : null,
+        applicantName: applicantName(definition, answers) || null,
+        applicantEmail: recipient?.email ?? null,
+      });
       application.answers = answers;
       application.number = number;
       application.feeCents = fee.totalCents;

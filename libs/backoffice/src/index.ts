@@ -1,0 +1,2 @@
+export * from './backoffice.module';
+export * from './case-notes.repository';
