@@ -70,6 +70,8 @@ export class Casework1795305600013 implements MigrationInterface {
         after insert or delete or update of status, office, submitted_at on public.applications
         for each row execute function public.application_counts_keep()`);
 
+    // An application's history is read by subject.
+    await q.query(`create index audit_log_subject on public.audit_log (tenant_id, subject, created_at)`);
     await q.query(`
       create table public.case_notes (
         id uuid primary key default gen_random_uuid(),
@@ -88,6 +90,7 @@ export class Casework1795305600013 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`drop table public.case_notes`);
+    await q.query(`drop index public.audit_log_subject`);
     await q.query(`drop trigger application_counts_keep on public.applications`);
     await q.query(`drop function public.application_counts_keep()`);
     await q.query(`drop table public.application_counts`);

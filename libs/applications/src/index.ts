@@ -3,3 +3,4 @@ export * from './application-number';
 export * from './applications.error';
 export * from './applications.module';
 export * from './applications.service';
+export * from './casework.service';

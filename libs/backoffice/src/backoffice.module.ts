@@ -1,9 +1,29 @@
+import { join } from 'node:path';
 import { Module } from '@nestjs/common';
+import { ApplicationsModule } from '@openrathaus/applications';
+import { CatalogModule } from '@openrathaus/catalog';
+import { projectRoot } from '@openrathaus/core';
+import { DocumentsModule } from '@openrathaus/documents';
+import { I18nModule } from '@openrathaus/i18n';
+import { MessagingModule } from '@openrathaus/messaging';
+import { PaymentsModule } from '@openrathaus/payments';
+import { AuditTrail } from './audit-trail.service';
+import { CaseFiles } from './case-files.service';
 import { CaseNotesRepository } from './case-notes.repository';
+import { Inbox } from './inbox.service';
+import { TenantStatistics } from './statistics.service';
 
 /** The caseworkers' side of applications: inbox, detail, decisions, notes, statistics of a tenant. */
 @Module({
-  providers: [CaseNotesRepository],
-  exports: [CaseNotesRepository],
+  imports: [
+    ApplicationsModule,
+    CatalogModule,
+    DocumentsModule,
+    MessagingModule,
+    PaymentsModule,
+    I18nModule.forFeature({ dir: join(projectRoot(), 'libs', 'backoffice', 'locales') }),
+  ],
+  providers: [CaseNotesRepository, Inbox, CaseFiles, TenantStatistics, AuditTrail],
+  exports: [Inbox, CaseFiles, TenantStatistics, AuditTrail],
 })
 export class BackofficeModule {}

@@ -37,7 +37,71 @@ export class AuditLog {
       [scope.tenantId, ...values(entry)],
     );
   }
+
+  /** The entries about one subject (an application's history), oldest first. */
+  async of(scope: TenantScope, subject: string, limit = 500): Promise<AuditEntry[]> {
+    const rows = await scope.query<AuditRow>(
+      `select id, action, actor, subject, data, correlation_id, created_at from public.audit_log
+        where subject = $1 order by created_at, id limit $2`,
+      [subject, limit],
+    );
+    return rows.map(toEntry);
+  }
+
+  /**
+   * The tenant's trail, newest first, optionally only actions starting with `prefix`; `before` is
+   * the last entry of the previous page.
+   */
+  async page(
+    scope: TenantScope,
+    options: { limit: number; prefix?: string; before?: { createdAt: Date; id: string } },
+  ): Promise<AuditEntry[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (options.prefix) {
+      params.push(`${options.prefix.replace(/[\\%_]/g, '\\$&')}%`);
+      where.push(`action like $${params.length}`);
+    }
+    if (options.before) {
+      params.push(options.before.createdAt, options.before.id);
+      where.push(`(created_at, id) < ($${params.length - 1}, $${params.length}::uuid)`);
+    }
+    params.push(options.limit);
+    const rows = await scope.query<AuditRow>(
+      `select id, action, actor, subject, data, correlation_id, created_at from public.audit_log
+        ${where.length ? `where ${where.join(' and ')}` : ''}
+        order by created_at desc, id desc limit $${params.length}`,
+      params,
+    );
+    return rows.map(toEntry);
+  }
 }
+
+/** An entry as it is read back. */
+export interface AuditEntry extends AuditRecord {
+  id: string;
+  createdAt: Date;
+}
+
+interface AuditRow {
+  id: string;
+  action: string;
+  actor: string | null;
+  subject: string | null;
+  data: Record<string, unknown>;
+  correlation_id: string | null;
+  created_at: Date;
+}
+
+const toEntry = (row: AuditRow): AuditEntry => ({
+  id: row.id,
+  action: row.action,
+  actor: row.actor,
+  subject: row.subject,
+  data: row.data,
+  correlationId: row.correlation_id,
+  createdAt: row.created_at,
+});
 
 const values = (entry: AuditRecord): unknown[] => [
   entry.action,

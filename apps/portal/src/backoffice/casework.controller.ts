@@ -1,0 +1,204 @@
+import { Body, Controller, Get, Header, Param, Post, Query, Req, Res, StreamableFile, UseGuards } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiCookieAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  AuditPage,
+  AuditTrail,
+  CaseFile,
+  CaseFiles,
+  CaseNote,
+  Inbox,
+  InboxPage,
+  InboxParams,
+  TenantStatistics,
+  parseInboxParams,
+  statisticsCsv,
+  statisticsRange,
+} from '@openrathaus/backoffice';
+import { localized } from '@openrathaus/i18n';
+import type { StaffSession } from '@openrathaus/identity';
+import type { Tenant } from '@openrathaus/tenancy';
+import { ApiErrors } from '../http/api-errors.decorator';
+import { JsonWriteGuard } from '../http/json-write.guard';
+import { PageContext } from '../http/page-context.service';
+import { Roles, Staff, StaffGuard } from '../http/pipeline/staff.guard';
+import { CurrentTenant, TenantGuard } from '../http/pipeline/tenant.guard';
+import { caseworkerOf } from './caseworker';
+
+class NoteBody {
+  @ApiProperty({ description: 'the note, for colleagues only (at most 5000 characters)' }) body: string;
+}
+
+class InboxItemView {
+  @ApiProperty() id: string;
+  @ApiProperty({ nullable: true, example: 'RE-2026-000123' }) number: string;
+  @ApiProperty({ example: { key: 'gewerbeanzeige', title: 'Gewerbeanzeige' } }) service: object;
+  @ApiProperty({ example: 'in_review' }) status: string;
+  @ApiPropertyOptional({ nullable: true, example: { id: 'gewerbeamt', name: 'Gewerbeamt' } }) office: object;
+  @ApiPropertyOptional({ nullable: true }) assigneeId: string;
+  @ApiProperty({ example: { name: 'Erika Mustermann', email: 'erika@example.org' } }) applicant: object;
+  @ApiProperty({ description: 'the language the citizen applied in' }) locale: string;
+  @ApiProperty() submittedAt: string;
+  @ApiProperty() statusChangedAt: string;
+  @ApiPropertyOptional({ nullable: true }) decidedAt: string;
+  @ApiProperty({ description: 'waiting for the office longer than the tenant allows' }) overdue: boolean;
+}
+
+class InboxView {
+  @ApiProperty({ type: [InboxItemView] }) items: InboxItemView[];
+  @ApiProperty({ nullable: true, description: 'pass as `cursor` for the next page' }) nextCursor: string;
+  @ApiProperty({ description: 'submitted applications per status in the offices one sees', example: { in_review: 4 } })
+  counts: Record<string, number>;
+}
+
+/**
+ * The back office's API: the inbox, one application with everything about it, its files, internal
+ * notes, and for the tenant admin the statistics and the audit trail. Caseworkers see the offices
+ * they are assigned to; another office's application is not found.
+ */
+@ApiTags('backoffice')
+@ApiCookieAuth('staff')
+@ApiErrors(400, 401, 403, 404)
+@Controller('api/v1/backoffice')
+@UseGuards(TenantGuard, StaffGuard)
+@Roles('caseworker', 'tenant-admin')
+export class CaseworkController {
+  constructor(
+    private readonly inbox: Inbox,
+    private readonly files: CaseFiles,
+    private readonly statistics: TenantStatistics,
+    private readonly trail: AuditTrail,
+    private readonly pages: PageContext,
+  ) {}
+
+  @Get('applications')
+  @ApiOperation({ summary: 'The inbox: submitted applications, newest first, filtered, paged by cursor, with counts' })
+  @ApiQuery({ name: 'status', required: false })
+  @ApiQuery({ name: 'service', required: false })
+  @ApiQuery({ name: 'office', required: false })
+  @ApiQuery({ name: 'assignee', required: false, description: '`me`, `none` or a staff id' })
+  @ApiQuery({ name: 'from', required: false, description: 'submitted on or after (YYYY-MM-DD)' })
+  @ApiQuery({ name: 'to', required: false, description: 'submitted on or before (YYYY-MM-DD)' })
+  @ApiQuery({ name: 'q', required: false, description: 'number, or part of the name or e-mail address' })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'limit', required: false, description: '1 to 100, default 25' })
+  @ApiOkResponse({ type: InboxView })
+  async list(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Query() query: InboxParams,
+    @Req() request: FastifyRequest,
+  ) {
+    const page = await this.inbox.list(tenant, caseworkerOf(staff), parseInboxParams(query));
+    const locale = this.pages.locale(request, undefined, tenant);
+    return { ...page, items: page.items.map((item) => withTitle(item, locale)) };
+  }
+
+  @Get('applications/:id')
+  @ApiOperation({
+    summary:
+      'One application: answers (the form’s labels and order), files, payment, documents, history, messages, notes',
+    description: 'Every call is recorded in the audit trail (who, when, which application).',
+  })
+  async open(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+  ) {
+    const locale = this.pages.locale(request, undefined, tenant);
+    return withTitle(await this.files.open(tenant, caseworkerOf(staff), id, locale), locale);
+  }
+
+  @Get('applications/:id/attachments/:attachmentId')
+  @ApiOperation({ summary: 'An uploaded file, always as a download (never shown inline); the look is audited' })
+  @ApiProduces('application/octet-stream')
+  @Header('cache-control', 'private, no-store')
+  @Header('content-security-policy', "sandbox; default-src 'none'")
+  async attachment(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Param('id') id: string,
+    @Param('attachmentId') attachmentId: string,
+  ): Promise<StreamableFile> {
+    const file = await this.files.file(tenant, caseworkerOf(staff), id, attachmentId);
+    return new StreamableFile(file.bytes, {
+      // The file's own type would let a browser render it; a download it stays.
+      type: 'application/octet-stream',
+      disposition: `attachment; filename="${file.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+    });
+  }
+
+  @Post('applications/:id/notes')
+  @ApiOperation({ summary: 'Adds an internal note; citizens never see notes' })
+  @ApiBody({ type: NoteBody })
+  @ApiErrors(415, 422)
+  @UseGuards(JsonWriteGuard)
+  note(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Param('id') id: string,
+    @Body() body: Partial<NoteBody> | undefined,
+  ): Promise<CaseNote> {
+    return this.files.note(tenant, caseworkerOf(staff), id, body?.body);
+  }
+
+  @Get('statistics')
+  @Roles('tenant-admin')
+  @ApiOperation({
+    summary: 'Aggregates per service and month: applications, completed online, time to decision, backlog per office',
+    description: 'With `Accept: text/csv` the figures per service and month as CSV. No personal data.',
+  })
+  @ApiQuery({ name: 'from', required: false, description: 'YYYY-MM or YYYY-MM-DD; default: twelve months back' })
+  @ApiQuery({ name: 'to', required: false, description: 'YYYY-MM or YYYY-MM-DD, inclusive; default: this month' })
+  @ApiProduces('application/json', 'text/csv')
+  async stats(
+    @CurrentTenant() tenant: Tenant,
+    @Query('from') from: unknown,
+    @Query('to') to: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const locale = this.pages.locale(request, undefined, tenant);
+    const figures = await this.statistics.of(tenant, statisticsRange(from, to), locale);
+    if (!(request.headers.accept ?? '').includes('text/csv')) return figures;
+    void reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="statistik-${tenant.slug}-${figures.range.from}.csv"`);
+    return statisticsCsv(figures);
+  }
+
+  @Get('audit')
+  @Roles('tenant-admin')
+  @ApiOperation({
+    summary: 'The audit trail of the tenant, newest first: decisions, views of personal data, staff changes',
+  })
+  @ApiQuery({
+    name: 'action',
+    required: false,
+    description: 'only actions beginning with this, e.g. `application.viewed`',
+  })
+  @ApiQuery({ name: 'cursor', required: false })
+  audit(
+    @CurrentTenant() tenant: Tenant,
+    @Query('cursor') cursor: unknown,
+    @Query('action') action: unknown,
+  ): Promise<AuditPage> {
+    return this.trail.page(tenant, { cursor, action });
+  }
+}
+
+/** An inbox item or case file with its service's title in the request's language. */
+function withTitle<T extends InboxPage['items'][number] | CaseFile>(item: T, locale: string) {
+  return { ...item, service: { key: item.service.key, title: localized(item.service.title, locale) } };
+}
