@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { Client } from 'pg';
-import { TestResponse, send } from '@openrathaus/testing';
+import { TestResponse, get, postForm, send } from '@openrathaus/testing';
 import { TestPortal, startTestPortal } from '../support';
 import { seedApplications } from '../support-casework';
 import { StaffLogin, staffSession } from '../support-staff';
@@ -274,5 +274,80 @@ describe('the back office inbox', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  describe('pages', () => {
+    const page = (tenant: string, who: StaffLogin | undefined, path: string) =>
+      get(portal.port, path, `${tenant}.localhost`, { accept: 'text/html', ...(who ? { cookie: who.cookie } : {}) });
+
+    it('sends a browser without a staff session to the staff login', async () => {
+      const response = await page('recklinghausen', undefined, '/backoffice');
+      expect(response.status).toBe(303);
+      expect(response.headers.location).toBe('/backoffice/login');
+    });
+
+    it('shows the inbox with counts, filters and the newest applications', async () => {
+      const response = await page('recklinghausen', reAdmin, '/backoffice?status=in_review');
+      expect(response.status).toBe(200);
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.body).toContain('id="inbox"');
+      expect(response.body).toMatch(/<option value="in_review" selected>/);
+      const bad = await page('recklinghausen', reAdmin, '/backoffice?from=gestern');
+      expect(bad.status).toBe(400);
+      expect(bad.body).toContain('href="#filter-from"');
+    });
+
+    it('shows an application and takes a note with the session’s CSRF token only', async () => {
+      const [row] = await sql<{ id: string }>(
+        'recklinghausen',
+        `select id from public.applications where tenant_id = current_setting('app.tenant_id')::uuid order by number desc limit 1`,
+      );
+      const detail = await page('recklinghausen', reAdmin, `/backoffice/antraege/${row.id}`);
+      expect(detail.status).toBe(200);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(detail.body)![1];
+      const refused = await postForm(
+        portal.port,
+        `/backoffice/antraege/${row.id}/notiz`,
+        'recklinghausen.localhost',
+        {
+          _csrf: 'falsch',
+          body: 'nicht gespeichert',
+        },
+        { cookie: reAdmin.cookie },
+      );
+      expect(refused.status).toBe(403);
+      const saved = await postForm(
+        portal.port,
+        `/backoffice/antraege/${row.id}/notiz`,
+        'recklinghausen.localhost',
+        {
+          _csrf: csrf,
+          body: 'Rückruf vereinbart',
+        },
+        { cookie: reAdmin.cookie },
+      );
+      expect(saved.status).toBe(303);
+      const after = await page('recklinghausen', reAdmin, saved.headers.location as string);
+      expect(after.body).toContain('Rückruf vereinbart');
+      expect(after.body).not.toContain('nicht gespeichert');
+    });
+
+    it('draws the statistics as SVG charts, each with its table, and offers the CSV', async () => {
+      const response = await page('recklinghausen', reAdmin, '/backoffice/statistik');
+      expect(response.status).toBe(200);
+      expect(response.body.match(/<svg [^>]*role="img"/g)?.length).toBe(4);
+      for (const table of ['table-months', 'table-times', 'table-backlog'])
+        expect(response.body).toContain(`id="${table}"`);
+      const csvHref = /href="(\/backoffice\/statistik\.csv[^"]*)"/.exec(response.body)![1].replace(/&amp;/g, '&');
+      const csv = await page('recklinghausen', reAdmin, csvHref);
+      expect(csv.status).toBe(200);
+      expect(csv.headers['content-disposition']).toMatch(/^attachment/);
+    });
+
+    it('shows the audit trail to the tenant admin', async () => {
+      const response = await page('recklinghausen', reAdmin, '/backoffice/protokoll?action=application.viewed');
+      expect(response.status).toBe(200);
+      expect(response.body).toContain('Antrag angesehen');
+    });
   });
 });

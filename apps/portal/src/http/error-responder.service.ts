@@ -30,6 +30,9 @@ const HTTP_CODES: Record<number, string> = {
 // invalid_byte_sequence_for_encoding, untranslatable_character (NUL in jsonb).
 const UNSTORABLE = new Set(['22021', '22P05']);
 
+/** Errors after which a back office page sends the browser to the staff login. */
+const STAFF_LOGIN_FIRST = new Set(['identity.not_logged_in', 'identity.password_change_required']);
+
 const postgresCode = (error: unknown): string | undefined => {
   const e = error as { code?: unknown; driverError?: { code?: unknown } } | undefined;
   const code = e?.driverError?.code ?? e?.code;
@@ -58,6 +61,10 @@ export class ErrorResponder {
     // The one 5xx a client causes on purpose: the instance is saturated; it may ask again shortly.
     if (body.statusCode === 503 && !reply.hasHeader('retry-after')) void reply.header('retry-after', '5');
     if (wantsJson) return reply.code(body.statusCode).header('cache-control', 'no-store').send(body);
+    // A back office page without a (complete) staff session: to the staff login, not an error page.
+    if (path.startsWith('/backoffice') && STAFF_LOGIN_FIRST.has(body.code)) {
+      return reply.code(303).header('location', '/backoffice/login').header('cache-control', 'no-store').send();
+    }
     const page = body.statusCode === 404 ? 'not-found' : body.statusCode === 503 ? 'maintenance' : 'error';
     // A refused request (4xx) says why and names the fields; an unexpected failure shows its error id.
     const detail = body.errorId ? { errorId: body.errorId } : { message: body.message, fields: body.errors ?? [] };

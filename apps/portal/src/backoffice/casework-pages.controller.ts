@@ -1,0 +1,127 @@
+import { Body, Controller, Get, Header, Param, Post, Query, Req, Res, StreamableFile, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CaseFiles, InboxParams, TenantStatistics, statisticsCsv, statisticsRange } from '@openrathaus/backoffice';
+import type { StaffSession } from '@openrathaus/identity';
+import type { Tenant } from '@openrathaus/tenancy';
+import { redirectAfterPost } from '../http/page-context.service';
+import { Roles, Staff, StaffGuard } from '../http/pipeline/staff.guard';
+import { CurrentTenant, TenantGuard } from '../http/pipeline/tenant.guard';
+import { CaseworkPages } from './casework-pages.service';
+import { caseworkerOf } from './caseworker';
+import { StaffCsrfGuard } from './staff-csrf';
+
+/**
+ * The back office in the browser: inbox, application, statistics, audit trail. Without a staff
+ * session the browser is sent to the login page (see the error responder).
+ */
+@ApiExcludeController()
+@Controller('backoffice')
+@UseGuards(TenantGuard, StaffGuard)
+@Roles('caseworker', 'tenant-admin')
+export class CaseworkPagesController {
+  constructor(
+    private readonly pages: CaseworkPages,
+    private readonly files: CaseFiles,
+    private readonly statistics: TenantStatistics,
+  ) {}
+
+  @Get()
+  inbox(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Query() query: InboxParams,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    return this.pages.inboxPage({ request, reply, tenant, staff }, query);
+  }
+
+  @Get('antraege/:id')
+  application(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Param('id') id: string,
+    @Query('hinweis') notice: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const known = typeof notice === 'string' && /^[a-z_]{1,32}$/.test(notice) ? notice : undefined;
+    return this.pages.casePage({ request, reply, tenant, staff }, id, known);
+  }
+
+  @Get('antraege/:id/dateien/:attachmentId')
+  @Header('cache-control', 'private, no-store')
+  @Header('content-security-policy', "sandbox; default-src 'none'")
+  async attachment(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Param('id') id: string,
+    @Param('attachmentId') attachmentId: string,
+  ): Promise<StreamableFile> {
+    const file = await this.files.file(tenant, caseworkerOf(staff), id, attachmentId);
+    return new StreamableFile(file.bytes, {
+      type: 'application/octet-stream',
+      disposition: `attachment; filename="${file.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+    });
+  }
+
+  @Post('antraege/:id/notiz')
+  @UseGuards(StaffCsrfGuard)
+  async note(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Param('id') id: string,
+    @Body() body: { body?: unknown } | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<undefined> {
+    await this.files.note(tenant, caseworkerOf(staff), id, body?.body);
+    return redirectAfterPost(reply, `/backoffice/antraege/${id}?hinweis=note_added#notizen`);
+  }
+
+  @Get('statistik')
+  @Roles('tenant-admin')
+  statisticsPage(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Query('from') from: unknown,
+    @Query('to') to: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    return this.pages.statisticsPage({ request, reply, tenant, staff }, from, to);
+  }
+
+  @Get('statistik.csv')
+  @Roles('tenant-admin')
+  async statisticsCsv(
+    @CurrentTenant() tenant: Tenant,
+    @Query('from') from: unknown,
+    @Query('to') to: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const figures = await this.statistics.of(
+      tenant,
+      statisticsRange(from, to),
+      this.pages.locale({ request, reply, tenant }),
+    );
+    void reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="statistik-${tenant.slug}-${figures.range.from}.csv"`);
+    return statisticsCsv(figures);
+  }
+
+  @Get('protokoll')
+  @Roles('tenant-admin')
+  audit(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Query('cursor') cursor: unknown,
+    @Query('action') action: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    return this.pages.auditPage({ request, reply, tenant, staff }, cursor, action);
+  }
+}

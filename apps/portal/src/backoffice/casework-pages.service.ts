@@ -1,0 +1,353 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  AuditTrail,
+  BackofficeError,
+  BackofficeErrorCode,
+  CaseFile,
+  CaseFiles,
+  INBOX_STATUSES,
+  Inbox,
+  InboxFilter,
+  InboxParams,
+  Statistics,
+  TenantStatistics,
+  barChart,
+  parseInboxParams,
+  statisticsRange,
+  visibleOffices,
+} from '@openrathaus/backoffice';
+import { CatalogService } from '@openrathaus/catalog';
+import { I18n, localized } from '@openrathaus/i18n';
+import type { StaffSession } from '@openrathaus/identity';
+import type { Tenant } from '@openrathaus/tenancy';
+import { ErrorResponder } from '../http/error-responder.service';
+import { PageContext } from '../http/page-context.service';
+import { caseworkerOf } from './caseworker';
+import { staffCsrfToken } from './staff-csrf';
+
+const dateTime = (iso: string | Date | null, locale: string): string =>
+  iso === null
+    ? ''
+    : new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+        timeZone: 'Europe/Berlin',
+      }).format(new Date(iso));
+
+const euro = (cents: number, locale: string): string =>
+  new Intl.NumberFormat(locale === 'de' ? 'de-DE' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(
+    cents / 100,
+  );
+
+/** A page of the back office: who is logged in, the language, the page's parts. */
+interface StaffPage {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  tenant: Tenant;
+  staff: StaffSession;
+}
+
+/**
+ * The back office's pages: inbox, application, statistics and audit trail, drawn on the server,
+ * usable without JavaScript; every form posts with the staff session's CSRF token.
+ */
+@Injectable()
+export class CaseworkPages {
+  constructor(
+    private readonly pages: PageContext,
+    private readonly i18n: I18n,
+    private readonly inbox: Inbox,
+    private readonly files: CaseFiles,
+    private readonly statistics: TenantStatistics,
+    private readonly trail: AuditTrail,
+    private readonly catalog: CatalogService,
+    private readonly errors: ErrorResponder,
+  ) {}
+
+  async inboxPage(page: StaffPage, query: InboxParams): Promise<string> {
+    const locale = this.locale(page);
+    const t = (key: string, params?: Record<string, unknown>) => this.i18n.t(locale, key, params);
+    const who = caseworkerOf(page.staff);
+    let filter: InboxFilter | undefined;
+    let faults: { field: string; message: string }[] = [];
+    try {
+      filter = parseInboxParams(query);
+    } catch (error) {
+      if (!(error instanceof BackofficeError)) throw error;
+      faults = error.fields.map((f) => ({ field: f.field, message: this.errors.fieldMessage(locale, f) }));
+    }
+    const result = filter
+      ? await this.inbox.list(page.tenant, who, filter).catch((error: unknown) => {
+          if (!(error instanceof BackofficeError) || error.code !== String(BackofficeErrorCode.Forbidden)) throw error;
+          faults = error.fields.map((f) => ({ field: f.field, message: this.errors.fieldMessage(locale, f) }));
+          return undefined;
+        })
+      : undefined;
+    const raw = (key: keyof InboxParams): string => (typeof query[key] === 'string' ? (query[key]) : '');
+    const offices = (page.tenant.config.offices ?? []).filter((o) => {
+      const visible = visibleOffices(who);
+      return !visible || visible.includes(o.id);
+    });
+    const services = await this.catalog.list(page.tenant);
+    const keep = (extra: Record<string, string>) => {
+      const params = new URLSearchParams();
+      for (const key of ['status', 'service', 'office', 'assignee', 'from', 'to', 'q'] as const) {
+        if (raw(key)) params.set(key, raw(key));
+      }
+      for (const [key, value] of Object.entries(extra)) {
+        if (value) params.set(key, value);
+        else params.delete(key);
+      }
+      const text = params.toString();
+      return text ? `/backoffice?${text}` : '/backoffice';
+    };
+    const total = Object.values(result?.counts ?? {}).reduce((a, b) => a + (b ?? 0), 0);
+    return this.render(page, locale, 'backoffice-inbox', t('backoffice.inbox.title'), faults.length ? 400 : 200, {
+      faults,
+      counts: [
+        { label: t('backoffice.inbox.all'), n: total, href: keep({ status: '' }), current: !raw('status') },
+        ...INBOX_STATUSES.filter((s) => result?.counts[s]).map((status) => ({
+          label: t(`applications.status.${status}`),
+          n: result?.counts[status] ?? 0,
+          href: keep({ status }),
+          current: raw('status') === status,
+        })),
+      ],
+      filter: { q: raw('q'), from: raw('from'), to: raw('to') },
+      statuses: INBOX_STATUSES.map((value) => ({
+        value,
+        label: t(`applications.status.${value}`),
+        selected: raw('status') === value,
+      })),
+      services: services
+        .filter((s) => s.type === 'online')
+        .map((s) => ({ value: s.key, label: localized(s.title, locale), selected: raw('service') === s.key })),
+      offices: offices.map((o) => ({ value: o.id, label: o.name, selected: raw('office') === o.id })),
+      assignees: [
+        { value: 'me', label: t('backoffice.inbox.assignedToMe'), selected: raw('assignee') === 'me' },
+        { value: 'none', label: t('backoffice.inbox.unassigned'), selected: raw('assignee') === 'none' },
+      ],
+      mine: { href: keep({ assignee: 'me' }), current: raw('assignee') === 'me' },
+      items: (result?.items ?? []).map((item) => ({
+        href: `/backoffice/antraege/${item.id}`,
+        number: item.number,
+        service: localized(item.service.title, locale),
+        applicant: item.applicant.name || item.applicant.email || '–',
+        status: t(`applications.status.${item.status}`),
+        office: item.office?.name ?? '–',
+        submitted: dateTime(item.submittedAt, locale),
+        overdue: item.overdue,
+        mine: item.assigneeId === who.id,
+      })),
+      next: result?.nextCursor ? keep({ cursor: result.nextCursor }) : null,
+      searched: Boolean(filter && (filter.q || filter.status || filter.service || filter.office || filter.assignee)),
+    });
+  }
+
+  async casePage(page: StaffPage, id: string, notice?: string): Promise<string> {
+    const locale = this.locale(page);
+    const t = (key: string, params?: Record<string, unknown>) => this.i18n.t(locale, key, params);
+    const file = await this.files.open(page.tenant, caseworkerOf(page.staff), id, locale);
+    return this.render(page, locale, 'backoffice-application', file.number ?? t('backoffice.case.title'), 200, {
+      notice: notice ? t(`backoffice.notice.${notice}`) : null,
+      csrfToken: staffCsrfToken(page.request),
+      ...this.caseView(file, locale, t),
+    });
+  }
+
+  caseView(file: CaseFile, locale: string, t: (key: string, params?: Record<string, unknown>) => string) {
+    return {
+      application: {
+        id: file.id,
+        number: file.number,
+        service: localized(file.service.title, locale),
+        status: t(`applications.status.${file.status}`),
+        office: file.office?.name ?? '–',
+        applicant: file.applicant.name || '–',
+        email: file.applicant.email || '–',
+        language: file.locale,
+        submitted: dateTime(file.submittedAt, locale),
+        decided: dateTime(file.decidedAt, locale),
+        overdue: file.overdue,
+        definition: file.definition,
+        fee: file.feeCents ? euro(file.feeCents, locale) : null,
+        decidable: file.status === 'in_review',
+      },
+      answers: file.answers,
+      attachments: file.attachments.map((a) => ({
+        href: `/backoffice/antraege/${file.id}/dateien/${a.id}`,
+        field: a.field,
+        filename: a.filename,
+        size: `${Math.max(1, Math.round(a.size / 1024))} KB`,
+        uploaded: dateTime(a.uploadedAt, locale),
+      })),
+      payments: file.payments.map((p) => ({
+        amount: euro(p.amountCents, locale),
+        status: t(`backoffice.payment.${p.status}`),
+        reference: p.reference,
+        provider: p.provider,
+      })),
+      documents: file.documents.map((d) => ({
+        title: d.title,
+        verifyCode: d.verifyCode,
+        issued: dateTime(d.issuedAt, locale),
+        revoked: d.revokedAt !== null,
+      })),
+      history: file.history.map((e) => ({
+        at: dateTime(e.createdAt, locale),
+        action: this.i18n.has(locale, `backoffice.action.${e.action}`) ? t(`backoffice.action.${e.action}`) : e.action,
+        detail:
+          e.action === 'application.status'
+            ? `${t(`applications.status.${String(e.data.from)}`)} → ${t(`applications.status.${String(e.data.to)}`)}`
+            : typeof e.data.by === 'string'
+              ? e.data.by
+              : '',
+        actor: e.actor ?? '',
+      })),
+      messages: file.messages.map((m) => ({
+        subject: m.subject,
+        body: m.body,
+        at: dateTime(m.createdAt, locale),
+        sender: t(`backoffice.sender.${m.sender}`),
+      })),
+      notes: file.notes.map((n) => ({ author: n.author, body: n.body, at: dateTime(n.createdAt, locale) })),
+    };
+  }
+
+  async statisticsPage(page: StaffPage, from: unknown, to: unknown): Promise<string> {
+    const locale = this.locale(page);
+    const t = (key: string, params?: Record<string, unknown>) => this.i18n.t(locale, key, params);
+    const range = statisticsRange(from, to);
+    const figures = await this.statistics.of(page.tenant, range, locale);
+    return this.render(page, locale, 'backoffice-statistics', t('backoffice.stats.title'), 200, {
+      ...this.statisticsView(figures, locale, t),
+      range: { from: range.from, to: lastDay(range.to) },
+      csvHref: `/backoffice/statistik.csv?from=${range.from}&to=${lastDay(range.to)}`,
+    });
+  }
+
+  statisticsView(s: Statistics, locale: string, t: (key: string, params?: Record<string, unknown>) => string) {
+    const percent = (share: number) => `${Math.round(share * 100)} %`;
+    const hours = (h: number) =>
+      h >= 48 ? t('backoffice.stats.days', { n: (h / 24).toFixed(1) }) : `${h.toFixed(1)} h`;
+    return {
+      perMonth: {
+        chart: barChart({
+          id: 'chart-months',
+          title: t('backoffice.stats.perMonth'),
+          description: t('backoffice.stats.perMonthDesc'),
+          bars: s.months.map((m) => ({ label: m.month, value: m.submitted, text: String(m.submitted) })),
+        }),
+        rows: s.months.map((m) => ({ ...m, share: percent(m.completedOnlineShare) })),
+      },
+      online: {
+        chart: barChart({
+          id: 'chart-online',
+          title: t('backoffice.stats.online'),
+          description: t('backoffice.stats.onlineDesc'),
+          bars: s.months.map((m) => ({
+            label: m.month,
+            value: m.completedOnlineShare,
+            text: percent(m.completedOnlineShare),
+          })),
+        }),
+      },
+      times: {
+        chart: barChart({
+          id: 'chart-times',
+          title: t('backoffice.stats.times'),
+          description: t('backoffice.stats.timesDesc'),
+          bars: s.decisionTimes.map((d) => ({ label: d.title, value: d.medianHours, text: hours(d.medianHours) })),
+        }),
+        rows: s.decisionTimes.map((d) => ({
+          title: d.title,
+          decided: d.decided,
+          median: hours(d.medianHours),
+          p90: hours(d.p90Hours),
+        })),
+      },
+      backlog: {
+        chart: barChart({
+          id: 'chart-backlog',
+          title: t('backoffice.stats.backlog'),
+          description: t('backoffice.stats.backlogDesc'),
+          bars: s.backlog.map((b) => ({
+            label: b.name || t('backoffice.stats.noOffice'),
+            value: b.open,
+            text: String(b.open),
+          })),
+        }),
+        rows: s.backlog.map((b) => ({ name: b.name || t('backoffice.stats.noOffice'), open: b.open })),
+      },
+      services: s.rows.map((r) => ({
+        title: r.title,
+        month: r.month,
+        submitted: r.submitted,
+        completed: r.completed,
+        share: percent(r.completedOnlineShare),
+        median: r.medianHours === null ? '–' : hours(r.medianHours),
+        p90: r.p90Hours === null ? '–' : hours(r.p90Hours),
+      })),
+      empty: s.rows.length === 0,
+    };
+  }
+
+  async auditPage(page: StaffPage, cursor: unknown, action: unknown): Promise<string> {
+    const locale = this.locale(page);
+    const t = (key: string, params?: Record<string, unknown>) => this.i18n.t(locale, key, params);
+    const trail = await this.trail.page(page.tenant, { cursor, action });
+    const filter = typeof action === 'string' ? action : '';
+    return this.render(page, locale, 'backoffice-audit', t('backoffice.audit.title'), 200, {
+      entries: trail.entries.map((e) => ({
+        at: dateTime(e.createdAt, locale),
+        action: this.i18n.has(locale, `backoffice.action.${e.action}`) ? t(`backoffice.action.${e.action}`) : e.action,
+        actor: e.actor ?? '',
+        by: typeof e.data.by === 'string' ? e.data.by : '',
+        subject: e.subject?.startsWith('application:')
+          ? { href: `/backoffice/antraege/${e.subject.slice('application:'.length)}`, text: e.subject }
+          : { text: e.subject ?? '' },
+      })),
+      actions: [
+        'application.viewed',
+        'application.file_viewed',
+        'application.status',
+        'application.note_added',
+        'staff.',
+      ].map((value) => ({ value, label: value, selected: filter === value })),
+      next: trail.nextCursor
+        ? `/backoffice/protokoll?cursor=${trail.nextCursor}${filter ? `&action=${encodeURIComponent(filter)}` : ''}`
+        : null,
+    });
+  }
+
+  locale(page: Pick<StaffPage, 'request' | 'reply' | 'tenant'>): string {
+    return this.pages.locale(page.request, page.reply, page.tenant);
+  }
+
+  render(
+    page: StaffPage,
+    locale: string,
+    view: string,
+    title: string,
+    status: number,
+    data: Record<string, unknown>,
+  ): string {
+    return this.pages.personal(
+      page.request,
+      page.reply,
+      { tenant: page.tenant, locale, view, title, status },
+      {
+        ...data,
+        staff: {
+          email: page.staff.email,
+          admin: page.staff.role === 'tenant-admin',
+          csrfToken: staffCsrfToken(page.request),
+        },
+      },
+    );
+  }
+}
+
+/** The last day of a range whose `to` is exclusive. */
+const lastDay = (to: string): string => new Date(Date.parse(to) - 86_400_000).toISOString().slice(0, 10);
