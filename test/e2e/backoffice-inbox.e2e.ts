@@ -161,6 +161,30 @@ describe('the back office inbox', () => {
     expect((await call('gelsenkirchen', reAdmin, '/api/v1/backoffice/applications')).status).toBe(401);
   });
 
+  it('keeps tenants apart in SQL too, as the application role under RLS', async () => {
+    const [re] = await sql<{ id: string }>(
+      'recklinghausen',
+      `select id from public.applications where tenant_id = current_setting('app.tenant_id')::uuid limit 1`,
+    );
+    const client = new Client({ connectionString: portal.db.appUrl });
+    await client.connect();
+    try {
+      await client.query('begin');
+      await client.query(
+        `select set_config('app.tenant_id', (select id::text from public.tenants where slug = 'gelsenkirchen'), true)`,
+      );
+      const seen = await client.query(`select count(*)::int as n from public.applications where id = $1`, [re.id]);
+      expect(seen.rows[0].n).toBe(0);
+      const counts = await client.query(`select coalesce(sum(n), 0)::int as n from public.application_counts`);
+      expect(counts.rows[0].n).toBe(20);
+      const notes = await client.query(`select count(*)::int as n from public.case_notes`);
+      expect(notes.rows[0].n).toBe(0);
+      await client.query('rollback');
+    } finally {
+      await client.end();
+    }
+  });
+
   it('refuses the inbox without a staff session', async () => {
     expect((await call('recklinghausen', undefined, '/api/v1/backoffice/applications')).status).toBe(401);
     const citizenLike = await send(
