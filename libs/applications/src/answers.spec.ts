@@ -34,7 +34,7 @@ describe('answer keys', () => {
 });
 
 describe('file fields', () => {
-  it('are the file fields at the top level of any page, not inside repeated groups', () => {
+  it('are the file fields answered at the top level of any page, also in groups that are not repeated', () => {
     const definition = {
       form: {
         pages: [
@@ -42,12 +42,16 @@ describe('file fields', () => {
           {
             id: 'b',
             title: { de: 'B' },
-            items: [group('kinder', [field('ausweis', 'file')], { min: 0 }), field('nachweis', 'file')],
+            items: [
+              group('kinder', [field('ausweis', 'file')], { min: 0 }),
+              field('nachweis', 'file'),
+              group('kind', [field('sorgerecht', 'file')]),
+            ],
           },
         ],
       },
     } as unknown as ProcessDefinition;
-    expect([...fileFields(definition).keys()]).toEqual(['foto', 'nachweis']);
+    expect([...fileFields(definition).keys()]).toEqual(['foto', 'nachweis', 'sorgerecht']);
   });
 });
 

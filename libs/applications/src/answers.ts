@@ -10,12 +10,16 @@ export function itemIds(item: FormItem): string[] {
   return item.type === 'info' ? [] : [item.id];
 }
 
-/** The file fields of a definition by id (top level: files inside repeated groups are not uploadable). */
+/**
+ * The file fields answered at the top level of the answers, by id: those on a page or in groups
+ * that are not repeated (their answers are flat). Files in repeated groups are answered in their
+ * entries, by path (see `resolveFilePath`).
+ */
 export function fileFields(definition: ProcessDefinition): Map<string, FieldDefinition> {
   const fields = new Map<string, FieldDefinition>();
   for (const page of definition.form.pages) {
     for (const { item, parents } of walkItems(page.items)) {
-      if (!isGroup(item) && item.type === 'file' && parents.length === 0) fields.set(item.id, item);
+      if (!isGroup(item) && item.type === 'file' && parents.every((p) => !p.repeat)) fields.set(item.id, item);
     }
   }
   return fields;

@@ -45,6 +45,20 @@ export class ApplicationsRepository {
     return scope.insert(AttachmentEntity, values);
   }
 
+  /**
+   * Gives an attachment another field (its entry of a repeated group moved up). The table takes
+   * no updates: the row is written anew with the same id, file and time.
+   */
+  async moveAttachment(scope: TenantScope, id: string, field: string): Promise<void> {
+    await scope.query(
+      `with gone as (delete from public.attachments where id = $1 returning *)
+       insert into public.attachments
+         (id, tenant_id, application_id, field, filename, media_type, size, sha256, storage_key, created_at)
+       select id, tenant_id, application_id, $2, filename, media_type, size, sha256, storage_key, created_at from gone`,
+      [id, field],
+    );
+  }
+
   /** One attachment of an application, or null. */
   attachment(scope: TenantScope, applicationId: string, id: string): Promise<AttachmentEntity | null> {
     return scope.findOne(AttachmentEntity, { id, applicationId });
@@ -71,14 +85,6 @@ export class ApplicationsRepository {
       `update public.applications set answers = $2, last_page = coalesce($3, last_page), updated_at = now()
         where id = $1`,
       [id, JSON.stringify(answers), lastPage],
-    );
-  }
-
-  /** Sets the answer of one field (the attachment ids of a file field). */
-  async setAnswer(scope: TenantScope, id: string, field: string, value: unknown): Promise<void> {
-    await scope.query(
-      `update public.applications set answers = jsonb_set(answers, $2, $3::jsonb), updated_at = now() where id = $1`,
-      [id, `{${field}}`, JSON.stringify(value)],
     );
   }
 

@@ -3,7 +3,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { FILE_STORAGE, FieldFault, FileStorage, isUuid } from '@openrathaus/core';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
 import { CatalogService, ProcessDefinition, ProcessDefinitionsRepository } from '@openrathaus/catalog';
-import { FormFieldError, checkUpload, validateAnswers } from '@openrathaus/forms';
+import {
+  FormFieldError,
+  checkUpload,
+  pathAfterRemoval,
+  placeAttachments,
+  resolveFilePath,
+  slotHolder,
+  validateAnswers,
+} from '@openrathaus/forms';
 import { LocalizedText, localized } from '@openrathaus/i18n';
 import type { Tenant } from '@openrathaus/tenancy';
 import { ApplicationEntity, ApplicationStatus, AttachmentEntity } from './application.entity';
@@ -43,6 +51,15 @@ export type AttachmentsByField = Record<string, { id: string; mediaType: string;
 
 const MAX_FILES_PER_FIELD = 10;
 const MAX_ANSWERS_BYTES = 512 * 1024;
+
+/** Attachment rows by the field (answer path) they are for, oldest first. */
+function byField(rows: AttachmentEntity[]): AttachmentsByField {
+  const grouped: AttachmentsByField = {};
+  for (const row of rows) {
+    (grouped[row.field] ??= []).push({ id: row.id, mediaType: row.mediaType, size: row.size, filename: row.filename });
+  }
+  return grouped;
+}
 
 /** Errors of validation as faults of a domain error; a rule's own message travels as its text. */
 export function toFaults(errors: FormFieldError[], locale: string): FieldFault[] {
@@ -136,17 +153,7 @@ export class Applications {
 
   /** The attachments of an application by field. */
   async attachments(scope: TenantScope, applicationId: string): Promise<AttachmentsByField> {
-    const rows = await this.rows.attachmentsOf(scope, applicationId);
-    const byField: AttachmentsByField = {};
-    for (const row of rows) {
-      (byField[row.field] ??= []).push({
-        id: row.id,
-        mediaType: row.mediaType,
-        size: row.size,
-        filename: row.filename,
-      });
-    }
-    return byField;
+    return byField(await this.rows.attachmentsOf(scope, applicationId));
   }
 
   /**
@@ -159,7 +166,13 @@ export class Applications {
     owner: Owner,
     applicationId: string,
     patch: unknown,
-    options: { pageIds?: string[]; lastPage?: string; today?: string } = {},
+    options: {
+      pageIds?: string[];
+      lastPage?: string;
+      today?: string;
+      /** The entry of a repeated group the citizen removed (a form page's button): its files go with it. */
+      removedEntry?: { path: string; index: number };
+    } = {},
   ): Promise<SavedAnswers> {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
       throw new ApplicationsError(ApplicationsErrorCode.InvalidInput, {}, [{ field: 'answers', key: 'not_object' }]);
@@ -192,26 +205,76 @@ export class Applications {
       if (Buffer.byteLength(JSON.stringify(answers)) > MAX_ANSWERS_BYTES) {
         throw new ApplicationsError(ApplicationsErrorCode.InvalidInput, {}, [{ field: 'answers', key: 'too_long' }]);
       }
-      const attachments = await this.attachments(scope, applicationId);
-      for (const field of files.keys()) answers[field] = (attachments[field] ?? []).map((a) => a.id);
+      const { placed, attachments } = await this.settleFiles(scope, pinned, answers, {
+        touched: new Set(Object.keys(patch)),
+        removed: options.removedEntry,
+      });
       const touched = [...new Set(Object.keys(patch).map((key) => topLevel.get(key)!))];
       const pageIds = options.pageIds ?? touched;
-      const { errors } = validateAnswers(definition.form, answers, {
+      const { errors } = validateAnswers(definition.form, placed, {
         params: application.parameters,
         pageIds,
         attachments,
         today: options.today,
       });
-      await this.rows.saveAnswers(scope, applicationId, answers, options.lastPage ?? null);
-      application.answers = answers;
+      await this.rows.saveAnswers(scope, applicationId, placed, options.lastPage ?? null);
+      application.answers = placed;
       if (options.lastPage) application.lastPage = options.lastPage;
       return { application, definition, errors };
     });
   }
 
   /**
+   * Files of entries that are no more, and the answers with every file answer as the attachments
+   * say: with `removed`, the files of that entry are deleted and those of later entries move up
+   * with theirs; then files of a repeated group the patch answered (`touched`) whose entry no
+   * longer exists are deleted (their bytes once the transaction commits).
+   */
+  private async settleFiles(
+    scope: TenantScope,
+    { definition, application }: PinnedApplication,
+    answers: Record<string, unknown>,
+    options: { touched: ReadonlySet<string>; removed?: { path: string; index: number } },
+  ): Promise<{ placed: Record<string, unknown>; attachments: AttachmentsByField }> {
+    const kept: AttachmentEntity[] = [];
+    const gone: AttachmentEntity[] = [];
+    for (const row of await this.rows.attachmentsOf(scope, application.id)) {
+      const moved = options.removed ? pathAfterRemoval(row.field, options.removed) : undefined;
+      if (moved === null) gone.push(row);
+      else if (moved !== undefined) {
+        await this.rows.moveAttachment(scope, row.id, moved);
+        kept.push({ ...row, field: moved });
+      } else kept.push(row);
+    }
+    const current = kept.filter((row) => {
+      if (!options.touched.has(row.field.split('.')[0])) return true;
+      const slot = resolveFilePath(definition.form, row.field);
+      if (!slot || slot.entries.length === 0 || slotHolder(answers, slot)) return true;
+      gone.push(row);
+      return false;
+    });
+    for (const row of gone) await this.rows.deleteAttachment(scope, row.id);
+    scope.afterCommit(() => {
+      for (const row of gone) void this.storage.delete(row.storageKey).catch(() => undefined);
+    });
+    const attachments = byField(current);
+    return { placed: placeAttachments(definition.form, answers, attachments), attachments };
+  }
+
+  /** Writes the answers with every file answer as the application's attachments say. */
+  private async placeFiles(scope: TenantScope, { definition, application }: PinnedApplication): Promise<void> {
+    const attachments = byField(await this.rows.attachmentsOf(scope, application.id));
+    const placed = placeAttachments(definition.form, application.answers, attachments);
+    await this.rows.saveAnswers(scope, application.id, placed, null);
+    application.answers = placed;
+  }
+
+  /**
    * Keeps an uploaded file for a file field of a draft, once its content proves to be of a type
-   * the field accepts; the field's answer lists the attachment.
+   * the field accepts; the field's answer lists the attachment. The field is the answer's path:
+   * `nachweis`, or `personen.1.aufenthaltstitel` for a field in a repeated group (any index below
+   * the group's largest number of entries, also of an entry not yet answered: the file counts
+   * once it is).
    */
   async addAttachment(
     tenant: Tenant,
@@ -221,16 +284,18 @@ export class Applications {
     file: { bytes: Buffer; filename: string },
   ): Promise<AttachmentEntity> {
     return this.transactions.run(tenant.id, async (scope) => {
-      const { application, definition } = await this.pinnedIn(scope, applicationId, owner, true);
+      const pinned = await this.pinnedIn(scope, applicationId, owner, true);
+      const { application, definition } = pinned;
       if (application.status !== 'draft') {
         throw new ApplicationsError(ApplicationsErrorCode.NotEditable, { status: application.status });
       }
-      const definitionField = typeof field === 'string' ? fileFields(definition).get(field) : undefined;
-      if (!definitionField) {
+      const slot = resolveFilePath(definition.form, field);
+      if (!slot) {
         throw new ApplicationsError(ApplicationsErrorCode.UnknownField, {}, [{ field: 'field', key: 'unknown_field' }]);
       }
-      const fieldId = definitionField.id;
-      const checked = checkUpload(definitionField, file);
+      const definitionField = slot.field;
+      const fieldId = slot.path;
+      const checked = checkUpload(definitionField, { ...file, path: fieldId });
       if ('errors' in checked) {
         throw new ApplicationsError(
           ApplicationsErrorCode.InvalidUpload,
@@ -261,9 +326,7 @@ export class Applications {
         sha256: createHash('sha256').update(file.bytes).digest('hex'),
         storageKey,
       });
-      const gone = new Set(replaced.map((r) => r.id));
-      const kept = ((application.answers[fieldId] as string[] | undefined) ?? []).filter((a) => !gone.has(a));
-      await this.rows.setAnswer(scope, applicationId, fieldId, [...kept, id]);
+      await this.placeFiles(scope, pinned);
       scope.afterCommit(() => {
         for (const old of replaced) void this.storage.delete(old.storageKey).catch(() => undefined);
       });
@@ -274,17 +337,14 @@ export class Applications {
   /** Removes an attachment of a draft. */
   async removeAttachment(tenant: Tenant, owner: Owner, applicationId: string, attachmentId: string): Promise<void> {
     const storageKey = await this.transactions.run(tenant.id, async (scope) => {
-      const { application } = await this.pinnedIn(scope, applicationId, owner, true);
-      if (application.status !== 'draft') {
-        throw new ApplicationsError(ApplicationsErrorCode.NotEditable, { status: application.status });
+      const pinned = await this.pinnedIn(scope, applicationId, owner, true);
+      if (pinned.application.status !== 'draft') {
+        throw new ApplicationsError(ApplicationsErrorCode.NotEditable, { status: pinned.application.status });
       }
       const attachment = isUuid(attachmentId) ? await this.rows.attachment(scope, applicationId, attachmentId) : null;
       if (!attachment) throw new ApplicationsError(ApplicationsErrorCode.NotFound, { id: attachmentId });
       await this.rows.deleteAttachment(scope, attachment.id);
-      const ids = ((application.answers[attachment.field] as string[] | undefined) ?? []).filter(
-        (a) => a !== attachment.id,
-      );
-      await this.rows.setAnswer(scope, applicationId, attachment.field, ids);
+      await this.placeFiles(scope, pinned);
       return attachment.storageKey;
     });
     await this.storage.delete(storageKey);

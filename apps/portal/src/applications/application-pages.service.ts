@@ -225,6 +225,7 @@ export class ApplicationPages {
     const saved = await this.applications.saveAnswers(tenant, session, id, post.answers, {
       pageIds: [pageId],
       lastPage: pageId,
+      removedEntry: post.removed,
     });
     const { answers, parameters } = saved.application;
     if (uploadError) {

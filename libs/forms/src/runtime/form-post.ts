@@ -49,6 +49,11 @@ export interface FormPost {
   action: FormAction;
   /** An add, remove or upload button: show the page again (without errors) instead of moving on. */
   stay: boolean;
+  /**
+   * The entry of a repeated group that the remove button took out, when it did: the files of
+   * that entry go with it, those of later entries move up with theirs (see `pathAfterRemoval`).
+   */
+  removed?: { path: string; index: number };
 }
 
 /**
@@ -70,8 +75,8 @@ export function answersFromFormPost(form: FormDefinition, pageId: string, body: 
   const answers: Answers = {};
   if (!page) return { answers, action, stay };
   readItems(page.items, post, '', answers);
-  applyAction(page.items, answers, action);
-  return { answers, action, stay };
+  const removed = applyAction(page.items, answers, action);
+  return { answers, action, stay, ...(removed ? { removed } : {}) };
 }
 
 const strings = (value: unknown): string[] =>
@@ -201,25 +206,31 @@ function findItem(items: FormItem[], id: string): FormItem | undefined {
   return undefined;
 }
 
-function applyAction(items: FormItem[], answers: Answers, action: FormAction): void {
+/** Applies an add or remove button to the answers; the entry of a repeated group removed, if one was. */
+function applyAction(items: FormItem[], answers: Answers, action: FormAction): FormPost['removed'] {
   if (action.kind === 'remove-file') {
     dropAttachment(items, answers, action.attachmentId);
-    return;
+    return undefined;
   }
-  if (action.kind !== 'add' && action.kind !== 'remove') return;
+  if (action.kind !== 'add' && action.kind !== 'remove') return undefined;
   const found = locate(items, answers, action.path);
-  if (!found) return;
+  if (!found) return undefined;
   const { item, holder } = found;
   const repeatable = isGroup(item) ? item.repeat : isRepeatedField(item) ? item.repeat : undefined;
-  if (!repeatable) return;
+  if (!repeatable) return undefined;
   const current = own(holder, item.id);
   const list: unknown[] = Array.isArray(current) ? [...(current as unknown[])] : [];
+  let removed: FormPost['removed'];
   if (action.kind === 'add') {
     if (list.length < entryLimit(repeatable)) list.push(isGroup(item) ? {} : '');
   } else if (action.index < list.length) {
     list.splice(action.index, 1);
+    // Indexes as answers write them (`01` is `1`), so the path compares with stored ones.
+    const path = action.path.replace(/(^|\.)0+(?=\d+(?:\.|$))/g, '$1');
+    if (isGroup(item)) removed = { path, index: action.index };
   }
   put(holder, item.id, list.length > 0 ? list : undefined);
+  return removed;
 }
 
 /** Takes an attachment out of whichever file answer of the page lists it. */

@@ -9,3 +9,4 @@ export { dateText } from './value-text';
 export { FormViewOptions, Translate, fieldDomId } from './view-context';
 export * from './upload-check';
 export * from './validate-answers';
+export * from './file-paths';
