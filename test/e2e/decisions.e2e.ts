@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { DomainError } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
-import { TestResponse, get, send } from '@openrathaus/testing';
+import { TestResponse, get, postForm, send, sendBody } from '@openrathaus/testing';
 import { CaseworkSweepHandler, DecisionInput, Workflow } from '@openrathaus/workflow';
 import { TestPortal, eventually, startTestPortal } from '../support';
 import { Citizen, payInSandbox, registerCitizen, upload } from '../support-citizen';
@@ -395,5 +395,79 @@ describe('decisions on applications and the citizen’s side of them', () => {
       reminded: 0,
       closed: 0,
     });
+  });
+
+  it('answers and withdraws from the application page, without JavaScript', async () => {
+    const id = await gewerbeInReview();
+    const page = (path = `/antraege/${id}`) => get(portal.port, path, citizen.host, { cookie: citizen.cookie });
+    const undecided = await page();
+    expect(undecided.body).toContain(`action="/antraege/${id}/zurueckziehen"`);
+    expect(undecided.body).not.toContain(`action="/antraege/${id}/antwort"`);
+    await decide(id, { decision: 'request_info', message: 'Bitte den Personalausweis nachreichen.' });
+    const asked = await page();
+    expect(asked.body).toContain('Bitte den Personalausweis nachreichen.');
+    expect(asked.body).toContain(`action="/antraege/${id}/antwort"`);
+    expect(asked.body).toContain('enctype="multipart/form-data"');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(asked.body)![1];
+
+    const multipart = (fields: Record<string, string>, file?: Buffer) => {
+      const boundary = `----antwort${Date.now()}`;
+      const parts: Buffer[] = Object.entries(fields).map(([k, v]) =>
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
+      );
+      if (file) {
+        parts.push(
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="nachreichung"; filename="ausweis.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+          ),
+          file,
+          Buffer.from('\r\n'),
+        );
+      }
+      parts.push(Buffer.from(`--${boundary}--\r\n`));
+      return sendBody(portal.port, 'POST', `/antraege/${id}/antwort`, citizen.host, Buffer.concat(parts), {
+        cookie: citizen.cookie,
+        accept: 'text/html',
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+      });
+    };
+    // Without a text the page comes again, saying what is missing; nothing is kept.
+    const empty = await multipart({ _csrf: csrf, message: ' ' }, PDF);
+    expect(empty.status).toBe(422);
+    expect(empty.body).toContain('Bitte schreiben Sie eine Antwort.');
+    expect((await view(citizen, id)).status).toBe('needs_info');
+    // Without the token: refused.
+    expect((await multipart({ message: 'Hier ist er.' }, PDF)).status).toBe(403);
+    const answered = await multipart({ _csrf: csrf, message: 'Hier ist er.' }, PDF);
+    expect(answered.status).toBe(303);
+    const current = await view(citizen, id);
+    expect(current.status).toBe('in_review');
+    expect(current.messages[0]).toMatchObject({ sender: 'citizen', body: 'Hier ist er.' });
+    const files = (await audit(recklinghausen, id)).find((h) => h.data.reply === 'Hier ist er.');
+    expect(files!.data.files).toEqual([expect.objectContaining({ filename: 'ausweis.pdf' })]);
+
+    // Withdrawing asks for the confirmation first.
+    const unconfirmed = await postForm(
+      portal.port,
+      `/antraege/${id}/zurueckziehen`,
+      citizen.host,
+      { _csrf: csrf },
+      {
+        cookie: citizen.cookie,
+      },
+    );
+    expect(unconfirmed.status).toBe(422);
+    expect((await view(citizen, id)).status).toBe('in_review');
+    const confirmed = await postForm(
+      portal.port,
+      `/antraege/${id}/zurueckziehen`,
+      citizen.host,
+      { _csrf: csrf, confirm: 'true' },
+      { cookie: citizen.cookie },
+    );
+    expect(confirmed.status).toBe(303);
+    const gone = await page();
+    expect(gone.body).toContain('Zurückgezogen');
+    expect(gone.body).not.toContain(`action="/antraege/${id}/zurueckziehen"`);
   });
 });
