@@ -247,7 +247,7 @@ export class ApplicationPages {
       const fault = error.fields[0];
       const text = fault
         ? this.views.fieldErrors(
-            [{ field: fault.field, key: fault.key, params: fault.params } as FormFieldError],
+            [{ field: fault.field, key: fault.key, params: fault.params }],
             locale,
           )[0].message
         : this.i18n.t(locale, `errors.${error.code}`, error.params);
