@@ -246,10 +246,7 @@ export class ApplicationPages {
       if (!(error instanceof DomainError) || !['unprocessable', 'invalid'].includes(error.kind)) throw error;
       const fault = error.fields[0];
       const text = fault
-        ? this.views.fieldErrors(
-            [{ field: fault.field, key: fault.key, params: fault.params }],
-            locale,
-          )[0].message
+        ? this.views.fieldErrors([{ field: fault.field, key: fault.key, params: fault.params }], locale)[0].message
         : this.i18n.t(locale, `errors.${error.code}`, error.params);
       return this.status(request, reply, id, { replyError: text, replyText: message }, 422);
     }
