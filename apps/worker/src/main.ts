@@ -5,6 +5,7 @@ import { loadConfig } from '@openrathaus/core';
 import { checkDatabaseRole, prepareDatabase } from '@openrathaus/database';
 import { PinoNestLogger, createLogger } from '@openrathaus/observability';
 import { MIGRATIONS } from '@openrathaus/migrations';
+import { CaseworkSweepHandler } from '@openrathaus/workflow';
 import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
@@ -16,6 +17,13 @@ async function main(): Promise<void> {
   await checkDatabaseRole(config);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger });
   app.enableShutdownHooks();
+  // The repeatable jobs: reminders and closing of unanswered requests for information, per tenant.
+  try {
+    const tenants = await app.get(CaseworkSweepHandler).schedule();
+    logger.log(`casework scheduled for ${tenants} tenants`, 'Worker');
+  } catch (error) {
+    logger.error(`casework not scheduled: ${error instanceof Error ? error.message : String(error)}`, 'Worker');
+  }
   logger.log('worker running', 'Worker');
 }
 

@@ -145,4 +145,19 @@ export class ApplicationsRepository {
     );
     return rows[0].last_value;
   }
+
+  /** Applications in `status` since before `changedBefore`, longest waiting first, at most `limit`. */
+  inStatusSince(
+    scope: TenantScope,
+    status: ApplicationStatus,
+    changedBefore: Date,
+    limit: number,
+  ): Promise<ApplicationEntity[]> {
+    return scope.query<ApplicationEntity>(
+      `select id, status, status_changed_at as "statusChangedAt" from public.applications
+        where status = $1 and status_changed_at < $2
+        order by status_changed_at, id limit $3`,
+      [status, changedBefore, limit],
+    );
+  }
 }

@@ -387,4 +387,75 @@ export class Applications {
   async nextNumber(scope: TenantScope, prefix: string, year: number): Promise<string> {
     return formatNumber(prefix, year, await this.rows.nextCounter(scope, year));
   }
+
+  /**
+   * Applications of the scope's tenant in `status` since before `changedBefore` (a request for
+   * information long unanswered), longest waiting first: `id`, `status` and `statusChangedAt`
+   * only; each is read again, locked, before anything is done with it.
+   */
+  inStatusSince(
+    scope: TenantScope,
+    status: ApplicationStatus,
+    changedBefore: Date,
+    limit = 100,
+  ): Promise<Pick<ApplicationEntity, 'id' | 'status' | 'statusChangedAt'>[]> {
+    return this.rows.inStatusSince(scope, status, changedBefore, limit);
+  }
+
+  /**
+   * Keeps a file the citizen sends with a reply to a request for information, under the field
+   * {@link REPLY_FIELD} (never replacing what was submitted): only while the application
+   * `needs_info`, a PDF or picture of at most 10 MB, at most {@link REPLY_FIELD_FILES} per application.
+   */
+  async addReplyAttachment(
+    tenant: Tenant,
+    owner: Owner,
+    applicationId: string,
+    file: { bytes: Buffer; filename: string },
+  ): Promise<AttachmentEntity> {
+    return this.transactions.run(tenant.id, async (scope) => {
+      const { application } = await this.pinnedIn(scope, applicationId, owner, true);
+      if (application.status !== 'needs_info') {
+        throw new ApplicationsError(ApplicationsErrorCode.NotEditable, { status: application.status });
+      }
+      const checked = checkUpload(REPLY_FIELD_DEFINITION, file);
+      if ('errors' in checked) {
+        throw new ApplicationsError(
+          ApplicationsErrorCode.InvalidUpload,
+          {},
+          checked.errors.map((e) => ({ field: REPLY_FIELD, key: e.key, params: e.params })),
+        );
+      }
+      const existing = await this.rows.attachmentsOf(scope, applicationId, REPLY_FIELD);
+      if (existing.length >= REPLY_FIELD_FILES) {
+        throw new ApplicationsError(ApplicationsErrorCode.TooManyFiles, {}, [
+          { field: REPLY_FIELD, key: 'max_items', params: { max: REPLY_FIELD_FILES } },
+        ]);
+      }
+      const id = crypto.randomUUID();
+      const storageKey = `${tenant.id}/attachments/${id}`;
+      await this.storage.put(storageKey, file.bytes);
+      return this.rows.addAttachment(scope, {
+        id,
+        applicationId,
+        field: REPLY_FIELD,
+        filename: checked.filename,
+        mediaType: checked.mediaType,
+        size: file.bytes.length,
+        sha256: createHash('sha256').update(file.bytes).digest('hex'),
+        storageKey,
+      });
+    });
+  }
 }
+
+/** The field of files sent later, with a reply to a request for information (Nachreichung). */
+export const REPLY_FIELD = 'nachreichung';
+export const REPLY_FIELD_FILES = 10;
+
+const REPLY_FIELD_DEFINITION: Parameters<typeof checkUpload>[0] = {
+  id: REPLY_FIELD,
+  type: 'file',
+  label: { de: 'Nachgereichte Unterlagen', en: 'Documents sent later' },
+  constraints: { mediaTypes: ['application/pdf', 'image/jpeg', 'image/png'], maxSize: 10 * 1024 * 1024 },
+};

@@ -2,7 +2,8 @@ import { Column, Entity } from 'typeorm';
 import { TenantOwned } from '@openrathaus/database';
 import type { LocalizedText } from '@openrathaus/i18n';
 
-export type MailboxSender = 'system' | 'staff';
+/** Who wrote a message: the platform, a caseworker, or the citizen (a reply to a request for information). */
+export type MailboxSender = 'system' | 'staff' | 'citizen';
 
 /** A message in a citizen's mailbox (Postfach), kept by the municipality that sent it. */
 @Entity({ name: 'mailbox_messages' })

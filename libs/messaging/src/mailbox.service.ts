@@ -23,7 +23,7 @@ export interface MailboxPost {
    * never a template).
    */
   data?: Record<string, unknown>;
-  /** `system` unless a caseworker wrote it. */
+  /** `system` unless a caseworker (`staff`) or the citizen (`citizen`) wrote it. */
   sender?: MailboxSender;
 }
 
@@ -46,7 +46,7 @@ export interface MailboxView {
 }
 
 const MAX_LIST = 200;
-const SENDERS: readonly MailboxSender[] = ['system', 'staff'];
+const SENDERS: readonly MailboxSender[] = ['system', 'staff', 'citizen'];
 const LOCALES = ['de', 'en', 'de-x-ls'] as const;
 
 /** Keeps the languages a text has; a plain string is German. Undefined without a German text. */

@@ -47,6 +47,18 @@ export interface PaymentProvider {
   create(input: CreateTransaction): Promise<CreatedTransaction>;
   /** `tenantSlug` names the end point the transaction was opened at. */
   status(transactionId: string, tenantSlug: string): Promise<TransactionStatus>;
+  /**
+   * Pays a paid transaction back to the payer, where the service can: `refunded: false` when it
+   * cannot (the office then pays it out itself). A provider without refunds leaves this out.
+   */
+  refund?(input: RefundTransaction): Promise<{ refunded: boolean }>;
+}
+
+/** What a provider needs to pay a transaction back. */
+export interface RefundTransaction {
+  transactionId: string;
+  tenantSlug: string;
+  amountCents: number;
 }
 
 /** Injection token of the {@link PaymentProvider} in use. */

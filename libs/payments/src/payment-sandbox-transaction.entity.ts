@@ -53,4 +53,11 @@ export class PaymentSandboxTransactionEntity {
 
   @Column({ name: 'paid_at', type: 'timestamptz', nullable: true })
   paidAt: Date | null;
+
+  /** What the sandbox paid back of the transaction, once. */
+  @Column({ name: 'refunded_cents', type: 'integer', nullable: true })
+  refundedCents: number | null;
+
+  @Column({ name: 'refunded_at', type: 'timestamptz', nullable: true })
+  refundedAt: Date | null;
 }

@@ -73,6 +73,20 @@ export class PaymentSandboxTransactionsRepository {
     );
   }
 
+  /** Pays a paid transaction back once; false when it is not paid or was refunded before. */
+  async refund(id: string, amountCents: number): Promise<boolean> {
+    const rows = await this.work((m) =>
+      m.query<{ id: string }[]>(
+        `update public.payment_sandbox_transactions
+            set refunded_cents = $2, refunded_at = now(), updated_at = now()
+          where id = $1 and status = 'PAYED' and refunded_at is null and $2 <= amount_cents
+         returning id`,
+        [id, amountCents],
+      ),
+    );
+    return rows.length > 0;
+  }
+
   private work<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
       await this.transactions.withoutTenant(manager);

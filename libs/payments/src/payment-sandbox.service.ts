@@ -145,6 +145,32 @@ export class PaymentSandbox {
     return this.wire(origin, tx);
   }
 
+  /**
+   * Pays a paid transaction back (beside the standard: XBezahldienste 1.0 has no refund). Only at
+   * the originator and end point it was opened at, only once, at most the amount paid.
+   */
+  async refund(
+    origin: string,
+    originatorId: string,
+    endPointId: string,
+    transactionId: string,
+    body: unknown,
+  ): Promise<WirePaymentTransaction> {
+    this.check();
+    const tx = await this.find(transactionId);
+    if (!tx || tx.originatorId !== originatorId || tx.endPointId !== endPointId) {
+      throw new PaymentsError(PaymentsErrorCode.NotFound);
+    }
+    const cents = eurosToCents(isObject(body) ? body.amount : undefined);
+    if (cents === undefined || amountFault(cents) || cents > tx.amountCents) {
+      throw new PaymentsError(PaymentsErrorCode.InvalidInput, {}, [{ field: 'amount', key: 'payments.amount' }]);
+    }
+    if (tx.status !== 'PAYED' || !(await this.sandboxTransactions.refund(tx.id, cents))) {
+      throw new PaymentsError(PaymentsErrorCode.PaymentExists, {}, [{ field: 'transactionId', key: 'taken' }]);
+    }
+    return this.wire(origin, (await this.find(transactionId))!);
+  }
+
   /** The transaction behind a pay page. */
   async transaction(transactionId: string): Promise<PaymentSandboxTransactionEntity> {
     this.check();

@@ -41,4 +41,44 @@ export class PaymentsRepository {
   async lockApplication(scope: TenantScope, applicationId: string): Promise<void> {
     await scope.query(`select pg_advisory_xact_lock(hashtextextended($1, 8008))`, [`payments:${applicationId}`]);
   }
+
+  /**
+   * Marks the paid payment of the application as to be paid back, once; the payment marked, or
+   * undefined when nothing was paid (or its refund was recorded before).
+   */
+  async markRefundDue(scope: TenantScope, applicationId: string, reason: string): Promise<PaymentEntity | undefined> {
+    const rows = await scope.query<{ id: string }>(
+      `with marked as (
+         update public.payments
+            set refund_status = 'due', refund_cents = amount_cents, refund_reason = $2, refund_due_at = now(),
+                updated_at = now()
+          where id = (select id from public.payments
+                       where application_id = $1 and status = 'PAYED' and refund_status is null
+                       order by paid_at limit 1)
+         returning id)
+       select id from marked`,
+      [applicationId, reason],
+    );
+    return rows[0] ? ((await scope.findOne(PaymentEntity, { id: rows[0].id })) ?? undefined) : undefined;
+  }
+
+  /** The payment of the application whose refund is due, if there is one. */
+  async refundDue(scope: TenantScope, applicationId: string): Promise<PaymentEntity | undefined> {
+    return (await scope.findOne(PaymentEntity, { applicationId, refundStatus: 'due' })) ?? undefined;
+  }
+
+  /** Records the outcome of a refund: paid back, or left to the office with the reason. */
+  async settleRefund(scope: TenantScope, id: string, refunded: boolean, note: string | null): Promise<boolean> {
+    const rows = await scope.query(
+      `with settled as (
+         update public.payments
+            set refund_status = case when $2 then 'refunded' else 'due' end,
+                refunded_at = case when $2 then now() end, refund_note = $3, updated_at = now()
+          where id = $1 and refund_status = 'due'
+         returning id)
+       select id from settled`,
+      [id, refunded, note],
+    );
+    return rows.length > 0;
+  }
 }

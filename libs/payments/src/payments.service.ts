@@ -4,7 +4,7 @@ import { FieldFault, findContext, isUuid } from '@openrathaus/core';
 import { Applications } from '@openrathaus/applications';
 import { AuditLog, TenantScope, TenantTransactions } from '@openrathaus/database';
 import type { Tenant } from '@openrathaus/tenancy';
-import { PaymentEntity } from './payment.entity';
+import { PaymentEntity, RefundStatus } from './payment.entity';
 import { PAYMENT_PROVIDER, PaymentProvider, PaymentStatus } from './payment-provider.strategy';
 import { ID_PATTERN, amountFault, purposeFault, urlFault } from './payment-values';
 import { PaymentsError, PaymentsErrorCode } from './payments.error';
@@ -39,6 +39,18 @@ export interface PaymentView {
   note: string | null;
   createdAt: Date;
   paidAt: Date | null;
+  /** Set once the paid fee is to go back: `due` (the office pays it out) or `refunded`. */
+  refund?: PaymentRefund;
+}
+
+/** A paid fee going back to the payer. */
+export interface PaymentRefund {
+  status: RefundStatus;
+  amountCents: number;
+  reason: string | null;
+  /** Why the office pays it out itself (`provider_cannot_refund`, `provider_unavailable`). */
+  note: string | null;
+  refundedAt: Date | null;
 }
 
 /** The outcome of a {@link Payments.confirm}. */
@@ -63,6 +75,17 @@ const view = (p: PaymentEntity): PaymentView => ({
   note: p.note,
   createdAt: p.createdAt,
   paidAt: p.paidAt,
+  ...(p.refundStatus
+    ? {
+        refund: {
+          status: p.refundStatus,
+          amountCents: p.refundCents ?? p.amountCents,
+          reason: p.refundReason,
+          note: p.refundNote,
+          refundedAt: p.refundedAt,
+        },
+      }
+    : {}),
 });
 
 /**
@@ -184,6 +207,62 @@ export class Payments {
   /** Every payment of the application, newest first (failed and cancelled attempts included). */
   async history(tenant: Tenant, applicationId: string): Promise<PaymentView[]> {
     return (await this.list(tenant, applicationId)).map(view);
+  }
+
+  /**
+   * Records, in the caller's transaction (the one that rejects or withdraws the application), that
+   * the fee paid for the application goes back; the amount, or undefined when nothing was paid.
+   * The payment service is asked afterwards ({@link refund}), outside the transaction.
+   */
+  async recordRefundDue(scope: TenantScope, applicationId: string, reason: string): Promise<number | undefined> {
+    await this.payments.lockApplication(scope, applicationId);
+    const payment = await this.payments.markRefundDue(scope, applicationId, reason);
+    if (!payment) return undefined;
+    await this.audit(scope, 'payment.refund_due', payment.id, {
+      applicationId,
+      amountCents: payment.amountCents,
+      reason,
+    });
+    return payment.amountCents;
+  }
+
+  /**
+   * Has the payment service pay a due refund back, where it can. A service without refunds, or
+   * one that is away, leaves the refund due, noted as the office's to pay out: visible in the
+   * payment's `refund`, never silently dropped.
+   */
+  async refund(tenant: Tenant, applicationId: string): Promise<PaymentRefund | undefined> {
+    if (!isUuid(applicationId)) return undefined;
+    const due = await this.transactions.run(tenant.id, (scope) => this.payments.refundDue(scope, applicationId));
+    if (!due) return undefined;
+    let refunded = false;
+    let note: string | null = null;
+    if (!this.provider.refund || due.provider !== this.provider.name) note = 'provider_cannot_refund';
+    else {
+      try {
+        refunded = (
+          await this.provider.refund({
+            transactionId: due.transactionId,
+            tenantSlug: tenant.slug,
+            amountCents: due.refundCents ?? due.amountCents,
+          })
+        ).refunded;
+        if (!refunded) note = 'provider_cannot_refund';
+      } catch (error) {
+        this.logger.warn({ err: error, paymentId: due.id }, 'refund not made: the office pays it out');
+        note = 'provider_unavailable';
+      }
+    }
+    await this.transactions.run(tenant.id, async (scope) => {
+      await this.payments.lockApplication(scope, applicationId);
+      if (!(await this.payments.settleRefund(scope, due.id, refunded, note))) return;
+      await this.audit(scope, refunded ? 'payment.refunded' : 'payment.refund_by_office', due.id, {
+        applicationId,
+        amountCents: due.refundCents ?? due.amountCents,
+        ...(note ? { note } : {}),
+      });
+    });
+    return view((await this.list(tenant, applicationId)).find((p) => p.id === due.id)!).refund;
   }
 
   private list(tenant: Tenant, applicationId: string): Promise<PaymentEntity[]> {

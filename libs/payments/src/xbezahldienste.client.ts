@@ -6,6 +6,7 @@ import {
   CreatedTransaction,
   PAYMENT_STATUSES,
   PaymentProvider,
+  RefundTransaction,
   TransactionStatus,
 } from './payment-provider.strategy';
 import {
@@ -119,6 +120,22 @@ export class XBezahldiensteClient implements PaymentProvider {
       answer.paymentInformation.transactionReference ??
       answer.paymentRequest.requestId;
     return { status: answer.paymentInformation.status, amountCents, reference };
+  }
+
+  /**
+   * XBezahldienste 1.0 has no refund operation: against a real service the office pays a refund
+   * out itself (`refunded: false`). The built-in sandbox offers one beside the standard
+   * (`POST …/{transactionId}/refund`), so that the whole way of a refund can be tried.
+   */
+  async refund(input: RefundTransaction): Promise<{ refunded: boolean }> {
+    if (this.config.paymentUrl) return { refunded: false };
+    if (!/^[A-Za-z0-9_-]{1,44}$/.test(input.transactionId) || !ID_PATTERN.test(input.tenantSlug)) {
+      throw new PaymentsError(PaymentsErrorCode.NotFound);
+    }
+    const answer = await this.call('POST', `${this.path(input.tenantSlug)}/${input.transactionId}/refund`, {
+      amount: centsToEuros(input.amountCents),
+    });
+    return { refunded: answer.paymentInformation.transactionId === input.transactionId };
   }
 
   /** The base URL, resolved per call: the portal's port is known only once it listens. */

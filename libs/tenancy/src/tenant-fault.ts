@@ -64,6 +64,7 @@ const messages = {
   },
   semver_range: { en: 'must be a version range like ^1.2', de: 'muss ein Versionsbereich wie ^1.2 sein' },
   invalid: { en: 'is not valid', de: 'ist ungültig' },
+  days: { en: 'must be a whole number of days from 1 to 365', de: 'muss eine ganze Zahl von Tagen von 1 bis 365 sein' },
 } as const;
 
 export type TenantFaultKey = keyof typeof messages;

@@ -5,13 +5,16 @@ import {
   IsArray,
   IsEmail,
   IsIn,
+  IsInt,
   IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
   IsUrl,
   Matches,
+  Max,
   MaxLength,
+  Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
@@ -130,6 +133,34 @@ export class ServiceAdoption {
   parameters?: Record<string, unknown>;
 }
 
+/** The defaults of {@link Casework}, in days. */
+export const CASEWORK_DEFAULTS = { reminderDays: 14, closeDays: 28, overdueDays: 10 } as const;
+
+/**
+ * Time limits of the back office, in days: a request for information unanswered after
+ * `reminderDays` is reminded of, after `closeDays` closed as rejected; an application waiting in
+ * review longer than `overdueDays` is flagged in the inbox.
+ */
+export class Casework {
+  @IsOptional()
+  @IsInt({ message: 'days' })
+  @Min(1, { message: 'days' })
+  @Max(365, { message: 'days' })
+  reminderDays?: number;
+
+  @IsOptional()
+  @IsInt({ message: 'days' })
+  @Min(1, { message: 'days' })
+  @Max(365, { message: 'days' })
+  closeDays?: number;
+
+  @IsOptional()
+  @IsInt({ message: 'days' })
+  @Min(1, { message: 'days' })
+  @Max(365, { message: 'days' })
+  overdueDays?: number;
+}
+
 /** The contents of `tenants/<slug>/tenant.yaml`, as `docs/tenant.schema.json` describes them. */
 export class TenantFile {
   @Matches(SLUG, { message: 'slug' })
@@ -219,4 +250,9 @@ export class TenantFile {
   @ValidateNested({ each: true })
   @Type(() => ServiceAdoption)
   services?: ServiceAdoption[];
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => Casework)
+  casework?: Casework;
 }

@@ -1,4 +1,4 @@
-import type { TenantFile, TenantKind, TenantStatus } from './tenant-file';
+import { CASEWORK_DEFAULTS, TenantFile, TenantKind, TenantStatus } from './tenant-file';
 
 /** A tenant as the running platform knows it (frozen; replaced whole when it changes). */
 export interface Tenant {
@@ -18,3 +18,16 @@ export interface Tenant {
 
 /** Whether the tenant serves its portal (not broken, not suspended). */
 export const isServing = (tenant: Tenant): boolean => tenant.configError === null && tenant.status !== 'suspended';
+
+/** The tenant's casework time limits in days, each with its default where the file sets none. */
+export interface CaseworkSettings {
+  reminderDays: number;
+  closeDays: number;
+  overdueDays: number;
+}
+
+export const caseworkSettings = (tenant: Pick<Tenant, 'config'>): CaseworkSettings => ({
+  reminderDays: tenant.config.casework?.reminderDays ?? CASEWORK_DEFAULTS.reminderDays,
+  closeDays: tenant.config.casework?.closeDays ?? CASEWORK_DEFAULTS.closeDays,
+  overdueDays: tenant.config.casework?.overdueDays ?? CASEWORK_DEFAULTS.overdueDays,
+});

@@ -3,7 +3,7 @@ import type { ApplicationEntity } from '@openrathaus/applications';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
 
 /** What a step did once: a document, a mail, a hand-off, a payment request. */
-export type EffectKind = 'document' | 'mail' | 'handoff' | 'payment';
+export type EffectKind = 'document' | 'mail' | 'handoff' | 'payment' | 'reminder';
 
 /** The idempotency key of a step's effect: the application, the step's position and the kind. */
 export const effectKey = (application: Pick<ApplicationEntity, 'id' | 'stepIndex'>, kind: string): string =>
@@ -56,6 +56,26 @@ export class StepEffects {
         kind,
         JSON.stringify(result),
       ],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Records an effect that belongs to no step (a reminder), under `<application>:<name>`; false
+   * when it was recorded before.
+   */
+  async recordOnce(
+    scope: TenantScope,
+    application: Pick<ApplicationEntity, 'id' | 'stepIndex'>,
+    name: string,
+    result: Record<string, unknown>,
+  ): Promise<boolean> {
+    const rows = await scope.query(
+      `insert into public.workflow_effects (tenant_id, key, application_id, step_index, kind, result)
+       values ($1, $2, $3, $4, 'reminder', $5)
+       on conflict (tenant_id, key) do nothing
+       returning key`,
+      [scope.tenantId, `${application.id}:${name}`, application.id, application.stepIndex, JSON.stringify(result)],
     );
     return rows.length > 0;
   }

@@ -11,6 +11,8 @@ import { MessagingModule } from '@openrathaus/messaging';
 import { PaymentsModule } from '@openrathaus/payments';
 import { TenancyModule } from '@openrathaus/tenancy';
 import { ApplicationProgress } from './application-progress.service';
+import { CaseworkSweepHandler } from './casework-sweep.handler';
+import { CitizenNotices } from './citizen-notices';
 import { StepEffects } from './step-effects.repository';
 import { DeliverStep } from './steps/deliver.step';
 import { DocumentStep } from './steps/document.step';
@@ -44,7 +46,16 @@ export const BUILT_IN_STEPS = [FormStep, IdentityStep, PaymentStep, ReviewStep, 
     FormsModule,
     I18nModule.forFeature({ dir: join(projectRoot(), 'libs', 'workflow', 'locales') }),
   ],
-  providers: [Workflow, WorkflowAdvanceHandler, ApplicationProgress, StepEffects, WorkflowSteps, ...BUILT_IN_STEPS],
-  exports: [Workflow, WorkflowSteps, ApplicationProgress, StepEffects],
+  providers: [
+    Workflow,
+    WorkflowAdvanceHandler,
+    CaseworkSweepHandler,
+    ApplicationProgress,
+    CitizenNotices,
+    StepEffects,
+    WorkflowSteps,
+    ...BUILT_IN_STEPS,
+  ],
+  exports: [Workflow, WorkflowSteps, ApplicationProgress, StepEffects, CaseworkSweepHandler],
 })
 export class WorkflowModule {}

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { TrustLevel, meetsLevel } from '@openrathaus/core';
+import { FieldFault, TrustLevel, meetsLevel } from '@openrathaus/core';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
 import { Outbox } from '@openrathaus/jobs';
 import {
@@ -8,6 +8,7 @@ import {
   Applications,
   Owner,
   PinnedApplication,
+  REPLY_FIELD,
   numberPrefix,
   toFaults,
 } from '@openrathaus/applications';
@@ -17,9 +18,12 @@ import { I18n, LocalizedText } from '@openrathaus/i18n';
 import { CitizenAccounts } from '@openrathaus/identity';
 import { Mailbox, Mailer, inertText } from '@openrathaus/messaging';
 import { Payments, PaymentsError, PaymentsErrorCode } from '@openrathaus/payments';
-import { Tenant } from '@openrathaus/tenancy';
+import { Tenant, caseworkSettings } from '@openrathaus/tenancy';
 import { ApplicationProgress } from './application-progress.service';
+import { FINAL_STATUSES } from './application-states';
 import { applicantName } from './applicant';
+import { CitizenNotices, Notice, Recipient } from './citizen-notices';
+import { StepEffects } from './step-effects.repository';
 import { PaymentStep } from './steps/payment.step';
 import { WorkflowSteps } from './steps/workflow-steps.registry';
 import type { NextStep } from './steps/workflow-step.strategy';
@@ -27,6 +31,39 @@ import { WorkflowError, WorkflowErrorCode } from './workflow.error';
 
 export const WORKFLOW_QUEUE = 'workflow';
 export const ADVANCE_JOB = 'application.advance';
+
+/** What a caseworker decides on an application in review. */
+export type Decision = 'approve' | 'reject' | 'request_info';
+export const DECISIONS: readonly Decision[] = ['approve', 'reject', 'request_info'];
+
+/** A caseworker's decision, as {@link Workflow.decide} takes it. */
+export interface DecisionInput {
+  decision: Decision;
+  /** To the citizen: required to reject (the reasons) and to ask (what is missing); at most 5000 characters. */
+  message: string;
+  /** The member of staff deciding: recorded in the history. */
+  actor: { id: string; email: string };
+  /** `YYYY-MM-DD`: a certificate sent by post that day (approval only); today when left out. */
+  dispatchDate?: string;
+}
+
+/** The longest text a caseworker or a citizen may send with a decision or a reply. */
+export const MAX_MESSAGE_LENGTH = 5000;
+
+const DECIDED_AS: Record<Decision, ApplicationStatus> = {
+  approve: 'approved',
+  reject: 'rejected',
+  request_info: 'needs_info',
+};
+
+/** Statuses from which the citizen may still withdraw (and only while nothing is decided). */
+export const WITHDRAWABLE: readonly ApplicationStatus[] = [
+  'submitted',
+  'payment_pending',
+  'paid',
+  'in_review',
+  'needs_info',
+];
 
 /** The highest trust level a definition asks for, in its metadata or an identity step. */
 export function requiredLevel(pinned: Pick<PinnedApplication, 'definition'>): TrustLevel {
@@ -60,6 +97,8 @@ export class Workflow {
     private readonly steps: WorkflowSteps,
     private readonly paymentStep: PaymentStep,
     private readonly rules: Rules,
+    private readonly notices: CitizenNotices,
+    private readonly effects: StepEffects,
   ) {}
 
   /**
@@ -217,6 +256,158 @@ export class Workflow {
     return { application: (await this.applications.pinned(tenant, applicationId)).application };
   }
 
+  /**
+   * A caseworker's decision on an application in review, with the row locked: approve (the
+   * remaining steps run: a document, a fee due after approval, the notice), reject (with the
+   * reasons; a paid fee is recorded as due back and refunded where the payment service can) or
+   * request information (`needs_info`, with what is missing). The citizen is told by mail and in
+   * the mailbox. Of two decisions at once one wins; the other, and any decision on an
+   * application not in review, is refused (`already_decided` naming the decision that stands,
+   * or `not_in_review`), without effect.
+   */
+  async decide(tenant: Tenant, applicationId: string, input: DecisionInput): Promise<ApplicationEntity> {
+    const checked = checkDecision(input);
+    const before = (await this.applications.pinned(tenant, applicationId)).application;
+    const recipient = await this.recipient(tenant, before);
+    const to = DECIDED_AS[checked.decision];
+    let refundCents: number | undefined;
+    await this.transactions.run(tenant.id, async (scope) => {
+      const { application, definition } = await this.applications.pinnedIn(scope, applicationId, undefined, true);
+      if (application.status !== 'in_review') throw notDecidable(application);
+      await this.move(scope, application, to, checked.actor.id, {
+        decision: checked.decision,
+        actorEmail: checked.actor.email,
+        ...(checked.message ? { message: checked.message } : {}),
+        ...(checked.dispatchDate ? { dispatchDate: checked.dispatchDate } : {}),
+      });
+      if (to === 'rejected') refundCents = await this.payments.recordRefundDue(scope, applicationId, 'rejected');
+      await this.notices.send(scope, tenant, application, definition, recipient, {
+        event: to as Notice['event'],
+        note: checked.message || undefined,
+        dispatchDate: checked.dispatchDate,
+        refundCents,
+      });
+    });
+    if (refundCents) await this.refund(tenant, applicationId);
+    if (to === 'approved') await this.advance(tenant, applicationId, { inline: true });
+    return (await this.applications.pinned(tenant, applicationId)).application;
+  }
+
+  /**
+   * The citizen's answer to a request for information: the application goes back to the office
+   * (`in_review`), the text is kept in the mailbox (as the citizen's) and in the history, with
+   * the files sent before through the attachments route (field `nachreichung`).
+   */
+  async reply(tenant: Tenant, owner: Owner, applicationId: string, message: unknown): Promise<ApplicationEntity> {
+    const text = typeof message === 'string' ? message.trim() : '';
+    const faults = messageFaults(text, true);
+    if (faults.length) throw new WorkflowError(WorkflowErrorCode.InvalidDecision, {}, faults);
+    await this.transactions.run(tenant.id, async (scope) => {
+      const { application } = await this.applications.pinnedIn(scope, applicationId, owner, true);
+      if (application.status !== 'needs_info') {
+        throw new WorkflowError(WorkflowErrorCode.NoInfoRequested, { status: application.status });
+      }
+      const files = (await this.applications.attachments(scope, applicationId))[REPLY_FIELD] ?? [];
+      await this.move(scope, application, 'in_review', owner.citizenId, {
+        reply: text,
+        files: files.map((f) => ({ id: f.id, filename: f.filename })),
+      });
+      const subject: Record<string, string> = {};
+      for (const locale of this.i18n.locales()) {
+        subject[locale] = this.i18n.t(locale, 'workflow.mailbox.reply.subject', { number: application.number ?? '' });
+      }
+      await this.mailbox.post(scope, {
+        applicationId,
+        citizenId: owner.citizenId,
+        subject: subject as unknown as LocalizedText,
+        body: text,
+        sender: 'citizen',
+      });
+    });
+    return (await this.applications.pinned(tenant, applicationId)).application;
+  }
+
+  /**
+   * The citizen withdraws an application nothing is decided on yet: `withdrawn`, a paid fee
+   * recorded as due back (and refunded where the payment service can), the citizen told.
+   */
+  async withdraw(tenant: Tenant, owner: Owner, applicationId: string): Promise<ApplicationEntity> {
+    const recipient = await this.accounts.verifiedAddress(tenant, owner.citizenId);
+    let refundCents: number | undefined;
+    await this.transactions.run(tenant.id, async (scope) => {
+      const { application, definition } = await this.applications.pinnedIn(scope, applicationId, owner, true);
+      if (!WITHDRAWABLE.includes(application.status) || application.decidedAt) {
+        throw new WorkflowError(WorkflowErrorCode.NotWithdrawable, { status: application.status });
+      }
+      await this.move(scope, application, 'withdrawn', owner.citizenId, {});
+      refundCents = await this.payments.recordRefundDue(scope, applicationId, 'withdrawn');
+      await this.notices.send(scope, tenant, application, definition, recipient, { event: 'withdrawn', refundCents });
+    });
+    if (refundCents) await this.refund(tenant, applicationId);
+    return (await this.applications.pinned(tenant, applicationId)).application;
+  }
+
+  /**
+   * Reminds the citizen of an unanswered request for information once (per request: the
+   * reminder is recorded under the request's time); false when it was sent before or the
+   * request is answered.
+   */
+  async remindOfRequest(tenant: Tenant, applicationId: string, now = new Date()): Promise<boolean> {
+    const before = (await this.applications.pinned(tenant, applicationId)).application;
+    const recipient = await this.recipient(tenant, before);
+    const { closeDays } = caseworkSettings(tenant);
+    return this.transactions.run(tenant.id, async (scope) => {
+      const { application, definition } = await this.applications.pinnedIn(scope, applicationId, undefined, true);
+      if (application.status !== 'needs_info') return false;
+      const key = `reminder:${new Date(application.statusChangedAt).getTime()}`;
+      if (!(await this.effects.recordOnce(scope, application, key, { at: now.toISOString() }))) return false;
+      const closesOn = new Date(new Date(application.statusChangedAt).getTime() + closeDays * DAY_MS);
+      await this.progress.audit(scope, application, 'application.reminded', 'workflow', {
+        requestedAt: application.statusChangedAt,
+      });
+      await this.notices.send(scope, tenant, application, definition, recipient, {
+        event: 'reminder',
+        closesOn: closesOn.toISOString().slice(0, 10),
+      });
+      return true;
+    });
+  }
+
+  /**
+   * Closes an application whose request for information stayed unanswered since before `since`:
+   * rejected ("no answer"), a paid fee due back, the citizen told. False when it was answered
+   * (or moved otherwise) meanwhile.
+   */
+  async closeUnanswered(tenant: Tenant, applicationId: string, since: Date): Promise<boolean> {
+    const before = (await this.applications.pinned(tenant, applicationId)).application;
+    const recipient = await this.recipient(tenant, before);
+    let refundCents: number | undefined;
+    const closed = await this.transactions.run(tenant.id, async (scope) => {
+      const { application, definition } = await this.applications.pinnedIn(scope, applicationId, undefined, true);
+      if (application.status !== 'needs_info' || new Date(application.statusChangedAt) >= since) return false;
+      await this.move(scope, application, 'rejected', 'workflow', { reason: 'no_answer' });
+      refundCents = await this.payments.recordRefundDue(scope, applicationId, 'no_answer');
+      await this.notices.send(scope, tenant, application, definition, recipient, { event: 'closed', refundCents });
+      return true;
+    });
+    if (refundCents) await this.refund(tenant, applicationId);
+    return closed;
+  }
+
+  /** The applicant's confirmed address, read before a transaction (none may be opened inside one). */
+  private async recipient(tenant: Tenant, application: ApplicationEntity): Promise<Recipient> {
+    return application.citizenId ? this.accounts.verifiedAddress(tenant, application.citizenId) : undefined;
+  }
+
+  /** Asks the payment service to pay a due refund back; a failure leaves it due, for the office. */
+  private async refund(tenant: Tenant, applicationId: string): Promise<void> {
+    try {
+      await this.payments.refund(tenant, applicationId);
+    } catch (error) {
+      this.logger.warn({ err: error, applicationId }, 'refund not made; it stays due');
+    }
+  }
+
   /** After the last step: completed, and the citizen told in the mailbox. */
   private complete(tenant: Tenant, application: ApplicationEntity, service: LocalizedText): Promise<void> {
     return this.transactions.run(tenant.id, async (scope) => {
@@ -270,6 +461,67 @@ export class Workflow {
   ): Promise<void> {
     return this.progress.move(scope, application, to, actor, data);
   }
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function messageFaults(text: string, required: boolean): FieldFault[] {
+  if (required && !text) return [{ field: 'message', key: 'required' }];
+  if (text.length > MAX_MESSAGE_LENGTH) {
+    return [{ field: 'message', key: 'too_long', params: { max: MAX_MESSAGE_LENGTH } }];
+  }
+  return [];
+}
+
+/** A decision's input checked: each faulty field named (422), the message trimmed. */
+function checkDecision(
+  input: DecisionInput,
+): Required<Omit<DecisionInput, 'dispatchDate'>> & { dispatchDate?: string } {
+  const faults: FieldFault[] = [];
+  const decision = input?.decision;
+  if (!DECISIONS.includes(decision)) {
+    faults.push({ field: 'decision', key: 'one_of', params: { allowed: DECISIONS.join(', ') } });
+  }
+  if (input?.message !== undefined && input.message !== null && typeof input.message !== 'string') {
+    faults.push({ field: 'message', key: 'invalid' });
+  }
+  const message = typeof input?.message === 'string' ? input.message.trim() : '';
+  faults.push(...messageFaults(message, decision === 'reject' || decision === 'request_info'));
+  const actor = input?.actor;
+  if (!actor || typeof actor.id !== 'string' || !actor.id || typeof actor.email !== 'string') {
+    faults.push({ field: 'actor', key: 'required' });
+  }
+  let dispatchDate: string | undefined;
+  if (input?.dispatchDate !== undefined && input.dispatchDate !== null && input.dispatchDate !== '') {
+    const day = String(input.dispatchDate);
+    if (
+      !DAY.test(day) ||
+      Number.isNaN(Date.parse(`${day}T00:00:00Z`)) ||
+      new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day
+    ) {
+      faults.push({ field: 'dispatchDate', key: 'date' });
+    } else if (decision !== 'approve') faults.push({ field: 'dispatchDate', key: 'invalid' });
+    else dispatchDate = day;
+  }
+  if (faults.length) throw new WorkflowError(WorkflowErrorCode.InvalidDecision, {}, faults);
+  return { decision, message, actor, ...(dispatchDate ? { dispatchDate } : {}) };
+}
+
+/**
+ * Why an application that is not in review cannot be decided: another decision stands (named as
+ * the decision it was: an approved application may have gone on to payment or completion), the
+ * citizen withdrew, or it has not reached the office yet.
+ */
+function notDecidable(application: ApplicationEntity): WorkflowError {
+  const { status } = application;
+  if (application.decidedAt && ['approved', 'payment_pending', 'paid', 'completed'].includes(status)) {
+    return new WorkflowError(WorkflowErrorCode.AlreadyDecided, { status: 'approved' });
+  }
+  if (status === 'needs_info' || FINAL_STATUSES.includes(status)) {
+    return new WorkflowError(WorkflowErrorCode.AlreadyDecided, { status });
+  }
+  return new WorkflowError(WorkflowErrorCode.NotInReview, { status });
 }
 
 /** The payment service cannot be reached or is not set up: the citizen may try again later. */

@@ -76,6 +76,23 @@ export class ApplicationPagesController {
     return this.pages.pay(request, reply, id);
   }
 
+  /** The answer to a request for information: a text and a file (multipart; CSRF checked once read). */
+  @Post('/antraege/:id/antwort')
+  answer(@Param('id') id: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.pages.answer(request, reply, id);
+  }
+
+  @Post('/antraege/:id/zurueckziehen')
+  @UseGuards(CsrfGuard)
+  withdraw(
+    @Param('id') id: string,
+    @Body() body: Form,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.pages.withdraw(request, reply, id, body);
+  }
+
   /** Where the payment page sends the citizen back; the portal asks the provider, never the URL. */
   @Get('/antraege/:id/zahlung')
   paid(@Param('id') id: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {

@@ -8,6 +8,7 @@ import {
   ApplicationsErrorCode,
   ListedApplication,
   PinnedApplication,
+  REPLY_FIELD,
 } from '@openrathaus/applications';
 import { CatalogService, computeFee, formatMoney } from '@openrathaus/catalog';
 import { Documents } from '@openrathaus/documents';
@@ -28,7 +29,14 @@ import { Mailbox } from '@openrathaus/messaging';
 import { Payments } from '@openrathaus/payments';
 import type { Tenant } from '@openrathaus/tenancy';
 import { I18n, localized } from '@openrathaus/i18n';
-import { Workflow, WorkflowError, WorkflowErrorCode, requiredLevel } from '@openrathaus/workflow';
+import {
+  MAX_MESSAGE_LENGTH,
+  WITHDRAWABLE,
+  Workflow,
+  WorkflowError,
+  WorkflowErrorCode,
+  requiredLevel,
+} from '@openrathaus/workflow';
 import { ApplicationViews, isMultipart, readUpload } from './application-views.service';
 import { CitizenAuth, loginPath, requireTenant, stepUpPath } from '../http/citizen-auth';
 import { PageContext, redirectAfterPost } from '../http/page-context.service';
@@ -132,8 +140,18 @@ export class ApplicationPages {
     });
   }
 
-  /** One application: status, payment, documents, messages; looks again while work goes on. */
-  async status(request: FastifyRequest, reply: FastifyReply, id: string) {
+  /**
+   * One application: status, payment, documents, messages; looks again while work goes on. While
+   * the office asks for information, its question and the form to answer; while nothing is
+   * decided, the way to withdraw.
+   */
+  async status(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    problem: { replyError?: string; replyText?: string; withdrawError?: string } = {},
+    code = 200,
+  ) {
     const { tenant, session } = await this.citizen(request, reply);
     if (!session) return undefined;
     await this.workflow.confirmPayment(tenant, session, id);
@@ -149,34 +167,108 @@ export class ApplicationPages {
       // Also when the payment service was away at submission: the citizen starts the payment here.
       (application.status === 'submitted' && definition.steps[application.stepIndex]?.kind === 'payment');
     const working = !paymentDue && WORKING.has(application.status) && application.stepIndex < definition.steps.length;
-    return this.render(request, reply, tenant, 'application-status', localized(definition.title, locale), {
-      application: {
+    const needsInfo = application.status === 'needs_info';
+    const replyFiles = needsInfo ? ((await this.applications.attachmentsOf(tenant, id))[REPLY_FIELD] ?? []) : [];
+    return this.render(
+      request,
+      reply,
+      tenant,
+      'application-status',
+      localized(definition.title, locale),
+      {
+        ...problem,
+        // The newest message from the office is its question.
+        infoRequest: needsInfo ? (messages.find((m) => m.sender === 'staff') ?? {}) : undefined,
+        replyFiles,
+        withdrawable: WITHDRAWABLE.includes(application.status) && !application.decidedAt,
+        application: {
+          id,
+          number: application.number,
+          status: application.status,
+          statusLabel: this.i18n.t(locale, `applications.status.${application.status}`),
+          draft: application.status === 'draft',
+          continueUrl: `/antraege/${id}/schritt/${application.lastPage ?? definition.form.pages[0].id}`,
+          fee: application.feeCents,
+          submittedAt: application.submittedAt && this.when(application.submittedAt, locale),
+        },
+        service: { title: localized(definition.title, locale) },
+        payment: payment && {
+          ...payment,
+          open: application.status === 'payment_pending' || application.status === 'submitted',
+          failed: payment.status === 'FAILED' || payment.status === 'CANCELED',
+        },
+        paymentDue,
+        documents: documents.map((d) => ({
+          ...d,
+          url: `/antraege/${id}/dokumente/${d.id}`,
+          validUntil: d.validUntil && this.when(d.validUntil, locale, false),
+        })),
+        messages: messages.map((m) => ({
+          ...m,
+          createdAt: this.when(m.createdAt, locale),
+          senderLabel: m.sender === 'system' ? undefined : this.i18n.t(locale, `workflow.page.sender.${m.sender}`),
+        })),
+        working,
+        refresh: working ? 2 : undefined,
+        csrfToken: session.csrfToken,
+      },
+      code,
+    );
+  }
+
+  /**
+   * The answer to a request for information, from the application's page: the text, and a file
+   * when one was chosen (kept under `nachreichung`). A wrong answer shows the page again with
+   * what to correct and the text as typed.
+   */
+  async answer(request: FastifyRequest, reply: FastifyReply, id: string) {
+    const { tenant, session } = await this.citizen(request, reply);
+    if (!session) return undefined;
+    const upload = isMultipart(request)
+      ? await readUpload(request, 1)
+      : { fields: (request.body as Form | undefined) ?? {}, files: [] };
+    this.auth.checkCsrf(request, session, upload.fields);
+    const message = typeof upload.fields.message === 'string' ? upload.fields.message.trim() : '';
+    const locale = this.context.locale(request, reply, tenant);
+    // The text is checked before a file is kept, so that a refused answer leaves nothing behind.
+    const wrong = !message
+      ? 'workflow.page.reply.required'
+      : message.length > MAX_MESSAGE_LENGTH
+        ? 'workflow.page.reply.tooLong'
+        : undefined;
+    if (wrong) {
+      return this.status(request, reply, id, { replyError: this.i18n.t(locale, wrong), replyText: message }, 422);
+    }
+    try {
+      for (const file of upload.files) await this.applications.addReplyAttachment(tenant, session, id, file);
+      await this.workflow.reply(tenant, session, id, message);
+    } catch (error) {
+      if (!(error instanceof DomainError) || !['unprocessable', 'invalid'].includes(error.kind)) throw error;
+      const fault = error.fields[0];
+      const text = fault
+        ? this.views.fieldErrors([{ field: fault.field, key: fault.key, params: fault.params }], locale)[0].message
+        : this.i18n.t(locale, `errors.${error.code}`, error.params);
+      return this.status(request, reply, id, { replyError: text, replyText: message }, 422);
+    }
+    return this.redirect(reply, `/antraege/${id}`);
+  }
+
+  /** Withdraws the application once the citizen has confirmed it on the page. */
+  async withdraw(request: FastifyRequest, reply: FastifyReply, id: string, body: Form | undefined) {
+    const { tenant, session } = await this.citizen(request, reply);
+    if (!session) return undefined;
+    if (body?.confirm !== 'true') {
+      const locale = this.context.locale(request, reply, tenant);
+      return this.status(
+        request,
+        reply,
         id,
-        number: application.number,
-        status: application.status,
-        statusLabel: this.i18n.t(locale, `applications.status.${application.status}`),
-        draft: application.status === 'draft',
-        continueUrl: `/antraege/${id}/schritt/${application.lastPage ?? definition.form.pages[0].id}`,
-        fee: application.feeCents,
-        submittedAt: application.submittedAt && this.when(application.submittedAt, locale),
-      },
-      service: { title: localized(definition.title, locale) },
-      payment: payment && {
-        ...payment,
-        open: application.status === 'payment_pending' || application.status === 'submitted',
-        failed: payment.status === 'FAILED' || payment.status === 'CANCELED',
-      },
-      paymentDue,
-      documents: documents.map((d) => ({
-        ...d,
-        url: `/antraege/${id}/dokumente/${d.id}`,
-        validUntil: d.validUntil && this.when(d.validUntil, locale, false),
-      })),
-      messages: messages.map((m) => ({ ...m, createdAt: this.when(m.createdAt, locale) })),
-      working,
-      refresh: working ? 2 : undefined,
-      csrfToken: session.csrfToken,
-    });
+        { withdrawError: this.i18n.t(locale, 'workflow.page.withdraw.unconfirmed') },
+        422,
+      );
+    }
+    await this.workflow.withdraw(tenant, session, id);
+    return this.redirect(reply, `/antraege/${id}`);
   }
 
   /** One page of the form. */

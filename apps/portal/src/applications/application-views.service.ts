@@ -26,10 +26,17 @@ export class DefinitionRef {
   @ApiProperty({ example: '1.2.0' }) version: string;
 }
 
+class RefundView {
+  @ApiProperty({ enum: ['due', 'refunded'], description: '`due`: the office pays it back' }) status: string;
+  @ApiProperty({ description: 'whole cents' }) amountCents: number;
+}
+
 class PaymentView {
   @ApiProperty({ enum: ['INITIAL', 'PAYED', 'FAILED', 'CANCELED'] }) status: string;
   @ApiProperty({ description: 'whole cents' }) amountCents: number;
   @ApiPropertyOptional({ description: 'the payment page, while the payment is open' }) redirectUrl?: string;
+  @ApiPropertyOptional({ type: RefundView, description: 'the fee going back (rejected or withdrawn)' })
+  refund?: RefundView;
 }
 
 class DocumentView {
@@ -45,6 +52,7 @@ class MessageView {
   @ApiProperty() id: string;
   @ApiProperty() subject: string;
   @ApiProperty() body: string;
+  @ApiProperty({ enum: ['system', 'staff', 'citizen'], description: 'who wrote it' }) sender: string;
   @ApiProperty() createdAt: Date;
 }
 
@@ -265,6 +273,9 @@ export class ApplicationViews {
             status: payment.status,
             amountCents: payment.amountCents,
             ...(payment.status === 'INITIAL' ? { redirectUrl: redirectUrl ?? payment.redirectUrl } : {}),
+            ...(payment.refund
+              ? { refund: { status: payment.refund.status, amountCents: payment.refund.amountCents } }
+              : {}),
           }
         : null,
       documents: documents.map((d) => ({
@@ -275,7 +286,13 @@ export class ApplicationViews {
         validUntil: d.validUntil ?? undefined,
         verifyCode: d.verifyCode,
       })),
-      messages: messages.map((m) => ({ id: m.id, subject: m.subject, body: m.body, createdAt: m.createdAt })),
+      messages: messages.map((m) => ({
+        id: m.id,
+        subject: m.subject,
+        body: m.body,
+        sender: m.sender,
+        createdAt: m.createdAt,
+      })),
       createdAt: application.createdAt,
       submittedAt: application.submittedAt,
     };

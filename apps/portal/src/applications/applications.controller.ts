@@ -27,7 +27,7 @@ import {
 import { ApiCookieAuth } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { IsDefined, IsObject, IsString, Matches } from 'class-validator';
-import { Applications, ApplicationsError, ApplicationsErrorCode } from '@openrathaus/applications';
+import { Applications, ApplicationsError, ApplicationsErrorCode, REPLY_FIELD } from '@openrathaus/applications';
 import { CatalogService } from '@openrathaus/catalog';
 import { CitizenSession, meetsLevel } from '@openrathaus/identity';
 import type { Tenant } from '@openrathaus/tenancy';
@@ -85,6 +85,13 @@ class ApplicationSummaryView {
 
 class ApplicationListView {
   @ApiProperty({ type: [ApplicationSummaryView] }) items: ApplicationSummaryView[];
+}
+
+class ReplyBody {
+  @ApiProperty({ description: 'the answer to the request for information', maxLength: 5000 })
+  @IsDefined()
+  @IsString()
+  message: string;
 }
 
 class PaymentStart {
@@ -191,7 +198,11 @@ export class ApplicationsController {
 
   @Post(':id/attachments')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Uploads one file for one file field (multipart: `field`, then `file`)' })
+  @ApiOperation({
+    summary: 'Uploads one file for one file field (multipart: `field`, then `file`)',
+    description:
+      'A draft takes files for the file fields of its form. An application with a request for information open (`needs_info`) takes files for its reply under the field `nachreichung` (PDF, JPEG or PNG, at most 10 MB, at most 10 files); they are added, never replacing what was submitted.',
+  })
   @ApiCreatedResponse({ type: AttachmentView })
   @ApiConsumes('multipart/form-data')
   @TakesUpload()
@@ -208,7 +219,10 @@ export class ApplicationsController {
     }
     // The field is named by a text part `field` before the file, or by the file part's own name.
     const field = typeof fields.field === 'string' ? fields.field : file.field;
-    const attachment = await this.applications.addAttachment(tenant, session, id, field, file);
+    const attachment =
+      field === REPLY_FIELD
+        ? await this.applications.addReplyAttachment(tenant, session, id, file)
+        : await this.applications.addAttachment(tenant, session, id, field, file);
     return {
       id: attachment.id,
       field: attachment.field,
@@ -260,6 +274,44 @@ export class ApplicationsController {
   ): Promise<PaymentStart> {
     const next = await this.workflow.pay(tenant, session, id);
     return { redirectUrl: next.payment!.redirectUrl };
+  }
+
+  @Post(':id/reply')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Answers a request for information; the application goes back to the office',
+    description:
+      "Only while the application `needs_info`; files go first through the attachments route (field `nachreichung`). The text is kept in the mailbox as the citizen's. 409 when no request is open.",
+  })
+  @ApiOkResponse({ type: ApplicationView })
+  @ApiBody({ type: ReplyBody })
+  async reply(
+    @CurrentTenant() tenant: Tenant,
+    @Citizen() session: CitizenSession,
+    @Param('id') id: string,
+    @Body() body: ReplyBody,
+    @Req() request: FastifyRequest,
+  ): Promise<ApplicationView> {
+    await this.workflow.reply(tenant, session, id, (body as Partial<ReplyBody>)?.message);
+    return this.views.view(tenant, id, session.citizenId, request);
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Withdraws an application not yet decided',
+    description:
+      'From `submitted`, `payment_pending`, `paid`, `in_review` or `needs_info`, while nothing is decided; a fee paid is recorded as due back (`payment.refund`). 409 otherwise.',
+  })
+  @ApiOkResponse({ type: ApplicationView })
+  async withdraw(
+    @CurrentTenant() tenant: Tenant,
+    @Citizen() session: CitizenSession,
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+  ): Promise<ApplicationView> {
+    await this.workflow.withdraw(tenant, session, id);
+    return this.views.view(tenant, id, session.citizenId, request);
   }
 
   @Get(':id/documents/:documentId')

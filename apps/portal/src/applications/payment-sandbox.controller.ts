@@ -63,6 +63,20 @@ export class PaymentSandboxController {
     return this.sandbox.status(origin(request), originatorId, endPointId, transactionId);
   }
 
+  /** Pays a paid transaction back (an extension of the sandbox; XBezahldienste 1.0 has no refund). */
+  @Post('paymenttransaction/:originatorId/:endPointId/:transactionId/refund')
+  @HttpCode(200)
+  @Header('cache-control', 'no-store')
+  refund(
+    @Param('originatorId') originatorId: string,
+    @Param('endPointId') endPointId: string,
+    @Param('transactionId') transactionId: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ): Promise<WirePaymentTransaction> {
+    return this.sandbox.refund(origin(request), originatorId, endPointId, transactionId, body);
+  }
+
   /** The pay page: what is to be paid, and the three outcomes a tester may choose. */
   @Get('pay/:transactionId')
   async payPage(
