@@ -12,6 +12,7 @@ import { Messaging1795305600010 } from './1795305600010-messaging';
 import { DatabaseRole1795305600011 } from './1795305600011-database-role';
 import { WorkflowEffects1795305600012 } from './1795305600012-workflow-effects';
 import { Casework1795305600013 } from './1795305600013-casework';
+import { StaffTotp1795305600014 } from './1795305600014-staff-totp';
 
 /** Every schema migration, oldest first. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   DatabaseRole1795305600011,
   WorkflowEffects1795305600012,
   Casework1795305600013,
+  StaffTotp1795305600014,
 ];
