@@ -51,7 +51,8 @@ describe('staff TOTP', () => {
     const codes = newRecoveryCodes();
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
-    for (const code of codes) expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+    for (const code of codes)
+      expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
     const [code] = codes;
     expect(recoveryHash(code.toLowerCase().replace(/-/g, ' '))).toBe(recoveryHash(code));
     expect(recoveryHash(code)).not.toBe(recoveryHash(codes[1]));

@@ -111,7 +111,8 @@ export class StaffAccounts {
     const [address, staffRole, name, offices] = checkAll<[string, StaffRole, string | null, string[]]>(
       () => checkEmail(email),
       () => checkRole(role),
-      () => (options.name === undefined || options.name === null || options.name === '' ? null : checkName(options.name)),
+      () =>
+        options.name === undefined || options.name === null || options.name === '' ? null : checkName(options.name),
       () => this.checkOffices(tenantId, role, options.offices, options.officeField ?? 'offices'),
     );
     const password = randomBytes(12).toString('base64url');
@@ -266,7 +267,13 @@ export class StaffAccounts {
     const recoveryCodes = newRecoveryCodes();
     const confirmed = await this.transactions.run(tenantId, async (scope) => {
       const done = await this.accounts.confirmTotp(scope, account.id, step, recoveryCodes.map(recoveryHash));
-      if (done) await this.audit.record(scope, { action: 'staff.totp_enrolled', actor: account.id, subject: account.id, data: {} });
+      if (done)
+        await this.audit.record(scope, {
+          action: 'staff.totp_enrolled',
+          actor: account.id,
+          subject: account.id,
+          data: {},
+        });
       return done;
     });
     if (!confirmed) throw new IdentityError(IdentityErrorCode.TotpEnrolled);
@@ -329,7 +336,9 @@ export class StaffAccounts {
       if (!account.totpSecret) throw new IdentityError(IdentityErrorCode.TotpInvalid);
       const step = totpStep(openTotpSecret(this.config.secret, account.id, account.totpSecret), code);
       if (step === undefined) throw new IdentityError(IdentityErrorCode.TotpInvalid);
-      const fresh = await this.transactions.run(tenantId, (scope) => this.accounts.useTotpStep(scope, account.id, step));
+      const fresh = await this.transactions.run(tenantId, (scope) =>
+        this.accounts.useTotpStep(scope, account.id, step),
+      );
       if (!fresh) throw new IdentityError(IdentityErrorCode.TotpReused);
       return;
     }

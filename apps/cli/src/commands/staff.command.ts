@@ -15,7 +15,12 @@ export function staffCommands(program: Command, context: CliContext): void {
     .requiredOption('--tenant <slug>', 'the tenant the account belongs to')
     .requiredOption('--email <email>', 'the e-mail address, used to log in')
     .requiredOption('--role <role>', 'caseworker, tenant-admin or operator')
-    .option('--office <id>', "an office of the tenant (offices[].id); a caseworker needs one, repeat for more", collect, [])
+    .option(
+      '--office <id>',
+      'an office of the tenant (offices[].id); a caseworker needs one, repeat for more',
+      collect,
+      [],
+    )
     .option('--name <name>', 'the name shown to colleagues')
     .action(async (options: { tenant: string; email: string; role: string; office: string[]; name?: string }) => {
       const created = await withApp(async (app) => {

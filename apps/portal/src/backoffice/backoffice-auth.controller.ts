@@ -10,7 +10,13 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
-import { IdentityError, IdentityErrorCode, STAFF_SESSION_HOURS, StaffAccounts, StaffSession } from '@openrathaus/identity';
+import {
+  IdentityError,
+  IdentityErrorCode,
+  STAFF_SESSION_HOURS,
+  StaffAccounts,
+  StaffSession,
+} from '@openrathaus/identity';
 import type { Tenant } from '@openrathaus/tenancy';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { setSessionCookie } from '../http/cookies';
@@ -109,7 +115,10 @@ export class BackofficeAuthController {
   @ApiBody({ type: StaffCredentials })
   @ApiOkResponse({ type: StaffView })
   @UseGuards(TenantGuard, StaffPasswordGuard)
-  login(@PasswordLogin() { sessionId, session }: StaffLogin, @Res({ passthrough: true }) reply: FastifyReply): StaffView {
+  login(
+    @PasswordLogin() { sessionId, session }: StaffLogin,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): StaffView {
     this.setCookie(reply, sessionId);
     return view(session);
   }
