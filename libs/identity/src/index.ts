@@ -17,3 +17,4 @@ export * from './staff-account.entity';
 export * from './staff-administration.service';
 export * from './staff.service';
 export * from './trust-level';
+export { groupedTotpSecret } from './staff-totp';

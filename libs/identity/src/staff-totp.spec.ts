@@ -1,5 +1,5 @@
 import {
-  groupedSecret,
+  groupedTotpSecret,
   newRecoveryCodes,
   newTotpSecret,
   normalRecoveryCode,
@@ -44,7 +44,7 @@ describe('staff TOTP', () => {
     expect(uri.searchParams.get('algorithm')).toBe('SHA1');
     expect(uri.searchParams.get('digits')).toBe('6');
     expect(uri.searchParams.get('period')).toBe('30');
-    expect(groupedSecret('ABCDEFGHIJ')).toBe('ABCD EFGH IJ');
+    expect(groupedTotpSecret('ABCDEFGHIJ')).toBe('ABCD EFGH IJ');
   });
 
   it('hands out distinct recovery codes and recognises them however they are typed', () => {

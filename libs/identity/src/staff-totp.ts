@@ -39,7 +39,7 @@ export function totpStep(secret: string, code: string, at: Date = new Date()): n
 }
 
 /** The secret in groups of four, for typing it into an app by hand. */
-export const groupedSecret = (secret: string): string => secret.replace(/(.{4})(?=.)/g, '$1 ');
+export const groupedTotpSecret = (secret: string): string => secret.replace(/(.{4})(?=.)/g, '$1 ');
 
 // Crockford's base32 letters without I, L, O, U: nothing to mistake when read from paper.
 const RECOVERY_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
