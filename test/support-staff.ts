@@ -25,7 +25,7 @@ export function totpCode(secret: string, at: Date = new Date()): string {
 }
 
 /** The `or_staff=…` pair of an answer's Set-Cookie, or ''. */
-export const staffCookieOf = (headers: Record<string, unknown>): string =>
+export const staffCookieOf = (headers: Record<string, string | string[] | undefined>): string =>
   /or_staff=[^;]+/.exec(String(headers['set-cookie'] ?? ''))?.[0] ?? '';
 
 /**

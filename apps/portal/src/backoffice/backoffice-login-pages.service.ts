@@ -132,7 +132,8 @@ export class BackofficePages {
       faults = outcome.fields;
       if (!faults.length) problems.push({ message: body.message });
     } else if (outcome !== undefined) {
-      throw outcome;
+      // Not a refusal of the input: the error filter answers it as any other failure.
+      throw outcome instanceof Error ? outcome : new Error('unexpected outcome of a form');
     }
     const known = spec.fields.map((f) => f.name);
     const label = (field: string) => page.t(`backoffice.field.${field}`);
