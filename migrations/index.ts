@@ -12,6 +12,7 @@ import { Messaging1795305600010 } from './1795305600010-messaging';
 import { DatabaseRole1795305600011 } from './1795305600011-database-role';
 import { WorkflowEffects1795305600012 } from './1795305600012-workflow-effects';
 import { Casework1795305600013 } from './1795305600013-casework';
+import { StaffTotp1795305600014 } from './1795305600014-staff-totp';
 import { Decisions1795305600015 } from './1795305600015-decisions';
 
 /** Every schema migration, oldest first. */
@@ -30,5 +31,6 @@ export const MIGRATIONS = [
   DatabaseRole1795305600011,
   WorkflowEffects1795305600012,
   Casework1795305600013,
+  StaffTotp1795305600014,
   Decisions1795305600015,
 ];

@@ -3,6 +3,7 @@ import { TenantRegistry } from '@openrathaus/tenancy';
 import { stringify } from 'yaml';
 import { TestResponse, send } from '@openrathaus/testing';
 import { TestPortal, cli, cliEnv, startTestPortal } from '../support';
+import { enrol, firstLogin } from '../support-staff';
 
 const definition = (version: string, extra: Record<string, unknown> = {}) => ({
   key: 'baumfaellung',
@@ -23,8 +24,21 @@ const definition = (version: string, extra: Record<string, unknown> = {}) => ({
 
 describe('tenant-admin API for process definitions', () => {
   let portal: TestPortal;
-  const addStaff = async (tenant: string, email: string, role: string) => {
-    const result = await cli(['staff', 'add', '--tenant', tenant, '--email', email, '--role', role], cliEnv(portal));
+  const addStaff = async (tenant: string, email: string, role: string, offices: string[] = ['buergerbuero']) => {
+    const result = await cli(
+      [
+        'staff',
+        'add',
+        '--tenant',
+        tenant,
+        '--email',
+        email,
+        '--role',
+        role,
+        ...offices.flatMap((o) => ['--office', o]),
+      ],
+      cliEnv(portal),
+    );
     return { code: result.code, password: /one-time password: (\S+)/.exec(result.out)?.[1] ?? '', err: result.err };
   };
   const login = async (tenant: string, email: string, password: string) => {
@@ -50,16 +64,9 @@ describe('tenant-admin API for process definitions', () => {
     reAdmin = await ready('recklinghausen', 'admin@recklinghausen.de', re.password);
   });
 
-  /** Logs in with the one-time password and replaces it, as every new member of staff must. */
-  const ready = async (tenant: string, email: string, oneTime: string) => {
-    const { cookie } = await login(tenant, email, oneTime);
-    const changed = await call(tenant, cookie, 'POST', '/api/v1/backoffice/password', {
-      password: oneTime,
-      newPassword: 'ein sicheres Passwort',
-    });
-    expect(changed.status).toBe(204);
-    return cookie;
-  };
+  /** Logs in with the one-time password, replaces it and enrols an authenticator, as every new member of staff must. */
+  const ready = async (tenant: string, email: string, oneTime: string) =>
+    (await firstLogin(portal, tenant, email, oneTime)).cookie;
   afterAll(async () => portal?.stop());
 
   it('refuses bad staff input on the command line, naming the field', async () => {
@@ -67,13 +74,23 @@ describe('tenant-admin API for process definitions', () => {
     expect((await addStaff('gelsenkirchen', 'x@gelsenkirchen.de', 'chef')).err).toContain('role');
     expect((await addStaff('atlantis', 'x@atlantis.de', 'caseworker')).err).toContain('unknown tenant "atlantis"');
     expect((await addStaff('gelsenkirchen', 'admin@gelsenkirchen.de', 'caseworker')).err).toContain('email');
+    // A caseworker works for one or more of the tenant's offices, named by their ids in tenant.yaml.
+    expect((await addStaff('gelsenkirchen', 'y@gelsenkirchen.de', 'caseworker', [])).err).toContain('office');
+    expect((await addStaff('gelsenkirchen', 'y@gelsenkirchen.de', 'caseworker', ['mond'])).err).toContain('office');
+    const two = await addStaff('gelsenkirchen', 'y@gelsenkirchen.de', 'caseworker', ['buergerbuero', 'standesamt']);
+    expect(two.code).toBe(0);
   });
 
   it('logs staff in with a strict, HttpOnly cookie and refuses wrong passwords', async () => {
     const { password } = await addStaff('gelsenkirchen', 'sb@gelsenkirchen.de', 'caseworker');
     const ok = await login('gelsenkirchen', 'sb@gelsenkirchen.de', password);
     expect(ok.response.status).toBe(200);
-    expect(json(ok.response)).toEqual({ email: 'sb@gelsenkirchen.de', role: 'caseworker', mustChangePassword: true });
+    expect(json(ok.response)).toEqual({
+      next: 'change_password',
+      email: 'sb@gelsenkirchen.de',
+      role: 'caseworker',
+      mustChangePassword: true,
+    });
     expect(ok.setCookie).toMatch(/HttpOnly/);
     expect(ok.setCookie).toMatch(/SameSite=Strict/);
     const wrong = await login('gelsenkirchen', 'sb@gelsenkirchen.de', 'falsch');
@@ -117,7 +134,7 @@ describe('tenant-admin API for process definitions', () => {
   it('allows nothing with the one-time password but changing it', async () => {
     const { password } = await addStaff('gladbeck', 'admin@gladbeck.de', 'tenant-admin');
     const { cookie, response } = await login('gladbeck', 'admin@gladbeck.de', password);
-    expect(json(response)).toMatchObject({ mustChangePassword: true });
+    expect(json(response)).toMatchObject({ next: 'change_password', mustChangePassword: true });
     const before = await call('gladbeck', cookie, 'GET', '/api/v1/admin/processes/gladbeck/x/versions');
     expect(before.status).toBe(403);
     expect(json(before).code).toBe('identity.password_change_required');
@@ -137,9 +154,18 @@ describe('tenant-admin API for process definitions', () => {
       newPassword: 'ein langes neues Passwort',
     });
     expect(ok.status).toBe(204);
-    expect((await call('gladbeck', cookie, 'GET', '/api/v1/admin/processes/gladbeck/x/versions')).status).toBe(200);
+    // The new password alone still opens nothing: an authenticator app comes next.
+    const unenrolled = await call('gladbeck', cookie, 'GET', '/api/v1/admin/processes/gladbeck/x/versions');
+    expect(unenrolled.status).toBe(403);
+    expect(json(unenrolled).code).toBe('identity.totp_enrolment_required');
+    const enrolled = await enrol(portal, 'gladbeck', 'admin@gladbeck.de', cookie);
+    expect((await call('gladbeck', enrolled.cookie, 'GET', '/api/v1/admin/processes/gladbeck/x/versions')).status).toBe(
+      200,
+    );
     expect((await login('gladbeck', 'admin@gladbeck.de', password)).response.status).toBe(401);
-    expect((await login('gladbeck', 'admin@gladbeck.de', 'ein langes neues Passwort')).response.status).toBe(200);
+    const again = await login('gladbeck', 'admin@gladbeck.de', 'ein langes neues Passwort');
+    expect(again.response.status).toBe(200);
+    expect(json(again.response)).toMatchObject({ next: 'totp', mustChangePassword: false });
   });
 
   it('answers odd input with a 4xx that names the field, never a 500', async () => {

@@ -25,6 +25,20 @@ export enum IdentityErrorCode {
   OtherIdentity = 'identity.other_identity',
   /** The tenant's region is not loaded: no realm to keep citizen accounts in. */
   RealmUnavailable = 'identity.realm_unavailable',
+  /** A TOTP or recovery code that is wrong, too old, or came when the account is locked. */
+  TotpInvalid = 'identity.totp_invalid',
+  /** A right TOTP code of a time step that was used already. */
+  TotpReused = 'identity.totp_reused',
+  /** The password was right; the code of the authenticator app is still missing. */
+  TotpRequired = 'identity.totp_required',
+  /** The account has no second factor yet: it must enrol one before anything else. */
+  TotpEnrolmentRequired = 'identity.totp_enrolment_required',
+  /** Enrolment asked for when an authenticator is set up already (a tenant admin can reset it). */
+  TotpEnrolled = 'identity.totp_enrolled',
+  /** No staff account with this id on this tenant. */
+  UnknownStaff = 'identity.unknown_staff',
+  /** A tenant admin cannot disable their own account or reset their own authenticator. */
+  OwnAccount = 'identity.own_account',
 }
 
 const kinds: Record<IdentityErrorCode, ErrorKind> = {
@@ -44,6 +58,13 @@ const kinds: Record<IdentityErrorCode, ErrorKind> = {
   [IdentityErrorCode.StepUpFailed]: 'invalid',
   [IdentityErrorCode.OtherIdentity]: 'forbidden',
   [IdentityErrorCode.RealmUnavailable]: 'unavailable',
+  [IdentityErrorCode.TotpInvalid]: 'unauthenticated',
+  [IdentityErrorCode.TotpReused]: 'unauthenticated',
+  [IdentityErrorCode.TotpRequired]: 'forbidden',
+  [IdentityErrorCode.TotpEnrolmentRequired]: 'forbidden',
+  [IdentityErrorCode.TotpEnrolled]: 'conflict',
+  [IdentityErrorCode.UnknownStaff]: 'not_found',
+  [IdentityErrorCode.OwnAccount]: 'conflict',
 };
 
 /** Accounts, logins and permissions. */

@@ -22,6 +22,7 @@ import { RedisSessionStore } from './redis-session.store';
 import { SESSION_STORE, SessionStore } from './session-store.port';
 import { StaffAccountEntity } from './staff-account.entity';
 import { StaffAccountsRepository } from './staff-accounts.repository';
+import { StaffAdministration } from './staff-administration.service';
 import { StaffAccounts } from './staff.service';
 
 export const IDENTITY_ENTITIES = [StaffAccountEntity, CitizenAccountEntity, CitizenTokenEntity];
@@ -44,6 +45,7 @@ export const IDENTITY_ENTITIES = [StaffAccountEntity, CitizenAccountEntity, Citi
     CitizenThrottleRepository,
     StaffAccountsRepository,
     StaffAccounts,
+    StaffAdministration,
     CitizenRealms,
     CitizenThrottle,
     CitizenSessions,
@@ -61,6 +63,7 @@ export const IDENTITY_ENTITIES = [StaffAccountEntity, CitizenAccountEntity, Citi
   ],
   exports: [
     StaffAccounts,
+    StaffAdministration,
     CitizenRealms,
     CitizenSessions,
     CitizenAccounts,

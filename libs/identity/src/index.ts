@@ -14,5 +14,7 @@ export * from './postgres-session.store';
 export * from './redis-session.store';
 export * from './session-store.port';
 export * from './staff-account.entity';
+export * from './staff-administration.service';
 export * from './staff.service';
 export * from './trust-level';
+export { groupedTotpSecret } from './staff-totp';

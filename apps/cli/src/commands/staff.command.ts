@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { StaffAccounts } from '@openrathaus/identity';
 import { CliContext, tenantNamed, unknownTenant } from '../cli-context';
 
-/** `staff add`. */
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** `staff add`: the first account of a tenant (further caseworkers are added by its tenant admin). */
 export function staffCommands(program: Command, context: CliContext): void {
   const { io, withApp } = context;
   program
@@ -13,13 +15,29 @@ export function staffCommands(program: Command, context: CliContext): void {
     .requiredOption('--tenant <slug>', 'the tenant the account belongs to')
     .requiredOption('--email <email>', 'the e-mail address, used to log in')
     .requiredOption('--role <role>', 'caseworker, tenant-admin or operator')
-    .action(async (options: { tenant: string; email: string; role: string }) => {
+    .option(
+      '--office <id>',
+      'an office of the tenant (offices[].id); a caseworker needs one, repeat for more',
+      collect,
+      [],
+    )
+    .option('--name <name>', 'the name shown to colleagues')
+    .action(async (options: { tenant: string; email: string; role: string; office: string[]; name?: string }) => {
       const created = await withApp(async (app) => {
         const tenant = await tenantNamed(app, options.tenant);
-        return tenant && app.get(StaffAccounts).add(tenant.id, options.email, options.role);
+        return (
+          tenant &&
+          app.get(StaffAccounts).add(tenant.id, options.email, options.role, {
+            name: options.name,
+            offices: options.office,
+            officeField: 'office',
+          })
+        );
       });
       if (!created) return unknownTenant(context, options.tenant);
-      io.out(`created ${options.role} ${options.email.trim().toLowerCase()} for ${options.tenant}`);
+      const offices = options.role === 'caseworker' ? ` (${[...new Set(options.office)].join(', ')})` : '';
+      io.out(`created ${options.role} ${options.email.trim().toLowerCase()} for ${options.tenant}${offices}`);
       io.out(`one-time password: ${created.password}`);
+      io.out('at the first login the password is changed and an authenticator app (TOTP) is set up');
     });
 }

@@ -24,7 +24,7 @@ import type { Tenant } from '@openrathaus/tenancy';
 import { ErrorResponder } from '../http/error-responder.service';
 import { PageContext } from '../http/page-context.service';
 import { caseworkerOf } from './caseworker';
-import { staffCsrfToken } from './staff-csrf';
+import { staffNav } from './backoffice-login-pages.service';
 
 const dateTime = (iso: string | Date | null, locale: string): string =>
   iso === null
@@ -84,7 +84,7 @@ export class CaseworkPages {
           return undefined;
         })
       : undefined;
-    const raw = (key: keyof InboxParams): string => (typeof query[key] === 'string' ? (query[key]) : '');
+    const raw = (key: keyof InboxParams): string => (typeof query[key] === 'string' ? query[key] : '');
     const offices = (page.tenant.config.offices ?? []).filter((o) => {
       const visible = visibleOffices(who);
       return !visible || visible.includes(o.id);
@@ -151,7 +151,7 @@ export class CaseworkPages {
     const file = await this.files.open(page.tenant, caseworkerOf(page.staff), id, locale);
     return this.render(page, locale, 'backoffice-application', file.number ?? t('backoffice.case.title'), 200, {
       notice: notice ? t(`backoffice.notice.${notice}`) : null,
-      csrfToken: staffCsrfToken(page.request),
+      csrfToken: page.staff.csrfToken,
       ...this.caseView(file, locale, t),
     });
   }
@@ -339,15 +339,19 @@ export class CaseworkPages {
       { tenant: page.tenant, locale, view, title, status },
       {
         ...data,
-        staff: {
-          email: page.staff.email,
-          admin: page.staff.role === 'tenant-admin',
-          csrfToken: staffCsrfToken(page.request),
-        },
+        staffNav: staffNav(page.staff, NAV[view]),
       },
     );
   }
 }
+
+/** Which entry of the navigation a page is. */
+const NAV: Record<string, 'inbox' | 'statistik' | 'protokoll' | undefined> = {
+  'backoffice-inbox': 'inbox',
+  'backoffice-application': 'inbox',
+  'backoffice-statistics': 'statistik',
+  'backoffice-audit': 'protokoll',
+};
 
 /** The last day of a range whose `to` is exclusive. */
 const lastDay = (to: string): string => new Date(Date.parse(to) - 86_400_000).toISOString().slice(0, 10);

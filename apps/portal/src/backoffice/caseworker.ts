@@ -6,5 +6,5 @@ export const caseworkerOf = (session: StaffSession): Caseworker => ({
   id: session.staffId,
   email: session.email,
   role: session.role,
-  offices: (session as StaffSession & { offices?: string[] }).offices ?? [],
+  offices: session.offices,
 });

@@ -1,31 +1,20 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { IdentityError, IdentityErrorCode } from '@openrathaus/identity';
-import { STAFF_COOKIE } from '../http/pipeline/staff.guard';
+import { checkStaffCsrf } from '../http/pipeline/staff.guard';
+import { stateOf } from '../http/request-state';
 
 /**
- * The CSRF token of a staff session's forms: derived from the session id, which only the staff
- * member's browser holds (HttpOnly cookie), so a page of another site cannot know it.
- */
-export const staffCsrfToken = (request: FastifyRequest): string =>
-  createHash('sha256')
-    .update(`openrathaus-staff-csrf:${request.cookies[STAFF_COOKIE] ?? ''}`)
-    .digest('base64url');
-
-/**
- * Lets a back office form post in only with the session's `_csrf` (403 `identity.csrf_invalid`
- * otherwise). Runs after the staff guard, which has checked the session itself.
+ * Lets a back office form post in only with the staff session's `_csrf`, from this very host
+ * (403 otherwise). Runs after the staff guard, which has found the session.
  */
 @Injectable()
 export class StaffCsrfGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const sent = (request.body as Record<string, unknown> | undefined)?._csrf;
-    const expected = Buffer.from(staffCsrfToken(request));
-    if (typeof sent !== 'string' || sent.length !== expected.length || !timingSafeEqual(Buffer.from(sent), expected)) {
-      throw new IdentityError(IdentityErrorCode.CsrfInvalid);
-    }
+    const session = stateOf(request)?.staff;
+    if (!session) throw new IdentityError(IdentityErrorCode.NotLoggedIn);
+    checkStaffCsrf(request, session, request.body);
     return true;
   }
 }

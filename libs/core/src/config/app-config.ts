@@ -50,6 +50,14 @@ export interface AppConfig {
   limits: RequestLimits;
   /** Settings of `libs/payments`. */
   payments: PaymentSettings;
+  /** Settings of `libs/identity`. */
+  identity: IdentitySettings;
+}
+
+/** Sessions and logins of `libs/identity`. */
+export interface IdentitySettings {
+  /** A staff session ends after this long without a request (it also ends 8 hours after login). */
+  staffIdleSeconds: number;
 }
 
 /** How the platform talks to the payment service (the base URL is {@link AppConfig.paymentUrl}). */
@@ -200,6 +208,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'KEEP_ALIVE_TIMEOUT_MS', description: 'idle time after which a kept-alive connection is closed' },
   { name: 'PASSWORD_HASH_CONCURRENCY', description: 'password hashes computed at once' },
   { name: 'PASSWORD_HASH_QUEUE', description: 'password checks waiting in line before 503' },
+  { name: 'STAFF_IDLE_MINUTES', description: 'a staff session ends after this many minutes without a request' },
   { name: 'NODE_OPTIONS', description: 'read by Node.js itself, e.g. the heap limit in the manifests' },
 ];
 
@@ -266,6 +275,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, default
       sandbox: bool('PAYMENT_SANDBOX', env.PAYMENT_SANDBOX?.trim(), !production),
       originatorId: identifier('PAYMENT_ORIGINATOR_ID', env.PAYMENT_ORIGINATOR_ID?.trim(), 'openrathaus'),
       timeoutMs: count('PAYMENT_TIMEOUT_MS', env.PAYMENT_TIMEOUT_MS, 10_000, 1, 600_000),
+    },
+    identity: {
+      staffIdleSeconds: count('STAFF_IDLE_MINUTES', env.STAFF_IDLE_MINUTES, 30, 1, 480) * 60,
     },
   };
 }
