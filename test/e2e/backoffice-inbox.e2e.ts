@@ -239,7 +239,7 @@ describe('the back office inbox', () => {
       { body: '  ' },
       { cookie: reAdmin.cookie, origin: 'http://recklinghausen.localhost' },
     );
-    expect(empty.status).toBe(400);
+    expect(empty.status).toBe(422);
     expect(json(empty).errors[0].field).toBe('body');
   });
 

@@ -7,6 +7,7 @@ import { CaseworkSweepHandler, DecisionInput, Workflow } from '@openrathaus/work
 import { TestPortal, eventually, startTestPortal } from '../support';
 import { Citizen, payInSandbox, registerCitizen, upload } from '../support-citizen';
 import { TestSmtp, parseMail, startSmtp } from '../support-mail';
+import { gewerbe, hundesteuer } from '../support-answers';
 
 const PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
@@ -17,63 +18,6 @@ const PDF = Buffer.from(
 const json = (response: TestResponse) => JSON.parse(response.body) as Record<string, any>;
 
 const STAFF = { id: '7f1b7c5e-8d5a-4c55-9d4e-2b8b0c6f1a01', email: 'sachbearbeitung@example.org' };
-
-const address = { street: 'Rathausplatz', houseNumber: '3', postalCode: '45657', city: 'Recklinghausen' };
-
-function gewerbe(email: string) {
-  return {
-    art: 'anmeldung',
-    betriebsart: 'hauptniederlassung',
-    rechtsform: 'einzelunternehmen',
-    registerart: 'keiner',
-    betriebsstaette: address,
-    email,
-    personen: [
-      {
-        familienname: 'Mustermann',
-        vornamen: 'Erika',
-        geschlecht: 'w',
-        geburtsdatum: '1980-05-17',
-        geburtsort: 'Recklinghausen, Deutschland',
-        staatsangehoerigkeit: 'deutsch',
-        euBuerger: 'ja',
-        wohnanschrift: address,
-      },
-    ],
-    anlass: 'neugruendung',
-    taetigkeit: 'Einzelhandel mit Büchern',
-    beginn: '2026-07-01',
-    umfang: 'haupterwerb',
-    beschaeftigteVollzeit: 0,
-    beschaeftigteTeilzeit: 0,
-    erlaubnispflichtig: 'nein',
-    handwerk: 'nein',
-    versicherung: true,
-  };
-}
-
-function hundesteuer(email: string) {
-  return {
-    art: 'anmeldung',
-    vorname: 'Erika',
-    nachname: 'Mustermann',
-    geburtsdatum: '1980-05-17',
-    anschrift: { street: 'Markt', houseNumber: '1', postalCode: '52349', city: 'Düren' },
-    email,
-    hundName: 'Bello',
-    rasse: 'Labrador',
-    geschlecht: 'ruede',
-    wurfdatum: '2024-03-01',
-    haltungSeit: '2025-01-15',
-    herkunft: 'tierheim',
-    vorbesitzer: 'Tierheim Düren',
-    weitereHunde: 0,
-    gefaehrlich: 'nein',
-    befreiung: 'keine',
-    lastschrift: 'nein',
-    versicherung: true,
-  };
-}
 
 describe('decisions on applications and the citizen’s side of them', () => {
   let smtp: TestSmtp;

@@ -2,6 +2,8 @@ import { DomainError, ErrorKind, FieldFault } from '@openrathaus/core';
 
 export enum BackofficeErrorCode {
   InvalidInput = 'backoffice.invalid_input',
+  /** Well-formed, but not acceptable: an empty note, an office the tenant has not, a colleague of another office. */
+  Unacceptable = 'backoffice.unacceptable',
   /** Not there, or in an office the member of staff is not assigned to: the same answer for both. */
   NotFound = 'backoffice.not_found',
   /** An office or colleague the member of staff may not choose. */
@@ -10,6 +12,7 @@ export enum BackofficeErrorCode {
 
 const kinds: Record<BackofficeErrorCode, ErrorKind> = {
   [BackofficeErrorCode.InvalidInput]: 'invalid',
+  [BackofficeErrorCode.Unacceptable]: 'unprocessable',
   [BackofficeErrorCode.NotFound]: 'not_found',
   [BackofficeErrorCode.Forbidden]: 'forbidden',
 };
@@ -24,6 +27,13 @@ export class BackofficeError extends DomainError {
   }
 }
 
-/** A bad value of one input field. */
+/** A malformed value of one input field (400). */
 export const invalidField = (field: string, key = 'invalid', params: Record<string, unknown> = {}): BackofficeError =>
   new BackofficeError(BackofficeErrorCode.InvalidInput, {}, [{ field, key, params }]);
+
+/** A well-formed value of one field that cannot be taken (422). */
+export const unacceptableField = (
+  field: string,
+  key = 'invalid',
+  params: Record<string, unknown> = {},
+): BackofficeError => new BackofficeError(BackofficeErrorCode.Unacceptable, {}, [{ field, key, params }]);

@@ -5,8 +5,10 @@ import { CatalogModule } from '@openrathaus/catalog';
 import { projectRoot } from '@openrathaus/core';
 import { DocumentsModule } from '@openrathaus/documents';
 import { I18nModule } from '@openrathaus/i18n';
+import { IdentityModule } from '@openrathaus/identity';
 import { MessagingModule } from '@openrathaus/messaging';
 import { PaymentsModule } from '@openrathaus/payments';
+import { WorkflowModule } from '@openrathaus/workflow';
 import { AuditTrail } from './audit-trail.service';
 import { CaseFiles } from './case-files.service';
 import { CaseNotesRepository } from './case-notes.repository';
@@ -21,6 +23,8 @@ import { TenantStatistics } from './statistics.service';
     DocumentsModule,
     MessagingModule,
     PaymentsModule,
+    IdentityModule,
+    WorkflowModule,
     I18nModule.forFeature({ dir: join(projectRoot(), 'libs', 'backoffice', 'locales') }),
   ],
   providers: [CaseNotesRepository, Inbox, CaseFiles, TenantStatistics, AuditTrail],

@@ -5,10 +5,12 @@ import { AuditEntry, AuditLog, TenantScope, TenantTransactions } from '@openrath
 import { Documents, IssuedDocument } from '@openrathaus/documents';
 import { SummaryRow, summaryView } from '@openrathaus/forms';
 import { I18n } from '@openrathaus/i18n';
+import { StaffAccounts, StaffMember } from '@openrathaus/identity';
 import { Mailbox, MailboxView } from '@openrathaus/messaging';
 import { PaymentView, Payments } from '@openrathaus/payments';
 import { Tenant } from '@openrathaus/tenancy';
-import { BackofficeError, BackofficeErrorCode, invalidField } from './backoffice.error';
+import { DecisionInput, Workflow } from '@openrathaus/workflow';
+import { BackofficeError, BackofficeErrorCode, unacceptableField } from './backoffice.error';
 import { CaseNote, CaseNotesRepository } from './case-notes.repository';
 import { Caseworker, seesOffice } from './caseworker';
 import { Inbox, InboxItem, overdueDays } from './inbox.service';
@@ -27,6 +29,8 @@ export interface CaseAttachment {
 /** Everything about one application a caseworker works with. */
 export interface CaseFile extends InboxItem {
   definition: string;
+  /** Who has it in hand. */
+  assignee: { id: string; email: string; name: string | null } | null;
   feeCents: number | null;
   /** The answers as the citizen gave them: the form's pages, labels and order. */
   answers: { title: string; rows: SummaryRow[] }[];
@@ -63,6 +67,8 @@ export class CaseFiles {
     private readonly mailbox: Mailbox,
     private readonly i18n: I18n,
     private readonly inbox: Inbox,
+    private readonly workflow: Workflow,
+    private readonly staff: StaffAccounts,
   ) {}
 
   async open(tenant: Tenant, who: Caseworker, applicationId: string, locale: string): Promise<CaseFile> {
@@ -97,8 +103,12 @@ export class CaseFiles {
       Date.now() - overdueDays(tenant) * 86_400_000,
     );
     const payments = await this.payments.history(tenant, row.id);
+    const assignee = row.assigneeId
+      ? (await this.staff.members(tenant.id)).find((member) => member.id === row.assigneeId)
+      : undefined;
     return {
       ...item,
+      assignee: assignee ? { id: assignee.id, email: assignee.email, name: assignee.name } : null,
       service: { key: item.service.key, title: definition.title },
       definition: application.definitionRef,
       feeCents: application.feeCents,
@@ -145,8 +155,8 @@ export class CaseFiles {
 
   /** Adds an internal note. */
   async note(tenant: Tenant, who: Caseworker, applicationId: string, body: unknown): Promise<CaseNote> {
-    if (typeof body !== 'string' || !body.trim()) throw invalidField('body', 'required');
-    if (body.length > MAX_NOTE || body.includes('\u0000')) throw invalidField('body', 'too_long');
+    if (typeof body !== 'string' || !body.trim()) throw unacceptableField('body', 'required');
+    if (body.length > MAX_NOTE || body.includes('\u0000')) throw unacceptableField('body', 'too_long');
     return this.transactions.run(tenant.id, async (scope) => {
       const row = await this.visible(scope, who, applicationId);
       const note = await this.notes.add(scope, {
@@ -166,6 +176,98 @@ export class CaseFiles {
   }
 
   /**
+   * Decides an application of an office `who` works for: approve, reject, or ask the citizen for
+   * what is missing. The workflow locks the application, so of two decisions at once one stands
+   * and the other is refused naming it (409).
+   */
+  async decide(
+    tenant: Tenant,
+    who: Caseworker,
+    applicationId: string,
+    input: { decision?: unknown; message?: unknown; dispatchDate?: unknown },
+  ): Promise<{ id: string; status: string }> {
+    await this.transactions.run(tenant.id, (scope) => this.visible(scope, who, applicationId));
+    const decided = await this.workflow.decide(tenant, applicationId, {
+      decision: input.decision as DecisionInput['decision'],
+      message: (input.message ?? '') as string,
+      actor: { id: who.id, email: who.email },
+      ...(input.dispatchDate !== undefined && input.dispatchDate !== ''
+        ? { dispatchDate: input.dispatchDate as string }
+        : {}),
+    });
+    return { id: decided.id, status: decided.status };
+  }
+
+  /**
+   * Gives an application to a colleague (or to nobody) and/or forwards it to another office of
+   * the tenant. The colleague must be active and work for the office it ends up in; forwarding
+   * without naming someone leaves it to the new office's inbox. Both are audited.
+   */
+  async assign(
+    tenant: Tenant,
+    who: Caseworker,
+    applicationId: string,
+    change: { assignee?: unknown; office?: unknown },
+  ): Promise<{ id: string; office: string | null; assigneeId: string | null }> {
+    const offices = (tenant.config.offices ?? []).map((office) => office.id);
+    const faults: { field: string; key: string; params?: Record<string, unknown> }[] = [];
+    const office = change.office === undefined || change.office === '' ? undefined : change.office;
+    if (office !== undefined && (typeof office !== 'string' || !offices.includes(office))) {
+      faults.push({ field: 'office', key: 'one_of', params: { allowed: offices.join(', ') } });
+    }
+    const assignee = change.assignee === undefined ? undefined : change.assignee === '' ? null : change.assignee;
+    if (assignee !== undefined && assignee !== null && !isUuid(assignee))
+      faults.push({ field: 'assignee', key: 'invalid' });
+    if (office === undefined && assignee === undefined) faults.push({ field: 'assignee', key: 'required' });
+    if (faults.length) throw new BackofficeError(BackofficeErrorCode.Unacceptable, {}, faults);
+    const members = await this.staff.members(tenant.id);
+    return this.transactions.run(tenant.id, async (scope) => {
+      const row = await this.visible(scope, who, applicationId, true);
+      const nextOffice = (office as string | undefined) ?? row.office;
+      const forwarded = nextOffice !== row.office;
+      const nextAssignee = assignee === undefined ? (forwarded ? null : row.assigneeId) : (assignee as string | null);
+      if (nextAssignee !== null) {
+        const member = members.find((m) => m.id === nextAssignee);
+        if (!member || !worksFor(member, nextOffice)) {
+          throw unacceptableField('assignee');
+        }
+      }
+      await this.casework.assign(scope, row.id, { assigneeId: nextAssignee, office: nextOffice });
+      const subject = `application:${row.id}`;
+      if (forwarded) {
+        await this.auditLog.record(scope, {
+          action: 'application.forwarded',
+          actor: who.id,
+          subject,
+          data: { by: who.email, from: row.office, to: nextOffice },
+        });
+      }
+      if (nextAssignee !== row.assigneeId) {
+        await this.auditLog.record(scope, {
+          action: 'application.assigned',
+          actor: who.id,
+          subject,
+          data: { by: who.email, from: row.assigneeId, to: nextAssignee },
+        });
+      }
+      return { id: row.id, office: nextOffice, assigneeId: nextAssignee };
+    });
+  }
+
+  /** Whether `who` still sees the application (after forwarding it, perhaps not). */
+  async visibleTo(tenant: Tenant, who: Caseworker, applicationId: string): Promise<boolean> {
+    return this.transactions.run(tenant.id, async (scope) => {
+      const row = isUuid(applicationId) ? await this.casework.row(scope, applicationId) : undefined;
+      return Boolean(row && seesOffice(who, row.office));
+    });
+  }
+
+  /** The colleagues who may take an application of `office`. */
+  async colleagues(tenant: Tenant, office: string | null): Promise<StaffMember[]> {
+    return (await this.staff.members(tenant.id)).filter((member) => worksFor(member, office));
+  }
+
+  /**
    * The inbox row of an application `who` may see, locked when asked; not found otherwise (another
    * tenant's, a draft, another office's).
    */
@@ -174,6 +276,13 @@ export class CaseFiles {
     if (!row || !seesOffice(who, row.office)) throw new BackofficeError(BackofficeErrorCode.NotFound);
     return row;
   }
+}
+
+/** Whether a member of staff may work on applications of `office`: an active caseworker of it, or a tenant admin. */
+function worksFor(member: StaffMember, office: string | null): boolean {
+  if (member.disabled) return false;
+  if (member.role === 'tenant-admin') return true;
+  return member.role === 'caseworker' && office !== null && member.offices.includes(office);
 }
 
 /** The statuses in which an office decides. */

@@ -86,9 +86,12 @@ export class CitizenAccountsRepository {
     return rows[0] ? Number(rows[0].generation) : undefined;
   }
 
-  async verifiedAddress(scope: TenantScope, id: string): Promise<{ email: string; locale: string } | undefined> {
-    const rows = await scope.query<{ email: string; locale: string }>(
-      `select email, locale from public.citizen_accounts where id = $1 and email_verified_at is not null`,
+  async verifiedAddress(
+    scope: TenantScope,
+    id: string,
+  ): Promise<{ email: string; locale: string; name: string } | undefined> {
+    const rows = await scope.query<{ email: string; locale: string; name: string }>(
+      `select email, locale, name from public.citizen_accounts where id = $1 and email_verified_at is not null`,
       [id],
     );
     return rows[0];

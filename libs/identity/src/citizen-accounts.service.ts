@@ -203,9 +203,13 @@ export class CitizenAccounts {
   /**
    * The confirmed address of a citizen's account, where mails about the citizen's applications go;
    * undefined when the account is gone or its address was never confirmed. `tenant` is the one the
-   * application belongs to (a member of a region reads the region's accounts).
+   * application belongs to (a member of a region reads the region's accounts). With the account's
+   * language and the name it was registered with.
    */
-  async verifiedAddress(tenant: Tenant, citizenId: string): Promise<{ email: string; locale: string } | undefined> {
+  async verifiedAddress(
+    tenant: Tenant,
+    citizenId: string,
+  ): Promise<{ email: string; locale: string; name: string } | undefined> {
     return this.transactions.run(this.realms.realmOf(tenant), (scope) =>
       this.accounts.verifiedAddress(scope, citizenId),
     );

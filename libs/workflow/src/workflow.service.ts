@@ -143,7 +143,8 @@ export class Workflow {
         number,
         feeCents: fee.totalCents,
         office: typeof office === 'string' && office ? office : null,
-        applicantName: applicantName(definition, answers) || null,
+        // The form's applicant (a firm, a person); failing that, whom the account was registered for.
+        applicantName: applicantName(definition, answers) || recipient?.name || null,
         applicantEmail: recipient?.email ?? null,
       });
       application.answers = answers;

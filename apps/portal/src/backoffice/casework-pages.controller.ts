@@ -79,6 +79,35 @@ export class CaseworkPagesController {
     return redirectAfterPost(reply, `/backoffice/antraege/${id}?hinweis=note_added#notizen`);
   }
 
+  @Post('antraege/:id/entscheidung')
+  @UseGuards(StaffCsrfGuard)
+  async decide(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Param('id') id: string,
+    @Body() body: { decision?: unknown; message?: unknown; dispatchDate?: unknown } | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | undefined> {
+    const outcome = await this.pages.decide({ request, reply, tenant, staff }, id, body ?? {});
+    return outcome ?? redirectAfterPost(reply, `/backoffice/antraege/${id}?hinweis=decided`);
+  }
+
+  @Post('antraege/:id/zuweisung')
+  @UseGuards(StaffCsrfGuard)
+  async assign(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Param('id') id: string,
+    @Body() body: { assignee?: unknown; office?: unknown } | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<undefined> {
+    const done = await this.files.assign(tenant, caseworkerOf(staff), id, body ?? {});
+    // Forwarded to an office one does not work for: the application has left one's inbox.
+    const stillMine = await this.files.visibleTo(tenant, caseworkerOf(staff), done.id);
+    return redirectAfterPost(reply, stillMine ? `/backoffice/antraege/${id}?hinweis=assigned` : '/backoffice');
+  }
+
   @Get('statistik')
   @Roles('tenant-admin')
   statisticsPage(

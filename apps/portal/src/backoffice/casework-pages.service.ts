@@ -18,6 +18,7 @@ import {
   visibleOffices,
 } from '@openrathaus/backoffice';
 import { CatalogService } from '@openrathaus/catalog';
+import { DomainError } from '@openrathaus/core';
 import { I18n, localized } from '@openrathaus/i18n';
 import type { StaffSession } from '@openrathaus/identity';
 import type { Tenant } from '@openrathaus/tenancy';
@@ -145,15 +146,64 @@ export class CaseworkPages {
     });
   }
 
-  async casePage(page: StaffPage, id: string, notice?: string): Promise<string> {
+  async casePage(
+    page: StaffPage,
+    id: string,
+    notice?: string,
+    refused?: { status: number; message: string; faults: { field: string; message: string }[]; posted: Record<string, unknown> },
+  ): Promise<string> {
     const locale = this.locale(page);
     const t = (key: string, params?: Record<string, unknown>) => this.i18n.t(locale, key, params);
-    const file = await this.files.open(page.tenant, caseworkerOf(page.staff), id, locale);
-    return this.render(page, locale, 'backoffice-application', file.number ?? t('backoffice.case.title'), 200, {
+    const who = caseworkerOf(page.staff);
+    const file = await this.files.open(page.tenant, who, id, locale);
+    const colleagues = await this.files.colleagues(page.tenant, file.office?.id ?? null);
+    const chosen = typeof refused?.posted.decision === 'string' ? refused.posted.decision : '';
+    const offices = page.tenant.config.offices ?? [];
+    return this.render(page, locale, 'backoffice-application', file.number ?? t('backoffice.case.title'), refused?.status ?? 200, {
       notice: notice ? t(`backoffice.notice.${notice}`) : null,
+      refused: refused ? { message: refused.message, faults: refused.faults } : null,
       csrfToken: page.staff.csrfToken,
+      assignee: file.assignee ? file.assignee.name ?? file.assignee.email : null,
+      decision:
+        file.status === 'in_review'
+          ? {
+              options: (['approve', 'request_info', 'reject'] as const).map((value) => ({
+                value,
+                label: t(`backoffice.decision.${value}`),
+                checked: chosen === value,
+              })),
+              message: typeof refused?.posted.message === 'string' ? refused.posted.message : '',
+              dispatch: file.service.key.endsWith('urkunde'),
+              today: new Date().toISOString().slice(0, 10),
+            }
+          : null,
+      assignment: {
+        colleagues: colleagues.map((c) => ({
+          value: c.id,
+          label: c.name ? `${c.name} (${c.email})` : c.email,
+          selected: c.id === file.assigneeId,
+        })),
+        offices: offices.map((o) => ({ value: o.id, label: o.name, selected: o.id === file.office?.id })),
+      },
       ...this.caseView(file, locale, t),
     });
+  }
+
+  /**
+   * A decision posted from the application's page: undefined when it was taken; otherwise the page
+   * again with the refusal (a missing reason, a decision that another caseworker took first).
+   */
+  async decide(page: StaffPage, id: string, body: Record<string, unknown>): Promise<string | undefined> {
+    try {
+      await this.files.decide(page.tenant, caseworkerOf(page.staff), id, body);
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof DomainError) || !['invalid', 'unprocessable', 'conflict'].includes(error.kind)) throw error;
+      const locale = this.locale(page);
+      const answer = this.errors.body(error, page.request);
+      const faults = error.fields.map((f) => ({ field: f.field, message: this.errors.fieldMessage(locale, f) }));
+      return this.casePage(page, id, undefined, { status: answer.statusCode, message: answer.message, faults, posted: body });
+    }
   }
 
   caseView(file: CaseFile, locale: string, t: (key: string, params?: Record<string, unknown>) => string) {

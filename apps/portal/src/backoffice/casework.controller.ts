@@ -1,4 +1,17 @@
-import { Body, Controller, Get, Header, Param, Post, Query, Req, Res, StreamableFile, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  StreamableFile,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiBody,
   ApiCookieAuth,
@@ -37,6 +50,30 @@ import { caseworkerOf } from './caseworker';
 
 class NoteBody {
   @ApiProperty({ description: 'the note, for colleagues only (at most 5000 characters)' }) body: string;
+}
+
+class DecisionBody {
+  @ApiProperty({ enum: ['approve', 'reject', 'request_info'] }) decision: string;
+  @ApiProperty({ description: 'to the citizen: required to reject and to ask for information; at most 5000 characters' })
+  message: string;
+  @ApiPropertyOptional({ description: 'YYYY-MM-DD: a certificate sent by post that day (approval only)' })
+  dispatchDate?: string;
+}
+
+class DecisionView {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'approved' }) status: string;
+}
+
+class AssignmentBody {
+  @ApiPropertyOptional({ nullable: true, description: 'a colleague’s staff id; empty or null: nobody' }) assignee?: string;
+  @ApiPropertyOptional({ description: 'an office id of the tenant: forwards the application there' }) office?: string;
+}
+
+class AssignmentView {
+  @ApiProperty() id: string;
+  @ApiProperty({ nullable: true, type: String }) office: string | null;
+  @ApiProperty({ nullable: true, type: String }) assigneeId: string | null;
 }
 
 class InboxItemView {
@@ -151,6 +188,43 @@ export class CaseworkController {
     @Body() body: Partial<NoteBody> | undefined,
   ): Promise<CaseNote> {
     return this.files.note(tenant, caseworkerOf(staff), id, body?.body);
+  }
+
+  @Post('applications/:id/decision')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Approves, rejects or asks the citizen for information',
+    description:
+      'Only from `in_review`. Approving runs the rest of the procedure (documents, a fee due after approval); the ' +
+      'citizen is told by e-mail and in the mailbox. Of two decisions at once one stands, the other gets 409 naming it.',
+  })
+  @ApiBody({ type: DecisionBody })
+  @ApiOkResponse({ type: DecisionView })
+  @ApiErrors(409, 415, 422)
+  @UseGuards(JsonWriteGuard)
+  decide(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Param('id') id: string,
+    @Body() body: Partial<DecisionBody> | undefined,
+  ): Promise<DecisionView> {
+    return this.files.decide(tenant, caseworkerOf(staff), id, body ?? {});
+  }
+
+  @Post('applications/:id/assignment')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Assigns the application to a colleague or forwards it to another office' })
+  @ApiBody({ type: AssignmentBody })
+  @ApiOkResponse({ type: AssignmentView })
+  @ApiErrors(415, 422)
+  @UseGuards(JsonWriteGuard)
+  assign(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Param('id') id: string,
+    @Body() body: Partial<AssignmentBody> | undefined,
+  ): Promise<AssignmentView> {
+    return this.files.assign(tenant, caseworkerOf(staff), id, body ?? {});
   }
 
   @Get('statistics')
