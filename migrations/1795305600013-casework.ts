@@ -25,7 +25,9 @@ export class Casework1795305600013 implements MigrationInterface {
         add column search_text text generated always as (
           lower(coalesce(number, '') || ' ' || coalesce(applicant_name, '') || ' ' || coalesce(applicant_email, ''))
         ) stored`);
-    // The inbox: newest submissions first, by status or office; the search by trigrams.
+    // The inbox: newest submissions first, by status or office. No trigram index for the search:
+    // LIKE is not leakproof, so under row-level security PostgreSQL never lets an index serve it
+    // for the application role; such an index would only cost every write.
     await q.query(`
       create index applications_inbox on public.applications (tenant_id, submitted_at desc, id desc)
         where submitted_at is not null`);
@@ -35,8 +37,6 @@ export class Casework1795305600013 implements MigrationInterface {
     await q.query(`
       create index applications_inbox_office on public.applications (tenant_id, office, status, submitted_at desc, id desc)
         where submitted_at is not null`);
-    await q.query(`create extension if not exists pg_trgm`);
-    await q.query(`create index applications_search on public.applications using gin (search_text gin_trgm_ops)`);
 
     await q.query(`
       create table public.application_counts (
@@ -94,7 +94,6 @@ export class Casework1795305600013 implements MigrationInterface {
     await q.query(`drop trigger application_counts_keep on public.applications`);
     await q.query(`drop function public.application_counts_keep()`);
     await q.query(`drop table public.application_counts`);
-    await q.query(`drop index public.applications_search`);
     await q.query(`drop index public.applications_inbox_office`);
     await q.query(`drop index public.applications_inbox_status`);
     await q.query(`drop index public.applications_inbox`);

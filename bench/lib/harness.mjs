@@ -130,7 +130,7 @@ export function get(port, host, path = '/', { accept = 'text/html', agent } = {}
 
 /** Busy and total CPU ticks of the whole machine, from /proc/stat (undefined where there is none). */
 /** @returns {{ busy: number, total: number } | undefined} */
-function machineTicks() {
+export function machineTicks() {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
     const total = fields.reduce((sum, n) => sum + n, 0);
