@@ -3,7 +3,7 @@ import { ApplicationStatus, Casework, InboxRow } from '@openrathaus/applications
 import { CatalogService } from '@openrathaus/catalog';
 import { TenantTransactions } from '@openrathaus/database';
 import { LocalizedText } from '@openrathaus/i18n';
-import { Tenant } from '@openrathaus/tenancy';
+import { Tenant, caseworkSettings } from '@openrathaus/tenancy';
 import { BackofficeError, BackofficeErrorCode } from './backoffice.error';
 import { Caseworker, visibleOffices } from './caseworker';
 import { InboxFilter, encodeCursor } from './inbox-query';
@@ -35,13 +35,8 @@ export interface InboxPage {
 
 /** Statuses in which the application waits for the office. */
 export const WAITING_FOR_OFFICE: readonly ApplicationStatus[] = ['submitted', 'paid', 'in_review'];
-const DEFAULT_OVERDUE_DAYS = 10;
-
-/** How long an application may wait for the office before the inbox flags it. */
-export function overdueDays(tenant: Tenant): number {
-  const days = (tenant.config as { casework?: { overdueDays?: unknown } }).casework?.overdueDays;
-  return typeof days === 'number' && days > 0 ? days : DEFAULT_OVERDUE_DAYS;
-}
+/** How long an application may wait for the office before the inbox flags it (`casework.overdueDays`). */
+export const overdueDays = (tenant: Tenant): number => caseworkSettings(tenant).overdueDays;
 
 /**
  * The caseworkers' inbox: the tenant's submitted applications in the offices the member of staff

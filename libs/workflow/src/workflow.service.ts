@@ -208,6 +208,8 @@ export class Workflow {
     try {
       outcome = await this.payments.confirm(tenant, applicationId);
     } catch (error) {
+      // A fee due after approval: asked for, but the citizen has not begun to pay yet.
+      if (error instanceof PaymentsError && error.code === String(PaymentsErrorCode.NotFound)) return application;
       // The payment service is away: the application is shown as it stands; asked again next time.
       if (!unavailable(error)) throw error;
       this.logger.warn({ applicationId }, 'payment service unavailable; payment not confirmed yet');
