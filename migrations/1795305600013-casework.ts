@@ -21,13 +21,8 @@ export class Casework1795305600013 implements MigrationInterface {
         add column applicant_name text,
         add column applicant_email text,
         add column status_changed_at timestamptz not null default now(),
-        add column decided_at timestamptz,
-        add column search_text text generated always as (
-          lower(coalesce(number, '') || ' ' || coalesce(applicant_name, '') || ' ' || coalesce(applicant_email, ''))
-        ) stored`);
-    // The inbox: newest submissions first, by status or office. No trigram index for the search:
-    // LIKE is not leakproof, so under row-level security PostgreSQL never lets an index serve it
-    // for the application role; such an index would only cost every write.
+        add column decided_at timestamptz`);
+    // The inbox: newest submissions first, by status or office.
     await q.query(`
       create index applications_inbox on public.applications (tenant_id, submitted_at desc, id desc)
         where submitted_at is not null`);
@@ -72,6 +67,40 @@ export class Casework1795305600013 implements MigrationInterface {
 
     // An application's history is read by subject.
     await q.query(`create index audit_log_subject on public.audit_log (tenant_id, subject, created_at)`);
+    // The search: every word of the number, the applicant's name and the e-mail address, found by
+    // its start with a B-tree range (>=, <), which is leakproof and so usable under row-level
+    // security; a trigram index for LIKE '%…%' is not (LIKE is not leakproof).
+    await q.query(`
+      create table public.application_terms (
+        tenant_id uuid not null references public.tenants(id) on delete cascade,
+        term text collate "C" not null,
+        application_id uuid not null references public.applications(id) on delete cascade,
+        primary key (tenant_id, term, application_id)
+      )`);
+    await enableTenantRls(q, 'application_terms');
+    await q.query(`grant select on public.application_terms to openrathaus_app`);
+    await q.query(`
+      create function public.application_terms_keep() returns trigger
+        language plpgsql security definer set search_path = public as $$
+      begin
+        delete from public.application_terms where tenant_id = new.tenant_id and application_id = new.id;
+        insert into public.application_terms (tenant_id, term, application_id)
+          select distinct new.tenant_id, w, new.id
+            from (
+              select lower(new.number) as w
+              union all select lower(new.applicant_email)
+              union all select split_part(lower(new.applicant_email), '@', 1)
+              union all select regexp_split_to_table(lower(coalesce(new.applicant_name, '')), '\\s+')
+              union all select regexp_split_to_table(lower(coalesce(new.applicant_name, '')), '[\\s-]+')
+            ) words
+           where w is not null and w <> '' and length(w) <= 200;
+        return null;
+      end $$`);
+    await q.query(`
+      create trigger application_terms_keep
+        after insert or update of number, applicant_name, applicant_email on public.applications
+        for each row when (new.submitted_at is not null) execute function public.application_terms_keep()`);
+
     await q.query(`
       create table public.case_notes (
         id uuid primary key default gen_random_uuid(),
@@ -91,6 +120,9 @@ export class Casework1795305600013 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`drop table public.case_notes`);
     await q.query(`drop index public.audit_log_subject`);
+    await q.query(`drop trigger application_terms_keep on public.applications`);
+    await q.query(`drop function public.application_terms_keep()`);
+    await q.query(`drop table public.application_terms`);
     await q.query(`drop trigger application_counts_keep on public.applications`);
     await q.query(`drop function public.application_counts_keep()`);
     await q.query(`drop table public.application_counts`);
@@ -98,7 +130,7 @@ export class Casework1795305600013 implements MigrationInterface {
     await q.query(`drop index public.applications_inbox_status`);
     await q.query(`drop index public.applications_inbox`);
     await q.query(`
-      alter table public.applications drop column search_text, drop column decided_at,
+      alter table public.applications drop column decided_at,
         drop column status_changed_at, drop column applicant_email, drop column applicant_name,
         drop column assignee_id, drop column office`);
     await q.query(`alter table public.applications drop constraint applications_status_check`);

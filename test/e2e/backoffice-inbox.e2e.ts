@@ -114,6 +114,10 @@ describe('the back office inbox', () => {
     const byName = await list(`q=${encodeURIComponent('Yılmaz')}`);
     expect(byName.length).toBeGreaterThan(0);
     expect(byName.every((i) => i.applicant.name.includes('Yılmaz'))).toBe(true);
+    // Words are found by their start, in any order and case.
+    const ayse = byName.filter((i) => i.applicant.name.startsWith('Ayşe')).map((i) => i.number);
+    expect(ayse.length).toBeGreaterThan(0);
+    expect((await list(`q=${encodeURIComponent('yılm AY')}`)).map((i) => i.number)).toEqual(ayse);
     const today = new Date().toISOString().slice(0, 10);
     const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
     const recent = await list(`from=${monthAgo}&to=${today}`);

@@ -57,6 +57,14 @@ export interface MonthlyFigures {
 /** A whole application number as the inbox's search gets it (lower case): `re-2026-000123`. */
 const APPLICATION_NUMBER = /^[a-z]{1,4}-\d{4}-\d{6,}$/;
 
+/**
+ * The words of a search, as the terms are kept: lower case, split at spaces, at most four. An
+ * e-mail address or a number stays one word.
+ */
+export function searchWords(search: string): string[] {
+  return [...new Set(search.toLowerCase().split(/\s+/).filter(Boolean))].slice(0, 4);
+}
+
 // The ORDER BY of the inbox names the table's columns: `submitted_at` alone would be the text
 // column of the same name in the select list, which no index can give in order.
 const INBOX_COLUMNS = `id, number, service_key, status, office, assignee_id, applicant_name, applicant_email, locale,
@@ -89,11 +97,19 @@ export class CaseworkRepository {
     if (query.to) where.push(`submitted_at < ${bind(query.to)}`);
     if (query.search) {
       const term = query.search;
-      // A number is found exactly, by its index; anything else as a part of the name or the address.
-      // Not both in one OR: row-level security lets no index serve a condition with LIKE (not
-      // leakproof), so the OR would read every row of the tenant even for a number.
+      // A whole number is found by its own index; anything else word by word, each word the start
+      // of a word of the number, the applicant's name or the e-mail address (`application_terms`).
+      // Only leakproof comparisons (=, >=, <): under row-level security PostgreSQL lets an index
+      // serve nothing else, so LIKE '%…%' would read every row of the tenant.
       if (APPLICATION_NUMBER.test(term)) where.push(`number = ${bind(term.toUpperCase())}`);
-      else where.push(`search_text like ${bind(`%${term.replace(/[\\%_]/g, '\\$&')}%`)}`);
+      else {
+        for (const word of searchWords(term)) {
+          where.push(
+            `id in (select application_id from public.application_terms
+                     where term >= ${bind(word)} and term < ${bind(`${word}\u{10FFFF}`)})`,
+          );
+        }
+      }
     }
     if (query.after) {
       where.push(`(submitted_at, id) < (${bind(query.after.submittedAt)}::timestamptz, ${bind(query.after.id)}::uuid)`);

@@ -21,6 +21,7 @@ export const TABLE_OWNERS = {
   attachments: 'applications',
   application_counters: 'applications',
   application_counts: 'applications',
+  application_terms: 'applications',
   staff_accounts: 'identity',
   citizen_accounts: 'identity',
   citizen_tokens: 'identity',
