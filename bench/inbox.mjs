@@ -44,9 +44,10 @@ import {
   startServer,
   stopServer,
 } from './lib/harness.mjs';
-import { parseOtpauth, timeStep, totp } from './lib/totp.mjs';
 
 const require = createRequire(join(ROOT, 'package.json'));
+// The TOTP arithmetic of the platform's own library (RFC 6238), as an authenticator app does it.
+const OTPAuth = require('otpauth');
 const { Client, Pool } = require('pg');
 
 const TENANT = 'recklinghausen';
@@ -405,7 +406,7 @@ function addStaff(env, email) {
  * for next, until it answers `next: null`: `change_password` (POST /password), `enrol_totp`
  * (POST /totp for the otpauth URI, POST /totp/confirm with a code), `totp` (the login again with a
  * code). A login that answers no `next` (the login before TOTP) is read by its `mustChangePassword`.
- * Codes are computed from the URI's secret (bench/lib/totp.mjs); a time step is used once, so a
+ * Codes are computed from the URI's secret (with the `otpauth` library the portal uses); a time step is used once, so a
  * second code may wait for the next step (at most 30 s). Resolves with the cookie jar (`or_staff`).
  */
 async function staffLogin(port, email, oneTime, log) {
@@ -416,15 +417,16 @@ async function staffLogin(port, email, oneTime, log) {
   let code;
   const freshCode = async () => {
     if (!otp) throw new Error('the login asks for a TOTP code, but no authenticator was enrolled');
-    let step = timeStep(Date.now(), otp.period);
+    // A code is accepted once per time step: wait for the next step when this one was used.
+    let step = Math.floor(Date.now() / 1000 / otp.period);
     if (step <= lastStep) {
       const wait = (lastStep + 1) * otp.period * 1000 - Date.now() + 50;
       log(`login: waiting ${Math.ceil(wait / 1000)} s for the next TOTP time step`);
       await new Promise((resolve) => setTimeout(resolve, wait));
-      step = timeStep(Date.now(), otp.period);
+      step = Math.floor(Date.now() / 1000 / otp.period);
     }
     lastStep = step;
-    return totp(otp.key, step, otp.digits);
+    return otp.generate({ timestamp: step * otp.period * 1000 });
   };
   /** What a step's answer says comes next; undefined when it says nothing (then log in again). */
   const nextOf = (body) =>
@@ -468,7 +470,7 @@ async function staffLogin(port, email, oneTime, log) {
         [200, 201],
         'enrol TOTP',
       );
-      otp = parseOtpauth(enrol.body.otpauthUri);
+      otp = OTPAuth.URI.parse(enrol.body.otpauthUri);
       const confirmed = await call(port, 'POST', '/api/v1/backoffice/totp/confirm', {
         body: { code: await freshCode() },
         jar,
