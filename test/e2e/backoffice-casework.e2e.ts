@@ -342,6 +342,29 @@ describe('casework through the back office', () => {
     expect((await citizenView(citizen, id)).status).toBe('in_review');
   });
 
+  it('answers any malformed reply of a citizen with a 4xx, never a 5xx, and keeps the request open', async () => {
+    const id = await inReview(citizen, 'gewerbeanzeige', gewerbe(citizen.email));
+    await decide(gewerbeamt, id, { decision: 'request_info', message: 'Bitte den Pass nachreichen.' });
+    const invalidMessage = fc.oneof(
+      fc.constantFrom(undefined, null, 0, true, [], {}, '', '   ', '\u0000', 'x'.repeat(5001)),
+      fc.array(fc.string(), { maxLength: 3 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        invalidMessage,
+        fc.dictionary(fc.constantFrom('text', 'files', 'nachricht', 'constructor'), fc.string()),
+        async (message, extra) => {
+          const body = message === undefined ? extra : { ...extra, message };
+          const response = await citizenCall(citizen, 'POST', `/api/v1/applications/${id}/reply`, body);
+          expect(response.status).toBeGreaterThanOrEqual(400);
+          expect(response.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect((await citizenView(citizen, id)).status).toBe('needs_info');
+  });
+
   it('registers a dog in Düren: the Steueramt approves and the tax mark confirmation is issued', async () => {
     const keeper = await registerCitizen(portal, smtp, 'dueren.localhost', 'hundehalterin@example.org');
     const id = await inReview(keeper, 'hundesteuer', hundesteuer(keeper.email));
