@@ -150,7 +150,12 @@ export class CaseworkPages {
     page: StaffPage,
     id: string,
     notice?: string,
-    refused?: { status: number; message: string; faults: { field: string; message: string }[]; posted: Record<string, unknown> },
+    refused?: {
+      status: number;
+      message: string;
+      faults: { field: string; message: string }[];
+      posted: Record<string, unknown>;
+    },
   ): Promise<string> {
     const locale = this.locale(page);
     const t = (key: string, params?: Record<string, unknown>) => this.i18n.t(locale, key, params);
@@ -159,34 +164,42 @@ export class CaseworkPages {
     const colleagues = await this.files.colleagues(page.tenant, file.office?.id ?? null);
     const chosen = typeof refused?.posted.decision === 'string' ? refused.posted.decision : '';
     const offices = page.tenant.config.offices ?? [];
-    return this.render(page, locale, 'backoffice-application', file.number ?? t('backoffice.case.title'), refused?.status ?? 200, {
-      notice: notice ? t(`backoffice.notice.${notice}`) : null,
-      refused: refused ? { message: refused.message, faults: refused.faults } : null,
-      csrfToken: page.staff.csrfToken,
-      assignee: file.assignee ? file.assignee.name ?? file.assignee.email : null,
-      decision:
-        file.status === 'in_review'
-          ? {
-              options: (['approve', 'request_info', 'reject'] as const).map((value) => ({
-                value,
-                label: t(`backoffice.decision.${value}`),
-                checked: chosen === value,
-              })),
-              message: typeof refused?.posted.message === 'string' ? refused.posted.message : '',
-              dispatch: file.service.key.endsWith('urkunde'),
-              today: new Date().toISOString().slice(0, 10),
-            }
-          : null,
-      assignment: {
-        colleagues: colleagues.map((c) => ({
-          value: c.id,
-          label: c.name ? `${c.name} (${c.email})` : c.email,
-          selected: c.id === file.assigneeId,
-        })),
-        offices: offices.map((o) => ({ value: o.id, label: o.name, selected: o.id === file.office?.id })),
+    return this.render(
+      page,
+      locale,
+      'backoffice-application',
+      file.number ?? t('backoffice.case.title'),
+      refused?.status ?? 200,
+      {
+        notice: notice ? t(`backoffice.notice.${notice}`) : null,
+        refused: refused ? { message: refused.message, faults: refused.faults } : null,
+        csrfToken: page.staff.csrfToken,
+        assignee: file.assignee ? (file.assignee.name ?? file.assignee.email) : null,
+        decision:
+          file.status === 'in_review'
+            ? {
+                options: (['approve', 'request_info', 'reject'] as const).map((value) => ({
+                  value,
+                  label: t(`backoffice.decision.${value}`),
+                  checked: chosen === value,
+                })),
+                message: typeof refused?.posted.message === 'string' ? refused.posted.message : '',
+                invalid: Object.fromEntries((refused?.faults ?? []).map((f) => [f.field, true])),
+                dispatch: file.service.key.endsWith('urkunde'),
+                today: new Date().toISOString().slice(0, 10),
+              }
+            : null,
+        assignment: {
+          colleagues: colleagues.map((c) => ({
+            value: c.id,
+            label: c.name ? `${c.name} (${c.email})` : c.email,
+            selected: c.id === file.assigneeId,
+          })),
+          offices: offices.map((o) => ({ value: o.id, label: o.name, selected: o.id === file.office?.id })),
+        },
+        ...this.caseView(file, locale, t),
       },
-      ...this.caseView(file, locale, t),
-    });
+    );
   }
 
   /**
@@ -198,11 +211,25 @@ export class CaseworkPages {
       await this.files.decide(page.tenant, caseworkerOf(page.staff), id, body);
       return undefined;
     } catch (error) {
-      if (!(error instanceof DomainError) || !['invalid', 'unprocessable', 'conflict'].includes(error.kind)) throw error;
+      if (!(error instanceof DomainError) || !['invalid', 'unprocessable', 'conflict'].includes(error.kind))
+        throw error;
       const locale = this.locale(page);
       const answer = this.errors.body(error, page.request);
-      const faults = error.fields.map((f) => ({ field: f.field, message: this.errors.fieldMessage(locale, f) }));
-      return this.casePage(page, id, undefined, { status: answer.statusCode, message: answer.message, faults, posted: body });
+      // Each fault named by the label the page shows for its field.
+      const label = (field: string) =>
+        this.i18n.has(locale, `backoffice.decision.${field}`)
+          ? this.i18n.t(locale, `backoffice.decision.${field}`)
+          : field;
+      const faults = error.fields.map((f) => ({
+        field: f.field,
+        message: this.errors.fieldMessage(locale, { ...f, field: label(f.field) }),
+      }));
+      return this.casePage(page, id, undefined, {
+        status: answer.statusCode,
+        message: answer.message,
+        faults,
+        posted: body,
+      });
     }
   }
 

@@ -54,7 +54,9 @@ class NoteBody {
 
 class DecisionBody {
   @ApiProperty({ enum: ['approve', 'reject', 'request_info'] }) decision: string;
-  @ApiProperty({ description: 'to the citizen: required to reject and to ask for information; at most 5000 characters' })
+  @ApiProperty({
+    description: 'to the citizen: required to reject and to ask for information; at most 5000 characters',
+  })
   message: string;
   @ApiPropertyOptional({ description: 'YYYY-MM-DD: a certificate sent by post that day (approval only)' })
   dispatchDate?: string;
@@ -66,7 +68,8 @@ class DecisionView {
 }
 
 class AssignmentBody {
-  @ApiPropertyOptional({ nullable: true, description: 'a colleague’s staff id; empty or null: nobody' }) assignee?: string;
+  @ApiPropertyOptional({ nullable: true, description: 'a colleague’s staff id; empty or null: nobody' })
+  assignee?: string;
   @ApiPropertyOptional({ description: 'an office id of the tenant: forwards the application there' }) office?: string;
 }
 
