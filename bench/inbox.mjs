@@ -693,6 +693,7 @@ async function main() {
       const vacuumStarted = performance.now();
       await owner.query('vacuum (analyze) public.applications');
       await owner.query('vacuum (analyze) public.application_counts');
+      await owner.query('vacuum (analyze) public.application_terms');
       vacuumSeconds = (performance.now() - vacuumStarted) / 1000;
     }
     const [{ id: tenantId }] = (await owner.query(`select id from public.tenants where slug = $1`, [TENANT])).rows;

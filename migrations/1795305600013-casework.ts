@@ -68,7 +68,7 @@ export class Casework1795305600013 implements MigrationInterface {
     // An application's history is read by subject.
     await q.query(`create index audit_log_subject on public.audit_log (tenant_id, subject, created_at)`);
     // The search: every word of the number, the applicant's name and the e-mail address, found by
-    // its start with a B-tree range (>=, <), which is leakproof and so usable under row-level
+    // its start (`^@`, planned as a B-tree range on the C collation), which is leakproof and so usable under row-level
     // security; a trigram index for LIKE '%…%' is not (LIKE is not leakproof).
     await q.query(`
       create table public.application_terms (
@@ -77,13 +77,16 @@ export class Casework1795305600013 implements MigrationInterface {
         application_id uuid not null references public.applications(id) on delete cascade,
         primary key (tenant_id, term, application_id)
       )`);
+    await q.query(`create index application_terms_application on public.application_terms (tenant_id, application_id)`);
     await enableTenantRls(q, 'application_terms');
     await q.query(`grant select on public.application_terms to openrathaus_app`);
     await q.query(`
       create function public.application_terms_keep() returns trigger
         language plpgsql security definer set search_path = public as $$
       begin
-        delete from public.application_terms where tenant_id = new.tenant_id and application_id = new.id;
+        if tg_op = 'UPDATE' then
+          delete from public.application_terms where tenant_id = new.tenant_id and application_id = new.id;
+        end if;
         insert into public.application_terms (tenant_id, term, application_id)
           select distinct new.tenant_id, w, new.id
             from (
