@@ -346,7 +346,11 @@ describe("the citizen's journey in Chromium, without JavaScript", () => {
       await press(page, 'Bezahlen');
       // Back through /antraege/<id>/zahlung, which waits for the document a moment.
       if (path() !== `/antraege/${id}`) await page.waitForURL(url(`/antraege/${id}`));
-      for (let i = 0; i < 20 && (await page.locator('a[download]').count()) === 0; i++) {
+      // The worker issues the permit, then mails it and hands it on: reload until all of it is done.
+      const done = async () =>
+        (await page.locator('a[download]').count()) > 0 &&
+        (await page.locator('#status').innerText()) === 'Abgeschlossen';
+      for (let i = 0; i < 60 && !(await done()); i++) {
         await page.waitForTimeout(500);
         await page.goto(url(`/antraege/${id}`));
       }

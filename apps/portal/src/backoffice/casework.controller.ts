@@ -15,6 +15,7 @@ import {
 import {
   ApiBody,
   ApiCookieAuth,
+  ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -94,6 +95,55 @@ class InboxItemView {
   @ApiProperty({ description: 'waiting for the office longer than the tenant allows' }) overdue: boolean;
 }
 
+class CaseFileView extends InboxItemView {
+  @ApiProperty({ example: 'recklinghausen/gewerbeanzeige@1.2.0' }) definition: string;
+  @ApiPropertyOptional({ nullable: true, example: { id: '…', email: 'sb@recklinghausen.de', name: null } })
+  assignee: object;
+  @ApiPropertyOptional({ nullable: true }) feeCents: number;
+  @ApiProperty({
+    description: 'the form’s pages with their answers: `{ title, rows: [{ label, lines }] }`',
+    type: [Object],
+  })
+  answers: object[];
+  @ApiProperty({ description: '`{ id, field (answer path), filename, mediaType, size, uploadedAt }`', type: [Object] })
+  attachments: object[];
+  @ApiPropertyOptional({ nullable: true, type: Object }) payment: object;
+  @ApiProperty({ type: [Object] }) payments: object[];
+  @ApiProperty({ type: [Object], description: 'issued documents with their verification codes' }) documents: object[];
+  @ApiProperty({ type: [Object], description: 'the audited history, oldest first' }) history: object[];
+  @ApiProperty({ type: [Object], description: 'messages between the office and the citizen' }) messages: object[];
+  @ApiProperty({ type: [Object], description: 'internal notes, never shown to the citizen' }) notes: object[];
+}
+
+class NoteView {
+  @ApiProperty() id: string;
+  @ApiProperty() applicationId: string;
+  @ApiProperty() authorId: string;
+  @ApiProperty() author: string;
+  @ApiProperty() body: string;
+  @ApiProperty() createdAt: string;
+}
+
+class StatisticsView {
+  @ApiProperty({ example: { from: '2025-12-01', to: '2027-01-01' }, description: '`to` exclusive' }) range: object;
+  @ApiProperty({
+    type: [Object],
+    description:
+      'per service and month: submitted, completed, rejected, withdrawn, decided, completedOnlineShare, medianHours, p90Hours',
+  })
+  rows: object[];
+  @ApiProperty({ type: [Object], description: 'per month: submitted, completed, completedOnlineShare' })
+  months: object[];
+  @ApiProperty({ type: [Object], description: 'per service: decided, medianHours, p90Hours' }) decisionTimes: object[];
+  @ApiProperty({ type: [Object], description: 'per office: open applications' }) backlog: object[];
+}
+
+class AuditPageView {
+  @ApiProperty({ type: [Object], description: '`{ id, action, actor, subject, data, createdAt }`, newest first' })
+  entries: object[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
 class InboxView {
   @ApiProperty({ type: [InboxItemView] }) items: InboxItemView[];
   @ApiProperty({ nullable: true, description: 'pass as `cursor` for the next page' }) nextCursor: string;
@@ -150,6 +200,7 @@ export class CaseworkController {
       'One application: answers (the form’s labels and order), files, payment, documents, history, messages, notes',
     description: 'Every call is recorded in the audit trail (who, when, which application).',
   })
+  @ApiOkResponse({ type: CaseFileView })
   async open(
     @CurrentTenant() tenant: Tenant,
     @Staff() staff: StaffSession,
@@ -163,6 +214,7 @@ export class CaseworkController {
   @Get('applications/:id/attachments/:attachmentId')
   @ApiOperation({ summary: 'An uploaded file, always as a download (never shown inline); the look is audited' })
   @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ description: 'the file, as a download', schema: { type: 'string', format: 'binary' } })
   @Header('cache-control', 'private, no-store')
   @Header('content-security-policy', "sandbox; default-src 'none'")
   async attachment(
@@ -182,6 +234,7 @@ export class CaseworkController {
   @Post('applications/:id/notes')
   @ApiOperation({ summary: 'Adds an internal note; citizens never see notes' })
   @ApiBody({ type: NoteBody })
+  @ApiCreatedResponse({ type: NoteView })
   @ApiErrors(415, 422)
   @UseGuards(JsonWriteGuard)
   note(
@@ -239,6 +292,10 @@ export class CaseworkController {
   @ApiQuery({ name: 'from', required: false, description: 'YYYY-MM or YYYY-MM-DD; default: twelve months back' })
   @ApiQuery({ name: 'to', required: false, description: 'YYYY-MM or YYYY-MM-DD, inclusive; default: this month' })
   @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({
+    type: StatisticsView,
+    description: 'JSON; with `Accept: text/csv` one CSV line per service and month',
+  })
   async stats(
     @CurrentTenant() tenant: Tenant,
     @Query('from') from: unknown,
@@ -266,6 +323,7 @@ export class CaseworkController {
     description: 'only actions beginning with this, e.g. `application.viewed`',
   })
   @ApiQuery({ name: 'cursor', required: false })
+  @ApiOkResponse({ type: AuditPageView })
   audit(
     @CurrentTenant() tenant: Tenant,
     @Query('cursor') cursor: unknown,
