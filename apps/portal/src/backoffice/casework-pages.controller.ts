@@ -8,7 +8,7 @@ import { redirectAfterPost } from '../http/page-context.service';
 import { Roles, Staff, StaffGuard } from '../http/pipeline/staff.guard';
 import { CurrentTenant, TenantGuard } from '../http/pipeline/tenant.guard';
 import { CaseworkPages } from './casework-pages.service';
-import { caseworkerOf } from './caseworker';
+import { asDownload, caseworkerOf } from './caseworker';
 import { StaffCsrfGuard } from './staff-csrf';
 
 /**
@@ -59,11 +59,7 @@ export class CaseworkPagesController {
     @Param('id') id: string,
     @Param('attachmentId') attachmentId: string,
   ): Promise<StreamableFile> {
-    const file = await this.files.file(tenant, caseworkerOf(staff), id, attachmentId);
-    return new StreamableFile(file.bytes, {
-      type: 'application/octet-stream',
-      disposition: `attachment; filename="${file.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
-    });
+    return asDownload(await this.files.file(tenant, caseworkerOf(staff), id, attachmentId));
   }
 
   @Post('antraege/:id/notiz')

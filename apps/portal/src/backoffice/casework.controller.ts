@@ -47,7 +47,7 @@ import { JsonWriteGuard } from '../http/json-write.guard';
 import { PageContext } from '../http/page-context.service';
 import { Roles, Staff, StaffGuard } from '../http/pipeline/staff.guard';
 import { CurrentTenant, TenantGuard } from '../http/pipeline/tenant.guard';
-import { caseworkerOf } from './caseworker';
+import { asDownload, caseworkerOf } from './caseworker';
 
 class NoteBody {
   @ApiProperty({ description: 'the note, for colleagues only (at most 5000 characters)' }) body: string;
@@ -223,12 +223,7 @@ export class CaseworkController {
     @Param('id') id: string,
     @Param('attachmentId') attachmentId: string,
   ): Promise<StreamableFile> {
-    const file = await this.files.file(tenant, caseworkerOf(staff), id, attachmentId);
-    return new StreamableFile(file.bytes, {
-      // The file's own type would let a browser render it; a download it stays.
-      type: 'application/octet-stream',
-      disposition: `attachment; filename="${file.filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
-    });
+    return asDownload(await this.files.file(tenant, caseworkerOf(staff), id, attachmentId));
   }
 
   @Post('applications/:id/notes')
