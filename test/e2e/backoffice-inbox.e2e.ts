@@ -281,6 +281,8 @@ describe('the back office inbox', () => {
     const bad = await call('recklinghausen', reAdmin, '/api/v1/backoffice/statistics?from=2026-02-30');
     expect(bad.status).toBe(400);
     expect(json(bad).errors[0].field).toBe('from');
+    const both = await call('recklinghausen', reAdmin, '/api/v1/backoffice/statistics?from=2026-02-30&to=morgen');
+    expect(json(both).errors.map((e: { field: string }) => e.field)).toEqual(['from', 'to']);
   });
 
   it('answers any inbox query with a 2xx or a 4xx, never a 5xx', async () => {

@@ -3,7 +3,7 @@ import { Casework, DecisionTimes, MonthlyFigures } from '@openrathaus/applicatio
 import { TenantTransactions } from '@openrathaus/database';
 import { localized } from '@openrathaus/i18n';
 import { Tenant } from '@openrathaus/tenancy';
-import { invalidField } from './backoffice.error';
+import { BackofficeError, BackofficeErrorCode, invalidField } from './backoffice.error';
 import { Inbox, officeName } from './inbox.service';
 
 /** The period of the statistics: whole days `YYYY-MM-DD`, `to` exclusive, Europe/Berlin. */
@@ -54,7 +54,7 @@ export function statisticsRange(from: unknown, to: unknown, today = new Date()):
   };
   const start = parse('from', from);
   const end = parse('to', to);
-  if (faults.length) throw invalidField(faults[0].field);
+  if (faults.length) throw new BackofficeError(BackofficeErrorCode.InvalidInput, {}, faults);
   const until =
     end ?? new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
   const since =
