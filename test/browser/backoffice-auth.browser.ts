@@ -10,15 +10,16 @@ import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { TestPortal, cli, cliEnv, startTestPortal } from '../support';
 import { totpCode } from '../support-staff';
-import { SHOTS, axeViolations, describeViolations, launchChromium } from './browser-support';
-
-jest.setTimeout(90_000);
+import { SHOTS, expectAccessible, launchChromium, newAxeChecker } from './browser-support';
 
 describe('staff login pages in Chromium without JavaScript', () => {
   let portal: TestPortal;
   let browser: Browser;
   let noJs: BrowserContext;
   let checker: BrowserContext;
+  // One person's way through the pages, in steps: each step goes on where the last one ended.
+  let page: Page;
+  let secret = '';
   const url = (path: string) => `http://waltrop.localhost:${portal.port}${path}`;
 
   beforeAll(async () => {
@@ -30,12 +31,12 @@ describe('staff login pages in Chromium without JavaScript', () => {
       javaScriptEnabled: false,
     });
     noJs.setDefaultTimeout(10_000);
-    // axe-core needs timers, which a page without JavaScript does not run: it checks a copy of
-    // each page, served at the same address, in a context with JavaScript.
-    checker = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'de-DE' });
+    checker = await newAxeChecker(browser);
+    page = await noJs.newPage();
   });
 
   afterAll(async () => {
+    await page?.close();
     await checker?.close();
     await noJs?.close();
     await browser?.close();
@@ -44,87 +45,71 @@ describe('staff login pages in Chromium without JavaScript', () => {
 
   const accessible = async (page: Page, where: string) => {
     await page.screenshot({ path: join(SHOTS, `backoffice-${where}.png`), fullPage: true });
-    const html = await page.content();
-    const at = new URL(page.url());
-    at.hash = '';
-    const copy = await checker.newPage();
-    try {
-      await copy.route(
-        (u) => u.href === at.href,
-        (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
-      );
-      await copy.goto(page.url());
-      const violations = await axeViolations(copy);
-      expect(describeViolations(where, violations)).toBe(`${where}: no violations`);
-    } finally {
-      await copy.close();
-    }
+    await expectAccessible(checker, page, where);
   };
 
-  it('takes a tenant admin from the one-time password to TOTP and back in', async () => {
+  it('takes a tenant admin from the one-time password to an enrolled authenticator', async () => {
     const added = await cli(
       ['staff', 'add', '--tenant', 'waltrop', '--email', 'admin@waltrop.de', '--role', 'tenant-admin'],
       cliEnv(portal),
     );
     const oneTime = /one-time password: (\S+)/.exec(added.out)?.[1] ?? '';
-    const page = await noJs.newPage();
-    try {
-      await page.goto(url('/backoffice/login'));
-      await accessible(page, 'login');
-      await page.fill('#f-email', 'admin@waltrop.de');
-      await page.fill('#f-password', 'falsch');
-      await page.click('button[type=submit]');
-      expect(await page.textContent('.or-error-summary')).toContain('falsch');
-      await accessible(page, 'login-error');
-      await page.fill('#f-password', oneTime);
-      await page.click('button[type=submit]');
+    await page.goto(url('/backoffice/login'));
+    await accessible(page, 'login');
+    await page.fill('#f-email', 'admin@waltrop.de');
+    await page.fill('#f-password', 'falsch');
+    await page.click('button[type=submit]');
+    expect(await page.textContent('.or-error-summary')).toContain('falsch');
+    await accessible(page, 'login-error');
+    await page.fill('#f-password', oneTime);
+    await page.click('button[type=submit]');
 
-      expect(new URL(page.url()).pathname).toBe('/backoffice/passwort');
-      await accessible(page, 'password');
-      await page.fill('#f-password', oneTime);
-      await page.fill('#f-newPassword', 'ein sicheres Passwort');
-      await page.click('button[type=submit]');
+    expect(new URL(page.url()).pathname).toBe('/backoffice/passwort');
+    await accessible(page, 'password');
+    await page.fill('#f-password', oneTime);
+    await page.fill('#f-newPassword', 'ein sicheres Passwort');
+    await page.click('button[type=submit]');
 
-      expect(new URL(page.url()).pathname).toBe('/backoffice/zwei-faktor/einrichten');
-      expect(await page.getAttribute('img[src^="data:image/svg+xml"]', 'alt')).toBeTruthy();
-      await accessible(page, 'enrol');
-      const secret = ((await page.textContent('#totp-secret')) ?? '').replace(/\s/g, '');
-      expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-      await page.fill('#f-code', '000000' === totpCode(secret) ? '111111' : '000000');
-      await page.click('button[type=submit]');
-      expect(await page.textContent('.or-error-summary')).toContain('Code');
-      await page.fill('#f-code', totpCode(secret));
-      await page.click('button[type=submit]');
-      const codes = await page.locator('.or-recovery-codes li').allTextContents();
-      expect(codes).toHaveLength(10);
-      await accessible(page, 'recovery');
+    expect(new URL(page.url()).pathname).toBe('/backoffice/zwei-faktor/einrichten');
+    expect(await page.getAttribute('img[src^="data:image/svg+xml"]', 'alt')).toBeTruthy();
+    await accessible(page, 'enrol');
+    secret = ((await page.textContent('#totp-secret')) ?? '').replace(/\s/g, '');
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    await page.fill('#f-code', '000000' === totpCode(secret) ? '111111' : '000000');
+    await page.click('button[type=submit]');
+    expect(await page.textContent('.or-error-summary')).toContain('Code');
+    await page.fill('#f-code', totpCode(secret));
+    await page.click('button[type=submit]');
+    const codes = await page.locator('.or-recovery-codes li').allTextContents();
+    expect(codes).toHaveLength(10);
+    await accessible(page, 'recovery');
+  });
 
-      // The staff page, with the navigation; then log out through its form.
-      await page.goto(url('/backoffice/mitarbeitende'));
-      expect(await page.textContent('h1')).toContain('Mitarbeitende');
-      await page.fill('#f-name', 'Sam Sachbearbeitung');
-      await page.fill('#f-email', 'sam@waltrop.de');
-      await page.check('#new-buergerbuero');
-      await page.click('form[action="/backoffice/mitarbeitende"] button[type=submit]');
-      expect(await page.textContent('#one-time-password')).toMatch(/\S{12,}/);
-      await accessible(page, 'staff-added');
-      await page.goto(url('/backoffice/mitarbeitende'));
-      expect(await page.textContent('table')).toContain('sam@waltrop.de');
-      await accessible(page, 'staff');
-      await page.click('nav form[action="/backoffice/logout"] button');
-      expect(new URL(page.url()).pathname).toBe('/backoffice/login');
+  it('lets the tenant admin add a colleague on the staff page and log out', async () => {
+    await page.goto(url('/backoffice/mitarbeitende'));
+    expect(await page.textContent('h1')).toContain('Mitarbeitende');
+    await page.fill('#f-name', 'Sam Sachbearbeitung');
+    await page.fill('#f-email', 'sam@waltrop.de');
+    await page.check('#new-buergerbuero');
+    await page.click('form[action="/backoffice/mitarbeitende"] button[type=submit]');
+    expect(await page.textContent('#one-time-password')).toMatch(/\S{12,}/);
+    await accessible(page, 'staff-added');
+    await page.goto(url('/backoffice/mitarbeitende'));
+    expect(await page.textContent('table')).toContain('sam@waltrop.de');
+    await accessible(page, 'staff');
+    await page.click('nav form[action="/backoffice/logout"] button');
+    expect(new URL(page.url()).pathname).toBe('/backoffice/login');
+  });
 
-      // Later logins: password, then the code page (a code of the next step: the enrolment used this one).
-      await page.fill('#f-email', 'admin@waltrop.de');
-      await page.fill('#f-password', 'ein sicheres Passwort');
-      await page.click('button[type=submit]');
-      expect(new URL(page.url()).pathname).toBe('/backoffice/zwei-faktor');
-      await accessible(page, 'code');
-      await page.fill('#f-code', totpCode(secret, new Date(Date.now() + 30_000)));
-      await page.click('button[type=submit]');
-      expect(new URL(page.url()).pathname).toBe('/backoffice');
-    } finally {
-      await page.close();
-    }
+  it('logs the tenant admin in again with password and a code of the next time step', async () => {
+    // The enrolment used this step's code, and a step is good once.
+    await page.fill('#f-email', 'admin@waltrop.de');
+    await page.fill('#f-password', 'ein sicheres Passwort');
+    await page.click('button[type=submit]');
+    expect(new URL(page.url()).pathname).toBe('/backoffice/zwei-faktor');
+    await accessible(page, 'code');
+    await page.fill('#f-code', totpCode(secret, new Date(Date.now() + 30_000)));
+    await page.click('button[type=submit]');
+    expect(new URL(page.url()).pathname).toBe('/backoffice');
   });
 });

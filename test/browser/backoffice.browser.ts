@@ -19,7 +19,7 @@ import { gewerbe } from '../support-answers';
 import { Citizen, payInSandbox, registerCitizen } from '../support-citizen';
 import { TestSmtp, startSmtp } from '../support-mail';
 import { StaffLogin, staffSession, totpCode } from '../support-staff';
-import { ROOT, axeViolations, describeViolations, launchChromium } from './browser-support';
+import { ROOT, expectAccessible, launchChromium, newAxeChecker } from './browser-support';
 
 const IMAGES = join(ROOT, 'docs', 'images');
 const SCREENSHOTS = TEST_SETTINGS.screenshots;
@@ -128,9 +128,7 @@ describe('the back office in Chromium, without JavaScript', () => {
     caseworker = await account('recklinghausen', 'gewerbe@recklinghausen.de', 'caseworker', ['gewerbeamt']);
     admin = await account('recklinghausen', 'admin@recklinghausen.de', 'tenant-admin');
     gelsenkirchen = await account('gelsenkirchen', 'gewerbe@gelsenkirchen.de', 'caseworker', ['gewerbeamt']);
-    // axe-core needs timers, which a page without JavaScript does not run: it checks a copy of
-    // each page, served at the same address, in a context with JavaScript.
-    checker = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'de-DE' });
+    checker = await newAxeChecker(browser);
     if (SCREENSHOTS) mkdirSync(IMAGES, { recursive: true });
   });
 
@@ -158,23 +156,7 @@ describe('the back office in Chromium, without JavaScript', () => {
   };
 
   /** The page as it stands (also the answer to a post) has no WCAG 2.1 A/AA violations. */
-  const accessible = async (page: Page, where: string) => {
-    const html = await page.content();
-    const at = new URL(page.url());
-    at.hash = '';
-    const copy = await checker.newPage();
-    try {
-      await copy.route(
-        (u) => u.href === at.href,
-        (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
-      );
-      await copy.goto(page.url());
-      const violations = await axeViolations(copy);
-      expect(describeViolations(where, violations)).toBe(`${where}: no violations`);
-    } finally {
-      await copy.close();
-    }
-  };
+  const accessible = (page: Page, where: string) => expectAccessible(checker, page, where);
 
   /** The whole page, or its top `height` pixels where the whole would be too long to read. */
   const shoot = async (page: Page, name: string, height?: number) => {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Browser, Page, chromium } from 'playwright-core';
+import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
 import { parse } from 'yaml';
 import { TEST_SETTINGS } from '@openrathaus/testing';
 
@@ -62,4 +62,51 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
     const result = await axe.run(document, { runOnly });
     return result.violations as never;
   }, WCAG);
+}
+
+/**
+ * A context with JavaScript in which axe-core checks the pages of contexts without it: axe needs
+ * timers, which a page without JavaScript does not run. Every wait in it ends with Playwright's
+ * message, not with Jest's timeout.
+ */
+export async function newAxeChecker(browser: Browser): Promise<BrowserContext> {
+  const checker = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'de-DE' });
+  checker.setDefaultTimeout(20_000);
+  checker.setDefaultNavigationTimeout(30_000);
+  return checker;
+}
+
+/** How long one axe-core run may take before the check fails and says where. */
+const AXE_TIMEOUT_MS = 45_000;
+
+/**
+ * The page as it stands (also the answer to a post) has no WCAG 2.1 A/AA violations: a copy of its
+ * HTML, served at the same address, is checked in `checker`.
+ */
+export async function expectAccessible(checker: BrowserContext, page: Page, where: string): Promise<void> {
+  const html = await page.content();
+  const at = new URL(page.url());
+  at.hash = '';
+  const copy = await checker.newPage();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await copy.route(
+      (u) => u.href === at.href,
+      (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
+    );
+    await copy.goto(page.url());
+    const violations = await Promise.race([
+      axeViolations(copy),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`${where}: axe-core did not finish in ${AXE_TIMEOUT_MS} ms`)),
+          AXE_TIMEOUT_MS,
+        );
+      }),
+    ]);
+    expect(describeViolations(where, violations)).toBe(`${where}: no violations`);
+  } finally {
+    clearTimeout(timer);
+    await copy.close();
+  }
 }

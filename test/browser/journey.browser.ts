@@ -17,7 +17,7 @@ import { TEST_SETTINGS, get } from '@openrathaus/testing';
 import { TestPortal, eventually, startTestPortal } from '../support';
 import { TestSmtp, parseMail, startSmtp } from '../support-mail';
 import { TestOidcProvider, startTestOidcProvider } from '../support-oidc';
-import { ROOT, axeViolations, describeViolations, launchChromium } from './browser-support';
+import { ROOT, expectAccessible, launchChromium, newAxeChecker } from './browser-support';
 
 const IMAGES = join(ROOT, 'docs', 'images');
 const SCREENSHOTS = TEST_SETTINGS.screenshots;
@@ -70,9 +70,7 @@ describe("the citizen's journey in Chromium, without JavaScript", () => {
       const service = await get(portal.port, '/api/v1/services/bewohnerparkausweis', `${slug}.localhost`);
       params[slug] = (JSON.parse(service.body) as { parameters: ServiceParams }).parameters;
     }
-    // axe-core needs timers, which a page without JavaScript does not run: it checks a copy of
-    // each page, served at the same address, in a context with JavaScript.
-    checker = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'de-DE' });
+    checker = await newAxeChecker(browser);
     if (SCREENSHOTS) mkdirSync(IMAGES, { recursive: true });
   });
 
@@ -99,23 +97,7 @@ describe("the citizen's journey in Chromium, without JavaScript", () => {
   };
 
   /** The page as it stands (also the answer to a post) has no WCAG 2.1 A/AA violations. */
-  const accessible = async (page: Page, where: string) => {
-    const html = await page.content();
-    const at = new URL(page.url());
-    at.hash = '';
-    const copy = await checker.newPage();
-    try {
-      await copy.route(
-        (u) => u.href === at.href,
-        (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
-      );
-      await copy.goto(page.url());
-      const violations = await axeViolations(copy);
-      expect(describeViolations(where, violations)).toBe(`${where}: no violations`);
-    } finally {
-      await copy.close();
-    }
-  };
+  const accessible = (page: Page, where: string) => expectAccessible(checker, page, where);
 
   const shoot = async (page: Page, slug: string, name: string) => {
     if (SCREENSHOTS && slug === 'recklinghausen') {
