@@ -35,6 +35,21 @@ export class Casework {
     }));
   }
 
+  /** Every uploaded file of an application with where it is kept, for its hand-off to the office. */
+  async storedFiles(
+    scope: TenantScope,
+    applicationId: string,
+  ): Promise<{ id: string; field: string; filename: string; mediaType: string; size: number; storageKey: string }[]> {
+    return (await this.applications.attachmentsOf(scope, applicationId)).map((a) => ({
+      id: a.id,
+      field: a.field,
+      filename: a.filename,
+      mediaType: a.mediaType,
+      size: a.size,
+      storageKey: a.storageKey,
+    }));
+  }
+
   /** One uploaded file with its bytes; undefined when the application has no such file. */
   async file(
     scope: TenantScope,

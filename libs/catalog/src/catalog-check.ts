@@ -1,4 +1,4 @@
-import type { LoadedTenant } from '@openrathaus/tenancy';
+import { type LoadedTenant, type TenantFile, resolveDeliveryTarget } from '@openrathaus/tenancy';
 import { compare } from 'semver';
 import { AvailableVersion, DefinitionIndex, ResolvedAdoption, resolveAdoptions } from './adoption/adoption';
 import { parameterBreaks, previousOfMajor } from './adoption/compatibility';
@@ -103,10 +103,44 @@ export function checkCatalog(
       });
     }
     if (faults.length) tenant.config = undefined;
-    else adoptions.set(tenant.slug, resolved);
+    else {
+      adoptions.set(tenant.slug, resolved);
+      notes.push(...unreachableHandoffs(tenant.file, config, resolved));
+    }
     notes.push(...behind);
   }
   return { definitions, toPublish, definitionFaults, notes, index, adoptions };
 }
 
 export { formatDefinitionFault };
+
+/**
+ * Services whose `deliver` step has no target the tenant can reach (no target of that name, or an
+ * e-mail with no address at the office nor the tenant): reported when the tenant is loaded, and
+ * failed at run time as a hand-off the tenant admin sees, never as a completed application.
+ */
+function unreachableHandoffs(file: string, config: TenantFile, resolved: ResolvedAdoption[]): DefinitionFault[] {
+  const faults: DefinitionFault[] = [];
+  resolved.forEach((adoption) => {
+    const definition = adoption.chosen.definition;
+    for (const step of definition.steps) {
+      if (step.kind !== 'deliver') continue;
+      const office = step.office ? adoption.parameters[step.office] : undefined;
+      const result = resolveDeliveryTarget(
+        config,
+        definition.key,
+        step.target,
+        typeof office === 'string' ? office : undefined,
+      );
+      if (result.ok) continue;
+      const index = (config.services ?? []).findIndex((s) => s.definition === adoption.ref);
+      faults.push({
+        file,
+        path: `services[${index}]`,
+        key: result.reason === 'no_address' ? 'handoff_no_address' : 'handoff_unknown_target',
+        params: { service: definition.key, target: result.target },
+      });
+    }
+  });
+  return faults;
+}

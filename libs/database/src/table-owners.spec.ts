@@ -100,6 +100,7 @@ const REPOSITORY_ONLY_LIBS = [
   'backoffice',
   'catalog',
   'database',
+  'delivery',
   'documents',
   'identity',
   'jobs',

@@ -36,6 +36,7 @@ export const TABLE_OWNERS = {
   captured_mails: 'messaging',
   workflow_effects: 'workflow',
   case_notes: 'backoffice',
+  deliveries: 'delivery',
 } as const satisfies Record<string, string>;
 
 export type OwnedTable = keyof typeof TABLE_OWNERS;

@@ -1,3 +1,5 @@
+import type { TenantScope } from '@openrathaus/database';
+
 /**
  * What every hand-off target (e-mail to the office, signed webhook, FIT-Connect) is given and what
  * it gives back. A strategy sends one hand-off once; retries, backoff and dead letters are the
@@ -6,11 +8,15 @@
 
 /** One file of the application, as the citizen uploaded it (or as the portal made it). */
 export interface HandoffFile {
+  /** The attachment's id, or `summary` for the PDF summary. */
+  id: string;
   /** The answer path of the upload field (`nachweise.0.datei`), or `summary` for the PDF summary. */
   field: string;
   filename: string;
   contentType: string;
   size: number;
+  /** Where the file storage keeps it (`<tenantId>/…`). */
+  storageKey: string;
   /** Reads the bytes (from the file storage). */
   read(): Promise<Buffer>;
 }
@@ -24,6 +30,8 @@ export interface HandoffAnswer {
   /** The XDatenfelder data field id (`F60000227`), where the definition names one. */
   fimId?: string;
   value: unknown;
+  /** The value as people read it: a choice by its label, an address in one line. */
+  text: string;
 }
 
 /** The application as every target hands it over. */
@@ -70,4 +78,9 @@ export interface DeliveryTargetStrategy<T = unknown> {
   readonly kind: 'email' | 'webhook' | 'fit-connect';
   /** Sends the hand-off to `target` (the tenant's configured target of this kind); throws {@link HandoffFailure}. */
   send(handoff: Handoff, target: T): Promise<HandoffReceipt>;
+  /**
+   * For a target whose effect is a row of this database (the e-mail, queued through the outbox):
+   * makes it in the transaction that records the hand-off as done, so that it happens once.
+   */
+  sendWithin?(scope: TenantScope, handoff: Handoff, target: T): Promise<HandoffReceipt>;
 }

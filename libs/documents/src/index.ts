@@ -6,6 +6,7 @@ export * from './documents.module';
 export * from './documents.repository';
 export * from './documents.service';
 export * from './signing-key.entity';
+export * from './summary-pdf';
 export * from './signing-keys.service';
 export * from './validity';
 export * from './verify-code';

@@ -59,7 +59,7 @@ export class JobsModule {
         OutboxRepository,
         BackendCloser,
       ],
-      exports: [JobQueues, Outbox, QUEUE_BACKEND, NOTIFICATION_BUS],
+      exports: [JobQueues, Outbox, QUEUE_BACKEND, NOTIFICATION_BUS, JOBS_OPTIONS],
     };
   }
 }

@@ -11,3 +11,4 @@ export * from './tenant-refresh.handler';
 export * from './tenant-registry.service';
 export * from './tenant-sync.service';
 export * from './tenants.repository';
+export * from './delivery-target';

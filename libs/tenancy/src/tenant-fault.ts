@@ -65,6 +65,19 @@ const messages = {
   semver_range: { en: 'must be a version range like ^1.2', de: 'muss ein Versionsbereich wie ^1.2 sein' },
   invalid: { en: 'is not valid', de: 'ist ungültig' },
   days: { en: 'must be a whole number of days from 1 to 365', de: 'muss eine ganze Zahl von Tagen von 1 bis 365 sein' },
+  uuid: { en: 'must be a UUID', de: 'muss eine UUID sein' },
+  ca_file: {
+    en: 'must name a certificate file in assets/ (.pem or .crt)',
+    de: 'muss eine Zertifikatsdatei in assets/ nennen (.pem oder .crt)',
+  },
+  target_unknown: {
+    en: 'names no delivery target "{value}" of this tenant',
+    de: 'nennt kein Übergabeziel "{value}" dieses Mandanten',
+  },
+  target_taken: {
+    en: 'is used by another delivery target too',
+    de: 'wird auch von einem anderen Übergabeziel verwendet',
+  },
 } as const;
 
 export type TenantFaultKey = keyof typeof messages;

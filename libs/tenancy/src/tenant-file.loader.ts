@@ -93,7 +93,35 @@ export function loadTenantFolder(dir: string): LoadedTenant {
       faults.push({ file, field: `branding.${field}`, key: 'asset_missing' });
     }
   }
+  faults.push(...deliveryFaults(config, dir, file));
   return { ...base, hash, config: faults.length ? undefined : config, faults };
+}
+
+/** The delivery section beyond single fields: unique target ids, services naming targets that exist, CA files present. */
+function deliveryFaults(config: TenantFile, dir: string, file: string): TenantFault[] {
+  const faults: TenantFault[] = [];
+  const targets = config.delivery?.targets ?? [];
+  const ids = new Set<string>();
+  targets.forEach((target, i) => {
+    if (ids.has(target.id)) faults.push({ file, field: `delivery.targets[${i}].id`, key: 'target_taken' });
+    ids.add(target.id);
+    if (target.trustedCa && /^assets\/[A-Za-z0-9._-]+\.(pem|crt)$/.test(target.trustedCa)) {
+      if (!existsSync(join(dir, target.trustedCa))) {
+        faults.push({ file, field: `delivery.targets[${i}].trustedCa`, key: 'asset_missing' });
+      }
+    }
+  });
+  for (const [service, target] of Object.entries(config.delivery?.services ?? {})) {
+    if (typeof target !== 'string' || !ids.has(target)) {
+      faults.push({
+        file,
+        field: `delivery.services.${service}`,
+        key: 'target_unknown',
+        params: { value: String(target) },
+      });
+    }
+  }
+  return faults;
 }
 
 /**

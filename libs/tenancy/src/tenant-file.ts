@@ -133,6 +133,77 @@ export class ServiceAdoption {
   parameters?: Record<string, unknown>;
 }
 
+/** The kinds of hand-off target a tenant can configure. */
+export const DELIVERY_KINDS = ['email', 'webhook', 'fit-connect'] as const;
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
+
+/**
+ * One place an application is handed to: an office's mailbox, a specialist software's webhook, a
+ * FIT-Connect destination. Secrets are not in the file: they come from the environment variable
+ * `DELIVERY_SECRET_<TENANT>_<TARGET>` (upper case, hyphens as underscores).
+ */
+export class DeliveryTargetConfig {
+  @Matches(SLUG, { message: 'slug' })
+  id: string;
+
+  @IsIn(DELIVERY_KINDS, { message: 'one_of' })
+  kind: DeliveryKind;
+
+  /** email: a fixed address; without it, the responsible office's address, else the tenant's. */
+  @IsOptional()
+  @IsEmail({}, { message: 'email' })
+  email?: string;
+
+  /** webhook: where the signed hand-off is posted. */
+  @ValidateIf((t: DeliveryTargetConfig) => t.kind === 'webhook' || t.url !== undefined)
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false }, { message: 'url' })
+  url?: string;
+
+  /** fit-connect: the destination's id (a UUID). */
+  @ValidateIf((t: DeliveryTargetConfig) => t.kind === 'fit-connect' || t.destinationId !== undefined)
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, { message: 'uuid' })
+  destinationId?: string;
+
+  /** fit-connect: the Submission API's base URL. */
+  @ValidateIf((t: DeliveryTargetConfig) => t.kind === 'fit-connect' || t.submissionUrl !== undefined)
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false }, { message: 'url' })
+  submissionUrl?: string;
+
+  /** fit-connect: the OAuth token endpoint for the client credentials. */
+  @ValidateIf((t: DeliveryTargetConfig) => t.kind === 'fit-connect' || t.tokenUrl !== undefined)
+  @IsUrl({ protocols: ['https', 'http'], require_protocol: true, require_tld: false }, { message: 'url' })
+  tokenUrl?: string;
+
+  /** fit-connect: the sender's client id (its secret comes from the environment). */
+  @ValidateIf((t: DeliveryTargetConfig) => t.kind === 'fit-connect' || t.clientId !== undefined)
+  @IsString({ message: 'required' })
+  @IsNotEmpty({ message: 'required' })
+  @MaxLength(200, { message: 'too_long' })
+  clientId?: string;
+
+  /** fit-connect: the certificate authority (PEM file in assets/) that the destination's key must chain to. */
+  @ValidateIf((t: DeliveryTargetConfig) => t.kind === 'fit-connect' || t.trustedCa !== undefined)
+  @Matches(/^assets\/[A-Za-z0-9._-]+\.(pem|crt)$/, { message: 'ca_file' })
+  trustedCa?: string;
+}
+
+/**
+ * Where applications go after submission: the targets, and which service goes to which
+ * (`services: { gewerbeanzeige: gewerbe-software }`). A service not named goes where its
+ * definition's `deliver` step says (`email`: to the responsible office).
+ */
+export class DeliveryConfig {
+  @IsOptional()
+  @IsArray({ message: 'list' })
+  @ValidateNested({ each: true })
+  @Type(() => DeliveryTargetConfig)
+  targets?: DeliveryTargetConfig[];
+
+  @IsOptional()
+  @IsObject({ message: 'not_object' })
+  services?: Record<string, string>;
+}
+
 /** The defaults of {@link Casework}, in days. */
 export const CASEWORK_DEFAULTS = { reminderDays: 14, closeDays: 28, overdueDays: 10 } as const;
 
@@ -255,4 +326,8 @@ export class TenantFile {
   @ValidateNested()
   @Type(() => Casework)
   casework?: Casework;
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DeliveryConfig)
+  delivery?: DeliveryConfig;
 }

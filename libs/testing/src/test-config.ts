@@ -22,6 +22,8 @@ export function testConfig(db: TestDatabase, overrides: Partial<AppConfig> = {})
     syncTenantsOnStart: true,
     devHosts: true,
     embedded: false,
+    // Hand-offs are looked for often, and retried soon: tests wait for them.
+    delivery: { ...base.delivery, pollMs: 200, retryBaseMs: 200, retryMaxMs: 1000 },
     ...overrides,
   };
 }

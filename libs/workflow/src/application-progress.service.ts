@@ -44,12 +44,13 @@ export class ApplicationProgress {
   completeStep(
     tenant: Tenant,
     application: ApplicationEntity,
-    work?: (scope: TenantScope, locked: ApplicationEntity) => Promise<void>,
+    work?: (scope: TenantScope, locked: ApplicationEntity) => Promise<void | boolean>,
   ): Promise<void> {
     return this.transactions.run(tenant.id, async (scope) => {
       const locked = (await this.applications.pinnedIn(scope, application.id, undefined, true)).application;
       if (locked.stepIndex !== application.stepIndex) return;
-      await work?.(scope, locked);
+      // `false`: the step's work is under way but not done; the step stays.
+      if ((await work?.(scope, locked)) === false) return;
       await this.finishStep(scope, locked);
     });
   }

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '@openrathaus/applications';
 import { projectRoot } from '@openrathaus/core';
 import { CatalogModule } from '@openrathaus/catalog';
+import { DeliveryModule } from '@openrathaus/delivery';
 import { DocumentsModule } from '@openrathaus/documents';
 import { FormsModule } from '@openrathaus/forms';
 import { I18nModule } from '@openrathaus/i18n';
@@ -40,6 +41,7 @@ export const BUILT_IN_STEPS = [FormStep, IdentityStep, PaymentStep, ReviewStep, 
     CatalogModule,
     PaymentsModule,
     DocumentsModule,
+    DeliveryModule,
     IdentityModule,
     MessagingModule,
     TenancyModule,

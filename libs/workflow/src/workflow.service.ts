@@ -28,9 +28,9 @@ import { PaymentStep } from './steps/payment.step';
 import { WorkflowSteps } from './steps/workflow-steps.registry';
 import type { NextStep } from './steps/workflow-step.strategy';
 import { WorkflowError, WorkflowErrorCode } from './workflow.error';
+import { ADVANCE_JOB, WORKFLOW_QUEUE } from './workflow.queue';
 
-export const WORKFLOW_QUEUE = 'workflow';
-export const ADVANCE_JOB = 'application.advance';
+export { ADVANCE_JOB, WORKFLOW_QUEUE } from './workflow.queue';
 
 /** What a caseworker decides on an application in review. */
 export type Decision = 'approve' | 'reject' | 'request_info';

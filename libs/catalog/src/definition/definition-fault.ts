@@ -14,6 +14,14 @@ const messages = {
   not_object: { en: 'must be a mapping of fields', de: 'muss eine Zuordnung von Feldern sein' },
   too_large: { en: 'is too large: {detail}', de: 'ist zu groß: {detail}' },
   unknown_field: { en: 'is not a known field', de: 'ist kein bekanntes Feld' },
+  handoff_no_address: {
+    en: 'service "{service}" hands applications over by e-mail, but neither its office nor the tenant has an e-mail address',
+    de: 'Leistung "{service}" übergibt Anträge per E-Mail, aber weder ihr Amt noch der Mandant hat eine E-Mail-Adresse',
+  },
+  handoff_unknown_target: {
+    en: 'service "{service}" hands applications over to "{target}", a delivery target this tenant does not have',
+    de: 'Leistung "{service}" übergibt Anträge an "{target}", ein Übergabeziel, das dieser Mandant nicht hat',
+  },
   required: { en: 'is required', de: 'ist erforderlich' },
   string: { en: 'must be a text', de: 'muss ein Text sein' },
   number: { en: 'must be a number', de: 'muss eine Zahl sein' },

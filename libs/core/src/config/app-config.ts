@@ -52,6 +52,28 @@ export interface AppConfig {
   payments: PaymentSettings;
   /** Settings of `libs/identity`. */
   identity: IdentitySettings;
+  /** Settings of `libs/delivery`. */
+  delivery: DeliverySettings;
+}
+
+/** The hand-off of applications to the offices' software (`libs/delivery`). */
+export interface DeliverySettings {
+  /**
+   * Secrets of webhook and FIT-Connect targets by `<TENANT>_<TARGET>` (from the variables
+   * `DELIVERY_SECRET_<TENANT>_<TARGET>`); a webhook may have two while a secret is rotated.
+   */
+  secrets: Record<string, string[]>;
+  /** Host names and addresses a target may have although they are loopback or private (production refuses them otherwise). */
+  allowHosts: string[];
+  /** How long one call to a target may take, answer included. */
+  timeoutMs: number;
+  /** The wait before the second attempt; it doubles with each attempt up to {@link retryMaxMs}. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** After this long without success a hand-off is parked as a dead letter. */
+  giveUpMs: number;
+  /** How often the worker looks for hand-offs that are due. */
+  pollMs: number;
 }
 
 /** Sessions and logins of `libs/identity`. */
@@ -209,6 +231,13 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'PASSWORD_HASH_CONCURRENCY', description: 'password hashes computed at once' },
   { name: 'PASSWORD_HASH_QUEUE', description: 'password checks waiting in line before 503' },
   { name: 'STAFF_IDLE_MINUTES', description: 'a staff session ends after this many minutes without a request' },
+  { name: 'DELIVERY_SECRET_<TENANT>_<TARGET>', description: 'secret(s) of a delivery target, space-separated' },
+  { name: 'DELIVERY_ALLOW_HOSTS', description: 'loopback or private hosts delivery targets may have in production' },
+  { name: 'DELIVERY_TIMEOUT_MS', description: 'how long one call to a delivery target may take' },
+  { name: 'DELIVERY_RETRY_BASE_MS', description: 'wait before the second attempt of a hand-off' },
+  { name: 'DELIVERY_RETRY_MAX_MS', description: 'longest wait between attempts of a hand-off' },
+  { name: 'DELIVERY_GIVE_UP_MINUTES', description: 'after this long a failing hand-off becomes a dead letter' },
+  { name: 'DELIVERY_POLL_MS', description: 'how often the worker looks for due hand-offs' },
   { name: 'NODE_OPTIONS', description: 'read by Node.js itself, e.g. the heap limit in the manifests' },
 ];
 
@@ -276,10 +305,32 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, default
       originatorId: identifier('PAYMENT_ORIGINATOR_ID', env.PAYMENT_ORIGINATOR_ID?.trim(), 'openrathaus'),
       timeoutMs: count('PAYMENT_TIMEOUT_MS', env.PAYMENT_TIMEOUT_MS, 10_000, 1, 600_000),
     },
+    delivery: {
+      secrets: deliverySecrets(env),
+      allowHosts: (env.DELIVERY_ALLOW_HOSTS ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      timeoutMs: count('DELIVERY_TIMEOUT_MS', env.DELIVERY_TIMEOUT_MS, 10_000, 100, 120_000),
+      retryBaseMs: count('DELIVERY_RETRY_BASE_MS', env.DELIVERY_RETRY_BASE_MS, 30_000, 10, 3_600_000),
+      retryMaxMs: count('DELIVERY_RETRY_MAX_MS', env.DELIVERY_RETRY_MAX_MS, 3_600_000, 10, 86_400_000),
+      giveUpMs: count('DELIVERY_GIVE_UP_MINUTES', env.DELIVERY_GIVE_UP_MINUTES, 1440, 1, 43_200) * 60_000,
+      pollMs: count('DELIVERY_POLL_MS', env.DELIVERY_POLL_MS, 2000, 50, 60_000),
+    },
     identity: {
       staffIdleSeconds: count('STAFF_IDLE_MINUTES', env.STAFF_IDLE_MINUTES, 30, 1, 480) * 60,
     },
   };
+}
+
+/** Every `DELIVERY_SECRET_<TENANT>_<TARGET>` variable, split at white space (new secret first while rotating). */
+function deliverySecrets(env: NodeJS.ProcessEnv): Record<string, string[]> {
+  const secrets: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('DELIVERY_SECRET_') || !value?.trim()) continue;
+    secrets[name.slice('DELIVERY_SECRET_'.length)] = value.trim().split(/\s+/);
+  }
+  return secrets;
 }
 
 /** Injection token of the {@link AppConfig}. */

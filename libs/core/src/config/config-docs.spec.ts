@@ -14,7 +14,7 @@ function documentedVariables(): string[] {
     .split('\n')
     .filter((line) => line.startsWith('|'))
     .map((line) => line.split('|')[1])
-    .flatMap((cell) => [...cell.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]));
+    .flatMap((cell) => [...cell.matchAll(/`([A-Z][A-Z0-9_<>]*)`/g)].map((m) => m[1]));
 }
 
 describe("the README's settings table", () => {

@@ -116,15 +116,23 @@ describe('MailTemplates', () => {
     expect(templates.exists('../layout')).toBe(false);
   });
 
-  it('lists every answer in the mail that hands an application to an office', () => {
+  it('lists every answer and every file in the mail that hands an application to an office', () => {
     const mail = templates.renderSystem(tenant, 'application-delivery', 'de', {
       number: 'GE-1',
       service: 'Bewohnerparkausweis',
       version: 'gelsenkirchen/bewohnerparkausweis@1.2.0',
-      answers: { vorname: 'Erika', zweitwagen: false, anschrift: { plz: '45879' }, leer: null },
+      submittedAt: '06.12.2026, 10:15',
+      handoffId: '0b6f4c1e-1111-4222-8333-944455556666',
+      fields: [
+        { label: 'Vorname', text: 'Erika' },
+        { label: 'Zweitwagen', text: 'nein' },
+      ],
+      files: [{ filename: 'fahrzeugschein.pdf', field: 'fahrzeugschein' }],
     });
     expect(mail.subject).toBe('Neuer Antrag GE-1: Bewohnerparkausweis');
-    expect(mail.text).toContain('Angaben:\nvorname: Erika\nzweitwagen: false\nanschrift: {"plz":"45879"}\nleer: \n');
+    expect(mail.text).toContain('Angaben:\nVorname: Erika\nZweitwagen: nein\n');
+    expect(mail.text).toContain('Dateien der antragstellenden Person:\n- fahrzeugschein.pdf (fahrzeugschein)\n');
+    expect(mail.text).toContain('Übergabe-ID: 0b6f4c1e-1111-4222-8333-944455556666');
   });
 
   it("renders a definition's message with the catalog's helpers, in its language", () => {

@@ -1,12 +1,17 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { Mailer, inertData } from '@openrathaus/messaging';
+import { Injectable } from '@nestjs/common';
+import { Deliveries } from '@openrathaus/delivery';
 import { ApplicationProgress } from '../application-progress.service';
-import { applicantAddress, applicantName } from '../applicant';
 import { StepEffects, effectKey } from '../step-effects.repository';
-import { officeEmail } from './office-address';
+import { ADVANCE_JOB, WORKFLOW_QUEUE } from '../workflow.queue';
 import { DONE, StepOutcome, StepRun, WorkflowStep } from './workflow-step.strategy';
 
-/** Hands the submission to the responsible office (by e-mail today), in the worker. */
+/**
+ * Hands the submission to the responsible office's software, in the worker: starts the hand-off
+ * (`libs/delivery`: e-mail, signed webhook or FIT-Connect, as the tenant chose for the service) and
+ * waits until it is through; the hand-off's sender then has the application go on. A hand-off that
+ * fails for good leaves the application waiting, and the tenant admin sees it: it is never
+ * recorded as done.
+ */
 @Injectable()
 export class DeliverStep implements WorkflowStep {
   readonly kind = 'deliver';
@@ -14,51 +19,35 @@ export class DeliverStep implements WorkflowStep {
   readonly effect = 'handoff';
   readonly needs = ['target'] as const;
   readonly uses = ['target', 'office'] as const;
-  private readonly logger = new Logger('DeliverStep');
 
   constructor(
-    private readonly mailer: Mailer,
+    private readonly deliveries: Deliveries,
     private readonly progress: ApplicationProgress,
     private readonly effects: StepEffects,
   ) {}
 
   async run({ tenant, application, definition, step }: StepRun): Promise<StepOutcome> {
+    let through = false;
     await this.progress.completeStep(tenant, application, async (scope, locked) => {
-      if (await this.effects.recorded(scope, effectKey(locked, 'handoff'))) return;
-      const to = officeEmail(tenant, application, step);
-      const target = step.target ?? 'email';
-      let mailId: string | null = null;
-      if (to && target === 'email') {
-        mailId = await this.mailer.queue(scope, {
-          to,
-          locale: 'de',
-          template: 'application-delivery',
-          data: {
-            number: application.number,
-            service: definition.title.de,
-            version: application.definitionRef,
-            answers: inertData(application.answers),
-            applicant: inertData({
-              name: applicantName(definition, application.answers),
-              address: applicantAddress(definition, application.answers) ?? null,
-            }),
-            tenant: { name: tenant.name },
-          },
-          applicationId: application.id,
-        });
+      const recorded = await this.effects.recorded(scope, effectKey(locked, 'handoff'));
+      const officeId = step.office ? locked.parameters[step.office] : undefined;
+      const delivery = recorded
+        ? await this.deliveries.ofStep(scope, locked.id, locked.stepIndex)
+        : await this.deliveries.start(scope, tenant, {
+            applicationId: locked.id,
+            stepIndex: locked.stepIndex,
+            service: definition.key,
+            stepTarget: step.target,
+            officeId: typeof officeId === 'string' ? officeId : undefined,
+            continueWith: { queue: WORKFLOW_QUEUE, name: ADVANCE_JOB },
+          });
+      if (!recorded && delivery) {
+        await this.effects.record(scope, locked, 'handoff', { handoffId: delivery.id, target: delivery.target });
       }
-      if (!mailId) {
-        // Nobody to hand it to: the office sees the failure in the application's history, and the
-        // effect is recorded as not delivered, never as a hand-off.
-        const reason = target === 'email' ? 'no_address' : 'unknown_target';
-        this.logger.error({ applicationId: application.id, target, reason }, 'application not handed over');
-        await this.progress.audit(scope, locked, 'application.delivery_failed', 'workflow', { target, reason });
-        await this.effects.record(scope, locked, 'handoff', { delivered: false, target, reason });
-        return;
-      }
-      await this.progress.audit(scope, locked, 'application.delivered', 'workflow', { target, to });
-      await this.effects.record(scope, locked, 'handoff', { delivered: true, target, to, mailId });
+      through = delivery?.status === 'delivered';
+      // Not through yet: the step stays, and the transaction rolls nothing back.
+      if (!through) return false;
     });
-    return DONE;
+    return through ? DONE : { wait: { application } };
   }
 }
