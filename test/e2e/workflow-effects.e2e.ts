@@ -84,7 +84,7 @@ describe('workflow: a retried job repeats no effect of a step', () => {
     expect(recorded[2].result).toMatchObject({ target: 'email', handoffId: expect.any(String) });
     // The mail to the office, as sent, with the application's summary as a PDF.
     const [toOffice] = await transactions.run(tenant.id, (scope) =>
-      scope.query<{ to: string; text: string; attachments: { filename: string }[] }[]>(
+      scope.query<{ to: string; text: string; attachments: { filename: string }[] }>(
         `select to_address as "to", text, attachments from public.captured_mails where subject like 'Neuer Antrag RE-2026-900001%'`,
       ),
     );
