@@ -14,6 +14,7 @@ import { WorkflowEffects1795305600012 } from './1795305600012-workflow-effects';
 import { Casework1795305600013 } from './1795305600013-casework';
 import { StaffTotp1795305600014 } from './1795305600014-staff-totp';
 import { Decisions1795305600015 } from './1795305600015-decisions';
+import { Retention1795305600017 } from './1795305600017-retention';
 
 /** Every schema migration, oldest first. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   Casework1795305600013,
   StaffTotp1795305600014,
   Decisions1795305600015,
+  Retention1795305600017,
 ];
