@@ -15,6 +15,7 @@ import { Casework1795305600013 } from './1795305600013-casework';
 import { StaffTotp1795305600014 } from './1795305600014-staff-totp';
 import { Decisions1795305600015 } from './1795305600015-decisions';
 import { Deliveries1795305600016 } from './1795305600016-deliveries';
+import { Retention1795305600017 } from './1795305600017-retention';
 
 /** Every schema migration, oldest first. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   StaffTotp1795305600014,
   Decisions1795305600015,
   Deliveries1795305600016,
+  Retention1795305600017,
 ];

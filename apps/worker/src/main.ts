@@ -5,7 +5,7 @@ import { loadConfig } from '@openrathaus/core';
 import { checkDatabaseRole, prepareDatabase } from '@openrathaus/database';
 import { PinoNestLogger, createLogger } from '@openrathaus/observability';
 import { MIGRATIONS } from '@openrathaus/migrations';
-import { CaseworkSweepHandler } from '@openrathaus/workflow';
+import { CaseworkSweepHandler, RetentionSweepHandler } from '@openrathaus/workflow';
 import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
@@ -23,6 +23,13 @@ async function main(): Promise<void> {
     logger.log(`casework scheduled for ${tenants} tenants`, 'Worker');
   } catch (error) {
     logger.error(`casework not scheduled: ${error instanceof Error ? error.message : String(error)}`, 'Worker');
+  }
+  // Once a day per tenant: applications past their definition's retention are deleted or anonymised.
+  try {
+    const tenants = await app.get(RetentionSweepHandler).schedule();
+    logger.log(`retention scheduled for ${tenants} tenants`, 'Worker');
+  } catch (error) {
+    logger.error(`retention not scheduled: ${error instanceof Error ? error.message : String(error)}`, 'Worker');
   }
   logger.log('worker running', 'Worker');
 }

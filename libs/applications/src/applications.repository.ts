@@ -146,6 +146,73 @@ export class ApplicationsRepository {
     return rows[0].last_value;
   }
 
+  /**
+   * The definition versions of the tenant's closed applications (final status, not anonymised):
+   * each found by one step down the retention index, never by reading every closed row.
+   */
+  async closedDefinitionIds(scope: TenantScope): Promise<string[]> {
+    const rows = await scope.query<{ definition_id: string }>(
+      `with recursive ids as (
+         (select definition_id from public.applications
+           where tenant_id = $1 and status in ('completed', 'rejected', 'withdrawn') and anonymised_at is null
+           order by definition_id limit 1)
+         union all
+         select (select a.definition_id from public.applications a
+                  where a.tenant_id = $1 and a.status in ('completed', 'rejected', 'withdrawn')
+                    and a.anonymised_at is null and a.definition_id > ids.definition_id
+                  order by a.definition_id limit 1)
+           from ids where ids.definition_id is not null)
+       select definition_id from ids where definition_id is not null`,
+      [scope.tenantId],
+    );
+    return rows.map((row) => row.definition_id);
+  }
+
+  /** Closed applications of one definition version whose final status lies before `before`, oldest first. */
+  async closedBefore(scope: TenantScope, definitionId: string, before: Date, limit: number): Promise<string[]> {
+    const rows = await scope.query<{ id: string }>(
+      `select id from public.applications
+        where tenant_id = $1 and definition_id = $2 and status in ('completed', 'rejected', 'withdrawn')
+          and anonymised_at is null and status_changed_at < $3
+        order by status_changed_at, id limit $4`,
+      [scope.tenantId, definitionId, before, limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** The application, locked, when it is still closed, not anonymised and final since before `before`. */
+  async lockClosedBefore(scope: TenantScope, id: string, before: Date): Promise<boolean> {
+    const rows = await scope.query(
+      `select id from public.applications
+        where id = $1 and status in ('completed', 'rejected', 'withdrawn') and anonymised_at is null
+          and status_changed_at < $2
+        for update`,
+      [id, before],
+    );
+    return rows.length > 0;
+  }
+
+  /** Deletes the application; its attachments' and terms' rows go with it (the foreign keys cascade). */
+  async remove(scope: TenantScope, id: string): Promise<void> {
+    await scope.query(`delete from public.applications where id = $1`, [id]);
+  }
+
+  /** Removes the application's personal data and marks it anonymised; a trigger drops its search terms. */
+  async anonymise(scope: TenantScope, id: string): Promise<void> {
+    await scope.query(
+      `update public.applications
+          set answers = '{}', applicant_name = null, applicant_email = null, citizen_id = null, last_page = null,
+              anonymised_at = now(), updated_at = now()
+        where id = $1`,
+      [id],
+    );
+  }
+
+  /** Deletes every attachment row of the application. */
+  async deleteAttachmentsOf(scope: TenantScope, applicationId: string): Promise<void> {
+    await scope.query(`delete from public.attachments where application_id = $1`, [applicationId]);
+  }
+
   /** Applications in `status` since before `changedBefore`, longest waiting first, at most `limit`. */
   inStatusSince(
     scope: TenantScope,

@@ -403,6 +403,61 @@ export class Applications {
   }
 
   /**
+   * For the retention sweep: the definition versions of the scope's tenant that have closed
+   * applications (completed, rejected, withdrawn) not yet anonymised.
+   */
+  closedDefinitionIds(scope: TenantScope): Promise<string[]> {
+    return this.rows.closedDefinitionIds(scope);
+  }
+
+  /**
+   * For the retention sweep: ids of closed applications of one definition version whose final
+   * status lies before `before`, oldest first, at most `limit`. Each is locked and checked again
+   * ({@link lockDue}) before it is forgotten.
+   */
+  closedBefore(scope: TenantScope, definitionId: string, before: Date, limit = 200): Promise<string[]> {
+    return this.rows.closedBefore(scope, definitionId, before, limit);
+  }
+
+  /**
+   * Locks the application when it is still due for retention (closed, not anonymised, final since
+   * before `before`); false when another run has dealt with it meanwhile.
+   */
+  lockDue(scope: TenantScope, applicationId: string, before: Date): Promise<boolean> {
+    return isUuid(applicationId) ? this.rows.lockClosedBefore(scope, applicationId, before) : Promise.resolve(false);
+  }
+
+  /**
+   * Retention `delete`: removes the application with its answers, attachments (files first, so
+   * that no file outlives its row; a rolled-back run leaves rows the next one removes), search
+   * terms, payments, mailbox messages, workflow effects and notes that reference it (the database
+   * cascades). Issued documents stay, without the link. Returns how many files went.
+   */
+  async forget(scope: TenantScope, applicationId: string): Promise<number> {
+    const files = await this.removeFiles(scope, applicationId);
+    await this.rows.remove(scope, applicationId);
+    return files;
+  }
+
+  /**
+   * Retention `anonymise`: keeps the row for the statistics (service, office, dates, status, fee,
+   * number) and removes answers, applicant name and address, the citizen's link, search terms and
+   * attachments with their files. Returns how many files went.
+   */
+  async anonymise(scope: TenantScope, applicationId: string): Promise<number> {
+    const files = await this.removeFiles(scope, applicationId);
+    await this.rows.anonymise(scope, applicationId);
+    return files;
+  }
+
+  private async removeFiles(scope: TenantScope, applicationId: string): Promise<number> {
+    const attachments = await this.rows.attachmentsOf(scope, applicationId);
+    for (const attachment of attachments) await this.storage.delete(attachment.storageKey);
+    await this.rows.deleteAttachmentsOf(scope, applicationId);
+    return attachments.length;
+  }
+
+  /**
    * Keeps a file the citizen sends with a reply to a request for information, under the field
    * {@link REPLY_FIELD} (never replacing what was submitted): only while the application
    * `needs_info`, a PDF or picture of at most 10 MB, at most {@link REPLY_FIELD_FILES} per application.

@@ -12,6 +12,7 @@ import { WorkflowModule } from '@openrathaus/workflow';
 import { AuditTrail } from './audit-trail.service';
 import { CaseFiles } from './case-files.service';
 import { CaseNotesRepository } from './case-notes.repository';
+import { CaseNotesRetention } from './case-notes-retention';
 import { Inbox } from './inbox.service';
 import { TenantStatistics } from './statistics.service';
 
@@ -27,7 +28,7 @@ import { TenantStatistics } from './statistics.service';
     WorkflowModule,
     I18nModule.forFeature({ dir: join(projectRoot(), 'libs', 'backoffice', 'locales') }),
   ],
-  providers: [CaseNotesRepository, Inbox, CaseFiles, TenantStatistics, AuditTrail],
+  providers: [CaseNotesRepository, CaseNotesRetention, Inbox, CaseFiles, TenantStatistics, AuditTrail],
   exports: [Inbox, CaseFiles, TenantStatistics, AuditTrail],
 })
 export class BackofficeModule {}

@@ -11,7 +11,7 @@ export interface CaseNote {
   createdAt: Date;
 }
 
-/** The back office's notes (`case_notes`): added, never changed. */
+/** The back office's notes (`case_notes`): added, never changed, until retention removes them. */
 @Injectable()
 export class CaseNotesRepository {
   async add(
@@ -25,6 +25,23 @@ export class CaseNotesRepository {
       [scope.tenantId, note.applicationId, note.authorId, note.author, note.body],
     );
     return toNote(row);
+  }
+
+  /** Retention `delete`: removes the application's notes; returns how many. */
+  async deleteOf(scope: TenantScope, applicationId: string): Promise<number> {
+    const rows = await scope.query(`delete from public.case_notes where application_id = $1 returning id`, [
+      applicationId,
+    ]);
+    return rows.length;
+  }
+
+  /** Retention `anonymise`: empties the texts of the application's notes (author and time stay); returns how many. */
+  async blankOf(scope: TenantScope, applicationId: string): Promise<number> {
+    const rows = await scope.query(
+      `update public.case_notes set body = '' where application_id = $1 and body <> '' returning id`,
+      [applicationId],
+    );
+    return rows.length;
   }
 
   async of(scope: TenantScope, applicationId: string): Promise<CaseNote[]> {

@@ -3,6 +3,7 @@ export * from './backoffice.error';
 export * from './backoffice.module';
 export * from './bar-chart';
 export * from './case-files.service';
+export * from './case-notes-retention';
 export * from './case-notes.repository';
 export * from './caseworker';
 export * from './inbox-query';

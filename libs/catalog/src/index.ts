@@ -14,6 +14,7 @@ export * from './definition/definition.loader';
 export * from './definition/definition.validator';
 export * from './definition/parameters';
 export * from './definition/process-definition';
+export * from './definition/retention';
 export * from './definition/step-kinds';
 export * from './process-definitions.repository';
 export * from './step-kinds.service';

@@ -54,6 +54,15 @@ export class ProcessDefinitionsRepository {
     return rows[0]?.document;
   }
 
+  /** The `retention` field of the versions given (as written, or null), in no particular order. */
+  retentions(scope: TenantScope, ids: string[]): Promise<{ id: string; retention: unknown }[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return scope.query<{ id: string; retention: unknown }>(
+      `select id, document->'retention' as retention from public.process_definitions where id = any($1::uuid[])`,
+      [ids],
+    );
+  }
+
   /** Title and first page of the versions given, in no particular order. */
   summaries(scope: TenantScope, ids: string[]): Promise<DefinitionSummary[]> {
     if (!ids.length) return Promise.resolve([]);

@@ -30,6 +30,34 @@ export function canonicalPayload(fields: SignedFields): string {
   return JSON.stringify({ v: 1, ...Object.fromEntries(entries) });
 }
 
+/**
+ * What the second signature of a document covers once retention removed its application's data:
+ * what stays of the record, bound to the first signature, and when the data went.
+ */
+export interface ForgottenFields {
+  tenantId: string;
+  documentId: string;
+  template: string;
+  verifyCode: string;
+  title: string;
+  number: string;
+  /** ISO 8601 with milliseconds, UTC. */
+  issuedAt: string;
+  validUntil: string | null;
+  sha256: string;
+  /** The key and signature of the document as issued. */
+  keyId: string;
+  signature: string;
+  /** ISO 8601 with milliseconds, UTC. */
+  forgottenAt: string;
+}
+
+/** The bytes of the second signature: as {@link canonicalPayload}, marked as the record of a forgotten document. */
+export function forgottenPayload(fields: ForgottenFields): string {
+  const entries = Object.entries(fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify({ v: 1, forgotten: true, ...Object.fromEntries(entries) });
+}
+
 /** Ed25519 signature, base64url. */
 export const signPayload = (privateKey: KeyObject, payload: string): string =>
   sign(null, Buffer.from(payload), privateKey).toString('base64url');

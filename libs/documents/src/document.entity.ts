@@ -8,8 +8,9 @@ import { TenantOwned } from '@openrathaus/database';
  */
 @Entity({ name: 'documents' })
 export class DocumentEntity extends TenantOwned {
-  @Column({ name: 'application_id', type: 'uuid' })
-  applicationId: string;
+  /** Null once retention deleted the application: the document stays verifiable without it. */
+  @Column({ name: 'application_id', type: 'uuid', nullable: true })
+  applicationId: string | null;
 
   /** The key of the definition's `documents` entry. */
   @Column({ type: 'text' })
@@ -21,8 +22,9 @@ export class DocumentEntity extends TenantOwned {
   @Column({ type: 'text' })
   filename: string;
 
-  @Column({ name: 'storage_key', type: 'text' })
-  storageKey: string;
+  /** Null once retention removed the PDF. */
+  @Column({ name: 'storage_key', type: 'text', nullable: true })
+  storageKey: string | null;
 
   /** Of the PDF's bytes, hex. */
   @Column({ type: 'text' })
@@ -61,4 +63,17 @@ export class DocumentEntity extends TenantOwned {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
+
+  /**
+   * When retention removed the application's data: holder, content and PDF are gone, and a second
+   * signature ({@link forgottenSignature}, by {@link forgottenKeyId}) covers what stays.
+   */
+  @Column({ name: 'forgotten_at', type: 'timestamptz', nullable: true })
+  forgottenAt: Date | null;
+
+  @Column({ name: 'forgotten_key_id', type: 'uuid', nullable: true })
+  forgottenKeyId: string | null;
+
+  @Column({ name: 'forgotten_signature', type: 'text', nullable: true })
+  forgottenSignature: string | null;
 }

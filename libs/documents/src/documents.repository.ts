@@ -6,11 +6,9 @@ import { DocumentEntity } from './document.entity';
 export type NewDocument = Pick<
   DocumentEntity,
   | 'id'
-  | 'applicationId'
   | 'template'
   | 'title'
   | 'filename'
-  | 'storageKey'
   | 'sha256'
   | 'verifyCode'
   | 'keyId'
@@ -21,7 +19,7 @@ export type NewDocument = Pick<
   | 'locale'
   | 'issuedAt'
   | 'validUntil'
->;
+> & { applicationId: string; storageKey: string };
 
 /** The owner of `documents`: every statement on it, each in the caller's transaction. */
 @Injectable()
@@ -82,6 +80,26 @@ export class DocumentsRepository {
 
   byVerifyCode(scope: TenantScope, verifyCode: string): Promise<DocumentEntity | null> {
     return scope.findOne(DocumentEntity, { verifyCode });
+  }
+
+  /**
+   * Removes what the document says about its holder and where its PDF was, keeping code, hashes,
+   * signatures and dates, with the second signature over what stays; false when it was done before.
+   */
+  async forget(
+    scope: TenantScope,
+    id: string,
+    forgotten: { at: Date; keyId: string; signature: string },
+  ): Promise<boolean> {
+    const rows = await scope.query<{ id: string }>(
+      `update public.documents
+          set holder = '', content = '', storage_key = null,
+              forgotten_at = $2, forgotten_key_id = $3, forgotten_signature = $4
+        where id = $1 and forgotten_at is null
+       returning id`,
+      [id, forgotten.at, forgotten.keyId, forgotten.signature],
+    );
+    return rows.length > 0;
   }
 
   /** Revokes the document; a revoked one keeps its first date. */

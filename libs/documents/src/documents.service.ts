@@ -4,13 +4,20 @@ import { join } from 'node:path';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ProcessDefinition, TextTemplates } from '@openrathaus/catalog';
 import { APP_CONFIG, AppConfig, Clock, FILE_STORAGE, FileStorage, isUuid, systemClock } from '@openrathaus/core';
-import { TenantTransactions } from '@openrathaus/database';
+import { TenantScope, TenantTransactions } from '@openrathaus/database';
 import { Rules } from '@openrathaus/forms';
 import { I18n, localized, shownLocale } from '@openrathaus/i18n';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { DocumentEntity } from './document.entity';
 import { PdfLogo, renderDocumentPdf } from './document-pdf';
-import { SignedFields, canonicalPayload, signPayload, verifyPayload } from './document-signature';
+import {
+  ForgottenFields,
+  SignedFields,
+  canonicalPayload,
+  forgottenPayload,
+  signPayload,
+  verifyPayload,
+} from './document-signature';
 import { DocumentsError, DocumentsErrorCode } from './documents.error';
 import { DocumentsRepository, NewDocument } from './documents.repository';
 import { SigningKeys } from './signing-keys.service';
@@ -79,6 +86,15 @@ export interface VerifyResult {
   issuedAt?: string;
   validUntil?: string | null;
   revokedAt?: string | null;
+  /**
+   * True when retention removed the application's data: the document is still answered for
+   * (genuine, issued on …), without holder and text; the proof is then the second signature.
+   */
+  dataDeleted?: boolean;
+  /** When the application's data was removed. */
+  dataDeletedAt?: string;
+  /** With `dataDeleted`: "genuine, issued on …; the application's data has been deleted", in German and English. */
+  notice?: { de: string; en: string };
   /** What lets anyone check the signature on their own (see docs/documents.md). */
   proof?: {
     algorithm: 'Ed25519';
@@ -112,7 +128,8 @@ type SealedDocument = NewDocument;
 const signedFields = (d: DocumentEntity, tenantId: string): SignedFields => ({
   tenantId,
   documentId: d.id,
-  applicationId: d.applicationId,
+  // Signed with the application; only a forgotten document (checked by its second signature) lacks it.
+  applicationId: d.applicationId ?? '',
   template: d.template,
   verifyCode: d.verifyCode,
   keyId: d.keyId,
@@ -123,6 +140,21 @@ const signedFields = (d: DocumentEntity, tenantId: string): SignedFields => ({
   issuedAt: new Date(d.issuedAt).toISOString(),
   validUntil: d.validUntil,
   sha256: d.sha256,
+});
+
+const forgottenFields = (d: DocumentEntity, tenantId: string, forgottenAt: Date): ForgottenFields => ({
+  tenantId,
+  documentId: d.id,
+  template: d.template,
+  verifyCode: d.verifyCode,
+  title: d.title,
+  number: d.number,
+  issuedAt: new Date(d.issuedAt).toISOString(),
+  validUntil: d.validUntil,
+  sha256: d.sha256,
+  keyId: d.keyId,
+  signature: d.signature,
+  forgottenAt: new Date(forgottenAt).toISOString(),
 });
 
 const safeName = (text: string): string =>
@@ -291,9 +323,11 @@ export class Documents {
   ): Promise<{ storageKey: string; filename: string; contentType: string }[]> {
     if (!isUuid(applicationId)) return [];
     const rows = await this.transactions.run(tenant.id, (scope) => this.documents.ofApplication(scope, applicationId));
-    return rows
-      .filter((d) => !d.revokedAt)
-      .map((d) => ({ storageKey: d.storageKey, filename: d.filename, contentType: 'application/pdf' }));
+    return rows.flatMap((d) =>
+      !d.revokedAt && d.storageKey
+        ? [{ storageKey: d.storageKey, filename: d.filename, contentType: 'application/pdf' }]
+        : [],
+    );
   }
 
   /** The PDF of a document of the application; not found when the document belongs to another. */
@@ -305,9 +339,31 @@ export class Documents {
           )
         : null;
     if (!doc) throw new DocumentsError(DocumentsErrorCode.NotFound, { documentId });
-    const bytes = await this.storage.get(doc.storageKey);
+    const bytes = doc.storageKey ? await this.storage.get(doc.storageKey) : undefined;
     if (!bytes) throw new DocumentsError(DocumentsErrorCode.FileMissing, { documentId });
     return { filename: doc.filename, bytes };
+  }
+
+  /**
+   * Retention: the application's documents lose what they say about their holder (holder, text)
+   * and their PDF, and keep code, hash, first signature and dates, sealed by a second signature
+   * over what stays, so `/verify` still tells a genuine document (and that its application's data
+   * was deleted). In the caller's transaction; the files go first (a rolled-back run leaves rows
+   * the next one completes). A document forgotten before is left as it is. Returns how many were forgotten.
+   */
+  async forget(scope: TenantScope, applicationId: string): Promise<number> {
+    if (!isUuid(applicationId)) return 0;
+    const due = (await this.documents.ofApplication(scope, applicationId)).filter((d) => !d.forgottenAt);
+    if (!due.length) return 0;
+    const signer = await this.keys.signerIn(scope);
+    const at = this.clock.now();
+    let forgotten = 0;
+    for (const doc of due) {
+      if (doc.storageKey) await this.storage.delete(doc.storageKey);
+      const signature = signPayload(signer.privateKey, forgottenPayload(forgottenFields(doc, scope.tenantId, at)));
+      if (await this.documents.forget(scope, doc.id, { at, keyId: signer.keyId, signature })) forgotten++;
+    }
+    return forgotten;
   }
 
   /** Revokes a document: verifiers see it as revoked from now on. Revoking twice keeps the first date. */
@@ -334,14 +390,11 @@ export class Documents {
     return this.transactions.run(tenant.id, async (scope) => {
       const doc = await this.documents.byVerifyCode(scope, parsed.code);
       if (!doc) return { status: 'unknown', code: parsed.code };
+      if (doc.forgottenAt) return this.verifyForgotten(scope, tenant, doc);
       const key = await this.keys.find(scope, doc.keyId);
       const payload = canonicalPayload(signedFields(doc, tenant.id));
       if (!key || !verifyPayload(key.publicKey, payload, doc.signature)) return { status: 'forged', code: parsed.code };
-      const status: VerifyStatus = doc.revokedAt
-        ? 'revoked'
-        : isExpired(doc.validUntil, this.clock.now())
-          ? 'expired'
-          : 'valid';
+      const status = this.statusOf(doc);
       return {
         status,
         code: doc.verifyCode,
@@ -365,6 +418,56 @@ export class Documents {
         },
       };
     });
+  }
+
+  /**
+   * The answer for a document whose application's data retention removed: genuine (or expired,
+   * or revoked) when the second signature holds, with the dates and no holder or text.
+   */
+  private async verifyForgotten(scope: TenantScope, tenant: Tenant, doc: DocumentEntity): Promise<VerifyResult> {
+    const forgottenAt = doc.forgottenAt as Date;
+    const key = doc.forgottenKeyId ? await this.keys.find(scope, doc.forgottenKeyId) : null;
+    const payload = forgottenPayload(forgottenFields(doc, tenant.id, forgottenAt));
+    if (!key || !doc.forgottenSignature || !verifyPayload(key.publicKey, payload, doc.forgottenSignature)) {
+      return { status: 'forged', code: doc.verifyCode };
+    }
+    return {
+      status: this.statusOf(doc),
+      code: doc.verifyCode,
+      tenantSlug: tenant.slug,
+      tenantName: tenant.config.name ?? tenant.name,
+      title: doc.title,
+      number: doc.number,
+      language: doc.locale,
+      issuedAt: new Date(doc.issuedAt).toISOString(),
+      validUntil: doc.validUntil,
+      revokedAt: doc.revokedAt ? new Date(doc.revokedAt).toISOString() : null,
+      dataDeleted: true,
+      dataDeletedAt: new Date(forgottenAt).toISOString(),
+      notice: {
+        de: this.deletedNotice('de', tenant, doc.issuedAt),
+        en: this.deletedNotice('en', tenant, doc.issuedAt),
+      },
+      proof: {
+        algorithm: 'Ed25519',
+        keyId: key.id,
+        publicKey: key.publicKey,
+        signature: doc.forgottenSignature,
+        payload,
+        sha256: doc.sha256,
+      },
+    };
+  }
+
+  private deletedNotice(locale: 'de' | 'en', tenant: Tenant, issuedAt: Date): string {
+    return this.i18n.t(locale, 'documents.verify.dataDeleted.notice', {
+      date: dateText(issuedAt, locale),
+      tenant: tenant.config.name ?? tenant.name,
+    });
+  }
+
+  private statusOf(doc: DocumentEntity): VerifyStatus {
+    return doc.revokedAt ? 'revoked' : isExpired(doc.validUntil, this.clock.now()) ? 'expired' : 'valid';
   }
 
   private find(tenant: Tenant, applicationId: string, template: string): Promise<DocumentEntity | null> {

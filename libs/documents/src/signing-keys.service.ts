@@ -45,9 +45,13 @@ export class SigningKeys {
 
   /** The tenant's current key, ready to sign; made when the tenant has none. */
   async signer(tenantId: string): Promise<Signer> {
-    const row = await this.transactions.run(tenantId, async (scope) => {
-      return (await this.keys.current(scope)) ?? (await this.create(scope));
-    });
+    return this.transactions.run(tenantId, (scope) => this.signerIn(scope));
+  }
+
+  /** {@link signer} in the caller's transaction. */
+  async signerIn(scope: TenantScope): Promise<Signer> {
+    const tenantId = scope.tenantId;
+    const row = (await this.keys.current(scope)) ?? (await this.create(scope));
     try {
       const der = openPrivateKey(this.config.secret, this.context(tenantId, row.id), row.private_key);
       return { keyId: row.id, privateKey: createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }) };

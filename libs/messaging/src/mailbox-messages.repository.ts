@@ -27,6 +27,15 @@ export class MailboxMessagesRepository {
     });
   }
 
+  /** Deletes the messages about the application; returns how many. */
+  async deleteOfApplication(scope: TenantScope, applicationId: string): Promise<number> {
+    const rows = await scope.query<{ id: string }>(
+      `delete from public.mailbox_messages where application_id = $1 returning id`,
+      [applicationId],
+    );
+    return rows.length;
+  }
+
   countUnread(scope: TenantScope, citizenId: string): Promise<number> {
     return scope.count(MailboxMessageEntity, { citizenId, readAt: IsNull() });
   }

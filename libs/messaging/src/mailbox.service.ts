@@ -164,6 +164,14 @@ export class Mailbox {
     return total;
   }
 
+  /**
+   * Retention: deletes the application's messages in the citizen's mailbox (what the office and the
+   * citizen wrote about it), in the caller's transaction. Returns how many.
+   */
+  forget(scope: TenantScope, applicationId: string): Promise<number> {
+    return isUuid(applicationId) ? this.messages.deleteOfApplication(scope, applicationId) : Promise.resolve(0);
+  }
+
   /** Marks one of the citizen's messages read (the first time counts); false when it has none such. */
   markRead(scope: TenantScope, citizenId: string, messageId: string): Promise<boolean> {
     if (!isUuid(citizenId) || !isUuid(messageId)) return Promise.resolve(false);

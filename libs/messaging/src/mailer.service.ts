@@ -43,6 +43,14 @@ export class Mailer {
     private readonly mails: MailsRepository,
   ) {}
 
+  /**
+   * Retention: removes the personal data the application's mails keep (address, template data,
+   * attachments); a mail not yet sent never will be. In the caller's transaction; returns how many changed.
+   */
+  forget(scope: TenantScope, applicationId: string): Promise<number> {
+    return isUuid(applicationId) ? this.mails.forget(scope, applicationId) : Promise.resolve(0);
+  }
+
   /** Writes the mail and its job in the scope's transaction; returns the mail's id. */
   async queue(scope: TenantScope, request: MailRequest): Promise<string> {
     this.check(scope, request);

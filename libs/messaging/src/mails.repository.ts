@@ -28,7 +28,8 @@ export class MailsRepository {
     const rows = await scope.query<{ id: string }>(
       `with taken as (
          update public.mails set status = 'sending', claimed_until = clock_timestamp() + make_interval(secs => $2)
-          where id = $1 and (status in ('queued', 'failed') or (status = 'sending' and claimed_until < clock_timestamp()))
+          where id = $1 and to_address <> ''
+            and (status in ('queued', 'failed') or (status = 'sending' and claimed_until < clock_timestamp()))
          returning id)
        select id from taken`,
       [id, seconds],
@@ -45,6 +46,23 @@ export class MailsRepository {
         where id = $1 and status <> 'sent'`,
       [id, messageId],
     );
+  }
+
+  /**
+   * Removes the personal data of the application's mails (address, data, attachments, error);
+   * one not yet sent will never be: it is marked failed. Returns how many mails it changed.
+   */
+  async forget(scope: TenantScope, applicationId: string): Promise<number> {
+    const rows = await scope.query<{ id: string }>(
+      `update public.mails
+          set to_address = '', data = '{}', attachments = '[]', claimed_until = null,
+              status = case when status = 'sent' then 'sent' else 'failed' end,
+              error = case when status = 'sent' then null else 'forgotten by retention' end
+        where application_id = $1 and (to_address <> '' or data <> '{}' or attachments <> '[]')
+       returning id`,
+      [applicationId],
+    );
+    return rows.length;
   }
 
   /** Records a failed attempt, unless another run sent it meanwhile. */

@@ -3,6 +3,8 @@ export * from './application-states';
 export * from './applicant';
 export * from './casework-sweep.handler';
 export * from './citizen-notices';
+export * from './retention-participants';
+export * from './retention-sweep.handler';
 export * from './step-effects.repository';
 export * from './steps/workflow-step.strategy';
 export * from './steps/workflow-steps.registry';

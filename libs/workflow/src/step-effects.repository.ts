@@ -60,6 +60,14 @@ export class StepEffects {
     return rows.length > 0;
   }
 
+  /** Retention `delete`: removes the application's recorded effects, in the caller's transaction. */
+  async forget(scope: TenantScope, applicationId: string): Promise<number> {
+    const rows = await scope.query(`delete from public.workflow_effects where application_id = $1 returning key`, [
+      applicationId,
+    ]);
+    return rows.length;
+  }
+
   /**
    * Records an effect that belongs to no step (a reminder), under `<application>:<name>`; false
    * when it was recorded before.

@@ -14,6 +14,8 @@ import { TenancyModule } from '@openrathaus/tenancy';
 import { ApplicationProgress } from './application-progress.service';
 import { CaseworkSweepHandler } from './casework-sweep.handler';
 import { CitizenNotices } from './citizen-notices';
+import { RetentionParticipants } from './retention-participants';
+import { RetentionSweepHandler } from './retention-sweep.handler';
 import { StepEffects } from './step-effects.repository';
 import { DeliverStep } from './steps/deliver.step';
 import { DocumentStep } from './steps/document.step';
@@ -52,12 +54,22 @@ export const BUILT_IN_STEPS = [FormStep, IdentityStep, PaymentStep, ReviewStep, 
     Workflow,
     WorkflowAdvanceHandler,
     CaseworkSweepHandler,
+    RetentionSweepHandler,
+    RetentionParticipants,
     ApplicationProgress,
     CitizenNotices,
     StepEffects,
     WorkflowSteps,
     ...BUILT_IN_STEPS,
   ],
-  exports: [Workflow, WorkflowSteps, ApplicationProgress, StepEffects, CaseworkSweepHandler],
+  exports: [
+    Workflow,
+    WorkflowSteps,
+    ApplicationProgress,
+    StepEffects,
+    CaseworkSweepHandler,
+    RetentionSweepHandler,
+    RetentionParticipants,
+  ],
 })
 export class WorkflowModule {}

@@ -41,6 +41,16 @@ class VerifyView {
   @ApiPropertyOptional({ format: 'date-time' }) issuedAt?: string;
   @ApiPropertyOptional({ format: 'date', nullable: true, type: String }) validUntil?: string | null;
   @ApiPropertyOptional({ format: 'date-time', nullable: true, type: String }) revokedAt?: string | null;
+  @ApiPropertyOptional({
+    description: "True when the application's data was deleted after its retention period: no holder, no text",
+  })
+  dataDeleted?: boolean;
+  @ApiPropertyOptional({ format: 'date-time' }) dataDeletedAt?: string;
+  @ApiPropertyOptional({
+    description: "With dataDeleted: genuine, issued on …; the application's data has been deleted (de, en)",
+    example: { de: 'Echt, ausgestellt am 01.06.2026 von Stadt Recklinghausen; die Daten des Antrags wurden gelöscht.' },
+  })
+  notice?: { de: string; en: string };
   @ApiPropertyOptional({ type: VerifyProofView }) proof?: VerifyProofView;
 }
 
@@ -167,12 +177,21 @@ export class VerifyPageController {
           ? t('documents.verify.revoked.text', { tenant, date: dateText(result.revokedAt ?? '', locale) })
           : t(`documents.verify.${key}.text`, { tenant, date: until ?? '' });
     const genuine = result.status === 'valid' || result.status === 'expired' || result.status === 'revoked';
+    // The application's data is gone: the notice first, then what the status adds (expired, revoked).
+    const deleted = genuine && result.dataDeleted;
+    const notice = deleted
+      ? [
+          t('documents.verify.dataDeleted.notice', { tenant, date: dateText(result.issuedAt ?? '', locale) }),
+          ...(result.status === 'valid' ? [] : [text]),
+          t('documents.verify.dataDeleted.text'),
+        ].join(' ')
+      : text;
     return {
       status: result.status,
       tone,
       icon,
       heading: t(`documents.verify.${key}.heading`),
-      text,
+      text: notice,
       details: genuine
         ? [
             { label: t('documents.verify.issuer'), value: result.tenantName, lang: 'de' },
@@ -183,6 +202,9 @@ export class VerifyPageController {
             { label: t('documents.verify.validUntil'), value: until ?? t('documents.verify.noExpiry') },
             ...(result.revokedAt
               ? [{ label: t('documents.verify.revokedAt'), value: dateText(result.revokedAt, locale) }]
+              : []),
+            ...(deleted && result.dataDeletedAt
+              ? [{ label: t('documents.verify.dataDeletedAt'), value: dateText(result.dataDeletedAt, locale) }]
               : []),
             { label: t('documents.verify.code'), value: result.code },
           ].filter((d) => d.value)

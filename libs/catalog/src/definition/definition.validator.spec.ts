@@ -1,3 +1,4 @@
+import { definitionFaultMessage } from './definition-fault';
 import { validateDefinition } from './definition.validator';
 import { stepKindTable } from './step-kinds';
 import type { ShapeFault } from './shape';
@@ -163,12 +164,10 @@ describe('validateDefinition: shape', () => {
   it('names every missing required field', () => {
     const doc = minimal();
     delete doc.title;
-    doc.retention = null;
     delete doc.form.pages[0].items[0].type;
     delete doc.steps[0].kind;
     expect(keys(validate(doc))).toEqual([
       'title:required',
-      'retention:required',
       'form.pages[0].items[0].type:required',
       'steps[0].kind:required',
     ]);
@@ -206,6 +205,35 @@ describe('validateDefinition: shape', () => {
 
   it.each(['P1Y', 'P6M', 'P14D', 'P2W', 'P1Y6M'])('accepts the retention %j', (retention) => {
     expect(validate({ ...minimal(), retention })).toEqual([]);
+  });
+
+  it.each([{ after: 'P90D', action: 'delete' }, { after: 'P2Y', action: 'anonymise' }, { after: 'P6M' }])(
+    'accepts the retention %j',
+    (retention) => {
+      expect(validate({ ...minimal(), retention })).toEqual([]);
+    },
+  );
+
+  it('takes a definition without retention (its applications are kept)', () => {
+    const doc = minimal();
+    delete doc.retention;
+    expect(validate(doc)).toEqual([]);
+  });
+
+  it('names each faulty part of a retention, in German and English', () => {
+    const faults = validate({ ...minimal(), retention: { after: '90 Tage', action: 'shred', keep: true } });
+    expect(keys(faults)).toEqual([
+      'retention.after:duration',
+      'retention.action:one_of',
+      'retention.keep:unknown_field',
+    ]);
+    const [after, action] = faults.map((f) => ({ file: 'x.yaml', ...f }));
+    expect(definitionFaultMessage(after, 'de')).toBe('muss eine ISO-8601-Dauer wie P1Y, P6M oder P14D sein');
+    expect(definitionFaultMessage(after, 'en')).toBe('must be an ISO 8601 duration like P1Y, P6M or P14D');
+    expect(definitionFaultMessage(action, 'en')).toBe('must be one of: delete, anonymise');
+    expect(definitionFaultMessage(action, 'de')).toBe('muss einer dieser Werte sein: delete, anonymise');
+    expect(keys(validate({ ...minimal(), retention: { action: 'delete' } }))).toEqual(['retention.after:required']);
+    expect(keys(validate({ ...minimal(), retention: 90 }))).toEqual(['retention:string']);
   });
 
   it('refuses localized texts without de, with an empty de or with unknown languages', () => {

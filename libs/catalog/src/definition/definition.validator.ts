@@ -14,6 +14,7 @@ import {
 import { DELIVERY_TARGETS, PARAMETER_TYPES, ProcessDefinition, TRUST_LEVELS, VISIBILITIES } from './process-definition';
 import { BUILT_IN_STEP_KINDS, STEP_FIELDS, StepKindTable } from './step-kinds';
 import { DURATION, readParameterValue } from './parameters';
+import { RETENTION_ACTIONS } from './retention';
 import { Shape, ShapeFault, checkShape, isRecord } from './shape';
 
 export const DEFINITION_KEY = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -143,7 +144,15 @@ const definitionFields: Record<string, Shape> = {
     },
   },
   trustLevel: { t: 'enum', values: TRUST_LEVELS },
-  retention: duration,
+  retention: {
+    t: 'short',
+    string: duration,
+    object: {
+      t: 'object',
+      fields: { after: duration, action: { t: 'enum', values: RETENTION_ACTIONS } },
+      required: ['after'],
+    },
+  },
   changes: text,
   parameters: { t: 'map', of: parameter, keyPattern: IDENT },
   applicant: {
@@ -213,7 +222,6 @@ const definitionRequired = [
   'summary',
   'lebenslagen',
   'trustLevel',
-  'retention',
   'form',
   'steps',
 ];

@@ -2,6 +2,7 @@ import type { FormDefinition, Rule } from '@openrathaus/forms';
 import type { LocalizedText } from '@openrathaus/i18n';
 
 import type { TrustLevel } from '@openrathaus/core';
+import type { RetentionRule } from './retention';
 
 export { TRUST_LEVELS } from '@openrathaus/core';
 export type { TrustLevel } from '@openrathaus/core';
@@ -120,8 +121,11 @@ export interface ProcessDefinition {
   legalBasis?: LegalBasis[];
   /** The level the whole process needs; an `identity` step may ask for more. */
   trustLevel: TrustLevel;
-  /** How long applications are kept after they are closed (ISO 8601 duration). */
-  retention: string;
+  /**
+   * How long applications are kept after their final status, and what happens then: an ISO 8601
+   * duration (which anonymises) or `{ after, action }`. None: they are kept.
+   */
+  retention?: string | RetentionRule;
   /** What changed in this version. */
   changes?: LocalizedText;
   parameters: Record<string, ParameterDefinition>;

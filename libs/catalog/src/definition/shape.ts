@@ -12,6 +12,8 @@ export type Shape =
   | { t: 'map'; of: Shape; keyPattern?: RegExp; keyKey?: DefinitionFaultKey }
   | { t: 'object'; fields: Record<string, Shape>; required?: readonly string[] }
   | { t: 'choice'; pick: (value: Record<string, unknown>) => Shape }
+  /** A short form as a string, or the long form as a mapping (`retention: P2Y` or `{ after, action }`). */
+  | { t: 'short'; string: Shape; object: Shape }
   | { t: 'any' };
 
 /** A fault without its file: the validator adds the file. */
@@ -84,5 +86,7 @@ export function checkShape(value: unknown, shape: Shape, path = ''): ShapeFault[
     }
     case 'choice':
       return isRecord(value) ? checkShape(value, shape.pick(value), path) : [{ path, key: 'not_object' }];
+    case 'short':
+      return isRecord(value) ? checkShape(value, shape.object, path) : checkShape(value, shape.string, path);
   }
 }
