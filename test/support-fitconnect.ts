@@ -77,6 +77,8 @@ export interface FitConnectStandIn {
   requests: string[];
   /** The next submission's decision: `null` accepts (when it passes the checks), problems reject. */
   rejectNext(problems?: SubmissionProblem[]): void;
+  /** The next decision event is signed with a key the destination does not publish. */
+  forgeNextDecision(): void;
   /** The next `count` calls (to `path`, when given) answer `status` (503 unless told). */
   failNext(count: number, status?: number, path?: RegExp): void;
   /** The next call (to `path`) answers with a redirect to another host. */
@@ -303,6 +305,7 @@ export async function startFitConnectStandIn(): Promise<FitConnectStandIn> {
   const interferences: Interference[] = [];
   let keyVariant: KeyVariant = 'trusted';
   let nextRejection: SubmissionProblem[] | null = null;
+  let forgeNextDecision = false;
 
   const server = createServer((req, res) => {
     res.on('error', () => undefined);
@@ -342,6 +345,9 @@ export async function startFitConnectStandIn(): Promise<FitConnectStandIn> {
     failNext: (count, status = 503, path) => void interferences.push({ count, status, path }),
     redirectNext: (path) => void interferences.push({ count: 1, redirect: true, path }),
     oversizeNext: (bytes, path) => void interferences.push({ count: 1, oversizeBytes: bytes, path }),
+    forgeNextDecision: () => {
+      forgeNextDecision = true;
+    },
     serveKey: (variant) => {
       keyVariant = variant;
     },
@@ -368,7 +374,8 @@ export async function startFitConnectStandIn(): Promise<FitConnectStandIn> {
       .setIssuer(by === 'service' ? base : destinationId)
       .setIssuedAt()
       .setJti(randomUUID())
-      .sign(by === 'service' ? pki.servicePrivate : pki.sigPrivate);
+      .sign(by === 'service' || forgeNextDecision ? pki.servicePrivate : pki.sigPrivate);
+    if (by === 'destination') forgeNextDecision = false;
     eventLogs.get(submission.caseId)!.push(token);
   }
 

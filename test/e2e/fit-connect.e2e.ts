@@ -195,6 +195,16 @@ describe('FIT-Connect hand-off against the local stand-in', () => {
     expect(status.events.at(-1)!.event).toBe('https://schema.fitko.de/fit-connect/events/reject-submission');
   });
 
+  it('refuses an event log whose decision is not signed by the destination', async () => {
+    const client = new FitConnectClient();
+    standIn.forgeNextDecision();
+    const receipt = await new FitConnectStrategy(client).send(handoff(), standIn.target());
+    const error = await failure(client.events(standIn.target(), receipt.caseId as string));
+    expect(error.message).toBe(
+      `FIT-Connect event log of case ${String(receipt.caseId)}: the signature of an event by ${standIn.destinationId} does not verify`,
+    );
+  });
+
   it('gets one token for several calls', async () => {
     const client = new FitConnectClient();
     const before = standIn.tokensIssued;
