@@ -37,19 +37,23 @@ function handoff(): Handoff {
     },
     office: { id: 'steueramt', name: 'Steueramt', email: 'steueramt@example.org' },
     fields: [
-      { path: 'hund.name', label: 'Name des Hundes', fimId: 'F60000227', value: 'Bello' },
-      { path: 'hund.rasse', label: 'Rasse', value: 'Mischling' },
+      { path: 'hund.name', label: 'Name des Hundes', fimId: 'F60000227', value: 'Bello', text: 'Bello' },
+      { path: 'hund.rasse', label: 'Rasse', value: 'Mischling', text: 'Mischling' },
     ],
     files: [
       {
+        id: 'summary',
         field: 'summary',
+        storageKey: 'tenant/deliveries/h/antrag.pdf',
         filename: 'antrag.pdf',
         contentType: 'application/pdf',
         size: SUMMARY.length,
         read: () => Promise.resolve(SUMMARY),
       },
       {
+        id: '5f0c1a2e-8d1b-4a57-9d0c-3c2b1a0f9e8d',
         field: 'nachweise.0.datei',
+        storageKey: 'tenant/attachments/5f0c1a2e',
         filename: 'impfpass.jpg',
         contentType: 'image/jpeg; name="impfpass.jpg"',
         size: PHOTO.length,
@@ -154,8 +158,8 @@ describe('FIT-Connect hand-off against the local stand-in', () => {
     expect(data.application.number).toBe('GE-2026-000123');
     expect(data.application.answers.hund.name).toBe('Bello');
     expect(data.fields).toEqual([
-      { path: 'hund.name', label: 'Name des Hundes', fimId: 'F60000227', value: 'Bello' },
-      { path: 'hund.rasse', label: 'Rasse', value: 'Mischling' },
+      { path: 'hund.name', label: 'Name des Hundes', fimId: 'F60000227', value: 'Bello', text: 'Bello' },
+      { path: 'hund.rasse', label: 'Rasse', value: 'Mischling', text: 'Mischling' },
     ]);
     expect(data.attachments).toEqual(
       expect.arrayContaining([

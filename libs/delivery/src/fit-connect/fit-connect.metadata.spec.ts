@@ -36,7 +36,7 @@ const handoff = (email?: string): Handoff => ({
     applicant: { name: 'Erika', email },
   },
   definition: { owner: 'dorsten', key: 'gewerbe', version: '2.0.0', title: 'Gewerbe anmelden' },
-  fields: [{ path: 'name', label: 'Name', fimId: 'F60000227', value: 'Erika' }],
+  fields: [{ path: 'name', label: 'Name', fimId: 'F60000227', value: 'Erika', text: 'Erika' }],
   files: [],
 });
 
