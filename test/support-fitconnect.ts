@@ -288,7 +288,7 @@ function problem(res: ServerResponse, status: number, name: string, detail: stri
 const hex512 = (bytes: Buffer): string => createHash('sha512').update(bytes).digest('hex');
 
 /** Starts the stand-in on 127.0.0.1 at a free port. */
-export async function startFitConnectStandIn(): Promise<FitConnectStandIn> {
+export async function startFitConnectStandIn(options: { leikaId?: string } = {}): Promise<FitConnectStandIn> {
   const jose = await importEsm<typeof Jose>('jose');
   const pki = await createPki();
   const ajv = new Ajv2020({ allErrors: true });
@@ -298,7 +298,8 @@ export async function startFitConnectStandIn(): Promise<FitConnectStandIn> {
   const clientId = `sender-${randomUUID()}`;
   const clientSecret = randomBytes(24).toString('base64url');
   const destinationId = randomUUID();
-  const leikaIdentifier = 'urn:de:fim:leika:leistung:99050012104000';
+  // The one service the destination offers (the Hundesteuer's LeiKa key unless the test names another).
+  const leikaIdentifier = `urn:de:fim:leika:leistung:${options.leikaId ?? '99050012104000'}`;
   const tokens = new Map<string, number>();
   const submissions = new Map<string, ReceivedSubmission>();
   const eventLogs = new Map<string, string[]>();

@@ -158,8 +158,8 @@ describe('FIT-Connect hand-off against the local stand-in', () => {
     expect(data.application.number).toBe('GE-2026-000123');
     expect(data.application.answers.hund.name).toBe('Bello');
     expect(data.fields).toEqual([
-      { path: 'hund.name', label: 'Name des Hundes', fimId: 'F60000227', value: 'Bello', text: 'Bello' },
-      { path: 'hund.rasse', label: 'Rasse', value: 'Mischling', text: 'Mischling' },
+      { path: 'hund.name', label: 'Name des Hundes', fimId: 'F60000227', value: 'Bello' },
+      { path: 'hund.rasse', label: 'Rasse', value: 'Mischling' },
     ]);
     expect(data.attachments).toEqual(
       expect.arrayContaining([

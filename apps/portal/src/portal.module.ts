@@ -16,6 +16,7 @@ import { WebModule } from '@openrathaus/web';
 import { AccountModule } from './account/account.module';
 import { ApplicationsPortalModule } from './applications/applications-portal.module';
 import { BackofficeModule } from './backoffice/backoffice.module';
+import { DeliveryModule } from './delivery/delivery.module';
 import { CataloguePortalModule } from './catalogue/catalogue.module';
 import { OperationsModule } from './operations/operations.module';
 import { TenantChangeListener } from './tenant-change.listener';
@@ -56,6 +57,7 @@ export class PortalModule {
         AccountModule,
         ApplicationsPortalModule,
         BackofficeModule,
+        DeliveryModule,
       ],
       providers: [TenantChangeListener],
     };

@@ -128,6 +128,16 @@ export class CaseworkRepository {
   }
 
   /** Submitted applications per status, in the offices given (all when undefined). */
+  /** The numbers of applications by id (those without one are left out). */
+  async numbers(scope: TenantScope, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await scope.query<{ id: string; number: string }>(
+      `select id, number from public.applications where id = any($1::uuid[]) and number is not null`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.number]));
+  }
+
   async counts(scope: TenantScope, offices?: readonly string[]): Promise<Partial<Record<ApplicationStatus, number>>> {
     const rows = await scope.query<{ status: ApplicationStatus; n: string }>(
       offices

@@ -35,6 +35,11 @@ export class Casework {
     }));
   }
 
+  /** The numbers of applications by id, for lists that name them. */
+  numbers(scope: TenantScope, ids: readonly string[]): Promise<Map<string, string>> {
+    return this.rows.numbers(scope, ids);
+  }
+
   /** Every uploaded file of an application with where it is kept, for its hand-off to the office. */
   async storedFiles(
     scope: TenantScope,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Casework } from '@openrathaus/applications';
-import { APP_CONFIG, AppConfig, FILE_STORAGE, FileStorage } from '@openrathaus/core';
+import { APP_CONFIG, AppConfig, FILE_STORAGE, FileStorage, isUuid } from '@openrathaus/core';
 import { AuditLog, TenantScope, TenantTransactions } from '@openrathaus/database';
 import { Outbox } from '@openrathaus/jobs';
 import { Tenant, resolveDeliveryTarget } from '@openrathaus/tenancy';
@@ -97,8 +97,12 @@ export class Deliveries {
   }
 
   /** Hand-offs that are being retried or need a person, newest change first. */
-  failed(tenant: Pick<Tenant, 'id'>, limit = 200): Promise<DeliveryRow[]> {
-    return this.transactions.run(tenant.id, (scope) => this.rows.failed(scope, limit));
+  failed(tenant: Pick<Tenant, 'id'>, limit = 200): Promise<(DeliveryRow & { number: string | null })[]> {
+    return this.transactions.run(tenant.id, async (scope) => {
+      const rows = await this.rows.failed(scope, limit);
+      const numbers = await this.casework.numbers(scope, [...new Set(rows.map((r) => r.applicationId))]);
+      return rows.map((r) => ({ ...r, number: numbers.get(r.applicationId) ?? null }));
+    });
   }
 
   /**
@@ -106,6 +110,7 @@ export class Deliveries {
    * its attempts count from nought, its id stays (receivers drop a repeat). Audited with who.
    */
   async resend(tenant: Pick<Tenant, 'id'>, id: string, actor: string): Promise<DeliveryRow> {
+    if (!isUuid(id)) throw new DeliveryError(DeliveryErrorCode.NotFound, { id: String(id).slice(0, 40) });
     return this.transactions.run(tenant.id, async (scope) => {
       const before = await this.rows.byId(scope, id);
       if (!before) throw new DeliveryError(DeliveryErrorCode.NotFound, { id });
@@ -129,7 +134,9 @@ export class Deliveries {
     signature: string | undefined,
   ): Promise<{ filename: string; mediaType: string; bytes: Buffer }> {
     const refuse = () => new DeliveryError(DeliveryErrorCode.LinkInvalid, { fileId });
-    if (!fileLinkValid(this.config.secret, handoffId, fileId, expires, signature, new Date())) throw refuse();
+    if (!isUuid(handoffId) || !fileLinkValid(this.config.secret, handoffId, fileId, expires, signature, new Date())) {
+      throw refuse();
+    }
     return this.transactions.run(tenant.id, async (scope) => {
       const row = await this.rows.byId(scope, handoffId);
       if (!row) throw refuse();

@@ -1,15 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Applications, Casework } from '@openrathaus/applications';
 import { APP_CONFIG, AppConfig, FILE_STORAGE, FileStorage } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
 import { renderSummaryPdf } from '@openrathaus/documents';
 import { HandlesJob, JobHandler, JobPayload, Outbox } from '@openrathaus/jobs';
-import { Tenant, TenantRegistry, deliverySecretName, resolveDeliveryTarget, tenantBaseUrl } from '@openrathaus/tenancy';
+import {
+  DeliveryTargetConfig,
+  Tenant,
+  TenantRegistry,
+  deliverySecretName,
+  resolveDeliveryTarget,
+  tenantBaseUrl,
+} from '@openrathaus/tenancy';
 import { retryDelayMs } from './backoff';
 import { DeliveriesRepository, DeliveryRow } from './deliveries.repository';
 import { DELIVERY_QUEUE, Deliveries, SEND_JOB, summaryKey } from './deliveries.service';
 import { DeliveryTargetStrategy, Handoff, HandoffFailure, HandoffReceipt } from './delivery-target.strategy';
 import { EmailDeliveryStrategy } from './email.strategy';
+import { FitConnectClient } from './fit-connect/fit-connect.client';
+import { FitConnectStrategy } from './fit-connect/fit-connect.strategy';
+import type { FitConnectTarget } from './fit-connect/fit-connect.target';
 import { handoffFields } from './handoff-fields';
 import { WebhookDeliveryStrategy } from './webhook.strategy';
 
@@ -35,6 +47,8 @@ export class DeliverySendHandler implements JobHandler {
     private readonly outbox: Outbox,
     private readonly email: EmailDeliveryStrategy,
     private readonly webhook: WebhookDeliveryStrategy,
+    private readonly fitConnectStrategy: FitConnectStrategy,
+    private readonly fitConnect: FitConnectClient,
     @Inject(FILE_STORAGE) private readonly storage: FileStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -47,11 +61,93 @@ export class DeliverySendHandler implements JobHandler {
     const row = await this.transactions.run(tenant.id, (scope) => this.rows.take(scope, payload.deliveryId, hold));
     if (!row) return { skipped: 'not due' };
     try {
+      if (row.status === 'awaiting_ack') return await this.follow(tenant, row);
       const receipt = await this.attempt(tenant, row);
-      return { delivered: row.id, to: receipt.to };
+      return { [receipt.awaiting ? 'submitted' : 'delivered']: row.id, to: receipt.to };
     } catch (error) {
       return this.failed(tenant, row, error);
     }
+  }
+
+  /**
+   * A FIT-Connect submission waits for the destination's word in the case's event log: accepted is
+   * delivered (and the application goes on), rejected needs a person; no word yet is looked at
+   * again later, until the hand-off's time runs out.
+   */
+  private async follow(tenant: Tenant, row: DeliveryRow): Promise<unknown> {
+    const caseId = typeof row.receipt?.caseId === 'string' ? row.receipt.caseId : undefined;
+    const target = caseId ? this.targetOf(tenant, row.target) : undefined;
+    if (!caseId || !target || target.kind !== 'fit-connect') {
+      throw new HandoffFailure('the submission cannot be followed: no case id or no FIT-Connect target', true);
+    }
+    const status = await this.fitConnect.events(this.fitConnectTarget(tenant, target), caseId);
+    await this.transactions.run(tenant.id, async (scope) => {
+      if (status.status === 'accepted') {
+        await this.rows.settle(scope, row.id, { status: 'delivered', lastError: null });
+        await this.deliveries.audit(scope, row, 'application.delivered', 'workflow', {
+          target: row.target,
+          kind: row.kind,
+          to: row.receipt?.to,
+          caseId,
+        });
+        await this.outbox.add(scope, row.continueQueue, row.continueJob, { applicationId: row.applicationId });
+      } else if (status.status === 'rejected') {
+        const problems = status.problems.map((p) => p.title ?? p.detail ?? p.type).join('; ') || 'rejected';
+        await this.rows.settle(scope, row.id, {
+          status: 'rejected',
+          lastError: `rejected by the destination: ${problems}`,
+        });
+        await this.deliveries.audit(scope, row, 'application.delivery_rejected', 'workflow', {
+          target: row.target,
+          caseId,
+          problems,
+        });
+      } else if (Date.now() - new Date(row.createdAt).getTime() >= this.config.delivery.giveUpMs) {
+        await this.rows.settle(scope, row.id, {
+          status: 'dead',
+          lastError: 'no acknowledgement from the destination in time',
+        });
+        await this.deliveries.audit(scope, row, 'application.delivery_failed', 'workflow', {
+          target: row.target,
+          caseId,
+          error: 'no acknowledgement',
+        });
+      } else {
+        await this.rows.settle(scope, row.id, {
+          status: 'awaiting_ack',
+          nextAttemptAt: new Date(Date.now() + this.config.delivery.retryBaseMs),
+        });
+      }
+    });
+    return { followed: row.id, status: status.status };
+  }
+
+  private targetOf(tenant: Tenant, id: string): DeliveryTargetConfig | undefined {
+    return tenant.config.delivery?.targets?.find((t) => t.id === id);
+  }
+
+  /** A FIT-Connect target as the client takes it: the secret from the environment, the CA from the tenant's folder. */
+  private fitConnectTarget(tenant: Tenant, target: DeliveryTargetConfig): FitConnectTarget {
+    let trustedCaPem = '';
+    try {
+      trustedCaPem = target.trustedCa
+        ? readFileSync(join(this.config.tenantsDir, tenant.slug, target.trustedCa), 'utf8')
+        : '';
+    } catch {
+      throw new HandoffFailure(`the trusted CA ${target.trustedCa ?? ''} cannot be read`, true);
+    }
+    return {
+      submissionUrl: target.submissionUrl ?? '',
+      tokenUrl: target.tokenUrl ?? '',
+      clientId: target.clientId ?? '',
+      clientSecret: this.secrets(tenant, target.id)[0] ?? '',
+      destinationId: target.destinationId ?? '',
+      trustedCaPem,
+    };
+  }
+
+  private secrets(tenant: Tenant, target: string): string[] {
+    return this.config.delivery.secrets[deliverySecretName(tenant.slug, target).slice('DELIVERY_SECRET_'.length)] ?? [];
   }
 
   private async attempt(tenant: Tenant, row: DeliveryRow): Promise<HandoffReceipt> {
@@ -69,18 +165,37 @@ export class DeliverySendHandler implements JobHandler {
     if (!resolved.ok) throw new HandoffFailure(`no target "${resolved.target}" (${resolved.reason})`, true);
     const handoff = await this.handoff(tenant, row, application, definition, officeId);
     const target = resolved.target;
-    const strategy: DeliveryTargetStrategy<never> | undefined =
-      target.kind === 'email' ? this.email : target.kind === 'webhook' ? this.webhook : undefined;
-    if (!strategy) throw new HandoffFailure(`no sender for targets of kind ${target.kind} here`, true);
-    const options = {
-      email: target.email ?? '',
-      url: target.url ?? '',
-      secrets:
-        this.config.delivery.secrets[deliverySecretName(tenant.slug, target.id).slice('DELIVERY_SECRET_'.length)] ?? [],
-      baseUrl: tenantBaseUrl(tenant, this.config),
-    } as never;
+    const strategy: DeliveryTargetStrategy<never> =
+      target.kind === 'email' ? this.email : target.kind === 'webhook' ? this.webhook : this.fitConnectStrategy;
+    const options = (
+      target.kind === 'fit-connect'
+        ? this.fitConnectTarget(tenant, target)
+        : {
+            email: target.email ?? '',
+            url: target.url ?? '',
+            secrets: this.secrets(tenant, target.id),
+            baseUrl: tenantBaseUrl(tenant, this.config),
+          }
+    ) as never;
     let receipt: HandoffReceipt | undefined;
     if (!strategy.sendWithin) receipt = await strategy.send(handoff, options);
+    if (target.kind === 'fit-connect') {
+      // Taken by the Submission API; delivered once the destination accepts it.
+      await this.transactions.run(tenant.id, async (scope) => {
+        await this.rows.settle(scope, row.id, {
+          status: 'awaiting_ack',
+          lastError: null,
+          receipt,
+          nextAttemptAt: new Date(Date.now() + this.config.delivery.retryBaseMs),
+        });
+        await this.deliveries.audit(scope, row, 'application.delivery_submitted', 'workflow', {
+          target: row.target,
+          to: receipt?.to,
+          caseId: receipt?.caseId,
+        });
+      });
+      return { ...(receipt as HandoffReceipt), awaiting: true };
+    }
     await this.transactions.run(tenant.id, async (scope) => {
       if (strategy.sendWithin) receipt = await strategy.sendWithin(scope, handoff, options);
       await this.rows.settle(scope, row.id, { status: 'delivered', lastError: null, receipt });

@@ -10,6 +10,8 @@ import { Deliveries } from './deliveries.service';
 import { DeliveryPoller } from './delivery-poller.service';
 import { DeliverySendHandler } from './delivery-send.handler';
 import { EmailDeliveryStrategy } from './email.strategy';
+import { FitConnectClient } from './fit-connect/fit-connect.client';
+import { FitConnectStrategy } from './fit-connect/fit-connect.strategy';
 import { WebhookDeliveryStrategy } from './webhook.strategy';
 
 /** The hand-off of applications to the offices' software: targets, sender, retries, dead letters. */
@@ -27,6 +29,8 @@ import { WebhookDeliveryStrategy } from './webhook.strategy';
     DeliveryPoller,
     EmailDeliveryStrategy,
     WebhookDeliveryStrategy,
+    FitConnectClient,
+    FitConnectStrategy,
   ],
   exports: [Deliveries, DeliveryPoller],
 })

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BackofficeModule as CaseworkModule } from '@openrathaus/backoffice';
 import { CatalogModule } from '@openrathaus/catalog';
+import { DeliveryModule } from '@openrathaus/delivery';
 import { PortalHttpModule } from '../http/portal-http.module';
 import { AdminProcessesController } from './admin-processes.controller';
 import { BackofficeAuthController } from './backoffice-auth.controller';
@@ -9,6 +10,7 @@ import { BackofficePages } from './backoffice-login-pages.service';
 import { CaseworkController } from './casework.controller';
 import { CaseworkPagesController } from './casework-pages.controller';
 import { CaseworkPages } from './casework-pages.service';
+import { HandoffsController } from './handoffs.controller';
 import { StaffAdminController } from './staff-admin.controller';
 import { StaffPagesController } from './staff-pages.controller';
 
@@ -17,7 +19,7 @@ import { StaffPagesController } from './staff-pages.controller';
  * definitions, the caseworkers' inbox, applications, statistics and audit trail.
  */
 @Module({
-  imports: [PortalHttpModule, CatalogModule, CaseworkModule],
+  imports: [PortalHttpModule, CatalogModule, CaseworkModule, DeliveryModule],
   controllers: [
     BackofficeAuthController,
     StaffAdminController,
@@ -26,6 +28,7 @@ import { StaffPagesController } from './staff-pages.controller';
     AdminProcessesController,
     CaseworkController,
     CaseworkPagesController,
+    HandoffsController,
   ],
   providers: [BackofficePages, CaseworkPages],
 })

@@ -137,6 +137,32 @@ export class CaseworkPagesController {
     return statisticsCsv(figures);
   }
 
+  @Get('uebergaben')
+  @Roles('tenant-admin')
+  handoffs(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Query('hinweis') notice: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    return this.pages.handoffsPage({ request, reply, tenant, staff }, notice);
+  }
+
+  @Post('uebergaben/:id/erneut')
+  @Roles('tenant-admin')
+  @UseGuards(StaffCsrfGuard)
+  async resend(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<undefined> {
+    await this.pages.resendHandoff({ request, reply, tenant, staff }, id);
+    return redirectAfterPost(reply, '/backoffice/uebergaben?hinweis=resent');
+  }
+
   @Get('protokoll')
   @Roles('tenant-admin')
   audit(

@@ -18,6 +18,7 @@ import {
   visibleOffices,
 } from '@openrathaus/backoffice';
 import { CatalogService } from '@openrathaus/catalog';
+import { Deliveries } from '@openrathaus/delivery';
 import { DomainError } from '@openrathaus/core';
 import { I18n, localized } from '@openrathaus/i18n';
 import type { StaffSession } from '@openrathaus/identity';
@@ -64,7 +65,35 @@ export class CaseworkPages {
     private readonly trail: AuditTrail,
     private readonly catalog: CatalogService,
     private readonly errors: ErrorResponder,
+    private readonly deliveries: Deliveries,
   ) {}
+
+  /** The tenant admin's hand-offs that did not go through, each with its last error and a button to send it again. */
+  async handoffsPage(page: StaffPage, notice: unknown): Promise<string> {
+    const locale = this.locale(page);
+    const t = (key: string, params?: Record<string, unknown>) => this.i18n.t(locale, key, params);
+    const rows = await this.deliveries.failed(page.tenant);
+    return this.render(page, locale, 'backoffice-handoffs', t('backoffice.handoffs.title'), 200, {
+      csrfToken: page.staff.csrfToken,
+      notice: typeof notice === 'string' && ['resent'].includes(notice) ? t(`backoffice.handoffs.${notice}`) : null,
+      items: rows.map((row) => ({
+        id: row.id,
+        href: `/backoffice/antraege/${row.applicationId}`,
+        number: row.number ?? row.applicationId,
+        target: `${row.target} (${row.kind})`,
+        status: t(`backoffice.handoffs.status.${row.status}`),
+        attempts: row.attempts,
+        error: row.lastError ?? '',
+        next: row.status === 'retrying' ? dateTime(row.nextAttemptAt, locale) : '',
+        updated: dateTime(row.updatedAt, locale),
+      })),
+    });
+  }
+
+  /** Sends a hand-off again from its page; the next page says so. */
+  async resendHandoff(page: StaffPage, id: string): Promise<void> {
+    await this.deliveries.resend(page.tenant, id, page.staff.staffId);
+  }
 
   async inboxPage(page: StaffPage, query: InboxParams): Promise<string> {
     const locale = this.locale(page);
@@ -423,7 +452,8 @@ export class CaseworkPages {
 }
 
 /** Which entry of the navigation a page is. */
-const NAV: Record<string, 'inbox' | 'statistik' | 'protokoll' | undefined> = {
+const NAV: Record<string, 'inbox' | 'statistik' | 'protokoll' | 'uebergaben' | undefined> = {
+  'backoffice-handoffs': 'uebergaben',
   'backoffice-inbox': 'inbox',
   'backoffice-application': 'inbox',
   'backoffice-statistics': 'statistik',
