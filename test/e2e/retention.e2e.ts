@@ -38,6 +38,7 @@ form:
 steps:
   - { id: antrag, kind: form }
   - { id: bescheinigung, kind: document, template: bescheinigung }
+  - { id: uebergabe, kind: deliver, target: email }
 documents:
   bescheinigung:
     title: { de: "Bescheinigung", en: "Certificate" }
@@ -59,6 +60,8 @@ interface Made {
   code: string;
   attachmentKey: string;
   documentKey: string;
+  /** The PDF summary its hand-off to the office keeps for the receiver's links. */
+  summaryKey: string;
 }
 
 describe('retention: applications are deleted or anonymised after their definition’s period', () => {
@@ -129,8 +132,14 @@ describe('retention: applications are deleted or anonymised after their definiti
     const [document] = (
       await db.query(`select storage_key, verify_code from public.documents where application_id = $1`, [id])
     ).rows as { storage_key: string; verify_code: string }[];
+    const [handoff] = (
+      await db.query(`select tenant_id, id from public.deliveries where application_id = $1 and status = 'delivered'`, [
+        id,
+      ])
+    ).rows as { tenant_id: string; id: string }[];
     return {
       id,
+      summaryKey: `${handoff.tenant_id}/deliveries/${handoff.id}/antrag.pdf`,
       number: view.number as string,
       code: document.verify_code,
       attachmentKey: attachment.storage_key,
@@ -184,6 +193,13 @@ describe('retention: applications are deleted or anonymised after their definiti
     expect(await count(`select count(*) as n from public.attachments where application_id = $1`, kept.id)).toBe(0);
     expect(await storage.get(kept.attachmentKey)).toBeUndefined();
     expect(await storage.get(kept.documentKey)).toBeUndefined();
+    await eventually(async () => (await storage.get(kept.summaryKey)) === undefined);
+    expect(
+      await count(
+        `select count(*) as n from public.deliveries where application_id = $1 and receipt is not null`,
+        kept.id,
+      ),
+    ).toBe(0);
     expect(await count(`select count(*) as n from public.application_terms where application_id = $1`, kept.id)).toBe(
       0,
     );
@@ -208,6 +224,8 @@ describe('retention: applications are deleted or anonymised after their definiti
     }
     expect(await storage.get(gone.attachmentKey)).toBeUndefined();
     expect(await storage.get(gone.documentKey)).toBeUndefined();
+    await eventually(async () => (await storage.get(gone.summaryKey)) === undefined);
+    expect(await count(`select count(*) as n from public.deliveries where application_id = $1`, gone.id)).toBe(0);
     const addresses = (
       await db.query(`select count(*) as n from public.mails where to_address = $1 and data <> '{}'`, [erika.email])
     ).rows[0] as { n: string };
@@ -226,6 +244,7 @@ describe('retention: applications are deleted or anonymised after their definiti
     expect(document.forgotten_at).toBeInstanceOf(Date);
     expect(await row(elsewhere.id)).toMatchObject({ status: 'completed', answers: { name: 'Max Mustermann' } });
     expect(await storage.get(elsewhere.attachmentKey)).toBeDefined();
+    expect(await storage.get(elsewhere.summaryKey)).toBeDefined();
 
     // The certificate of the deleted application is still genuine.
     const answer = await verify(gone.code);

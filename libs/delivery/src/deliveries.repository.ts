@@ -172,6 +172,17 @@ export class DeliveriesRepository {
     return rows[0];
   }
 
+  /** Strips an application's hand-offs of what the receivers answered; returns their ids. */
+  async forget(scope: TenantScope, applicationId: string): Promise<string[]> {
+    const rows = await scope.query<{ id: string }>(
+      `with forgotten as (update public.deliveries set receipt = null, updated_at = clock_timestamp()
+          where application_id = $1 returning id)
+       select id from forgotten`,
+      [applicationId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /**
    * Takes up to `limit` due rows of every tenant for the poller and holds them for `seconds`, so
    * that the next round does not queue them again while their job waits.

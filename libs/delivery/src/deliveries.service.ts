@@ -123,6 +123,23 @@ export class Deliveries {
   }
 
   /**
+   * Retention: an application's hand-off payloads go (the PDF summaries kept for the receivers'
+   * links, and what the receivers answered), once the caller's transaction commits. The rows stay
+   * with an anonymised application and go with a deleted one. Returns how many hand-offs it had.
+   */
+  async forget(scope: TenantScope, applicationId: string): Promise<number> {
+    const ids = await this.rows.forget(scope, applicationId);
+    scope.afterCommit(() => {
+      for (const id of ids) {
+        this.storage.delete(summaryKey(scope.tenantId, id)).catch((error: unknown) =>
+          this.logger.warn({ err: error, handoffId: id }, 'summary of a forgotten hand-off not removed'),
+        );
+      }
+    });
+    return ids.length;
+  }
+
+  /**
    * A file of a hand-off for a receiver that follows a signed link: the PDF summary or one of the
    * application's files. The link must be the platform's and unexpired.
    */

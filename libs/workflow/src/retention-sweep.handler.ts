@@ -4,6 +4,7 @@ import { Applications } from '@openrathaus/applications';
 import { ProcessDefinitionsRepository, Retention, retentionCutoff, retentionOf } from '@openrathaus/catalog';
 import { Clock, systemClock } from '@openrathaus/core';
 import { AuditLog, TenantTransactions } from '@openrathaus/database';
+import { Deliveries } from '@openrathaus/delivery';
 import { Documents } from '@openrathaus/documents';
 import { HandlesJob, JobHandler, JobPayload, JobQueues } from '@openrathaus/jobs';
 import { Mailbox, Mailer } from '@openrathaus/messaging';
@@ -67,6 +68,7 @@ export class RetentionSweepHandler implements JobHandler {
     private readonly mailbox: Mailbox,
     private readonly effects: StepEffects,
     private readonly participants: RetentionParticipants,
+    private readonly deliveries: Deliveries,
     @Optional() @Inject(RETENTION_CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
@@ -148,8 +150,8 @@ export class RetentionSweepHandler implements JobHandler {
       const documents = await this.documents.forget(scope, applicationId);
       const mails = await this.mailer.forget(scope, applicationId);
       await this.mailbox.forget(scope, applicationId);
-      // The libs the workflow does not import: the back office's notes, and the delivery's
-      // hand-off payloads once it registers its participant.
+      await this.deliveries.forget(scope, applicationId);
+      // The libs the workflow does not import: the back office's notes.
       for (const participant of this.participants.all()) {
         await participant.forget(scope, applicationId, retention.action);
       }
