@@ -56,6 +56,24 @@ describe('tenants validate', () => {
       'gladbeck/tenant.yaml: mayor: is not a known field / ist kein bekanntes Feld',
     ],
     ['broken YAML', 'waltrop', (y: string) => `${y}\n  : : [\n`, 'waltrop/tenant.yaml: (file): is not valid YAML'],
+    [
+      'a service handed to a delivery target that does not exist',
+      'datteln',
+      (y: string) => `${y}\ndelivery:\n  services:\n    hundesteuer: fachverfahren\n`,
+      'datteln/tenant.yaml: delivery.services.hundesteuer: names no delivery target "fachverfahren" of this tenant',
+    ],
+    [
+      'a webhook target without a URL',
+      'datteln',
+      (y: string) => `${y}\ndelivery:\n  targets:\n    - { id: fachverfahren, kind: webhook }\n`,
+      'datteln/tenant.yaml: delivery.targets.0.url: must be an http(s) URL',
+    ],
+    [
+      'services whose hand-off by e-mail has no address',
+      'datteln',
+      (y: string) => y.replace(/^contact:\n(  .*\n)*/m, '').replace(/^ {6}email: .*\n/gm, ''),
+      'datteln/tenant.yaml: services[0]: service "',
+    ],
   ])('names file and field of %s, in English and German, and exits 1', async (_what, slug, change, expected) => {
     folder.write(slug, change(original(slug)));
     const result = await cli(['tenants', 'validate', folder.dir]);

@@ -60,6 +60,33 @@ describe('loadTenantDir', () => {
     expect(faultsOf('stadt')).toEqual(['branding.logo:asset_missing']);
   });
 
+  it('checks delivery targets: known kinds, unique ids, what each kind needs, services naming a target, CA files', () => {
+    write(
+      'stadt',
+      city(
+        [
+          'delivery:',
+          '  targets:',
+          '    - { id: software, kind: webhook, url: "https://fachverfahren.stadt.de/hooks" }',
+          '    - { id: software, kind: email, email: gewerbe@stadt.de }',
+          '    - { id: fitko, kind: fit-connect, destinationId: nope, submissionUrl: "https://s.example", tokenUrl: "https://t.example", clientId: c, trustedCa: assets/ca.pem }',
+          '    - { id: ftp, kind: ftp }',
+          '  services:',
+          '    gewerbeanzeige: software',
+          '    hundesteuer: nirgends',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(faultsOf('stadt')).toEqual([
+      'delivery.targets.2.destinationId:uuid',
+      'delivery.targets.3.kind:one_of',
+      'delivery.targets.1.id:target_taken',
+      'delivery.targets.2.trustedCa:asset_missing',
+      'delivery.services.hundesteuer:target_unknown',
+    ]);
+  });
+
   it('refuses a region inside a region and unknown locales, nested unknown fields', () => {
     write('nrw', region + 'region: nrw\n');
     expect(faultsOf('nrw')).toEqual(['region:not_for_kind']);

@@ -103,11 +103,11 @@ function deliveryFaults(config: TenantFile, dir: string, file: string): TenantFa
   const targets = config.delivery?.targets ?? [];
   const ids = new Set<string>();
   targets.forEach((target, i) => {
-    if (ids.has(target.id)) faults.push({ file, field: `delivery.targets[${i}].id`, key: 'target_taken' });
+    if (ids.has(target.id)) faults.push({ file, field: `delivery.targets.${i}.id`, key: 'target_taken' });
     ids.add(target.id);
     if (target.trustedCa && /^assets\/[A-Za-z0-9._-]+\.(pem|crt)$/.test(target.trustedCa)) {
       if (!existsSync(join(dir, target.trustedCa))) {
-        faults.push({ file, field: `delivery.targets[${i}].trustedCa`, key: 'asset_missing' });
+        faults.push({ file, field: `delivery.targets.${i}.trustedCa`, key: 'asset_missing' });
       }
     }
   });
