@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { Client } from 'pg';
 import { TEST_SETTINGS, send } from '@openrathaus/testing';
 import { TestPortal, eventually, startTestPortal } from '../support';
 import { gewerbe } from '../support-answers';
@@ -414,6 +415,31 @@ describe('the back office in Chromium, without JavaScript', () => {
         .count(),
     ).resolves.toBe(1);
     await accessible(office, 'audit trail');
+
+    // A hand-off the specialist software never took, as the worker leaves it after 24 hours.
+    const db = new Client({ connectionString: portal.db.ownerUrl });
+    await db.connect();
+    try {
+      await db.query(
+        `insert into public.deliveries
+           (tenant_id, application_id, step_index, target, kind, status, attempts, last_error, continue_queue, continue_job)
+         select tenant_id, id, 99, 'gewerbe-software', 'webhook', 'dead', 31, 'answered 503: busy', 'workflow', 'application.advance'
+           from public.applications where id = $1`,
+        [id],
+      );
+    } finally {
+      await db.end();
+    }
+    await follow(office, 'Übergaben');
+    expect(path(office)).toBe('/backoffice/uebergaben');
+    const row = office.locator('#handoffs tbody tr', { hasText: number });
+    await expect(row.innerText()).resolves.toContain('answered 503: busy');
+    await expect(row.innerText()).resolves.toContain('aufgegeben');
+    await accessible(office, 'hand-offs');
+    await row.getByRole('button', { name: /Erneut senden/ }).click();
+    expect(path(office)).toBe('/backoffice/uebergaben');
+    await expect(office.locator('[role="status"]').innerText()).resolves.toContain('erneut gesendet');
+    await accessible(office, 'hand-off resent');
 
     await follow(office, 'Mitarbeitende');
     expect(path(office)).toBe('/backoffice/mitarbeitende');
