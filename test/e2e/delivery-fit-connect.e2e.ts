@@ -137,6 +137,18 @@ describe('delivery: FIT-Connect from a reference service', () => {
     expect(history.map((h) => h.action)).toEqual(['application.delivery_submitted', 'application.delivered']);
   });
 
+  it('reads the event log again while it cannot be reached, without submitting twice', async () => {
+    const before = standIn.received.length;
+    standIn.failNext(2, 503, /\/events/);
+    const { id } = await dueForHandoff();
+    const delivered = await eventually(async () => {
+      const row = await deliveryOf(id);
+      return row?.status === 'delivered' ? row : undefined;
+    });
+    expect(standIn.received.length).toBe(before + 1);
+    expect(delivered.attempts).toBe(1);
+  });
+
   it('shows a rejection by the destination to the tenant admin, and leaves the application waiting', async () => {
     standIn.rejectNext([{ type: 'urn:test:incomplete', title: 'Nachweis fehlt' }]);
     const { id } = await dueForHandoff();

@@ -217,8 +217,16 @@ export class DeliverySendHandler implements JobHandler {
     const age = Date.now() - new Date(row.createdAt).getTime();
     const giveUp = permanent || age >= this.config.delivery.giveUpMs;
     const delay = retryDelayMs(row.attempts, this.config.delivery.retryBaseMs, this.config.delivery.retryMaxMs);
+    // A submission FIT-Connect took stays taken: what failed is reading its event log, not the hand-off.
+    const following = row.status === 'awaiting_ack';
     await this.transactions.run(tenant.id, async (scope) => {
-      if (giveUp) {
+      if (following && !giveUp) {
+        await this.rows.settle(scope, row.id, {
+          status: 'awaiting_ack',
+          lastError: message,
+          nextAttemptAt: new Date(Date.now() + delay),
+        });
+      } else if (giveUp) {
         await this.rows.settle(scope, row.id, { status: 'dead', lastError: message });
         await this.deliveries.audit(scope, row, 'application.delivery_failed', 'workflow', {
           target: row.target,

@@ -44,7 +44,8 @@ export class DeliverStep implements WorkflowStep {
       if (!recorded && delivery) {
         await this.effects.record(scope, locked, 'handoff', { handoffId: delivery.id, target: delivery.target });
       }
-      through = delivery?.status === 'delivered';
+      // An effect recorded before hand-offs had rows of their own (an e-mail sent at once) is through.
+      through = delivery ? delivery.status === 'delivered' : Boolean(recorded);
       // Not through yet: the step stays, and the transaction rolls nothing back.
       if (!through) return false;
     });
