@@ -131,9 +131,11 @@ export class Deliveries {
     const ids = await this.rows.forget(scope, applicationId);
     scope.afterCommit(() => {
       for (const id of ids) {
-        this.storage.delete(summaryKey(scope.tenantId, id)).catch((error: unknown) =>
-          this.logger.warn({ err: error, handoffId: id }, 'summary of a forgotten hand-off not removed'),
-        );
+        this.storage
+          .delete(summaryKey(scope.tenantId, id))
+          .catch((error: unknown) =>
+            this.logger.warn({ err: error, handoffId: id }, 'summary of a forgotten hand-off not removed'),
+          );
       }
     });
     return ids.length;
