@@ -41,7 +41,9 @@ export class Deliveries1795305600016 implements MigrationInterface {
     await q.query(`
       create index deliveries_due on public.deliveries (next_attempt_at)
         where status in ('pending', 'sending', 'retrying', 'awaiting_ack')`);
-    await q.query(`create index deliveries_failed on public.deliveries (tenant_id, updated_at desc) where status in ('dead', 'rejected', 'retrying')`);
+    await q.query(
+      `create index deliveries_failed on public.deliveries (tenant_id, updated_at desc) where status in ('dead', 'rejected', 'retrying')`,
+    );
     await enableTenantRls(q, 'deliveries');
     // The poller finds due rows of every tenant through a policy of its own, switched on only in its
     // own short transactions (as the outbox dispatcher does); all work on a row is tenant-scoped.

@@ -76,7 +76,8 @@ export async function renderSummaryPdf(view: SummaryPdfView): Promise<Uint8Array
       for (let i = 0; i < count; i++) {
         room(LEADING);
         if (left[i]) page.drawText(left[i], { x: MARGIN, y, size: SIZE, font: bold, color: INK });
-        if (right[i]) page.drawText(right[i], { x: MARGIN + labelWidth + 12, y, size: SIZE, font: regular, color: INK });
+        if (right[i])
+          page.drawText(right[i], { x: MARGIN + labelWidth + 12, y, size: SIZE, font: regular, color: INK });
         y -= LEADING;
       }
       y -= 4;

@@ -7,10 +7,10 @@ const config = (extra: Partial<TenantFile> = {}): Pick<TenantFile, 'delivery' | 
     {
       id: 'gewerbeamt',
       name: 'Gewerbeamt',
-      address: { street: 'A 1', postalCode: '45657', city: 'S' } as never,
+      address: { street: 'A 1', postalCode: '45657', city: 'S' },
       contact: { email: 'gewerbe@stadt.de' },
     },
-    { id: 'steueramt', name: 'Steueramt', address: { street: 'A 1', postalCode: '45657', city: 'S' } as never },
+    { id: 'steueramt', name: 'Steueramt', address: { street: 'A 1', postalCode: '45657', city: 'S' } },
   ],
   ...extra,
 });
