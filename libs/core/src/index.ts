@@ -12,3 +12,4 @@ export * from './esm/import-esm';
 export * from './storage/file-storage';
 export * from './trust-level';
 export * from './limits/concurrency-gate';
+export * from './net/internal-address';

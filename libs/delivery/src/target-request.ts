@@ -1,7 +1,8 @@
 import { LookupAddress, lookup as dnsLookup } from 'node:dns';
 import { IncomingMessage, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { isInternalAddress } from '@openrathaus/core';
 import { HandoffFailure } from './delivery-target.strategy';
 
 /** How a call to a target may go. */
@@ -12,40 +13,6 @@ export interface TargetRequestOptions {
   allowHosts: readonly string[];
   /** The most of the answer that is read; a longer answer is a failure. */
   maxAnswerBytes?: number;
-}
-
-// Addresses a target must not have in production: they reach the platform's own network.
-const INTERNAL = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  INTERNAL.addSubnet(net, bits, 'ipv4');
-}
-for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  INTERNAL.addSubnet(net, bits, 'ipv6');
-}
-
-/** True for loopback, private, link-local, multicast and unspecified addresses (IPv4-mapped IPv6 too). */
-export function isInternalAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return INTERNAL.check(mapped[1], 'ipv4');
-  const family = isIP(address);
-  if (family === 0) return true;
-  return INTERNAL.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
 /**

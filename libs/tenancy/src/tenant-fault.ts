@@ -74,6 +74,11 @@ const messages = {
     en: 'names no delivery target "{value}" of this tenant',
     de: 'nennt kein Übergabeziel "{value}" dieses Mandanten',
   },
+  https_only: { en: 'must be an https URL in production', de: 'muss im Betrieb eine https-URL sein' },
+  internal_host: {
+    en: 'names an internal host, which production refuses unless DELIVERY_ALLOW_HOSTS names it',
+    de: 'nennt einen internen Host; im Betrieb nur erlaubt, wenn DELIVERY_ALLOW_HOSTS ihn nennt',
+  },
   target_taken: {
     en: 'is used by another delivery target too',
     de: 'wird auch von einem anderen Übergabeziel verwendet',

@@ -87,6 +87,36 @@ describe('loadTenantDir', () => {
     ]);
   });
 
+  it('checks target addresses in production: https only, no internal host unless allowed', () => {
+    write(
+      'stadt',
+      city(
+        [
+          'delivery:',
+          '  targets:',
+          '    - { id: a, kind: webhook, url: "http://fachverfahren.stadt.de/hooks" }',
+          '    - { id: b, kind: webhook, url: "https://127.0.0.1:8443/hooks" }',
+          '    - { id: c, kind: webhook, url: "https://localhost/hooks" }',
+          '    - { id: d, kind: webhook, url: "https://fachverfahren.stadt.de/hooks" }',
+          '',
+        ].join('\n'),
+      ),
+    );
+    const faults = (options: Parameters<typeof loadTenantDir>[1]) =>
+      loadTenantDir(root, options)
+        .find((t) => t.slug === 'stadt')
+        ?.faults.map((f) => `${f.field}:${f.key}`);
+    expect(faults({})).toEqual([]);
+    expect(faults({ strict: true })).toEqual([
+      'delivery.targets.0.url:https_only',
+      'delivery.targets.1.url:internal_host',
+      'delivery.targets.2.url:internal_host',
+    ]);
+    expect(faults({ strict: true, allowHosts: ['127.0.0.1', 'localhost'] })).toEqual([
+      'delivery.targets.0.url:https_only',
+    ]);
+  });
+
   it('refuses a region inside a region and unknown locales, nested unknown fields', () => {
     write('nrw', region + 'region: nrw\n');
     expect(faultsOf('nrw')).toEqual(['region:not_for_kind']);

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
-import { readYaml } from '@openrathaus/core';
+import { AppConfig, isInternalHost, readYaml } from '@openrathaus/core';
 import { contrastRatio } from './contrast';
 import { TenantFault, TenantFaultKey, isTenantFaultKey } from './tenant-fault';
 import { SUPPORTED_LOCALES, TENANT_KINDS, TENANT_STATUSES, TenantFile } from './tenant-file';
@@ -45,8 +45,24 @@ function collectFaults(errors: ValidationError[], file: string, parent = ''): Te
   return faults;
 }
 
+/**
+ * How strictly the addresses of delivery targets are checked: in production (`strict`) only https,
+ * and no host that is internal by its name (`localhost`, a private address) unless `allowHosts`
+ * names it (`DELIVERY_ALLOW_HOSTS`). The sender checks the resolved address again when connecting.
+ */
+export interface TenantLoadOptions {
+  strict?: boolean;
+  allowHosts?: readonly string[];
+}
+
+/** The load options of an installation's configuration. */
+export const tenantLoadOptions = (config: Pick<AppConfig, 'env' | 'delivery'>): TenantLoadOptions => ({
+  strict: config.env === 'production',
+  allowHosts: config.delivery.allowHosts,
+});
+
 /** Reads and checks one tenant folder on its own (cross-tenant checks come in {@link loadTenantDir}). */
-export function loadTenantFolder(dir: string): LoadedTenant {
+export function loadTenantFolder(dir: string, options: TenantLoadOptions = {}): LoadedTenant {
   const slug = dir.split(/[\\/]/).pop() ?? dir;
   const path = join(dir, 'tenant.yaml');
   const file = relative(process.cwd(), path) || path;
@@ -93,16 +109,20 @@ export function loadTenantFolder(dir: string): LoadedTenant {
       faults.push({ file, field: `branding.${field}`, key: 'asset_missing' });
     }
   }
-  faults.push(...deliveryFaults(config, dir, file));
+  faults.push(...deliveryFaults(config, dir, file, options));
   return { ...base, hash, config: faults.length ? undefined : config, faults };
 }
 
 /** The delivery section beyond single fields: unique target ids, services naming targets that exist, CA files present. */
-function deliveryFaults(config: TenantFile, dir: string, file: string): TenantFault[] {
+function deliveryFaults(config: TenantFile, dir: string, file: string, options: TenantLoadOptions): TenantFault[] {
   const faults: TenantFault[] = [];
   const targets = config.delivery?.targets ?? [];
   const ids = new Set<string>();
   targets.forEach((target, i) => {
+    for (const field of ['url', 'submissionUrl', 'tokenUrl'] as const) {
+      const fault = options.strict ? addressFault(target[field], options.allowHosts ?? []) : undefined;
+      if (fault) faults.push({ file, field: `delivery.targets.${i}.${field}`, key: fault });
+    }
     if (ids.has(target.id)) faults.push({ file, field: `delivery.targets.${i}.id`, key: 'target_taken' });
     ids.add(target.id);
     if (target.trustedCa && /^assets\/[A-Za-z0-9._-]+\.(pem|crt)$/.test(target.trustedCa)) {
@@ -128,11 +148,11 @@ function deliveryFaults(config: TenantFile, dir: string, file: string): TenantFa
  * Reads every `tenants/<slug>/tenant.yaml` below `root` and checks them together: domains and AGS
  * claimed twice, regions and districts that do not exist. A fault stops only its own tenant.
  */
-export function loadTenantDir(root: string): LoadedTenant[] {
+export function loadTenantDir(root: string, options: TenantLoadOptions = {}): LoadedTenant[] {
   const folders = readdirSync(root)
     .filter((name) => !name.startsWith('.') && statSync(join(root, name)).isDirectory())
     .sort();
-  const tenants = folders.map((name) => loadTenantFolder(join(root, name)));
+  const tenants = folders.map((name) => loadTenantFolder(join(root, name), options));
   const valid = tenants.filter((t) => t.config);
   const bySlug = new Map(valid.map((t) => [t.slug, t]));
 
@@ -177,4 +197,18 @@ export function loadTenantDir(root: string): LoadedTenant[] {
   }
   for (const t of tenants) if (t.faults.length) t.config = undefined;
   return tenants;
+}
+
+/** What is wrong with a target's URL in production: not https, or a host internal by its name. */
+function addressFault(value: string | undefined, allowHosts: readonly string[]): TenantFaultKey | undefined {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:') return 'https_only';
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return isInternalHost(host) && !allowHosts.includes(host) ? 'internal_host' : undefined;
 }

@@ -1,9 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { OwnerTransactions, takeWriteLock } from '@openrathaus/database';
 import { JobQueues } from '@openrathaus/jobs';
 import { formatFault } from './tenant-fault';
-import { LoadedTenant, loadTenantDir } from './tenant-file.loader';
+import { LoadedTenant, loadTenantDir, tenantLoadOptions } from './tenant-file.loader';
 import { TENANT_REFRESH_JOB, TENANTS_QUEUE } from './tenant-refresh.handler';
 import { TenantSyncState, TenantsRepository } from './tenants.repository';
 
@@ -46,6 +47,7 @@ export class TenantSync {
     private readonly owner: OwnerTransactions,
     private readonly jobs: JobQueues,
     private readonly tenantRows: TenantsRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Adds a step; libs register theirs when their module starts. */
@@ -54,7 +56,7 @@ export class TenantSync {
   }
 
   async sync(dir: string): Promise<SyncReport> {
-    const tenants = loadTenantDir(dir);
+    const tenants = loadTenantDir(dir, tenantLoadOptions(this.config));
     const report: SyncReport = {
       tenants,
       problems: [],

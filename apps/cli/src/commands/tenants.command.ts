@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { CatalogService, checkCatalog, formatDefinitionFault } from '@openrathaus/catalog';
-import { TenantRegistry, TenantSync, formatFault, loadTenantDir } from '@openrathaus/tenancy';
+import { TenantRegistry, TenantSync, formatFault, loadTenantDir, tenantLoadOptions } from '@openrathaus/tenancy';
 import { CliContext } from '../cli-context';
 
 /** `tenants validate|sync|list`. */
@@ -14,7 +14,7 @@ export function tenantsCommands(program: Command, { config, io, withApp, setExit
     )
     .action((dir?: string) => {
       const root = resolve(dir ?? config.tenantsDir);
-      const loaded = loadTenantDir(root);
+      const loaded = loadTenantDir(root, tenantLoadOptions(config));
       const catalog = checkCatalog(root, loaded);
       const faults = loaded.flatMap((t) => t.faults);
       for (const fault of faults) io.err(formatFault(fault));

@@ -1,5 +1,4 @@
-import { retryDelayMs } from './backoff';
-import { isInternalAddress } from './target-request';
+import { isInternalAddress, isInternalHost } from './internal-address';
 
 describe('addresses a target may not have in production', () => {
   it.each([
@@ -26,11 +25,11 @@ describe('addresses a target may not have in production', () => {
   );
 });
 
-describe('the wait between attempts', () => {
-  it('doubles from the base with each attempt and stops at the maximum', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 30, 1000].map((n) => retryDelayMs(n, 30_000, 3_600_000))).toEqual([
-      30_000, 60_000, 120_000, 240_000, 480_000, 960_000, 1_920_000, 3_600_000, 3_600_000, 3_600_000, 3_600_000,
-    ]);
-    expect(retryDelayMs(0, 100, 1000)).toBe(100);
-  });
+describe('hosts that are internal by their name alone', () => {
+  it.each(['localhost', 'api.localhost', '127.0.0.1', '[::1]', '10.0.0.7'])('%s is', (host) =>
+    expect(isInternalHost(host)).toBe(true),
+  );
+  it.each(['fachverfahren.stadt.de', '8.8.8.8', '[2a00:1450:4001:82b::200e]'])('%s is not', (host) =>
+    expect(isInternalHost(host)).toBe(false),
+  );
 });
