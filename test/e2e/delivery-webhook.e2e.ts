@@ -252,6 +252,11 @@ describe('delivery: the signed webhook to the specialist software', () => {
     // In production: https only, and no internal address unless allowed.
     const strict = { ...options, strict: true };
     await expect(postToTarget(receiver.url, '{}', headers, strict)).rejects.toThrow(/only https/);
+    // A host the operator allows may be internal, and http.
+    receiver.answer('ok', 0);
+    await expect(postToTarget(receiver.url, '{}', headers, { ...strict, allowHosts: ['127.0.0.1'] })).rejects.toThrow(
+      /answered 401/,
+    );
     await expect(postToTarget('https://127.0.0.1:1/x', '{}', headers, strict)).rejects.toThrow(/internal address/);
     await expect(postToTarget('https://localhost:1/x', '{}', headers, strict)).rejects.toThrow(/internal address/);
     await expect(

@@ -34,11 +34,12 @@ export function postToTarget(
   } catch {
     return Promise.reject(new HandoffFailure(`not a URL: ${target}`, true));
   }
-  if (url.protocol !== 'https:' && (options.strict || url.protocol !== 'http:')) {
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  // Outside production anything goes; in production a host the operator names may be internal and http.
+  const allowed = !options.strict || options.allowHosts.includes(host);
+  if (url.protocol !== 'https:' && (!allowed || url.protocol !== 'http:')) {
     return Promise.reject(new HandoffFailure(`only https targets are allowed: ${url.origin}`, true));
   }
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  const allowed = !options.strict || options.allowHosts.includes(host);
   if (!allowed && isIP(host) && isInternalAddress(host)) {
     return Promise.reject(new HandoffFailure(`internal address refused: ${host} (DELIVERY_ALLOW_HOSTS)`, true));
   }

@@ -208,7 +208,9 @@ function addressFault(value: string | undefined, allowHosts: readonly string[]):
   } catch {
     return undefined;
   }
-  if (url.protocol !== 'https:') return 'https_only';
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return isInternalHost(host) && !allowHosts.includes(host) ? 'internal_host' : undefined;
+  // A host the operator names (a specialist software inside the town hall's network) may be http.
+  if (allowHosts.includes(host)) return undefined;
+  if (url.protocol !== 'https:') return 'https_only';
+  return isInternalHost(host) ? 'internal_host' : undefined;
 }
