@@ -5,31 +5,20 @@
  * the case's event log, completes the application on acceptance and shows a rejection to the
  * tenant admin.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PDFDocument } from 'pdf-lib';
-import { Applications, Owner } from '@openrathaus/applications';
-import { loadConfig, projectRoot } from '@openrathaus/core';
+import { loadConfig } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
 import { Deliveries } from '@openrathaus/delivery';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
-import { Workflow } from '@openrathaus/workflow';
 import { TestPortal, eventually, startTestPortal } from '../support';
 import { FitConnectStandIn, startFitConnectStandIn } from '../support-fitconnect';
-
-const ANSWERS = {
-  vorname: 'Erika',
-  nachname: 'Mustermann',
-  kennzeichen: 'RE-AB 123',
-  zone: 'Paulusviertel',
-  halter: 'eigen',
-};
-const DELIVER_STEP = 5;
+import { onePagePdf, permitDueForHandoff, tenantsWithDelivery } from '../support-handoff';
 
 describe('delivery: FIT-Connect from a reference service', () => {
   let standIn: FitConnectStandIn;
-  let tenantsDir: string;
+  let tenants: { dir: string; remove(): void };
   let storageDir: string;
   let portal: TestPortal;
   let tenant: Tenant;
@@ -38,58 +27,34 @@ describe('delivery: FIT-Connect from a reference service', () => {
   let serial = 0;
 
   const dueForHandoff = async (): Promise<{ id: string; number: string }> => {
-    const applications = portal.app.get(Applications);
-    const draft = await applications.startDraft(tenant, 'bewohnerparkausweis');
-    const owner = { citizenId: null } as unknown as Owner;
-    await applications.addAttachment(tenant, owner, draft.id, 'nachweisNutzung', {
-      bytes: pdf,
-      filename: 'nutzung.pdf',
-    });
     const number = `RE-2026-7${String(++serial).padStart(5, '0')}`;
-    await transactions.run(tenant.id, (scope) =>
-      scope.query(
-        `update public.applications set answers = $2, status = 'paid', number = $3, fee_cents = 3070,
-           submitted_at = now(), step_index = $4 where id = $1`,
-        [draft.id, ANSWERS, number, DELIVER_STEP],
-      ),
-    );
-    await portal.app.get(Workflow).advance(tenant, draft.id, { inline: false });
-    return { id: draft.id, number };
+    return { id: await permitDueForHandoff(portal, tenant, number, pdf), number };
   };
 
   const deliveryOf = async (id: string) => (await portal.app.get(Deliveries).ofApplication(tenant, id))[0];
 
   beforeAll(async () => {
-    const doc = await PDFDocument.create();
-    doc.addPage([200, 200]);
-    pdf = Buffer.from(await doc.save());
+    pdf = await onePagePdf();
     // The destination offers the Bewohnerparkausweis (its definition's LeiKa key).
     standIn = await startFitConnectStandIn({ leikaId: '99108001001000' });
-    tenantsDir = mkdtempSync(join(tmpdir(), 'or-fitconnect-tenants-'));
-    storageDir = mkdtempSync(join(tmpdir(), 'or-fitconnect-files-'));
-    cpSync(join(projectRoot(), 'tenants'), tenantsDir, { recursive: true });
-    writeFileSync(join(tenantsDir, 'recklinghausen', 'assets', 'fit-connect-ca.pem'), standIn.trustedCaPem);
-    const file = join(tenantsDir, 'recklinghausen', 'tenant.yaml');
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8') +
-        [
-          'delivery:',
-          '  targets:',
-          '    - id: fit-connect',
-          '      kind: fit-connect',
-          `      destinationId: ${standIn.destinationId}`,
-          `      submissionUrl: ${standIn.submissionUrl}`,
-          `      tokenUrl: ${standIn.tokenUrl}`,
-          `      clientId: ${standIn.clientId}`,
-          '      trustedCa: assets/fit-connect-ca.pem',
-          '  services:',
-          '    bewohnerparkausweis: fit-connect',
-          '',
-        ].join('\n'),
+    tenants = tenantsWithDelivery(
+      [
+        'targets:',
+        '  - id: fit-connect',
+        '    kind: fit-connect',
+        `    destinationId: ${standIn.destinationId}`,
+        `    submissionUrl: ${standIn.submissionUrl}`,
+        `    tokenUrl: ${standIn.tokenUrl}`,
+        `    clientId: ${standIn.clientId}`,
+        '    trustedCa: assets/fit-connect-ca.pem',
+        'services:',
+        '  bewohnerparkausweis: fit-connect',
+      ],
+      { 'fit-connect-ca.pem': standIn.trustedCaPem },
     );
+    storageDir = mkdtempSync(join(tmpdir(), 'or-fitconnect-files-'));
     portal = await startTestPortal({
-      tenantsDir,
+      tenantsDir: tenants.dir,
       storageDir,
       delivery: {
         ...loadConfig({ NODE_ENV: 'test' }).delivery,
@@ -106,7 +71,7 @@ describe('delivery: FIT-Connect from a reference service', () => {
   afterAll(async () => {
     await portal?.stop();
     await standIn?.stop();
-    rmSync(tenantsDir, { recursive: true, force: true });
+    tenants?.remove();
     rmSync(storageDir, { recursive: true, force: true });
   });
 

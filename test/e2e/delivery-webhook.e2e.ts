@@ -5,37 +5,26 @@
  * the summary and the citizen's file; a receiver that is down is tried again with the same id; one
  * that never answers properly makes a dead letter, which the tenant admin sees and sends again.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PDFDocument } from 'pdf-lib';
-import { Applications, Owner } from '@openrathaus/applications';
-import { projectRoot } from '@openrathaus/core';
+import { loadConfig } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
 import { Deliveries, newWebhookSecret, postToTarget } from '@openrathaus/delivery';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { get, send } from '@openrathaus/testing';
-import { Workflow } from '@openrathaus/workflow';
 import { TestPortal, eventually, startTestPortal } from '../support';
 import { StaffLogin, staffSession } from '../support-staff';
+import { PERMIT_ANSWERS, onePagePdf, permitDueForHandoff, tenantsWithDelivery } from '../support-handoff';
 import { TestWebhookReceiver, startWebhookReceiver } from '../support-webhook';
 
-const ANSWERS = {
-  vorname: 'Erika',
-  nachname: 'Mustermann',
-  kennzeichen: 'RE-AB 123',
-  zone: 'Paulusviertel',
-  halter: 'eigen',
-};
-/** The Bewohnerparkausweis's deliver step (form, identity, payment, document, notify, deliver). */
-const DELIVER_STEP = 5;
 const HOST = 'recklinghausen.localhost';
 
 describe('delivery: the signed webhook to the specialist software', () => {
   const oldSecret = newWebhookSecret();
   const newSecret = newWebhookSecret();
   let receiver: TestWebhookReceiver;
-  let tenantsDir: string;
+  let tenants: { dir: string; remove(): void };
   let storageDir: string;
   let portal: TestPortal;
   let tenant: Tenant;
@@ -44,25 +33,10 @@ describe('delivery: the signed webhook to the specialist software', () => {
   let pdf: Buffer;
   let serial = 0;
 
-  /** An application paid and due for its hand-off, with a PDF in its upload field; returns id and number. */
+  /** A Bewohnerparkausweis due for its hand-off; its id and number. */
   const dueForHandoff = async (): Promise<{ id: string; number: string }> => {
-    const applications = portal.app.get(Applications);
-    const draft = await applications.startDraft(tenant, 'bewohnerparkausweis');
-    const owner = { citizenId: null } as unknown as Owner;
-    await applications.addAttachment(tenant, owner, draft.id, 'nachweisNutzung', {
-      bytes: pdf,
-      filename: 'nutzung.pdf',
-    });
     const number = `RE-2026-8${String(++serial).padStart(5, '0')}`;
-    await transactions.run(tenant.id, (scope) =>
-      scope.query(
-        `update public.applications set answers = $2, status = 'paid', number = $3, fee_cents = 3070,
-           submitted_at = now(), step_index = $4 where id = $1`,
-        [draft.id, ANSWERS, number, DELIVER_STEP],
-      ),
-    );
-    await portal.app.get(Workflow).advance(tenant, draft.id, { inline: false });
-    return { id: draft.id, number };
+    return { id: await permitDueForHandoff(portal, tenant, number, pdf), number };
   };
 
   const statusOf = async (id: string) =>
@@ -73,32 +47,21 @@ describe('delivery: the signed webhook to the specialist software', () => {
     )[0].status;
 
   beforeAll(async () => {
-    const doc = await PDFDocument.create();
-    doc.addPage([200, 200]);
-    pdf = Buffer.from(await doc.save());
+    pdf = await onePagePdf();
     // The receiver still has only the old secret: the platform, rotating, signs with both.
     receiver = await startWebhookReceiver([oldSecret], { replays: true });
-    tenantsDir = mkdtempSync(join(tmpdir(), 'or-delivery-tenants-'));
+    tenants = tenantsWithDelivery([
+      'targets:',
+      '  - id: parken-software',
+      '    kind: webhook',
+      `    url: ${receiver.url}`,
+      'services:',
+      '  bewohnerparkausweis: parken-software',
+    ]);
     storageDir = mkdtempSync(join(tmpdir(), 'or-delivery-files-'));
-    cpSync(join(projectRoot(), 'tenants'), tenantsDir, { recursive: true });
-    const file = join(tenantsDir, 'recklinghausen', 'tenant.yaml');
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8') +
-        [
-          'delivery:',
-          '  targets:',
-          '    - id: parken-software',
-          '      kind: webhook',
-          `      url: ${receiver.url}`,
-          '  services:',
-          '    bewohnerparkausweis: parken-software',
-          '',
-        ].join('\n'),
-    );
-    const base = (await import('@openrathaus/core')).loadConfig({ NODE_ENV: 'test' }).delivery;
+    const base = loadConfig({ NODE_ENV: 'test' }).delivery;
     portal = await startTestPortal({
-      tenantsDir,
+      tenantsDir: tenants.dir,
       storageDir,
       delivery: {
         ...base,
@@ -118,7 +81,7 @@ describe('delivery: the signed webhook to the specialist software', () => {
   afterAll(async () => {
     await portal?.stop();
     await receiver?.close();
-    rmSync(tenantsDir, { recursive: true, force: true });
+    tenants?.remove();
     rmSync(storageDir, { recursive: true, force: true });
   });
 
@@ -139,7 +102,7 @@ describe('delivery: the signed webhook to the specialist software', () => {
       files: { field: string; filename: string; url: string; expiresAt: string }[];
     };
     expect(data.definition).toMatchObject({ owner: 'gelsenkirchen', key: 'bewohnerparkausweis', version: '1.3.0' });
-    expect(data.application).toMatchObject({ number, answers: ANSWERS });
+    expect(data.application).toMatchObject({ number, answers: PERMIT_ANSWERS });
     expect(data.fields).toEqual(
       expect.arrayContaining([expect.objectContaining({ path: 'kennzeichen', value: 'RE-AB 123' })]),
     );

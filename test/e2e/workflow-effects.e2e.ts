@@ -7,17 +7,10 @@ import { TenantTransactions } from '@openrathaus/database';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { StepEffects, Workflow } from '@openrathaus/workflow';
 import { TestPortal, eventually, startTestPortal } from '../support';
+import { PERMIT_ANSWERS, PERMIT_STEPS } from '../support-handoff';
 
-const ANSWERS = {
-  vorname: 'Erika',
-  nachname: 'Mustermann',
-  kennzeichen: 'RE-AB 123',
-  zone: 'Paulusviertel',
-  halter: 'eigen',
-};
-
-/** The Bewohnerparkausweis's steps: antrag, identitaet, zahlung, then the worker's three. */
-const DOCUMENT_STEP = 3;
+const ANSWERS = PERMIT_ANSWERS;
+const DOCUMENT_STEP = PERMIT_STEPS.document;
 
 describe('workflow: a retried job repeats no effect of a step', () => {
   let portal: TestPortal;

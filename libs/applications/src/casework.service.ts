@@ -25,14 +25,9 @@ export class Casework {
     scope: TenantScope,
     applicationId: string,
   ): Promise<{ id: string; field: string; filename: string; mediaType: string; size: number; createdAt: Date }[]> {
-    return (await this.applications.attachmentsOf(scope, applicationId)).map((a) => ({
-      id: a.id,
-      field: a.field,
-      filename: a.filename,
-      mediaType: a.mediaType,
-      size: a.size,
-      createdAt: a.createdAt,
-    }));
+    return (await this.applications.attachmentsOf(scope, applicationId)).map(
+      ({ id, field, filename, mediaType, size, createdAt }) => ({ id, field, filename, mediaType, size, createdAt }),
+    );
   }
 
   /** The numbers of applications by id, for lists that name them. */
@@ -45,14 +40,9 @@ export class Casework {
     scope: TenantScope,
     applicationId: string,
   ): Promise<{ id: string; field: string; filename: string; mediaType: string; size: number; storageKey: string }[]> {
-    return (await this.applications.attachmentsOf(scope, applicationId)).map((a) => ({
-      id: a.id,
-      field: a.field,
-      filename: a.filename,
-      mediaType: a.mediaType,
-      size: a.size,
-      storageKey: a.storageKey,
-    }));
+    return (await this.applications.attachmentsOf(scope, applicationId)).map(
+      ({ id, field, filename, mediaType, size, storageKey }) => ({ id, field, filename, mediaType, size, storageKey }),
+    );
   }
 
   /** One uploaded file with its bytes; undefined when the application has no such file. */
