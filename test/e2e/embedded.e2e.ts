@@ -32,7 +32,7 @@ describe('embedded mode', () => {
       DATA_DIR: dataDir,
       EMBEDDED_DB_PORT: String(await freePort()),
       TENANTS_DIR: join(__dirname, '..', '..', 'tenants'),
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'silent',
     };
     portal = await startPortal(loadConfig(env));
   }, 120_000);

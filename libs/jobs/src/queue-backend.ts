@@ -70,7 +70,9 @@ export async function postgresQueueBackend(url: string, embedded: boolean): Prom
   const checker = new PgQueue('openrathaus-check', { connection: { connectionString: url, max: 1 } });
   await checker.waitUntilReady();
   await checker.close();
-  const pool = new Pool({ connectionString: url, max: embedded ? 6 : 10, options: '-c search_path=bullmq' });
+  // Every worker holds a client while it waits for jobs: room for one per queue (seven now) and the
+  // queues' own calls besides; a pool smaller than the workers starves the queues past it.
+  const pool = new Pool({ connectionString: url, max: embedded ? 12 : 20, options: '-c search_path=bullmq' });
   // An idle client whose connection breaks (the database restarted) is reported here, not thrown.
   pool.on('error', (error) => logger.warn({ err: error }, 'queue database connection error'));
   const connection = pool as unknown as ConstructorParameters<typeof PgQueue>[1]['connection'];
