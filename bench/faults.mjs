@@ -52,6 +52,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { ROOT } from './lib/harness.mjs';
 import { freePort, sleep, startPostgres, startRedis, tail } from './lib/own-services.mjs';
 
@@ -136,7 +137,7 @@ async function cleanUp() {
     try {
       await step();
     } catch (error) {
-      process.stderr.write(`clean-up: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`clean-up: ${inspect(error)}\n`);
     }
   }
 }
@@ -359,11 +360,12 @@ function app(kind, env, logDir) {
         return;
       } catch (error) {
         if (Date.now() > until) throw error;
-        log(`${kind} start failed, trying again: ${String(error.message).split('\n')[0]}`);
+        log(`${kind} start failed, trying again: ${inspect(error).split('\n')[0]}`);
         await sleep(1000);
       }
     }
   };
+  /** @param {NodeJS.Signals} [signal] */
   const stop = async (signal = 'SIGTERM') => {
     const current = child;
     if (!current || current.exitCode !== null || current.signalCode !== null) return;
@@ -382,7 +384,13 @@ function app(kind, env, logDir) {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-/** One request to the portal; network errors resolve as status 0. */
+/**
+ * One request to the portal; network errors resolve as status 0.
+ * @param {number} port
+ * @param {string} method
+ * @param {string} path
+ * @param {{ body?: unknown, cookie?: string }} [options]
+ */
 function call(port, method, path, { body, cookie } = {}) {
   /** @type {Record<string, string>} */
   const headers = { host: HOST, accept: 'application/json' };
@@ -448,7 +456,7 @@ async function persist(port, citizen, method, path, body, seconds = 180) {
   }
 }
 
-async function login(port, citizen) {
+function login(port, citizen) {
   // One login at a time per citizen: every loop that found the session gone waits for the same one.
   citizen.loggingIn ??= (async () => {
     stats.relogins++;
@@ -625,7 +633,12 @@ async function main() {
 
   /** @type {import('pg').Client | undefined} */
   let ownerClient;
-  /** A query as the owner; the connection is made anew after a PostgreSQL restart. */
+  /**
+   * A query as the owner; the connection is made anew after a PostgreSQL restart.
+   * @param {string} sql
+   * @param {unknown[]} [params]
+   * @returns {Promise<any[]>}
+   */
   const ownerQuery = async (sql, params) => {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -639,7 +652,7 @@ async function main() {
         await ownerClient?.end().catch(() => undefined);
         ownerClient = undefined;
         // Only a connection that broke is tried again; a fault of the query is not.
-        const code = String(error?.code ?? '');
+        const code = String(/** @type {{ code?: string }} */ (error)?.code ?? '');
         const connection = !/^[0-9A-Z]{5}$/.test(code) || code.startsWith('08') || code.startsWith('57');
         if (!connection || attempt > 30) throw error;
         await sleep(1000);
@@ -850,7 +863,7 @@ let exitCode = 1;
 try {
   exitCode = await main();
 } catch (error) {
-  process.stderr.write(`\nfault harness failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(`\nfault harness failed: ${inspect(error)}\n`);
   exitCode = 1;
 } finally {
   await cleanUp();
