@@ -8,6 +8,9 @@ import { JOBS_OPTIONS, QUEUE_BACKEND } from './jobs.tokens';
 import { Outbox } from './outbox.service';
 import type { QueueBackend } from './queue-backend';
 
+/** How often a job may lose its worker (killed, crashed) and still run again. */
+const MAX_STALLED = 3;
+
 export interface JobsModuleOptions {
   /** Whether this process runs the processors (the worker app always; the portal in embedded mode). */
   runWorkers: boolean;
@@ -46,6 +49,9 @@ export class JobWorkers implements OnApplicationBootstrap {
     for (const queue of this.handlers.keys()) {
       const worker = this.backend.createWorker(queue, (job: Job) => this.process(queue, job), {
         concurrency: this.options.concurrency ?? 4,
+        // A job whose worker died under it runs again; BullMQ's default fails it for good at the
+        // second death, which two restarts in a row (a deployment, a crash) would do to a sound job.
+        maxStalledCount: MAX_STALLED,
       });
       worker.on('failed', (job, error) => {
         this.logger.warn({ err: error, queue, job: job?.name, attempts: job?.attemptsMade }, 'job failed');
