@@ -5,10 +5,10 @@
  *
  *   npm run build && npm run faults -- [--short] [--submissions 2000] [--concurrency 8] [--citizens 8]
  *     [--kills 3] [--redis-restarts 1] [--pg-restarts 1] [--receiver-away 60] [--settle-timeout 900]
- *     [--seed 42] [--kill-at 0.2,0.5,0.8] [--redis-at 0.4] [--pg-at 0.6] [--receiver-at 0.3]
+ *     [--seed 42] [--kill-at 0.2,0.5,0.8] [--redis-at 0.4] [--pg-at 0.6] [--receiver-at 0.3] [--keep]
  *
  * (every option also as FAULTS_<NAME>, e.g. FAULTS_SUBMISSIONS=500; `--short`: 200 submissions, one
- * worker kill, the receiver away for 10 s, no restart of Redis or PostgreSQL.)
+ * worker kill, the receiver away for 10 s, Redis and PostgreSQL restarted once each.)
  *
  * 1. Starts its own PostgreSQL cluster and its own Redis on free ports in a temporary directory,
  *    migrates and syncs a tenants folder of its own (bench/faults/: one tenant whose service runs
@@ -32,7 +32,7 @@
  *    application that did not complete, or on a portal or worker that died by itself.
  *
  * Everything listens on 127.0.0.1; every process and directory it made is removed at the end, also
- * on failure or Ctrl-C.
+ * on failure or Ctrl-C (`--keep` keeps the directory with the logs, for a look after a failure).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -94,8 +94,8 @@ const OPTIONS = {
   concurrency: Math.max(1, Math.floor(numberOption('concurrency', 8))),
   citizens: Math.max(1, Math.floor(numberOption('citizens', SHORT ? 4 : 8))),
   kills: Math.floor(numberOption('kills', SHORT ? 1 : 3)),
-  redisRestarts: Math.floor(numberOption('redis-restarts', SHORT ? 0 : 1)),
-  pgRestarts: Math.floor(numberOption('pg-restarts', SHORT ? 0 : 1)),
+  redisRestarts: Math.floor(numberOption('redis-restarts', 1)),
+  pgRestarts: Math.floor(numberOption('pg-restarts', 1)),
   receiverAwaySeconds: numberOption('receiver-away', SHORT ? 10 : 60),
   settleTimeoutSeconds: numberOption('settle-timeout', SHORT ? 150 : 900),
   seed: Math.floor(numberOption('seed', Math.floor(Math.random() * 2 ** 31))),
@@ -553,7 +553,8 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'or-faults-'));
   // The postgres user must reach its cluster's directory below this one.
   chmodSync(dir, 0o711);
-  undo.push(() => rmSync(dir, { recursive: true, force: true }));
+  const keep = argv.includes('--keep');
+  undo.push(() => (keep ? log(`kept ${dir} (logs, database files)`) : rmSync(dir, { recursive: true, force: true })));
   const logs = join(dir, 'logs');
   mkdirSync(logs);
 
@@ -759,7 +760,7 @@ async function main() {
   for (;;) {
     const now = await count();
     const handedOver = [...numbers].filter((x) => receiver.byNumber.has(x)).length;
-    const mailed = [...numbers].filter((x) => mail.confirmations.has(x)).length;
+    const mailed = [...numbers].filter((x) => mail.confirmations.has(x) && mail.receipts.has(x)).length;
     const documented = [...numbers].filter((x) => (now.documents.get(x) ?? 0) > 0).length;
     const completed = now.statuses.completed ?? 0;
     if (handedOver === N && mailed === N && documented === N && completed === N) {

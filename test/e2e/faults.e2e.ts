@@ -1,9 +1,10 @@
 /**
  * The fault harness's short form (`npm run faults -- --short`), so that every test run checks it:
- * 200 submissions through the compiled portal while the worker is killed once and the office's
- * receiver is away for 10 seconds; every application must have exactly one document, one
- * confirmation mail, one receipt and one hand-off. The harness brings its own PostgreSQL and Redis
- * on free ports, so it disturbs neither the shared ones nor the other tests.
+ * 200 submissions through the compiled portal and worker while the worker is killed once, Redis
+ * restarts empty, PostgreSQL restarts, and the office's receiver is away for 10 seconds; every
+ * application must have exactly one document, one confirmation mail, one receipt and one hand-off.
+ * The harness brings its own PostgreSQL and Redis on free ports, so that restarting them disturbs
+ * neither the shared ones nor the other tests.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -51,7 +52,7 @@ function table(stdout: string): Map<string, Counted> {
   return rows;
 }
 
-describe('faults: worker killed, receiver away', () => {
+describe('faults: worker killed, Redis and PostgreSQL restarted, receiver away', () => {
   beforeAll(() => {
     // The harness runs the compiled apps; the incremental build is quick when dist/ is current.
     const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
@@ -72,7 +73,7 @@ describe('faults: worker killed, receiver away', () => {
       'receipt mails': one,
       'hand-offs': one,
     });
-    expect(stdout).toMatch(/worker killed 1×/);
+    expect(stdout).toMatch(/worker killed 1×, Redis restarted 1×, PostgreSQL restarted 1×/);
     expect(stdout).toMatch(/receiver away 10 s/);
     expect(stdout).toMatch(/unexpected exits: none/);
   }, 600_000);
