@@ -314,6 +314,8 @@ function app(kind, env, logDir) {
   /** @type {import('node:child_process').ChildProcess | undefined} */
   let child;
   let expectExit = false;
+  /** Closed for good (clean-up): no start is tried again. */
+  let closed = false;
   const unexpected = [];
   const once = () =>
     new Promise((resolve, reject) => {
@@ -344,7 +346,7 @@ function app(kind, env, logDir) {
       current.on('exit', (code, signal) => {
         clearTimeout(timer);
         if (!ready) reject(new Error(`${kind} exited (${signal ?? code}) before it was ready:\n${tail(file, 15)}`));
-        else if (!expectExit) {
+        else if (!expectExit && !closed) {
           unexpected.push(`${kind} exited by itself (${signal ?? `code ${code}`})`);
           log(`${kind} exited by itself (${signal ?? `code ${code}`}); starting it again`);
           void start().catch((error) => log(`${kind} could not start again: ${error.message}`));
@@ -355,10 +357,12 @@ function app(kind, env, logDir) {
   const start = async () => {
     const until = Date.now() + 60_000;
     for (;;) {
+      if (closed) return;
       try {
         await once();
         return;
       } catch (error) {
+        if (closed) return;
         if (Date.now() > until) throw error;
         log(`${kind} start failed, trying again: ${inspect(error).split('\n')[0]}`);
         await sleep(1000);
@@ -376,7 +380,11 @@ function app(kind, env, logDir) {
     await exited;
     clearTimeout(timer);
   };
-  return { start, stop, kill: () => stop('SIGKILL'), unexpected, logTail: () => tail(file, 40) };
+  const close = () => {
+    closed = true;
+    return stop();
+  };
+  return { start, close, kill: () => stop('SIGKILL'), unexpected, logTail: () => tail(file, 40) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -627,8 +635,8 @@ async function main() {
 
   const portal = app('portal', env, logs);
   const worker = app('worker', env, logs);
-  undo.push(() => portal.stop());
-  undo.push(() => worker.stop());
+  undo.push(() => portal.close());
+  undo.push(() => worker.close());
   log('starting portal and worker');
   await Promise.all([portal.start(), worker.start()]);
 
