@@ -12,7 +12,7 @@ import { PDFDocument } from 'pdf-lib';
 import { Applications, Owner } from '@openrathaus/applications';
 import { projectRoot } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
-import { Deliveries, newWebhookSecret, postToTarget } from '@openrathaus/delivery';
+import { Deliveries, DeliveriesRepository, newWebhookSecret, postToTarget } from '@openrathaus/delivery';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { get, send } from '@openrathaus/testing';
 import { Workflow } from '@openrathaus/workflow';
@@ -170,6 +170,36 @@ describe('delivery: the signed webhook to the specialist software', () => {
     const [delivery] = await portal.app.get(Deliveries).ofApplication(tenant, id);
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 3 });
     expect([...(receiver.idsByNumber().get(number) ?? [])]).toEqual([delivery.id]);
+  });
+
+  it('takes a hand-off up again soon after its sender died, though the poller had queued it', async () => {
+    const applications = portal.app.get(Applications);
+    const draft = await applications.startDraft(tenant, 'bewohnerparkausweis');
+    const number = `RE-2026-8${String(++serial).padStart(5, '0')}`;
+    // A hand-off the poller queued a while ago (its hold on the row lasts two minutes) …
+    const [row] = await transactions.run(tenant.id, async (scope) => {
+      await scope.query(
+        `update public.applications set answers = $2, status = 'paid', number = $3, fee_cents = 3070,
+           submitted_at = now(), step_index = $4 where id = $1`,
+        [draft.id, ANSWERS, number, DELIVER_STEP],
+      );
+      return scope.query<{ id: string }>(
+        `insert into public.deliveries (tenant_id, application_id, step_index, target, kind, status, attempts,
+           next_attempt_at, queued_until, continue_queue, continue_job)
+         values ($1, $2, $3, 'parken-software', 'webhook', 'retrying', 1, now(), now() + interval '2 minutes',
+           'workflow', 'application.advance')
+         returning id`,
+        [tenant.id, draft.id, DELIVER_STEP],
+      );
+    });
+    // … whose job a sender took for two seconds and then died with it.
+    const taken = await transactions.run(tenant.id, (scope) =>
+      portal.app.get(DeliveriesRepository).take(scope, row.id, 2),
+    );
+    expect(taken).toMatchObject({ id: row.id, status: 'sending', attempts: 2 });
+    // Due again once the sender's hold has run out, not only when the poller's would have.
+    await eventually(async () => ((await statusOf(draft.id)) === 'completed' ? true : undefined));
+    expect([...(receiver.idsByNumber().get(number) ?? [])]).toEqual([row.id]);
   });
 
   it('parks a hand-off that never goes through as a dead letter the tenant admin sees and sends again', async () => {
