@@ -597,7 +597,6 @@ async function main() {
     HOST: '127.0.0.1',
     PORT: String(await freePort()),
     DATABASE_URL: pg.url('openrathaus_app', 'openrathaus'),
-    DATABASE_OWNER_URL: pg.url('postgres', 'openrathaus'),
     REDIS_URL: redis.url,
     SMTP_URL: mail.url,
     MAIL_FROM: 'serviceportal@pruefstadt.test',
@@ -625,7 +624,8 @@ async function main() {
       ['-r', './tools/register-paths.cjs', join('dist', 'apps', 'cli', 'src', 'main.js'), ...args],
       {
         cwd: ROOT,
-        env,
+        // The owner's URL for the migrate step only; portal and worker get the application role's.
+        env: { ...env, DATABASE_OWNER_URL: pg.url('postgres', 'openrathaus') },
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'pipe'],
       },
