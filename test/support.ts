@@ -83,3 +83,9 @@ export const cliEnv = (portal: TestPortal): NodeJS.ProcessEnv => ({
   REDIS_URL: portal.config.redisUrl,
   QUEUE_PREFIX: portal.config.queuePrefix,
 });
+
+/**
+ * The environment for a program a test starts that brings its own services (the fault harness):
+ * where the system's tools are, and nothing else, so that no setting of the shared services leaks in.
+ */
+export const bareEnv = (): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: process.env.HOME });

@@ -8,14 +8,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Applications } from '@openrathaus/applications';
 import { loadConfig } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
-import { Deliveries, newWebhookSecret, postToTarget } from '@openrathaus/delivery';
+import { Deliveries, DeliveriesRepository, newWebhookSecret, postToTarget } from '@openrathaus/delivery';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { get, send } from '@openrathaus/testing';
 import { TestPortal, eventually, startTestPortal } from '../support';
 import { StaffLogin, staffSession } from '../support-staff';
-import { PERMIT_ANSWERS, onePagePdf, permitDueForHandoff, tenantsWithDelivery } from '../support-handoff';
+import { PERMIT_ANSWERS, PERMIT_STEPS, onePagePdf, permitDueForHandoff, tenantsWithDelivery } from '../support-handoff';
 import { TestWebhookReceiver, startWebhookReceiver } from '../support-webhook';
 
 const HOST = 'recklinghausen.localhost';
@@ -133,6 +134,36 @@ describe('delivery: the signed webhook to the specialist software', () => {
     const [delivery] = await portal.app.get(Deliveries).ofApplication(tenant, id);
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 3 });
     expect([...(receiver.idsByNumber().get(number) ?? [])]).toEqual([delivery.id]);
+  });
+
+  it('takes a hand-off up again soon after its sender died, though the poller had queued it', async () => {
+    const applications = portal.app.get(Applications);
+    const draft = await applications.startDraft(tenant, 'bewohnerparkausweis');
+    const number = `RE-2026-8${String(++serial).padStart(5, '0')}`;
+    // A hand-off the poller queued a while ago (its hold on the row lasts two minutes) …
+    const [row] = await transactions.run(tenant.id, async (scope) => {
+      await scope.query(
+        `update public.applications set answers = $2, status = 'paid', number = $3, fee_cents = 3070,
+           submitted_at = now(), step_index = $4 where id = $1`,
+        [draft.id, PERMIT_ANSWERS, number, PERMIT_STEPS.deliver],
+      );
+      return scope.query<{ id: string }>(
+        `insert into public.deliveries (tenant_id, application_id, step_index, target, kind, status, attempts,
+           next_attempt_at, queued_until, continue_queue, continue_job)
+         values ($1, $2, $3, 'parken-software', 'webhook', 'retrying', 1, now(), now() + interval '2 minutes',
+           'workflow', 'application.advance')
+         returning id`,
+        [tenant.id, draft.id, PERMIT_STEPS.deliver],
+      );
+    });
+    // … whose job a sender took for two seconds and then died with it.
+    const taken = await transactions.run(tenant.id, (scope) =>
+      portal.app.get(DeliveriesRepository).take(scope, row.id, 2),
+    );
+    expect(taken).toMatchObject({ id: row.id, status: 'sending', attempts: 2 });
+    // Due again once the sender's hold has run out, not only when the poller's would have.
+    await eventually(async () => ((await statusOf(draft.id)) === 'completed' ? true : undefined));
+    expect([...(receiver.idsByNumber().get(number) ?? [])]).toEqual([row.id]);
   });
 
   it('parks a hand-off that never goes through as a dead letter the tenant admin sees and sends again', async () => {

@@ -9,9 +9,19 @@ import {
   TenantTransactions,
   migrateQueueStore,
 } from '@openrathaus/database';
-import { HandlesJob, JobHandler, JobPayload, JobQueues, JobWorkers, JobsModule, Outbox } from '@openrathaus/jobs';
+import {
+  HandlesJob,
+  JobHandler,
+  JobPayload,
+  JobQueues,
+  JobWorkers,
+  JobsModule,
+  Outbox,
+  outboxJobId,
+} from '@openrathaus/jobs';
 import { TENANCY_ENTITIES, TenancyModule, TenantSync } from '@openrathaus/tenancy';
 import { TestDatabase, createTestDatabase, testConfig } from '@openrathaus/testing';
+import { Client, QueryResultRow } from 'pg';
 import { DataSource } from 'typeorm';
 import { eventually, queueSettled } from '../support';
 
@@ -70,6 +80,17 @@ describe.each([
     tenants = Object.fromEntries(rows.map((r) => [r.slug, r.id]));
   });
 
+  /** A statement as the schema owner, from outside the application. */
+  const ownerQuery = async <R extends QueryResultRow>(sql: string, params: unknown[]): Promise<R[]> => {
+    const client = new Client({ connectionString: db.ownerUrl });
+    await client.connect();
+    try {
+      return (await client.query<R>(sql, params)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+
   afterAll(async () => {
     await app.close();
     await db.drop();
@@ -116,6 +137,44 @@ describe.each([
     expect(seen.some((s) => s.backend === `${backend}-rolled-back`)).toBe(false);
     const left = await transactions.run(a, (scope) => scope.query(`select count(*)::int as n from public.outbox`));
     expect(left[0]).toEqual({ n: 0 });
+  });
+
+  it('queues an outbox job again that the queue lost, until it has run', async () => {
+    const transactions = app.get(TenantTransactions);
+    const outbox = app.get(Outbox);
+    const queue = app.get(JobQueues).queue('probe-unhandled');
+    const a = tenants.herten;
+    // A queue no worker takes from, so that the job waits there as it would behind a busy worker.
+    const probe = `${backend}-lost`;
+    await transactions.run(a, (scope) => outbox.add(scope, 'probe-unhandled', 'probe.lost', { backend: probe }));
+    await outbox.dispatchAll();
+    const rowOf = async () =>
+      (
+        await ownerQuery<{ id: string }>(
+          `select id from public.outbox where queue = 'probe-unhandled' and ids->>'backend' = $1`,
+          [probe],
+        )
+      )[0];
+    const row = await rowOf();
+    expect(row).toBeDefined();
+    expect((await queue.getJob(outboxJobId(row.id)))?.data).toMatchObject({ backend: probe, tenantId: a });
+
+    // The queue loses it (a Redis that restarted empty); once the row's wait is over it is queued again.
+    await queue.obliterate({ force: true });
+    expect(await queue.getJob(outboxJobId(row.id))).toBeUndefined();
+    await ownerQuery(`update public.outbox set claimed_until = now() - interval '1 second' where id = $1`, [row.id]);
+    await outbox.dispatchAll();
+    expect((await queue.getJob(outboxJobId(row.id)))?.data).toMatchObject({ backend: probe, tenantId: a });
+    // Queued again while the queue still has it: still one job.
+    await ownerQuery(`update public.outbox set claimed_until = now() - interval '1 second' where id = $1`, [row.id]);
+    await outbox.dispatchAll();
+    expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+
+    // Once it has run, its row is gone.
+    const job = await queue.getJob(outboxJobId(row.id));
+    await app.get(JobWorkers).process('probe', { id: job!.id, name: 'probe.context', data: job!.data });
+    expect(await rowOf()).toBeUndefined();
+    await queue.obliterate({ force: true });
   });
 
   it('refuses a transaction opened inside another (the embedded database would wait forever)', async () => {

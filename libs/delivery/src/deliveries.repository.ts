@@ -109,7 +109,8 @@ export class DeliveriesRepository {
 
   /**
    * Takes a hand-off for one attempt: counts it and holds the row for `seconds`. Undefined when the
-   * row is through, or another sender holds it.
+   * row is through, or another sender holds it. The poller's hold on a queued attempt ends here,
+   * its job having come: should this sender die, the row is due again once `seconds` run out.
    */
   async take(scope: TenantScope, id: string, seconds: number): Promise<DeliveryRow | undefined> {
     const rows = await scope.query<DeliveryRow>(
@@ -117,6 +118,7 @@ export class DeliveriesRepository {
           set status = case when status = 'awaiting_ack' then status else 'sending' end,
               attempts = attempts + case when status = 'awaiting_ack' then 0 else 1 end,
               sending_until = clock_timestamp() + make_interval(secs => $2),
+              queued_until = null,
               updated_at = clock_timestamp()
         where id = $1 and ${DUE}
           and (sending_until is null or sending_until < clock_timestamp())

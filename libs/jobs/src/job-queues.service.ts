@@ -7,9 +7,14 @@ import { JobIds, JobPayload } from './job.types';
 import { QUEUE_BACKEND } from './jobs.tokens';
 import type { QueueBackend } from './queue-backend';
 
-/** Retries with exponential backoff; finished jobs are kept a while for the operator to see. */
+/**
+ * Retries with exponential backoff over about 17 minutes (2 s, 4 s, … 512 s): long enough for the
+ * claim a dead worker left on its work to run out (a mail is held for a minute; a job that finds
+ * it held fails and comes again) and for a short outage of PostgreSQL. Finished jobs are kept a
+ * while for the operator to see.
+ */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
-  attempts: 5,
+  attempts: 10,
   backoff: { type: 'exponential', delay: 2000 },
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600 },

@@ -50,6 +50,14 @@ export class OutboxRepository {
     await this.asDispatcher(`delete from public.outbox where id = any($1::uuid[])`, [ids]);
   }
 
+  /** Holds rows that were queued for `seconds`: then they are queued again, unless their job is done by then. */
+  async hold(ids: string[], seconds: number): Promise<void> {
+    await this.asDispatcher(
+      `update public.outbox set claimed_until = clock_timestamp() + make_interval(secs => $2) where id = any($1::uuid[])`,
+      [ids, seconds],
+    );
+  }
+
   /** A statement under the dispatcher's own policy, which sees every tenant's rows only there. */
   private asDispatcher<R>(sql: string, params: unknown[]): Promise<R> {
     return this.dataSource.transaction(async (manager) => {

@@ -11,13 +11,24 @@ const POLL_MS = 1000;
 const BATCH = 200;
 /** How long a dispatcher holds rows it took before another may take them again. */
 const CLAIM_SECONDS = 30;
+/**
+ * How long a queued row waits for its job before it is queued again. While the queue still has
+ * the job (waiting, running, or kept after it ran) that is no second job; when the queue lost it
+ * (a Redis that restarted empty), it is the job again.
+ */
+const REQUEUE_SECONDS = 30;
+const JOB_ID_PREFIX = 'ob-';
+
+/** The job id of an outbox row: the same on every dispatch, so that the queue takes it once. */
+export const outboxJobId = (rowId: string): string => `${JOB_ID_PREFIX}${rowId}`;
 
 /**
  * The transactional outbox: a job is written as a row in the same transaction as the change that
  * causes it, and a dispatcher moves committed rows to the queues. A job whose change rolled back is
  * never sent; a job whose change committed is sent even when Redis was away at the time (the row
- * waits). The job id is the row's id, so a row sent twice (dispatcher died before its commit)
- * is still one job.
+ * waits). The row stays until its job has run ({@link Outbox.done}, called by the worker), and is
+ * queued again every {@link REQUEUE_SECONDS} until then: a Redis that restarted empty loses no job.
+ * The job id is the row's id, so a row sent twice is still one job while the queue has it.
  */
 @Injectable()
 export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -76,6 +87,15 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
       });
   }
 
+  /**
+   * A job has run (or failed for good): its outbox row, if it came from one, is not queued again.
+   * Ids of jobs that came from elsewhere are ignored.
+   */
+  async done(jobId: string | undefined): Promise<void> {
+    const rowId = jobId?.startsWith(JOB_ID_PREFIX) ? jobId.slice(JOB_ID_PREFIX.length) : undefined;
+    if (rowId && isUuid(rowId)) await this.outbox.remove([rowId]);
+  }
+
   /** Moves every committed row to its queue; resolves when none is left. */
   async dispatchAll(): Promise<number> {
     let total = 0;
@@ -88,12 +108,13 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
 
   /**
    * One round: takes up to a batch of rows for a while (a short transaction of its own), queues
-   * them, then deletes them. No transaction stays open while the queue is written to: the embedded
-   * database has one session, and the queue may live in it too.
+   * them, then holds them until their jobs have run. No transaction stays open while the queue is
+   * written to: the embedded database has one session, and the queue may live in it too.
    */
   private async dispatchBatch(): Promise<number> {
     const rows = await this.outbox.claim(BATCH, CLAIM_SECONDS);
     const sent: string[] = [];
+    const dropped: string[] = [];
     try {
       for (const row of rows) {
         if (isUuid(row.tenant_id)) {
@@ -101,14 +122,15 @@ export class Outbox implements OnApplicationBootstrap, OnApplicationShutdown {
             row.queue,
             row.name,
             { ...row.ids, tenantId: row.tenant_id },
-            { jobId: `ob-${row.id}` },
+            { jobId: outboxJobId(row.id) },
           );
-        }
-        sent.push(row.id);
+          sent.push(row.id);
+        } else dropped.push(row.id);
       }
     } finally {
       // What was not queued waits until its claim runs out; a row queued twice is one job (its id).
-      if (sent.length) await this.outbox.remove(sent);
+      if (sent.length) await this.outbox.hold(sent, REQUEUE_SECONDS);
+      if (dropped.length) await this.outbox.remove(dropped);
     }
     return rows.length;
   }

@@ -151,6 +151,10 @@ export class Workflow {
       application.number = number;
       application.feeCents = fee.totalCents;
       await this.move(scope, application, 'submitted', owner.citizenId, { fee: fee.totalCents });
+      // The worker's part is queued with the submission itself: should the database go away before
+      // the steps below run, the submitted application still goes on. A job that finds nothing to
+      // do (a payment waits for the citizen) does nothing.
+      await this.outbox.add(scope, WORKFLOW_QUEUE, ADVANCE_JOB, { applicationId });
       if (recipient) {
         // The receipt (Eingangsbestätigung): the number, and where the citizen follows the application.
         await this.mailer.queue(scope, {
@@ -175,7 +179,7 @@ export class Workflow {
       }
     });
     try {
-      return await this.advance(tenant, applicationId, { inline: true });
+      return await this.advance(tenant, applicationId, { inline: true, queued: true });
     } catch (error) {
       // Submitted all the same: the payment begins from the application's page when the service is back.
       if (!unavailable(error)) throw error;
@@ -229,10 +233,15 @@ export class Workflow {
   /**
    * Runs the steps from where the application stands until one must wait (payment, review) or
    * all are done. In a request (`inline`) it stops before work for the worker and hands that to
-   * it through the outbox; in the worker it does that work. Each step records its effect under an
-   * idempotency key with its completion, so a step repeated by a retried job has no second effect.
+   * it through the outbox (`queued`: the caller queued that job already); in the worker it does
+   * that work. Each step records its effect under an idempotency key with its completion, so a step
+   * repeated by a retried job has no second effect.
    */
-  async advance(tenant: Tenant, applicationId: string, options: { inline: boolean }): Promise<NextStep> {
+  async advance(
+    tenant: Tenant,
+    applicationId: string,
+    options: { inline: boolean; queued?: boolean },
+  ): Promise<NextStep> {
     for (let guard = 0; guard < 50; guard++) {
       const { application, definition } = await this.applications.pinned(tenant, applicationId);
       if (!['submitted', 'paid', 'approved'].includes(application.status)) return { application };
@@ -247,9 +256,11 @@ export class Workflow {
       }
       const kind = this.steps.get(step.kind);
       if (options.inline && kind.runs === 'worker') {
-        await this.transactions.run(tenant.id, (scope) =>
-          this.outbox.add(scope, WORKFLOW_QUEUE, ADVANCE_JOB, { applicationId }),
-        );
+        if (!options.queued) {
+          await this.transactions.run(tenant.id, (scope) =>
+            this.outbox.add(scope, WORKFLOW_QUEUE, ADVANCE_JOB, { applicationId }),
+          );
+        }
         return { application };
       }
       const outcome = await kind.run({ tenant, application, definition, step, inline: options.inline });
