@@ -435,7 +435,12 @@ const describe = (r) =>
 /** Whether a failure is one a citizen would answer by pressing again (something is down). */
 const transient = (r) => r.status === 0 || r.status >= 500 || r.status === 429;
 
-const stats = { retries: 0, relogins: 0, submitLookups: 0, orphanDrafts: 0 };
+const stats = { retries: 0, relogins: 0, submitLookups: 0, orphanDrafts: 0, answers: {} };
+
+/** Counts the answer a request got while something was down (0: no connection at all). */
+const noteFailure = (r) => {
+  stats.answers[r.status] = (stats.answers[r.status] ?? 0) + 1;
+};
 
 function cookieOf(response) {
   const raw = response.headers['set-cookie'];
@@ -459,6 +464,7 @@ async function persist(port, citizen, method, path, body, seconds = 180) {
       continue;
     }
     if (!transient(response) || Date.now() > until) return response;
+    noteFailure(response);
     stats.retries++;
     await sleep(Math.min(5000, 200 * 2 ** Math.min(attempt, 5)));
   }
@@ -526,6 +532,7 @@ async function submitOne(port, citizen, n) {
       continue;
     }
     if (!transient(submitted) && submitted.status !== 409) throw new Error(`submit #${n}: ${describe(submitted)}`);
+    if (transient(submitted)) noteFailure(submitted);
     // Did it go through before the answer was lost? Look before pressing again.
     stats.submitLookups++;
     const seen = await persist(port, citizen, 'GET', `/api/v1/applications/${id}`);
@@ -839,7 +846,12 @@ async function main() {
     `mails at the SMTP server: ${mail.stats().total}, repeats of a Message-ID already received ${mail.stats().repeats}`,
     `numbers nobody submitted: ${strangers.length}`,
     `client: ${stats.retries} requests sent again, ${stats.relogins} logins (sessions lost with Redis count here), ` +
-      `${stats.submitLookups} submissions looked up before pressing again`,
+      `${stats.submitLookups} submissions looked up before pressing again; ` +
+      `answers while something was down: ${
+        Object.entries(stats.answers)
+          .map(([status, n]) => `${status === '0' ? 'no connection' : status} ×${n}`)
+          .join(', ') || 'none'
+      }`,
     `faults: worker killed ${plan.kills.length}×, Redis restarted ${plan.redis.length}×, PostgreSQL restarted ${plan.pg.length}×, ` +
       `receiver away ${plan.receiver.length ? `${OPTIONS.receiverAwaySeconds} s` : 'never'}; seed ${OPTIONS.seed}`,
     `unexpected exits: ${[...portal.unexpected, ...worker.unexpected].join('; ') || 'none'}`,

@@ -76,5 +76,8 @@ describe('faults: worker killed, Redis and PostgreSQL restarted, receiver away',
     expect(stdout).toMatch(/worker killed 1×, Redis restarted 1×, PostgreSQL restarted 1×/);
     expect(stdout).toMatch(/receiver away 10 s/);
     expect(stdout).toMatch(/unexpected exits: none/);
+    // While PostgreSQL or Redis restarted, the portal said "try again" (503), never 500.
+    const answers = /answers while something was down: (.*)$/m.exec(stdout)?.[1] ?? '';
+    expect(answers.split(', ').filter((a) => !/^(503|no connection) ×\d+$|^none$/.test(a))).toEqual([]);
   }, 600_000);
 });

@@ -7,6 +7,7 @@ import { ViewEngine } from '@openrathaus/web';
 import { PageContext } from './page-context.service';
 import { ErrorBody } from './api-errors.decorator';
 import { tenantOf } from './request-state';
+import { storeUnavailable } from './store-unavailable';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -129,6 +130,17 @@ export class ErrorResponder {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const code = HTTP_CODES[status] ?? 'http.error';
       return { statusCode: status, code, message: this.i18n.t(locale, `errors.${code}`) };
+    }
+    if (storeUnavailable(error)) {
+      // PostgreSQL or Redis is away for a moment (a restart, a failover): the client may try again.
+      const errorId = randomUUID();
+      this.logger.warn({ err: error, errorId }, 'request failed while a store was unavailable');
+      return {
+        statusCode: 503,
+        code: 'core.unavailable',
+        message: this.i18n.t(locale, 'errors.core.unavailable'),
+        errorId,
+      };
     }
     return this.unexpected(error, locale, 500);
   }
