@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadConfig } from '@openrathaus/core';
 import { AuditLogEntry, TenantTransactions } from '@openrathaus/database';
 import { TenantRegistry } from '@openrathaus/tenancy';
-import { get } from '@openrathaus/testing';
+import { TEST_SETTINGS, get } from '@openrathaus/testing';
 import { RunningPortal, startPortal } from '../../apps/portal/src/portal';
 import { runCli } from '../../apps/cli/src/commands';
 import { eventually } from '../support';
@@ -32,7 +32,7 @@ describe('embedded mode', () => {
       DATA_DIR: dataDir,
       EMBEDDED_DB_PORT: String(await freePort()),
       TENANTS_DIR: join(__dirname, '..', '..', 'tenants'),
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL || 'silent',
+      LOG_LEVEL: TEST_SETTINGS.logLevel,
     };
     portal = await startPortal(loadConfig(env));
   }, 120_000);
