@@ -54,6 +54,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { ROOT } from './lib/harness.mjs';
+import { seeded } from './lib/seeded.mjs';
 import { freePort, sleep, startPostgres, startRedis, tail } from './lib/own-services.mjs';
 
 const require = createRequire(join(ROOT, 'package.json'));
@@ -109,17 +110,6 @@ const TARGET_PLACEHOLDER = 'https://127.0.0.1:9/antraege';
 const started = performance.now();
 const log = (line) => process.stderr.write(`[faults ${((performance.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
 
-/** A small seeded generator (mulberry32), so that a run's fault moments can be repeated. */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = seeded(OPTIONS.seed);
 /** `count` moments between 10 % and 90 % of the submissions, or those given. */
 const moments = (given, count) => given ?? Array.from({ length: count }, () => 0.1 + random() * 0.8).sort();

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ROOT } from './harness.mjs';
+import { seeded } from './seeded.mjs';
 
 const require = createRequire(join(ROOT, 'package.json'));
 
@@ -13,18 +14,6 @@ const require = createRequire(join(ROOT, 'package.json'));
 export const REFERENCE_CITY = 'recklinghausen';
 /** The one office of a synthetic municipality; every adoption names it. */
 const OFFICE = 'rathaus';
-
-/** A small seeded generator, so that the same --tenants gives the same files. */
-function seeded(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const channel = (hex, at) => {
   const c = parseInt(hex.slice(at, at + 2), 16) / 255;
