@@ -73,16 +73,3 @@ export function answerText(form: FormDefinition, field: FieldDefinition | undefi
   };
   return Array.isArray(value) ? value.map(one).join(', ') : one(value);
 }
-
-/** Every field of the form by id, for {@link answerText}. */
-export function fieldsById(form: FormDefinition): Map<string, FieldDefinition> {
-  const fields = new Map<string, FieldDefinition>();
-  const visit = (items: FormItem[]) => {
-    for (const item of items) {
-      if (isGroup(item)) visit(item.items);
-      else fields.set(item.id, item);
-    }
-  };
-  for (const page of form.pages) visit(page.items);
-  return fields;
-}
