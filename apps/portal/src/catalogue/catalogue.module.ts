@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '@openrathaus/catalog';
 import { DocumentsModule } from '@openrathaus/documents';
+import { RegionModule } from '@openrathaus/region';
 import { PortalHttpModule } from '../http/portal-http.module';
 import { HomePages } from './home-pages.service';
 import { PagesController } from './pages.controller';
@@ -12,7 +13,7 @@ import { VerifyPageController } from './verify-page.controller';
 
 /** What anyone may read: a tenant's home, its services and Lebenslagen (pages and JSON), document checks. */
 @Module({
-  imports: [PortalHttpModule, CatalogModule, DocumentsModule],
+  imports: [PortalHttpModule, CatalogModule, DocumentsModule, RegionModule],
   controllers: [TenantController, ServicesController, PagesController, ServicePagesController, VerifyPageController],
   providers: [HomePages, ServicePages],
   exports: [HomePages],

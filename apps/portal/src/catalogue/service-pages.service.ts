@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CatalogEntry, CatalogService, catalogData, formatMoney, searchWords } from '@openrathaus/catalog';
 import { CoreError, CoreErrorCode } from '@openrathaus/core';
-import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
+import { Tenant, TenantRegistry, isServing } from '@openrathaus/tenancy';
 import { I18n, localized } from '@openrathaus/i18n';
 import { PageCache, ViewEngine } from '@openrathaus/web';
 import { cachedPage, pageCacheKey, readyPage } from '../http/cached-page';
@@ -30,6 +30,8 @@ export interface ServiceItem {
 
 interface ListView {
   heading: string;
+  /** A town's list: the services its district offers for it (that the town does not offer itself). */
+  district?: { heading: string; intro: string; services: ServiceItem[] };
   intro?: string;
   count?: string;
   services?: ServiceItem[];
@@ -175,28 +177,44 @@ export class ServicePages {
     if (q) {
       const keys = inLage && new Set(inLage.map((s) => s.key));
       const found = (await this.catalog.search(tenant, q)).filter((s) => !keys || keys.has(s.key));
+      const ofDistrict = await this.districtItems(tenant, locale, found, (district) =>
+        lage ? this.catalog.byLage(district, lage) : this.catalog.search(district, q),
+      );
       view = {
         heading: t('catalog.services.results', { q }),
         intro: lageTitle ? t('catalog.services.within', { title: lageTitle }) : undefined,
         count: t(found.length === 1 ? 'catalog.services.found.one' : 'catalog.services.found.other', {
           count: found.length,
         }),
-        services: found.map((s) => this.item(s, locale)),
-        empty: found.length ? undefined : t('catalog.services.noResults', { q }),
+        services: [...found.map((s) => this.item(s, locale)), ...ofDistrict],
+        empty: found.length || ofDistrict.length ? undefined : t('catalog.services.noResults', { q }),
         backLink: { url: '/leistungen', text: t('catalog.services.all') },
       };
     } else if (inLage) {
+      const ofDistrict = await this.districtItems(tenant, locale, inLage, (district) =>
+        this.catalog.byLage(district, lage),
+      );
       view = {
         heading: lageTitle ?? lage,
         intro: t('catalog.lage.intro', { name: tenant.config.shortName ?? tenant.name }),
         count: this.count(locale, inLage.length),
-        services: inLage.map((s) => this.item(s, locale)),
-        empty: inLage.length ? undefined : t('catalog.lage.empty'),
+        services: [...inLage.map((s) => this.item(s, locale)), ...ofDistrict],
+        empty: inLage.length || ofDistrict.length ? undefined : t('catalog.lage.empty'),
         backLink: { url: '/lebenslagen', text: t('catalog.lagen.all') },
       };
     } else {
       const services = await this.catalog.list(tenant);
+      const ofDistrict = await this.districtItems(tenant, locale, services, (district) => this.catalog.list(district));
+      const district = this.districtOf(tenant);
       view = {
+        district:
+          district && ofDistrict.length
+            ? {
+                heading: t('region.district.group'),
+                intro: t('region.district.intro', { name: district.config.shortName ?? district.name }),
+                services: ofDistrict,
+              }
+            : undefined,
         heading: t('catalog.services.title'),
         intro: t('catalog.services.intro', { name: tenant.config.shortName ?? tenant.name }),
         groups: this.groups(services).map((g) => ({
@@ -322,6 +340,39 @@ export class ServicePages {
       }));
     }
     return base;
+  }
+
+  /** The district whose services hold for this town too, when it serves its portal. */
+  private districtOf(tenant: Tenant): Tenant | undefined {
+    const slug = tenant.kind === 'municipality' ? tenant.config.district : undefined;
+    const district = slug ? this.registry.get(slug) : undefined;
+    return district && district.kind === 'district' && isServing(district) ? district : undefined;
+  }
+
+  /**
+   * The district's services that a town's list shows too (those the town does not offer itself),
+   * each saying that the district is responsible and leading to the district's portal.
+   */
+  private async districtItems(
+    tenant: Tenant,
+    locale: string,
+    own: CatalogEntry[],
+    pick: (district: Tenant) => Promise<CatalogEntry[]>,
+  ): Promise<ServiceItem[]> {
+    const district = this.districtOf(tenant);
+    if (!district) return [];
+    const ownKeys = new Set((await this.catalog.list(tenant)).map((s) => s.key));
+    const shown = new Set(own.map((s) => s.key));
+    const name = district.config.shortName ?? district.name;
+    return (await pick(district))
+      .filter((s) => s.type === 'online' && !ownKeys.has(s.key) && !shown.has(s.key))
+      .map((s) => ({
+        ...this.item(s, locale),
+        href: `${this.registry.portalUrl(district)}leistungen/${encodeURIComponent(s.key)}`,
+        external: false,
+        tag: this.i18n.t(locale, 'region.district.tag', { name }),
+        tagClass: 'kern-badge--warning',
+      }));
   }
 
   /** The Themenfelder that have services, in the catalogue's order, each with its services. */

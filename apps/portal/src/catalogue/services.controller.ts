@@ -14,11 +14,13 @@ import { CatalogEntry, CatalogService, catalogData, searchWords } from '@openrat
 import { localized } from '@openrathaus/i18n';
 import type { FormDefinition } from '@openrathaus/forms';
 import { TenancyError, TenancyErrorCode, Tenant } from '@openrathaus/tenancy';
+import { RegionCatalogue } from '@openrathaus/region';
 import { PageCache } from '@openrathaus/web';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { cachedAnswer, pageCacheKey, sendPage } from '../http/cached-page';
 import { tenantOf } from '../http/request-state';
 import { PageContext } from '../http/page-context.service';
+import { RegionServiceView, regionServices } from '../region/region-api.controller';
 
 class DefinitionRefView {
   @ApiProperty({ example: 'gelsenkirchen' }) owner: string;
@@ -122,10 +124,16 @@ export class ServicesController {
     private readonly catalog: CatalogService,
     private readonly pages: PageContext,
     private readonly cache: PageCache,
+    private readonly region: RegionCatalogue,
   ) {}
 
   @Get('services')
-  @ApiOperation({ summary: 'The services this tenant offers; `q` searches (German full text), `lebenslage` filters' })
+  @ApiOperation({
+    summary:
+      'The services this tenant offers; `q` searches (German full text), `lebenslage` filters. On a region’s ' +
+      'host: the union of its members’ services, each once with the members that offer it (RegionServiceView)',
+  })
+  @ApiExtraModels(RegionServiceView)
   @ApiOkResponse({ type: [ServiceSummaryView] })
   async list(
     @Req() request: FastifyRequest,
@@ -135,6 +143,12 @@ export class ServicesController {
   ): Promise<FastifyReply> {
     const { tenant, locale } = this.context(request);
     const q = words(query.q);
+    if (tenant.kind === 'region') {
+      // The region offers nothing itself: it answers the union of its members' catalogues.
+      return this.sendJson(request, reply, tenant, locale, '', false, () =>
+        regionServices(this.region, tenant, locale, { q }),
+      );
+    }
     const lage = words(query.lebenslage);
     const key = new URLSearchParams({ ...(lage ? { lebenslage: lage } : {}), ...(q ? { q } : {}) }).toString();
     // A search is kept by the catalogue itself; its words are anyone's, so its JSON is not kept here.
