@@ -51,6 +51,39 @@ class ResponsibleAnswerView {
   @ApiProperty({ type: [ResponsibleView] }) members: ResponsibleView[];
 }
 
+class FiguresView {
+  @ApiProperty() submitted: number;
+  @ApiProperty({ description: 'completed online, without paper' }) completed: number;
+  @ApiProperty({ description: 'completed / submitted, 0..1' }) onlineShare: number;
+}
+
+class MonthFiguresView extends FiguresView {
+  @ApiProperty({ example: '2026-03' }) month: string;
+}
+
+class ServiceFiguresView extends FiguresView {
+  @ApiProperty({ example: 'gewerbeanzeige' }) key: string;
+}
+
+class MemberFiguresView extends FiguresView {
+  @ApiProperty({ example: 'marl' }) slug: string;
+  @ApiProperty({ example: 'Marl' }) name: string;
+}
+
+class RangeView {
+  @ApiProperty({ example: '2026-01' }) from: string;
+  @ApiProperty({ example: '2026-12' }) to: string;
+}
+
+/** The region's statistics: sums over its members, nothing about an application or a person. */
+class RegionStatisticsView {
+  @ApiProperty({ type: RangeView }) range: RangeView;
+  @ApiProperty({ type: [MonthFiguresView] }) months: MonthFiguresView[];
+  @ApiProperty({ type: [ServiceFiguresView] }) services: ServiceFiguresView[];
+  @ApiProperty({ type: [MemberFiguresView] }) members: MemberFiguresView[];
+  @ApiProperty({ type: FiguresView }) total: FiguresView;
+}
+
 export class RegionServicesQuery {
   @ApiPropertyOptional({ description: 'search words, e.g. "Hund"' })
   @IsOptional()
@@ -118,7 +151,11 @@ export class RegionApiController {
 
   @Get('region/statistics')
   @ApiOperation({ summary: 'Applications per month, service and member, summed over the members: no personal data' })
-  async regionStatistics(@CurrentTenant() region: Tenant, @Query() query: StatisticsQuery) {
+  @ApiOkResponse({ type: RegionStatisticsView })
+  async regionStatistics(
+    @CurrentTenant() region: Tenant,
+    @Query() query: StatisticsQuery,
+  ): Promise<RegionStatisticsView> {
     return this.statistics.of(region, regionRange(query.from, query.to));
   }
 }
