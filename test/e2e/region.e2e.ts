@@ -121,6 +121,15 @@ describe('the region', () => {
       expect(link?.members.every((m) => m.type === 'link')).toBe(true);
     });
 
+    it('narrows to a Lebenslage, and names an unknown one', async () => {
+      const services = json<UnionService[]>(await api('/api/v1/services?lebenslage=kfz-besitz'));
+      expect(services.map((s) => s.key)).toContain('bewohnerparkausweis');
+      expect(services.map((s) => s.key)).not.toContain('hundesteuer');
+      const unknown = await api('/api/v1/services?lebenslage=gibt-es-nicht');
+      expect(unknown.status).toBe(400);
+      expect(json<ErrorAnswer>(unknown).errors?.[0].field).toBe('lebenslage');
+    });
+
     it('refuses a repeated parameter, naming it', async () => {
       const response = await api('/api/v1/services?q=Hund&q=Katze');
       expect(response.status).toBe(400);

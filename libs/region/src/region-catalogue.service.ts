@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CatalogEntry, CatalogService, catalogData, searchWords } from '@openrathaus/catalog';
 import { localized } from '@openrathaus/i18n';
 import { Tenant, TenantRegistry, isServing } from '@openrathaus/tenancy';
-import { RegionError, RegionErrorCode } from './region.error';
+import { RegionError, RegionErrorCode, invalidRegionField } from './region.error';
 import {
   OfferType,
   RegionMember,
@@ -106,7 +106,10 @@ export class RegionCatalogue {
     return all.filter((s) => found.has(s.key)).sort((a, b) => (found.get(a.key) ?? 0) - (found.get(b.key) ?? 0));
   }
 
-  /** The services of a Lebenslage, Unternehmenslage or Themenfeld, across the region. */
+  /**
+   * The services of a Lebenslage, Unternehmenslage or Themenfeld, across the region; an unknown id
+   * is a 400 naming `lebenslage` (the pages answer 404 before they ask).
+   */
   async byLage(region: Tenant, id: string, locale = 'de'): Promise<RegionService[]> {
     const data = catalogData();
     const lagen = data.themenfelder.some((t) => t.id === id)
@@ -114,7 +117,7 @@ export class RegionCatalogue {
       : data.lagenIds.has(id)
         ? new Set([id])
         : undefined;
-    if (!lagen) throw new RegionError(RegionErrorCode.NotFound, { what: 'lebenslage', id });
+    if (!lagen) throw invalidRegionField('lebenslage', 'unknown');
     return (await this.services(region, locale)).filter((s) => s.lebenslagen.some((l) => lagen.has(l)));
   }
 

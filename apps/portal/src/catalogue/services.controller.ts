@@ -143,13 +143,13 @@ export class ServicesController {
   ): Promise<FastifyReply> {
     const { tenant, locale } = this.context(request);
     const q = words(query.q);
+    const lage = words(query.lebenslage);
     if (tenant.kind === 'region') {
       // The region offers nothing itself: it answers the union of its members' catalogues.
       return this.sendJson(request, reply, tenant, locale, '', false, () =>
-        regionServices(this.region, tenant, locale, { q }),
+        regionServices(this.region, tenant, locale, { q, lebenslage: lage }),
       );
     }
-    const lage = words(query.lebenslage);
     const key = new URLSearchParams({ ...(lage ? { lebenslage: lage } : {}), ...(q ? { q } : {}) }).toString();
     // A search is kept by the catalogue itself; its words are anyone's, so its JSON is not kept here.
     return this.sendJson(request, reply, tenant, locale, `/api/v1/services?${key}`, !q, async () => {

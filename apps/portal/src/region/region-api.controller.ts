@@ -89,6 +89,10 @@ export class RegionServicesQuery {
   @IsOptional()
   @IsString({ context: { key: 'single' } })
   q?: string;
+
+  @IsOptional()
+  @IsString({ context: { key: 'single' } })
+  lebenslage?: string;
 }
 
 class ResponsibleQueryDto {
@@ -168,7 +172,11 @@ export async function regionServices(
   query: RegionServicesQuery,
 ): Promise<RegionServiceView[]> {
   const members = catalogue.members(region);
-  const services = await catalogue.search(region, query.q ?? '', locale);
+  let services = await catalogue.search(region, query.q ?? '', locale);
+  if (query.lebenslage) {
+    const inLage = new Set((await catalogue.byLage(region, query.lebenslage, locale)).map((s) => s.key));
+    services = services.filter((s) => inLage.has(s.key));
+  }
   return services.map((s) => serviceView(s, members, locale));
 }
 

@@ -6,6 +6,8 @@ import { I18n, localized } from '@openrathaus/i18n';
 import {
   OfferType,
   RegionCatalogue,
+  RegionError,
+  RegionErrorCode,
   RegionMember,
   RegionService,
   RegionStatistics,
@@ -169,10 +171,11 @@ export class RegionPages {
   async lage(region: Tenant, locale: string, id: string): Promise<RegionPage> {
     const t = this.t(locale);
     const data = catalogData();
+    const lage = data.themenfelder.find((x) => x.id === id) ?? data.lagen.find((x) => x.id === id);
+    if (!lage) throw new RegionError(RegionErrorCode.NotFound, { what: 'lebenslage' });
     const members = this.catalogue.members(region);
     const services = await this.catalogue.byLage(region, id, locale);
-    const lage = data.themenfelder.find((x) => x.id === id) ?? data.lagen.find((x) => x.id === id);
-    const title = lage ? localized(lage.title, locale) : id;
+    const title = localized(lage.title, locale);
     return this.render(region, locale, 'region-search', `/region/lebenslagen/${id}`, title, {
       lage: true,
       services: services.map((s) => this.serviceView(s, members, locale, t)),
