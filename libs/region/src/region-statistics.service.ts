@@ -1,9 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Casework, MonthlyFigures } from '@openrathaus/applications';
+import { Clock, systemClock } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { invalidRegionField } from './region.error';
 import { RegionCatalogue } from './region-catalogue.service';
+
+/** The time source of the statistics' keeping (tests may pass their own). */
+export const REGION_CLOCK = Symbol('REGION_CLOCK');
 
 /** The months of the statistics: `from` and `to` as `YYYY-MM`, both whole. */
 export interface RegionRange {
@@ -29,6 +33,12 @@ export interface RegionStatisticsView {
 }
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+/**
+ * How long the sums of a period are kept: they change slowly, and each costs one transaction per
+ * member; asked again within this time (a public page), they are not counted again.
+ */
+const KEEP_MS = 60_000;
+const MAX_KEPT = 200;
 const MAX_MONTHS = 60;
 
 const monthIndex = (month: string): number => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
@@ -71,9 +81,27 @@ export class RegionStatistics {
     private readonly casework: Casework,
     private readonly registry: TenantRegistry,
     private readonly catalogue: RegionCatalogue,
+    @Optional() @Inject(REGION_CLOCK) private readonly clock: Clock = systemClock,
   ) {}
 
-  async of(region: Tenant, range: RegionRange): Promise<RegionStatisticsView> {
+  private readonly kept = new Map<string, { until: number; view: Promise<RegionStatisticsView> }>();
+
+  /** The sums for the period, counted at most once a minute per region and period. */
+  of(region: Tenant, range: RegionRange): Promise<RegionStatisticsView> {
+    const now = this.clock.now().getTime();
+    const key = `${region.id}@${region.revision}:${range.from}:${range.to}`;
+    const hit = this.kept.get(key);
+    if (hit && hit.until > now) return hit.view;
+    const view = this.count(region, range);
+    this.kept.delete(key);
+    this.kept.set(key, { until: now + KEEP_MS, view });
+    if (this.kept.size > MAX_KEPT) this.kept.delete(this.kept.keys().next().value as string);
+    // A failed count is not kept: the next request counts again.
+    void view.catch(() => this.kept.get(key)?.view === view && this.kept.delete(key));
+    return view;
+  }
+
+  private async count(region: Tenant, range: RegionRange): Promise<RegionStatisticsView> {
     const members = this.catalogue.members(region);
     const from = `${range.from}-01`;
     const toIndex = monthIndex(range.to) + 1;
