@@ -75,7 +75,7 @@ const first = !existsSync(BUILD_INFO);
 process.stdout.write(
   first
     ? `build: first build, compiling ${current.files.length} TypeScript files into dist/ ` +
-        '(type check included, about 20 s; later starts compile only what changed, or nothing)\n'
+        '(type check included; later starts compile only what changed, or nothing)\n'
     : `build: compiling what changed since the last build into dist/\n`,
 );
 const require = createRequire(join(ROOT, 'package.json'));
