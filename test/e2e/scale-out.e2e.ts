@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
+import S3rver from 's3rver';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@openrathaus/core';
+import { AppConfig, FILE_STORAGE, FileStorage } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
 import { MailEntity, Mailer } from '@openrathaus/messaging';
 import { TenantSync } from '@openrathaus/tenancy';
@@ -26,7 +28,8 @@ import { TestSmtp, startSmtp } from '../support-mail';
 
 /**
  * Two portals and two workers, as on two machines: one PostgreSQL (reached through PgBouncer in
- * transaction pooling mode, as the application role), one Redis, one queue prefix. Effects
+ * transaction pooling mode, as the application role), one Redis, one queue prefix, files in one
+ * S3-compatible bucket (s3rver). Effects
  * announced through the outbox happen once, whichever portal wrote them and whichever worker took
  * them; a tenant changed through one instance is current on every portal.
  */
@@ -35,6 +38,8 @@ describe('two portals and two workers on one PostgreSQL and Redis', () => {
   let bouncer: PgBouncer;
   let smtp: TestSmtp;
   let folder: TenantFolder;
+  let s3dir: string;
+  let s3rver: S3rver;
   const portals: RunningPortal[] = [];
   const workers: INestApplicationContext[] = [];
   let tenants: Record<string, string>;
@@ -44,7 +49,28 @@ describe('two portals and two workers on one PostgreSQL and Redis', () => {
     bouncer = await startPgBouncer([db.appUrl], { poolSize: 6 });
     smtp = await startSmtp();
     folder = copyDemoTenants();
+    s3dir = mkdtempSync(join(tmpdir(), 'or-scale-s3-'));
+    s3rver = new S3rver({
+      address: '127.0.0.1',
+      port: 0,
+      silent: true,
+      directory: s3dir,
+      configureBuckets: [{ name: 'files' }],
+    });
+    const s3 = await s3rver.run();
     const shared: Partial<AppConfig> = {
+      objectStorage: {
+        bucket: 'files',
+        region: 'eu-central-1',
+        endpoint: `http://127.0.0.1:${s3.port}`,
+        forcePathStyle: true,
+        accessKeyId: 'S3RVER',
+        secretAccessKey: 'S3RVER',
+        prefix: 'scale-out',
+        // s3rver predates the AWS SDK's default CRC checksums.
+        checksums: 'when_required',
+        maxAttempts: 3,
+      },
       databaseUrl: bouncer.url(db.appUrl),
       queuePrefix: `or-test-scale-${randomBytes(4).toString('hex')}`,
       tenantsDir: folder.dir,
@@ -72,6 +98,8 @@ describe('two portals and two workers on one PostgreSQL and Redis', () => {
     await smtp?.close();
     await bouncer?.stop();
     await db?.drop();
+    await s3rver?.close();
+    rmSync(s3dir, { recursive: true, force: true });
     folder?.remove();
   });
 
@@ -93,18 +121,14 @@ describe('two portals and two workers on one PostgreSQL and Redis', () => {
       Array.from({ length: 60 }, (_, i) => {
         const portal = portals[i % 2].app;
         const tenant = i % 3 ? ge : bo;
-        return portal
-          .get(TenantTransactions)
-          .run(tenant, (s) =>
-            portal
-              .get(Mailer)
-              .queue(s, {
-                to: `n${i}-${run}@example.org`,
-                locale: 'de',
-                template: 'password-reset',
-                data: { name: 'A' },
-              }),
-          );
+        return portal.get(TenantTransactions).run(tenant, (s) =>
+          portal.get(Mailer).queue(s, {
+            to: `n${i}-${run}@example.org`,
+            locale: 'de',
+            template: 'password-reset',
+            data: { name: 'A' },
+          }),
+        );
       }),
     );
     const mine = () => smtp.received.filter((m) => m.to.some((to) => to.endsWith(`-${run}@example.org`)));
@@ -122,6 +146,17 @@ describe('two portals and two workers on one PostgreSQL and Redis', () => {
     expect(rows.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
   });
 
+  it('reads on every instance the files another wrote, from the bucket', async () => {
+    const bytes = randomBytes(50_000);
+    const key = `${tenants.gelsenkirchen}/attachments/${randomBytes(8).toString('hex')}`;
+    await portals[0].app.get<FileStorage>(FILE_STORAGE).put(key, bytes);
+    for (const app of [portals[1].app, ...workers]) {
+      expect((await app.get<FileStorage>(FILE_STORAGE).get(key))?.equals(bytes)).toBe(true);
+    }
+    await workers[1].get<FileStorage>(FILE_STORAGE).delete(key);
+    expect(await portals[0].app.get<FileStorage>(FILE_STORAGE).get(key)).toBeUndefined();
+  });
+
   it('shows a tenant changed through one instance on both portals', async () => {
     const slug = 'gelsenkirchen';
     const file = join(folder.dir, slug, 'tenant.yaml');
@@ -136,7 +171,7 @@ describe('two portals and two workers on one PostgreSQL and Redis', () => {
       await eventually(async () => {
         const page = await get(portal.config.port, '/', `${slug}.localhost`);
         return page.status === 200 && page.body.includes(renamed);
-      });
+      }, 30_000);
     }
     // The change is recorded once, although two workers could take its job.
     const applied = await ownerQuery<{ n: number }>(
