@@ -64,7 +64,7 @@ describe('transactions sharing one server connection behind PgBouncer', () => {
       const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
       pids.add(rows[0].pid);
     }
-    const viaPool = await transactions.run(tenantA, (s) => s.query('select pg_backend_pid() as pid'));
+    const viaPool = await transactions.run(tenantA, (s) => s.query<{ pid: number }>('select pg_backend_pid() as pid'));
     pids.add(viaPool[0].pid);
     expect(pids.size).toBe(1);
   });
