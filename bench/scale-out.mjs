@@ -106,8 +106,11 @@ async function measure(label, portals, processes, hosts, options, log) {
       : undefined;
   const total = results.reduce((n, r) => n + r.requests.total, 0);
   const seconds = wallUs / 1e6;
+  const portalCores = portals.reduce((n, p) => n + cpu[p.name], 0);
   return {
     requestsPerSecond: Math.round(total / seconds),
+    // What one core of portal serves: the figure that carries over to machines of their own.
+    requestsPerPortalCoreSecond: portalCores > 0 ? Math.round(total / seconds / portalCores) : undefined,
     perPortal: results.map((r) => Math.round(r.requests.average)),
     latencyMs: {
       p50: Math.max(...results.map((r) => r.latency.p50)),
@@ -185,6 +188,7 @@ async function main() {
   }
 
   const ratio = results.two.requestsPerSecond / results.one.requestsPerSecond;
+  const perCoreRatio = (results.two.requestsPerPortalCoreSecond ?? 0) / (results.one.requestsPerPortalCoreSecond || 1);
   const report = {
     date: new Date().toISOString(),
     commit: gitCommit(),
@@ -194,6 +198,7 @@ async function main() {
     paths: PATHS,
     results,
     ratioTwoToOne: Number(ratio.toFixed(3)),
+    ratioPerPortalCoreTwoToOne: Number(perCoreRatio.toFixed(3)),
   };
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
@@ -202,16 +207,16 @@ async function main() {
 
   const cpu = (r, name) => (r.cpuOfOneCore[name] === undefined ? '–' : pct(r.cpuOfOneCore[name]));
   const row = (label, r) =>
-    `| ${label} | ${fmt(r.requestsPerSecond)} | ${r.perPortal.map(fmt).join(' + ')} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.non2xx} | ${r.errors} | ${cpu(r, 'portalA')} | ${cpu(r, 'portalB')} | ${cpu(r, 'worker1')} | ${cpu(r, 'worker2')} | ${pct(r.cpuOfOneCore.loadGenerator)} | ${r.machineCores ?? '–'} |`;
+    `| ${label} | ${fmt(r.requestsPerSecond)} | ${r.perPortal.map(fmt).join(' + ')} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${r.non2xx} | ${r.errors} | ${cpu(r, 'portalA')} | ${cpu(r, 'portalB')} | ${cpu(r, 'worker1')} | ${cpu(r, 'worker2')} | ${pct(r.cpuOfOneCore.loadGenerator)} | ${r.machineCores ?? '–'} | ${fmt(r.requestsPerPortalCoreSecond ?? 0)} |`;
   const lines = [
     `${report.date} · ${report.commit} · ${report.machine.cores} × ${report.machine.cpu}`,
     '',
-    '| setup | req/s | per portal | p50 ms | p99 ms | non-2xx | errors | portal A | portal B | worker 1 | worker 2 | load gen. | cores busy |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| setup | req/s | per portal | p50 ms | p99 ms | non-2xx | errors | portal A | portal B | worker 1 | worker 2 | load gen. | cores busy | req per portal core-second |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     row('one portal, one worker', results.one),
     row('two portals, two workers', results.two),
     '',
-    `two against one: ${pct(ratio)} of the throughput; JSON: ${file}`,
+    `two against one: ${pct(ratio)} of the throughput, ${pct(perCoreRatio)} of the requests per portal core-second; JSON: ${file}`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
   if (results.one.non2xx + results.two.non2xx + results.one.errors + results.two.errors > 0) process.exitCode = 1;
