@@ -3,6 +3,7 @@ import { AddressInfo, Server, Socket, createConnection, createServer } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { ObjectStorageSettings, loadConfig } from '../config/app-config';
 import { CoreError } from '../errors/core.error';
@@ -101,6 +102,16 @@ describe('S3Storage against an S3-compatible store (s3rver)', () => {
     const bytes = randomBytes(300_000);
     await store.put('t1/attachments/a', bytes);
     expect((await store.get('t1/attachments/a'))?.equals(bytes)).toBe(true);
+    // The staging copy the upload went through is gone.
+    const client = new S3Client({
+      region: 'eu-central-1',
+      endpoint: `http://127.0.0.1:${port}`,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    const listed = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'staging/' }));
+    client.destroy();
+    expect(listed.KeyCount ?? 0).toBe(0);
     await store.delete('t1/attachments/a');
     expect(await store.get('t1/attachments/a')).toBeUndefined();
     await expect(store.delete('t1/attachments/a')).resolves.toBeUndefined();
@@ -125,6 +136,9 @@ describe('S3Storage against an S3-compatible store (s3rver)', () => {
     const cut = storage({ port: portOf(proxy) });
     await expect(cut.put('t1/attachments/cut', randomBytes(1024 * 1024))).rejects.toThrow();
     expect(await storage().get('t1/attachments/cut')).toBeUndefined();
+    // And a whole upload through the same path afterwards lands under its key alone.
+    await storage().put('t1/attachments/whole', Buffer.from('whole'));
+    expect(await storage().get('t1/attachments/whole')).toEqual(Buffer.from('whole'));
   });
 
   it('refuses a download that is cut off rather than returning part of the file', async () => {

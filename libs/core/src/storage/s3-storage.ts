@@ -1,6 +1,8 @@
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { randomUUID } from 'node:crypto';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   NoSuchKey,
@@ -16,10 +18,10 @@ import { FileStorage, assertStorageKey } from './file-storage';
  * one object per key below an optional prefix. Every replica on every machine sees the same files
  * without a shared volume.
  *
- * An object appears whole or not at all: `put` sends the bytes in one PutObject with their length
- * (and, by default, their checksum), which S3 completes only when all arrived; after a failed put
- * the key is deleted, for stores that keep what arrived of a request cut off on the way. `get`
- * refuses a body that ends early.
+ * An object appears whole or not at all: `put` sends the bytes with their length (and, by default,
+ * their checksum) to a staging key and copies them to their key inside the store only once all
+ * arrived, so a cut-off upload never shows under the key, even on stores that keep what arrived of
+ * a request cut off on the way. `get` refuses a body that ends early.
  */
 export class S3Storage implements FileStorage {
   private readonly client: S3Client;
@@ -41,24 +43,33 @@ export class S3Storage implements FileStorage {
   }
 
   async put(key: string, bytes: Buffer): Promise<void> {
-    const objectKey = this.objectKey(key);
+    const target = this.objectKey(key);
+    // Uploaded beside and copied into place inside the store, so that the key never names part of
+    // a file: S3 keeps nothing of a PutObject cut off on the way, but some compatible stores keep
+    // what arrived, and may still be writing it when the client has given up. Such a remainder stays
+    // below `staging/`, which the bucket's lifecycle rule empties (docs/scaling.md).
+    const staging = this.settings.prefix
+      ? `${this.settings.prefix}/staging/${randomUUID()}`
+      : `staging/${randomUUID()}`;
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.settings.bucket,
+        Key: staging,
+        Body: bytes,
+        ContentLength: bytes.length,
+        ContentType: 'application/octet-stream',
+      }),
+    );
     try {
       await this.client.send(
-        new PutObjectCommand({
+        new CopyObjectCommand({
           Bucket: this.settings.bucket,
-          Key: objectKey,
-          Body: bytes,
-          ContentLength: bytes.length,
-          ContentType: 'application/octet-stream',
+          Key: target,
+          CopySource: `${this.settings.bucket}/${staging}`,
         }),
       );
-    } catch (error) {
-      // S3 itself keeps nothing of a failed PutObject; some compatible stores keep what arrived.
-      // Keys are written once, so removing the key removes only that remainder.
-      await this.client
-        .send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: objectKey }))
-        .catch(() => undefined);
-      throw error;
+    } finally {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: staging }));
     }
   }
 
