@@ -34,21 +34,21 @@ function composeVariables(): Map<string, string> {
   return found;
 }
 
-/** Variable names the Kubernetes manifests set for containers of the OpenRathaus image. */
+/** Variable names the Kubernetes manifests (base and scale-out overlay) set for containers of the OpenRathaus image. */
 function kubernetesVariables(): Map<string, string> {
   const found = new Map<string, string>();
-  const dir = join(dockerDir, 'k8s');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
-    for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
-      const spec = (doc.toJS() as { spec?: { template?: { spec?: Record<string, Container[]> } } } | null)?.spec;
-      const pod = spec?.template?.spec;
-      if (!pod) continue;
-      for (const container of [...(pod.containers ?? []), ...(pod.initContainers ?? [])]) {
-        if (!isOurImage(container.image)) continue;
-        for (const { name } of container.env ?? []) found.set(name, relative(root, join(dir, file)));
+  for (const dir of [join(dockerDir, 'k8s'), join(dockerDir, 'k8s-scale-out')])
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+      for (const doc of parseAllDocuments(readFileSync(join(dir, file), 'utf8'))) {
+        const spec = (doc.toJS() as { spec?: { template?: { spec?: Record<string, Container[]> } } } | null)?.spec;
+        const pod = spec?.template?.spec;
+        if (!pod) continue;
+        for (const container of [...(pod.containers ?? []), ...(pod.initContainers ?? [])]) {
+          if (!isOurImage(container.image)) continue;
+          for (const { name } of container.env ?? []) found.set(name, relative(root, join(dir, file)));
+        }
       }
     }
-  }
   return found;
 }
 

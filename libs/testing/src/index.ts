@@ -4,3 +4,5 @@ export * from './test-config';
 export * from './test-database';
 export * from './test-settings';
 export * from './pdf-reading';
+export * from './free-port';
+export * from './pgbouncer';

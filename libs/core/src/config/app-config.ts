@@ -40,6 +40,8 @@ export interface AppConfig {
   oidcClientSecret?: string;
   /** Where uploaded files and issued documents are kept (local disk strategy). */
   storageDir: string;
+  /** Files in S3-compatible object storage instead of below {@link storageDir}; undefined: local disk. */
+  objectStorage?: ObjectStorageSettings;
   /** Secret that signs tokens in e-mails (verification, password reset); a fixed development value outside production. */
   secret: string;
   /** A port of its own on which only `/metrics` answers, for scrapers inside the cluster; undefined: none. */
@@ -54,6 +56,29 @@ export interface AppConfig {
   identity: IdentitySettings;
   /** Settings of `libs/delivery`. */
   delivery: DeliverySettings;
+}
+
+/** An S3-compatible object store for uploads and issued documents (`FILE_STORAGE=s3`). */
+export interface ObjectStorageSettings {
+  bucket: string;
+  region: string;
+  /** The store's URL when it is not AWS S3 (MinIO, Ceph, a cloud provider's S3 API). */
+  endpoint?: string;
+  /** Bucket in the path (`<endpoint>/<bucket>/<key>`) rather than the host name: what most S3-compatible stores need. */
+  forcePathStyle: boolean;
+  /** Without both, the AWS SDK's default credential chain (web identity, instance role, its own variables). */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** Prefix of every key, for installations sharing a bucket. */
+  prefix: string;
+  /**
+   * `when_supported`: the AWS SDK's default, a CRC checksum with every upload and checked on every
+   * download. `when_required`: only where the operation demands one, for stores that do not know
+   * these checksums yet.
+   */
+  checksums: 'when_supported' | 'when_required';
+  /** Attempts of one request (the SDK retries throttling and network errors). */
+  maxAttempts: number;
 }
 
 /** The hand-off of applications to the offices' software (`libs/delivery`). */
@@ -221,6 +246,19 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'OIDC_CLIENT_ID', description: 'client id at the OpenID Connect provider' },
   { name: 'OIDC_CLIENT_SECRET', description: 'client secret at the OpenID Connect provider' },
   { name: 'STORAGE_DIR', description: 'where uploads and issued documents are kept' },
+  { name: 'FILE_STORAGE', description: 'disk (default, below STORAGE_DIR) or s3 (S3-compatible object storage)' },
+  { name: 'S3_BUCKET', description: 'bucket of the files (FILE_STORAGE=s3)' },
+  { name: 'S3_REGION', description: 'region of the bucket (default eu-central-1)' },
+  { name: 'S3_ENDPOINT', description: 'URL of an S3-compatible store other than AWS' },
+  {
+    name: 'S3_FORCE_PATH_STYLE',
+    description: 'bucket in the path, not the host name (default: true with S3_ENDPOINT)',
+  },
+  { name: 'S3_ACCESS_KEY_ID', description: "access key; unset: the AWS SDK's default credential chain" },
+  { name: 'S3_SECRET_ACCESS_KEY', description: 'secret of the access key' },
+  { name: 'S3_PREFIX', description: 'prefix of every object key, for installations sharing a bucket' },
+  { name: 'S3_CHECKSUMS', description: 'when_supported (default) or when_required, for stores without CRC checksums' },
+  { name: 'S3_MAX_ATTEMPTS', description: 'attempts of one object storage request (default 3)' },
   { name: 'APP_SECRET', description: 'signs tokens and seals signing keys; at least 32 characters' },
   { name: 'METRICS_PORT', description: 'a port of its own on which only /metrics answers' },
   { name: 'METRICS_TOKEN', description: 'bearer token that opens /metrics on the portal port' },
@@ -283,6 +321,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, default
     oidcClientId: env.OIDC_CLIENT_ID || undefined,
     oidcClientSecret: env.OIDC_CLIENT_SECRET || undefined,
     storageDir: resolve(env.STORAGE_DIR ?? resolve(env.DATA_DIR ?? '.data', 'files')),
+    objectStorage: objectStorage(env),
     secret: secret(env.APP_SECRET, production),
     metricsPort: env.METRICS_PORT ? count('METRICS_PORT', env.METRICS_PORT, 0, 0, 65535) : undefined,
     metricsToken: token('METRICS_TOKEN', env.METRICS_TOKEN),
@@ -320,6 +359,48 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, default
     identity: {
       staffIdleSeconds: count('STAFF_IDLE_MINUTES', env.STAFF_IDLE_MINUTES, 30, 1, 480) * 60,
     },
+  };
+}
+
+/** The object store `FILE_STORAGE=s3` names, or undefined for the local disk. */
+function objectStorage(env: NodeJS.ProcessEnv): ObjectStorageSettings | undefined {
+  const kind = env.FILE_STORAGE?.trim() || 'disk';
+  if (kind === 'disk') return undefined;
+  if (kind !== 's3') throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: 'FILE_STORAGE', value: kind });
+  const bucket = env.S3_BUCKET?.trim() ?? '';
+  // S3's rules for bucket names: 3 to 63 lower-case letters, digits, dots and hyphens.
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
+    throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: 'S3_BUCKET', value: bucket });
+  }
+  const region = env.S3_REGION?.trim() || 'eu-central-1';
+  if (!/^[a-z0-9-]{1,40}$/.test(region)) {
+    throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: 'S3_REGION', value: region });
+  }
+  const endpoint = url('S3_ENDPOINT', env.S3_ENDPOINT?.trim(), ['http:', 'https:']);
+  const accessKeyId = env.S3_ACCESS_KEY_ID?.trim() || undefined;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY || undefined;
+  if (!accessKeyId !== !secretAccessKey) {
+    const field = accessKeyId ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID';
+    throw new CoreError(CoreErrorCode.InvalidConfiguration, { field, value: '(not shown)' });
+  }
+  const prefix = (env.S3_PREFIX ?? '').trim().replace(/^\/+|\/+$/g, '');
+  if (prefix && !/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/.test(prefix)) {
+    throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: 'S3_PREFIX', value: prefix });
+  }
+  const checksums = env.S3_CHECKSUMS?.trim().toLowerCase() || 'when_supported';
+  if (checksums !== 'when_supported' && checksums !== 'when_required') {
+    throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: 'S3_CHECKSUMS', value: checksums });
+  }
+  return {
+    bucket,
+    region,
+    endpoint,
+    forcePathStyle: bool('S3_FORCE_PATH_STYLE', env.S3_FORCE_PATH_STYLE, endpoint !== undefined),
+    accessKeyId,
+    secretAccessKey,
+    prefix,
+    checksums,
+    maxAttempts: count('S3_MAX_ATTEMPTS', env.S3_MAX_ATTEMPTS, 3, 1, 10),
   };
 }
 

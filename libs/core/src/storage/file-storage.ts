@@ -18,6 +18,11 @@ export const FILE_STORAGE = Symbol('FILE_STORAGE');
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 
+/** Throws unless `key` is a storage key: segments of letters, digits, `.`, `_` and `-`, none `..`. */
+export function assertStorageKey(key: string): void {
+  if (!KEY.test(key) || key.split('/').includes('..')) throw new Error(`invalid storage key ${JSON.stringify(key)}`);
+}
+
 /** The default strategy: files on local disk (or a shared volume) below one directory. */
 export class LocalDiskStorage implements FileStorage {
   private readonly root: string;
@@ -49,7 +54,7 @@ export class LocalDiskStorage implements FileStorage {
   }
 
   private path(key: string): string {
-    if (!KEY.test(key) || key.split('/').includes('..')) throw new Error(`invalid storage key ${JSON.stringify(key)}`);
+    assertStorageKey(key);
     const path = join(this.root, key);
     if (!path.startsWith(this.root + sep)) throw new Error(`invalid storage key ${JSON.stringify(key)}`);
     return path;
