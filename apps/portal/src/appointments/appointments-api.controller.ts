@@ -162,6 +162,8 @@ export class AppointmentsApiController {
   @ApiOperation({ summary: 'The appointment behind its link: `:id` as JSON, `:id.ics` as iCalendar (once confirmed)' })
   @ApiProduces('application/json', 'text/calendar')
   @ApiQuery({ name: 'token' })
+  @ApiOkResponse({ type: BookedView, description: 'JSON; for `:id.ics` an iCalendar file (text/calendar)' })
+  @ApiErrors(409)
   @Header('cache-control', 'private, no-store')
   async show(
     @CurrentTenant() tenant: Tenant,

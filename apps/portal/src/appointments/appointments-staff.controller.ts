@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Appointments } from '@openrathaus/appointments';
@@ -14,6 +14,36 @@ import { StaffCsrfGuard } from '../backoffice/staff-csrf';
 import { AppointmentPages, staffOf } from './appointment-pages.service';
 
 type Form = Record<string, unknown> | undefined;
+
+class AgendaItemView {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: '2026-12-08T09:00:00+01:00' }) start: string;
+  @ApiProperty() end: string;
+  @ApiProperty() counter: number;
+  @ApiProperty() name: string;
+  @ApiProperty() email: string;
+  @ApiProperty() service: string;
+  @ApiProperty() serviceTitle: string;
+  @ApiProperty() count: number;
+  @ApiProperty({ enum: ['held', 'confirmed', 'checked_in', 'no_show'] }) status: string;
+}
+
+class AgendaView {
+  @ApiProperty() office: string;
+  @ApiProperty() date: string;
+  @ApiProperty() days: number;
+  @ApiProperty({ type: [AgendaItemView] }) items: AgendaItemView[];
+}
+
+class MarkedView {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: ['checked_in', 'no_show'] }) status: string;
+}
+
+class ClosedView {
+  @ApiProperty({ description: 'bookings moved to another counter at the same time' }) moved: number;
+  @ApiProperty({ description: 'bookings cancelled and told, with the next free times' }) cancelled: number;
+}
 
 /**
  * The office staff's appointments (caseworkers of their offices, tenant admins of all): the day
@@ -61,6 +91,8 @@ export class AppointmentsStaffController {
   @UseGuards(JsonWriteGuard)
   @HttpCode(200)
   @ApiOperation({ summary: 'Marks who came: `{ status: checked_in | no_show }`' })
+  @ApiOkResponse({ type: MarkedView })
+  @ApiErrors(409, 415)
   async mark(
     @CurrentTenant() tenant: Tenant,
     @Staff() staff: StaffSession,
@@ -78,6 +110,8 @@ export class AppointmentsStaffController {
     summary:
       'Closes a counter: `{ office, counter, date, from, to }`; bookings move to a free counter or are cancelled and told',
   })
+  @ApiOkResponse({ type: ClosedView })
+  @ApiErrors(415)
   close(@CurrentTenant() tenant: Tenant, @Staff() staff: StaffSession, @Body() body: Form) {
     return this.appointments.closeCounter(tenant, staffOf(staff), body ?? {});
   }
