@@ -68,9 +68,7 @@ export class AppointmentsStaffController {
   @ApiQuery({ name: 'office', required: false, description: 'default: one’s first office' })
   @ApiQuery({ name: 'date', required: false, description: 'YYYY-MM-DD, default today' })
   @ApiQuery({ name: 'days', required: false, description: '1 (default) or 7' })
-  @ApiOkResponse({
-    description: '`{ office, date, days, items: [{ id, start, end, counter, name, email, service, count, status }] }`',
-  })
+  @ApiOkResponse({ type: AgendaView })
   async agenda(
     @CurrentTenant() tenant: Tenant,
     @Staff() staff: StaffSession,
