@@ -3,11 +3,12 @@ import { addDays } from './zoned-time';
 
 const MINUTE = 60_000;
 
-/** What is taken at an office: `counter:epochMs` of every grid step held by a booking or closure. */
-export type Occupied = Set<string>;
+/** What is taken at an office: a number per counter and grid step held by a booking or closure. */
+export type Occupied = Set<number>;
 
-export const occupiedKey = (counter: number, at: Date | number): string =>
-  `${counter}:${typeof at === 'number' ? at : at.getTime()}`;
+/** The key of a counter's grid step: the step's epoch milliseconds plus the counter above them (exact below 2^53). */
+export const occupiedKey = (counter: number, at: Date | number): number =>
+  counter * 1e13 + (typeof at === 'number' ? at : at.getTime());
 
 /** The grid steps a booking from `start` for `minutes` holds. */
 export function stepsOf(start: Date, minutes: number, slotMinutes: number): Date[] {
@@ -18,12 +19,31 @@ export function stepsOf(start: Date, minutes: number, slotMinutes: number): Date
 
 /** The counters (1-based) that are free for the whole of `[start, start + minutes)`. */
 export function freeCounters(office: BookableOffice, occupied: Occupied, start: Date, minutes: number): number[] {
-  const steps = stepsOf(start, minutes, office.calendar.slotMinutes);
   const free: number[] = [];
   for (let counter = 1; counter <= office.calendar.counters; counter++) {
-    if (steps.every((s) => !occupied.has(occupiedKey(counter, s)))) free.push(counter);
+    if (counterFree(occupied, counter, start.getTime(), minutes, office.calendar.slotMinutes)) free.push(counter);
   }
   return free;
+}
+
+function counterFree(
+  occupied: Occupied,
+  counter: number,
+  start: number,
+  minutes: number,
+  slotMinutes: number,
+): boolean {
+  for (let m = 0; m < minutes; m += slotMinutes) {
+    if (occupied.has(counter * 1e13 + start + m * MINUTE)) return false;
+  }
+  return true;
+}
+
+function anyCounterFree(office: BookableOffice, occupied: Occupied, start: number, minutes: number): boolean {
+  for (let counter = 1; counter <= office.calendar.counters; counter++) {
+    if (counterFree(occupied, counter, start, minutes, office.calendar.slotMinutes)) return true;
+  }
+  return false;
 }
 
 /** Whether `start` lies on the office's grid inside its hours on that day with room for `minutes`. */
@@ -58,7 +78,7 @@ export function freeTimes(
     for (const [from, to] of openIntervals(office, date)) {
       for (let t = from.getTime(); t + minutes * MINUTE <= to.getTime(); t += office.calendar.slotMinutes * MINUTE) {
         if (t < earliest.getTime()) continue;
-        if (freeCounters(office, occupied, new Date(t), minutes).length) {
+        if (anyCounterFree(office, occupied, t, minutes)) {
           found.push(new Date(t));
           if (found.length >= limit) break;
         }

@@ -47,6 +47,20 @@ export function berlinOffset(instant: Date): number {
  * an hour shown twice is the first (summer time).
  */
 export function berlinInstant(date: string, minutes: number): Date {
+  const key = `${date}/${minutes}`;
+  let ms = instants.get(key);
+  if (ms === undefined) {
+    if (instants.size >= 20_000) instants.clear();
+    ms = computeInstant(date, minutes).getTime();
+    instants.set(key, ms);
+  }
+  return new Date(ms);
+}
+
+/** Instants already computed: every free-time request asks for the same days and hours again. */
+const instants = new Map<string, number>();
+
+function computeInstant(date: string, minutes: number): Date {
   const local = Date.parse(`${date}T00:00:00Z`) + minutes * 60_000;
   const wanted = { date: new Date(local).toISOString().slice(0, 10), minutes: ((minutes % 1440) + 1440) % 1440 };
   // Berlin is one (winter) or two (summer) hours ahead: the earlier reading that shows the time wins.
@@ -66,14 +80,27 @@ export const addDays = (date: string, days: number): string =>
 /** 0 Monday … 6 Sunday of a calendar date. */
 export const weekdayOf = (date: string): number => (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
 
-/** The instant as ISO 8601 with Berlin's offset (`2026-03-29T10:00:00+02:00`). */
+/** Berlin's offsets by UTC hour: the clocks change on the hour, so an hour has one offset. */
+const offsets = new Map<number, number>();
+
+function offsetAt(ms: number): number {
+  const hour = Math.floor(ms / 3_600_000);
+  let offset = offsets.get(hour);
+  if (offset === undefined) {
+    if (offsets.size >= 50_000) offsets.clear();
+    offset = berlinOffset(new Date(hour * 3_600_000));
+    offsets.set(hour, offset);
+  }
+  return offset;
+}
+
+/** The instant as ISO 8601 with Berlin's offset (`2026-03-29T10:00:00+02:00`), to the second. */
 export function berlinIso(instant: Date): string {
-  const w = wallTime(instant);
-  const offset = berlinOffset(instant);
-  const hh = String(Math.floor(w.minutes / 60)).padStart(2, '0');
-  const mm = String(w.minutes % 60).padStart(2, '0');
+  const ms = Math.floor(instant.getTime() / 1000) * 1000;
+  const offset = offsetAt(ms);
+  const local = new Date(ms + offset * 60_000).toISOString().slice(0, 19);
   const sign = offset >= 0 ? '+' : '-';
   const oh = String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0');
   const om = String(Math.abs(offset) % 60).padStart(2, '0');
-  return `${w.date}T${hh}:${mm}:00${sign}${oh}:${om}`;
+  return `${local}${sign}${oh}:${om}`;
 }

@@ -31,7 +31,7 @@ import { JsonWriteGuard } from '../http/json-write.guard';
 import { PageContext } from '../http/page-context.service';
 import { CurrentTenant, TenantGuard } from '../http/pipeline/tenant.guard';
 
-class BookingBody {
+class AppointmentBookingBody {
   @ApiProperty({ example: 'buergerbuero', description: 'an office id of `GET /api/v1/appointments/offices`' })
   office: string;
   @ApiProperty({ example: 'personalausweis' }) service: string;
@@ -42,7 +42,7 @@ class BookingBody {
   @ApiProperty({ description: 'ignored when logged in (the account’s verified address is used)' }) email: string;
 }
 
-class MoveBody {
+class AppointmentMoveBody {
   @ApiProperty({ example: '2026-12-09T10:30:00+01:00' }) start: string;
 }
 
@@ -62,7 +62,7 @@ class AppointmentView {
   holdUntil: string | null;
 }
 
-class BookedView {
+class AppointmentBookedView {
   @ApiProperty() id: string;
   @ApiProperty() start: string;
   @ApiProperty() end: string;
@@ -73,22 +73,22 @@ class BookedView {
   @ApiProperty({ type: AppointmentView }) appointment: AppointmentView;
 }
 
-class OfficeServiceView {
+class AppointmentOfficeServiceView {
   @ApiProperty() key: string;
   @ApiProperty() title: string;
   @ApiProperty({ description: 'minutes per person' }) minutes: number;
 }
 
-class OfficeView {
+class AppointmentOfficeView {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
   @ApiProperty() address: string;
   @ApiProperty() counters: number;
-  @ApiProperty({ type: [OfficeServiceView] }) services: OfficeServiceView[];
+  @ApiProperty({ type: [AppointmentOfficeServiceView] }) services: AppointmentOfficeServiceView[];
   @ApiProperty({ nullable: true, type: String }) nextFree: string | null;
 }
 
-class SlotsView {
+class AppointmentSlotsView {
   @ApiProperty() office: string;
   @ApiProperty() service: string;
   @ApiProperty() count: number;
@@ -126,7 +126,7 @@ export class AppointmentsApiController {
   @Get('offices')
   @ApiOperation({ summary: 'Offices that book appointments, with their services and next free time' })
   @ApiQuery({ name: 'service', required: false, description: 'only offices that offer this service' })
-  @ApiOkResponse({ type: [OfficeView] })
+  @ApiOkResponse({ type: [AppointmentOfficeView] })
   offices(@CurrentTenant() tenant: Tenant, @Query('service') service: unknown, @Req() request: FastifyRequest) {
     const key = typeof service === 'string' && service ? service : undefined;
     return this.appointments.offices(tenant, this.pages.locale(request, undefined, tenant), key);
@@ -139,7 +139,7 @@ export class AppointmentsApiController {
   @ApiQuery({ name: 'count', required: false, description: 'persons, default 1' })
   @ApiQuery({ name: 'from', required: false, description: 'YYYY-MM-DD, default today' })
   @ApiQuery({ name: 'to', required: false, description: 'YYYY-MM-DD, default four weeks on; at most 62 days' })
-  @ApiOkResponse({ type: SlotsView })
+  @ApiOkResponse({ type: AppointmentSlotsView })
   slots(@CurrentTenant() tenant: Tenant, @Query() query: Record<string, unknown>) {
     return this.appointments.slots(tenant, query);
   }
@@ -149,9 +149,9 @@ export class AppointmentsApiController {
     summary:
       'Books: logged in, confirmed to the account’s address; otherwise held 30 minutes until the e-mailed link confirms it',
   })
-  @ApiCreatedResponse({ type: BookedView })
+  @ApiCreatedResponse({ type: AppointmentBookedView })
   @ApiErrors(409, 415, 422)
-  async book(@CurrentTenant() tenant: Tenant, @Body() body: BookingBody, @Req() request: FastifyRequest) {
+  async book(@CurrentTenant() tenant: Tenant, @Body() body: AppointmentBookingBody, @Req() request: FastifyRequest) {
     const session = await this.auth.citizenOf(request);
     const locale = this.pages.locale(request, undefined, tenant);
     const citizen = session ? { citizenId: session.citizenId, email: session.email, name: session.name } : undefined;
@@ -162,7 +162,7 @@ export class AppointmentsApiController {
   @ApiOperation({ summary: 'The appointment behind its link: `:id` as JSON, `:id.ics` as iCalendar (once confirmed)' })
   @ApiProduces('application/json', 'text/calendar')
   @ApiQuery({ name: 'token' })
-  @ApiOkResponse({ type: BookedView, description: 'JSON; for `:id.ics` an iCalendar file (text/calendar)' })
+  @ApiOkResponse({ type: AppointmentBookedView, description: 'JSON; for `:id.ics` an iCalendar file (text/calendar)' })
   @ApiErrors(409)
   @Header('cache-control', 'private, no-store')
   async show(
@@ -182,7 +182,7 @@ export class AppointmentsApiController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirms a held booking with the token of the e-mailed link' })
   @ApiQuery({ name: 'token' })
-  @ApiOkResponse({ type: BookedView })
+  @ApiOkResponse({ type: AppointmentBookedView })
   @ApiErrors(409)
   async confirm(
     @CurrentTenant() tenant: Tenant,
@@ -197,13 +197,13 @@ export class AppointmentsApiController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Moves to another free start; the old link is spent, a new one is mailed' })
   @ApiQuery({ name: 'token' })
-  @ApiOkResponse({ type: BookedView })
+  @ApiOkResponse({ type: AppointmentBookedView })
   @ApiErrors(409)
   async move(
     @CurrentTenant() tenant: Tenant,
     @Param('id') id: string,
     @Query('token') token: unknown,
-    @Body() body: MoveBody,
+    @Body() body: AppointmentMoveBody,
     @Req() request: FastifyRequest,
   ) {
     return flat(await this.appointments.move(tenant, id, token, body, this.pages.locale(request, undefined, tenant)));

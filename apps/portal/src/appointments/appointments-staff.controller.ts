@@ -15,7 +15,7 @@ import { AppointmentPages, staffOf } from './appointment-pages.service';
 
 type Form = Record<string, unknown> | undefined;
 
-class AgendaItemView {
+class AppointmentAgendaItemView {
   @ApiProperty() id: string;
   @ApiProperty({ example: '2026-12-08T09:00:00+01:00' }) start: string;
   @ApiProperty() end: string;
@@ -28,19 +28,19 @@ class AgendaItemView {
   @ApiProperty({ enum: ['held', 'confirmed', 'checked_in', 'no_show'] }) status: string;
 }
 
-class AgendaView {
+class AppointmentAgendaView {
   @ApiProperty() office: string;
   @ApiProperty() date: string;
   @ApiProperty() days: number;
-  @ApiProperty({ type: [AgendaItemView] }) items: AgendaItemView[];
+  @ApiProperty({ type: [AppointmentAgendaItemView] }) items: AppointmentAgendaItemView[];
 }
 
-class MarkedView {
+class AppointmentMarkedView {
   @ApiProperty() id: string;
   @ApiProperty({ enum: ['checked_in', 'no_show'] }) status: string;
 }
 
-class ClosedView {
+class AppointmentClosureView {
   @ApiProperty({ description: 'bookings moved to another counter at the same time' }) moved: number;
   @ApiProperty({ description: 'bookings cancelled and told, with the next free times' }) cancelled: number;
 }
@@ -68,7 +68,7 @@ export class AppointmentsStaffController {
   @ApiQuery({ name: 'office', required: false, description: 'default: one’s first office' })
   @ApiQuery({ name: 'date', required: false, description: 'YYYY-MM-DD, default today' })
   @ApiQuery({ name: 'days', required: false, description: '1 (default) or 7' })
-  @ApiOkResponse({ type: AgendaView })
+  @ApiOkResponse({ type: AppointmentAgendaView })
   async agenda(
     @CurrentTenant() tenant: Tenant,
     @Staff() staff: StaffSession,
@@ -89,7 +89,7 @@ export class AppointmentsStaffController {
   @UseGuards(JsonWriteGuard)
   @HttpCode(200)
   @ApiOperation({ summary: 'Marks who came: `{ status: checked_in | no_show }`' })
-  @ApiOkResponse({ type: MarkedView })
+  @ApiOkResponse({ type: AppointmentMarkedView })
   @ApiErrors(409, 415)
   async mark(
     @CurrentTenant() tenant: Tenant,
@@ -108,7 +108,7 @@ export class AppointmentsStaffController {
     summary:
       'Closes a counter: `{ office, counter, date, from, to }`; bookings move to a free counter or are cancelled and told',
   })
-  @ApiOkResponse({ type: ClosedView })
+  @ApiOkResponse({ type: AppointmentClosureView })
   @ApiErrors(415)
   close(@CurrentTenant() tenant: Tenant, @Staff() staff: StaffSession, @Body() body: Form) {
     return this.appointments.closeCounter(tenant, staffOf(staff), body ?? {});
