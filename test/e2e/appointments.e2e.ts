@@ -103,9 +103,14 @@ describe('appointments', () => {
     expect(one.times.some((t) => t.startsWith('2026-12-12') || t.startsWith('2026-12-13'))).toBe(false);
     expect(one.times.every((t) => /:(00|05|10|15|20|25|30|35|40|45|50|55):00\+01:00$/.test(t))).toBe(true);
     // The same month at a glance as a page, with the day's times to choose from.
-    const page = await get(portal.port, `/termine/${OFFICE}?service=personalausweis&count=3&month=2026-12&day=2026-12-08`, DU, {
-      accept: 'text/html',
-    });
+    const page = await get(
+      portal.port,
+      `/termine/${OFFICE}?service=personalausweis&count=3&month=2026-12&day=2026-12-08`,
+      DU,
+      {
+        accept: 'text/html',
+      },
+    );
     expect(page.status).toBe(200);
     expect(page.body).toContain('value="2026-12-08T11:15:00+01:00"');
     expect(page.body).not.toContain('value="2026-12-08T11:20:00+01:00"');
