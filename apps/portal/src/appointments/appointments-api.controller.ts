@@ -158,7 +158,7 @@ export class AppointmentsApiController {
     return flat(await this.appointments.book(tenant, body, locale, citizen));
   }
 
-  @Get(':ref')
+  @Get(':id')
   @ApiOperation({ summary: 'The appointment behind its link: `:id` as JSON, `:id.ics` as iCalendar (once confirmed)' })
   @ApiProduces('application/json', 'text/calendar')
   @ApiQuery({ name: 'token' })
@@ -167,7 +167,7 @@ export class AppointmentsApiController {
   @Header('cache-control', 'private, no-store')
   async show(
     @CurrentTenant() tenant: Tenant,
-    @Param('ref') ref: string,
+    @Param('id') ref: string,
     @Query('token') token: unknown,
     @Req() request: FastifyRequest,
   ) {
