@@ -15,6 +15,7 @@ import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
 import { WebModule } from '@openrathaus/web';
 import { AccountModule } from './account/account.module';
 import { ApplicationsPortalModule } from './applications/applications-portal.module';
+import { AppointmentsPortalModule } from './appointments/appointments-portal.module';
 import { BackofficeModule } from './backoffice/backoffice.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { CataloguePortalModule } from './catalogue/catalogue.module';
@@ -60,6 +61,7 @@ export class PortalModule {
         BackofficeModule,
         DeliveryModule,
         RegionPortalModule,
+        AppointmentsPortalModule,
       ],
       providers: [TenantChangeListener],
     };

@@ -5,6 +5,7 @@ import { loadConfig } from '@openrathaus/core';
 import { checkDatabaseRole, prepareDatabase } from '@openrathaus/database';
 import { PinoNestLogger, createLogger } from '@openrathaus/observability';
 import { MIGRATIONS } from '@openrathaus/migrations';
+import { AppointmentsSweepHandler } from '@openrathaus/appointments';
 import { CaseworkSweepHandler, RetentionSweepHandler } from '@openrathaus/workflow';
 import { WorkerModule } from './worker.module';
 
@@ -30,6 +31,13 @@ async function main(): Promise<void> {
     logger.log(`retention scheduled for ${tenants} tenants`, 'Worker');
   } catch (error) {
     logger.error(`retention not scheduled: ${error instanceof Error ? error.message : String(error)}`, 'Worker');
+  }
+  // Every few minutes per tenant with bookable offices: holds that ran out, reminders a day ahead.
+  try {
+    const tenants = await app.get(AppointmentsSweepHandler).schedule();
+    logger.log(`appointments scheduled for ${tenants} tenants`, 'Worker');
+  } catch (error) {
+    logger.error(`appointments not scheduled: ${error instanceof Error ? error.message : String(error)}`, 'Worker');
   }
   logger.log('worker running', 'Worker');
 }

@@ -4,6 +4,7 @@ import { DATABASE_ENTITIES, DatabaseModule } from '@openrathaus/database';
 import { JobsModule } from '@openrathaus/jobs';
 import { ObservabilityModule } from '@openrathaus/observability';
 import { APPLICATIONS_ENTITIES, ApplicationsModule } from '@openrathaus/applications';
+import { AppointmentsModule } from '@openrathaus/appointments';
 import { BackofficeModule } from '@openrathaus/backoffice';
 import { CatalogModule } from '@openrathaus/catalog';
 import { DOCUMENTS_ENTITIES, DocumentsModule } from '@openrathaus/documents';
@@ -43,6 +44,7 @@ export class WorkerModule {
         DocumentsModule,
         MessagingModule,
         WorkflowModule,
+        AppointmentsModule,
         // Its notes take part in the retention sweep.
         BackofficeModule,
       ],

@@ -37,6 +37,9 @@ export const TABLE_OWNERS = {
   workflow_effects: 'workflow',
   case_notes: 'backoffice',
   deliveries: 'delivery',
+  appointments: 'appointments',
+  appointment_slots: 'appointments',
+  appointment_closures: 'appointments',
 } as const satisfies Record<string, string>;
 
 export type OwnedTable = keyof typeof TABLE_OWNERS;

@@ -6,6 +6,8 @@ export * from './tenant.entity';
 export * from './tenant-base-url';
 export * from './tenant-fault';
 export * from './tenant-file';
+export * from './tenant-text';
+export * from './office-calendar';
 export * from './tenant-file.loader';
 export * from './tenant-refresh.handler';
 export * from './tenant-registry.service';

@@ -83,6 +83,24 @@ const messages = {
     en: 'is used by another delivery target too',
     de: 'wird auch von einem anderen Übergabeziel verwendet',
   },
+  minutes: {
+    en: 'must be a whole number of minutes in range',
+    de: 'muss eine ganze Zahl von Minuten im zulässigen Bereich sein',
+  },
+  minutes_step: { en: 'must be a multiple of {step} minutes', de: 'muss ein Vielfaches von {step} Minuten sein' },
+  hours: { en: 'must be times like 08:00-12:30', de: 'muss Zeiten wie 08:00-12:30 nennen' },
+  hours_order: {
+    en: 'must name times that end after they begin, do not overlap and lie on the {step}-minute grid',
+    de: 'muss Zeiten nennen, die nach ihrem Beginn enden, sich nicht überschneiden und im {step}-Minuten-Raster liegen',
+  },
+  counters: { en: 'must be a whole number from 1 to 50', de: 'muss eine ganze Zahl von 1 bis 50 sein' },
+  notice_hours: {
+    en: 'must be a whole number of hours from 0 to 168',
+    de: 'muss eine ganze Zahl von Stunden von 0 bis 168 sein',
+  },
+  persons: { en: 'must be a whole number from 1 to 10', de: 'muss eine ganze Zahl von 1 bis 10 sein' },
+  date: { en: 'must be a date like 2026-12-24', de: 'muss ein Datum wie 2026-12-24 sein' },
+  date_order: { en: 'must not lie before the first day', de: 'darf nicht vor dem ersten Tag liegen' },
 } as const;
 
 export type TenantFaultKey = keyof typeof messages;

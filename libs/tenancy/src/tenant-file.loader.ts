@@ -6,6 +6,7 @@ import { ValidationError, validateSync } from 'class-validator';
 import { AppConfig, isInternalHost, readYaml } from '@openrathaus/core';
 import { contrastRatio } from './contrast';
 import { TenantFault, TenantFaultKey, isTenantFaultKey } from './tenant-fault';
+import { calendarFaults } from './office-calendar';
 import { SUPPORTED_LOCALES, TENANT_KINDS, TENANT_STATUSES, TenantFile } from './tenant-file';
 
 /** One tenant folder as read from disk: its configuration when valid, its faults otherwise. */
@@ -110,6 +111,9 @@ export function loadTenantFolder(dir: string, options: TenantLoadOptions = {}): 
     }
   }
   faults.push(...deliveryFaults(config, dir, file, options));
+  (config.offices ?? []).forEach((office, i) => {
+    if (office?.appointments) faults.push(...calendarFaults(office.appointments, file, `offices.${i}.appointments`));
+  });
   return { ...base, hash, config: faults.length ? undefined : config, faults };
 }
 

@@ -18,7 +18,10 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import type { LocalizedText } from '@openrathaus/i18n';
+import { LocalizedTextInput } from './tenant-text';
+import { OfficeCalendar } from './office-calendar';
+
+export { LocalizedTextInput };
 
 export const TENANT_KINDS = ['municipality', 'district', 'region'] as const;
 export const TENANT_STATUSES = ['pilot', 'live', 'suspended'] as const;
@@ -33,13 +36,6 @@ const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const COLOUR = /^#[0-9a-fA-F]{6}$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ASSET = /^assets\/[A-Za-z0-9._-]+\.(svg|png|jpg|jpeg|webp)$/;
-
-/** A text of `tenant.yaml` as written: German may be missing, so it is checked, not assumed. */
-export class LocalizedTextInput implements Partial<LocalizedText> {
-  @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) de?: string;
-  @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) en?: string;
-  @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) 'de-x-ls'?: string;
-}
 
 export class Branding {
   @Matches(COLOUR, { message: 'colour' })
@@ -114,6 +110,12 @@ export class Office {
   @ValidateNested()
   @Type(() => Contact)
   contact?: Contact;
+
+  /** Appointments at this office: services, hours, counters (see docs/appointments.md). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OfficeCalendar)
+  appointments?: OfficeCalendar;
 }
 
 /**

@@ -18,6 +18,11 @@ export class ErrorBody {
   errors?: FieldErrorBody[];
   @ApiPropertyOptional({ description: 'for an unexpected failure: the id under which it is logged' })
   errorId?: string;
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'for an appointment someone else just took (409): the next free start times',
+  })
+  next?: string[];
 }
 
 const MEANING: Record<number, string> = {
@@ -25,7 +30,7 @@ const MEANING: Record<number, string> = {
   401: 'no session, or it has ended',
   403: 'not allowed: another origin, a missing CSRF token, a trust level or role too low',
   404: 'no such tenant or resource on this host',
-  409: 'the state does not allow it (already submitted, paid, decided)',
+  409: 'the state does not allow it (already submitted, paid, decided; an appointment time just taken)',
   413: 'the body is too large',
   415: 'the body must be JSON (or multipart where a file is sent)',
   422: 'the content is not acceptable; `errors` names each field',

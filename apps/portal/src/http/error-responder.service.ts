@@ -34,6 +34,12 @@ const UNSTORABLE = new Set(['22021', '22P05']);
 /** Errors after which a back office page sends the browser to the staff login. */
 const STAFF_LOGIN_FIRST = new Set(['identity.not_logged_in', 'identity.password_change_required']);
 
+/** The extra fields a domain error carries for its answer, if any (`next` of a taken appointment). */
+const details = (error: DomainError): Record<string, unknown> => {
+  const extra = (error as { details?: unknown }).details;
+  return extra && typeof extra === 'object' && !Array.isArray(extra) ? (extra as Record<string, unknown>) : {};
+};
+
 const postgresCode = (error: unknown): string | undefined => {
   const e = error as { code?: unknown; driverError?: { code?: unknown } } | undefined;
   const code = e?.driverError?.code ?? e?.code;
@@ -109,6 +115,8 @@ export class ErrorResponder {
         statusCode,
         code: error.code,
         message: this.i18n.t(locale, `errors.${error.code}`, error.params),
+        // What an error offers besides (the next free times of a taken appointment).
+        ...details(error),
         ...(error.fields.length
           ? {
               errors: error.fields.map((f) => ({ field: f.field, message: this.fieldMessage(locale, f) })),
