@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { FILE_STORAGE, FieldFault, FileStorage, isUuid } from '@openrathaus/core';
-import { TenantScope, TenantTransactions } from '@openrathaus/database';
+import { ConsoleScope, TenantScope, TenantTransactions } from '@openrathaus/database';
 import { CatalogService, ProcessDefinition, ProcessDefinitionsRepository } from '@openrathaus/catalog';
 import {
   FormFieldError,
@@ -80,6 +80,11 @@ export class Applications {
     private readonly rows: ApplicationsRepository,
     private readonly definitions: ProcessDefinitionsRepository,
   ) {}
+
+  /** Applications submitted since `since`, by tenant id, in the operator console's transaction. */
+  submittedSinceByTenant(scope: ConsoleScope, since: Date): Promise<Map<string, number>> {
+    return this.rows.submittedSinceByTenant(scope, since);
+  }
 
   /** Starts a draft of an online service with the version and parameters the tenant serves now. */
   async startDraft(
