@@ -88,7 +88,9 @@ export class Operations1795305600018 implements MigrationInterface {
     await q.query(`drop table public.operator_accounts`);
     await q.query(`delete from public.audit_log where tenant_id is null`);
     await q.query(`alter table public.audit_log alter column tenant_id set not null`);
-    await q.query(`alter table public.tenants drop column source, drop column suspended_at, drop column suspension_message`);
+    await q.query(
+      `alter table public.tenants drop column source, drop column suspended_at, drop column suspension_message`,
+    );
     await q.query(`revoke all on all tables in schema public from ${CONSOLE_ROLE}`);
     await q.query(`revoke usage on schema public from ${CONSOLE_ROLE}`);
     await q.query(`revoke ${CONSOLE_ROLE} from ${APP_ROLE}`);

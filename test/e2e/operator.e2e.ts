@@ -84,17 +84,34 @@ describe('the operator console', () => {
     });
 
     it('logs in with password and TOTP as the back office does', async () => {
-      const half = await op('POST', '/api/v1/operator/login', { email: operator.email, password: operator.password }, '');
+      const half = await op(
+        'POST',
+        '/api/v1/operator/login',
+        { email: operator.email, password: operator.password },
+        '',
+      );
       expect(half.status).toBe(200);
       expect(json(half).next).toBe('totp');
       const cookie = /or_operator=[^;]+/.exec(String(half.headers['set-cookie']))![0];
       expect((await op('GET', '/api/v1/operator/tenants', undefined, cookie)).status).toBe(403);
-      const wrong = await op('POST', '/api/v1/operator/login', { email: operator.email, password: 'falsch falsch falsch' }, '');
+      const wrong = await op(
+        'POST',
+        '/api/v1/operator/login',
+        { email: operator.email, password: 'falsch falsch falsch' },
+        '',
+      );
       expect(wrong.status).toBe(401);
       // The operator's session does not open a tenant's back office.
-      const backoffice = await send(portal.port, 'GET', '/api/v1/backoffice/session', 'gelsenkirchen.localhost', undefined, {
-        cookie: operator.cookie.replace('or_operator', 'or_staff'),
-      });
+      const backoffice = await send(
+        portal.port,
+        'GET',
+        '/api/v1/backoffice/session',
+        'gelsenkirchen.localhost',
+        undefined,
+        {
+          cookie: operator.cookie.replace('or_operator', 'or_staff'),
+        },
+      );
       expect(backoffice.status).toBe(401);
     });
   });
@@ -105,7 +122,16 @@ describe('the operator console', () => {
       expect(r.status).toBe(200);
       const list = json(r) as unknown as Record<string, unknown>[];
       const ge = list.find((t) => t.slug === 'gelsenkirchen')!;
-      for (const field of ['slug', 'kind', 'status', 'domains', 'revision', 'services', 'applications30d', 'errors24h']) {
+      for (const field of [
+        'slug',
+        'kind',
+        'status',
+        'domains',
+        'revision',
+        'services',
+        'applications30d',
+        'errors24h',
+      ]) {
         expect(ge).toHaveProperty(field);
       }
       expect(ge).toMatchObject({ kind: 'municipality', status: 'live', region: 'emscher-lippe', source: 'files' });
@@ -156,21 +182,32 @@ describe('the operator console', () => {
       expect(taken.status).toBe(422);
       const fields = (json(taken).errors as { field: string }[]).map((e) => e.field);
       expect(fields).toEqual(expect.arrayContaining(['slug', 'domains[0]', 'ags']));
-      const colour = await op('POST', '/api/v1/operator/tenants', newCity('altstadt', { ags: '05562098', branding: { primaryColor: 'rot' } }));
+      const colour = await op(
+        'POST',
+        '/api/v1/operator/tenants',
+        newCity('altstadt', { ags: '05562098', branding: { primaryColor: 'rot' } }),
+      );
       expect(colour.status).toBe(422);
-      expect(json(colour).errors).toEqual([{ field: 'branding.primaryColor', message: expect.stringMatching(/#004b93/) }]);
+      expect(json(colour).errors).toEqual([
+        { field: 'branding.primaryColor', message: expect.stringMatching(/#004b93/) },
+      ]);
       const other = await op(
         'POST',
         '/api/v1/operator/tenants',
         newCity('altstadt', { ags: '05562098', domains: ['serviceportal.neustadt.de'] }),
       );
-      expect(json(other).errors).toEqual([
-        { field: 'domains[0]', message: expect.stringContaining('neustadt') },
-      ]);
+      expect(json(other).errors).toEqual([{ field: 'domains[0]', message: expect.stringContaining('neustadt') }]);
     });
 
     it('answers a fuzzed onboarding form with 4xx, never 5xx', async () => {
-      const value = fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string()), fc.object());
+      const value = fc.oneof(
+        fc.string(),
+        fc.integer(),
+        fc.constant(null),
+        fc.boolean(),
+        fc.array(fc.string()),
+        fc.object(),
+      );
       await fc.assert(
         fc.asyncProperty(
           fc.record(
@@ -213,7 +250,10 @@ describe('the operator console', () => {
       const { join } = await import('node:path');
       const dir = mkdtempSync(join(tmpdir(), 'tenants-'));
       cpSync(portal.config.tenantsDir, dir, { recursive: true });
-      const created = await cli(['tenants', 'new', 'neuenkirchen', '--ags', '05562097', '--region', 'emscher-lippe', '--dir', dir], cliEnv(portal));
+      const created = await cli(
+        ['tenants', 'new', 'neuenkirchen', '--ags', '05562097', '--region', 'emscher-lippe', '--dir', dir],
+        cliEnv(portal),
+      );
       expect(created.code).toBe(0);
       expect(readFileSync(join(dir, 'neuenkirchen', 'tenant.yaml'), 'utf8')).toMatch(/ags: "?05562097/);
       const valid = await cli(['tenants', 'validate', dir], cliEnv(portal));
@@ -286,4 +326,3 @@ describe('the operator console', () => {
     expect(form.body).toContain('name="_csrf"');
   });
 });
-

@@ -40,11 +40,15 @@ export class OperatorAccountsRepository {
   }
 
   async byEmail(scope: ConsoleScope, email: string): Promise<OperatorAccountRow | undefined> {
-    return (await scope.query<OperatorAccountRow>(`select ${COLUMNS} from public.operator_accounts where email = $1`, [email]))[0];
+    return (
+      await scope.query<OperatorAccountRow>(`select ${COLUMNS} from public.operator_accounts where email = $1`, [email])
+    )[0];
   }
 
   async byId(scope: ConsoleScope, id: string): Promise<OperatorAccountRow | undefined> {
-    return (await scope.query<OperatorAccountRow>(`select ${COLUMNS} from public.operator_accounts where id = $1`, [id]))[0];
+    return (
+      await scope.query<OperatorAccountRow>(`select ${COLUMNS} from public.operator_accounts where id = $1`, [id])
+    )[0];
   }
 
   /** Counts an attempt before the password is checked, in one statement; false while the account is locked. */

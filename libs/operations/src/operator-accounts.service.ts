@@ -96,7 +96,9 @@ export class OperatorAccounts {
     const typed = code === undefined || code === null || code === '' ? undefined : checkCode(code);
     const account = await this.transactions.run((scope) => this.accounts.byEmail(scope, address));
     const reserved =
-      account && !account.disabled_at && (await this.transactions.run((s) => this.accounts.reserveAttempt(s, account.id)));
+      account &&
+      !account.disabled_at &&
+      (await this.transactions.run((s) => this.accounts.reserveAttempt(s, account.id)));
     if (!account || !reserved) {
       await this.passwords.verifyNothing(secret);
       await this.record('operator.login_failed', null, { email: address });
@@ -204,7 +206,10 @@ export class OperatorAccounts {
     const recoveryCodes = newRecoveryCodes();
     const confirmed = await this.transactions.run(async (scope) => {
       const done = await this.accounts.confirmTotp(scope, account.id, step, recoveryCodes.map(recoveryHash));
-      if (done) await this.recordIn(scope, 'operator.totp_enrolled', account.id, {});
+      if (done) {
+        await this.recordIn(scope, 'operator.totp_enrolled', account.id, {});
+        await this.recordIn(scope, 'operator.login', account.id, {});
+      }
       return done;
     });
     if (!confirmed) throw new IdentityError(IdentityErrorCode.TotpEnrolled);

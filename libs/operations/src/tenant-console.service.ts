@@ -108,9 +108,7 @@ export class TenantConsole {
       const services = await this.catalog.serviceCounts(scope);
       const applications = await this.applications.submittedSinceByTenant(scope, new Date(now.getTime() - 30 * DAY));
       const errors = await this.errors.since(scope, new Date(now.getTime() - DAY));
-      return records.map((r) =>
-        overview(r, services.get(r.id), applications.get(r.id) ?? 0, errors.get(r.id) ?? 0),
-      );
+      return records.map((r) => overview(r, services.get(r.id), applications.get(r.id) ?? 0, errors.get(r.id) ?? 0));
     });
   }
 
@@ -199,11 +197,15 @@ export class TenantConsole {
         },
         config.domains ?? [],
       );
-      await this.audit.recordByOperator(scope, created, entry(operator, 'operator.tenant_onboarded', config.slug, {
-        slug: config.slug,
-        domains: config.domains ?? [],
-        admin,
-      }));
+      await this.audit.recordByOperator(
+        scope,
+        created,
+        entry(operator, 'operator.tenant_onboarded', config.slug, {
+          slug: config.slug,
+          domains: config.domains ?? [],
+          admin,
+        }),
+      );
       return created;
     });
     const account = await this.staff.add(id, admin, 'tenant-admin');
@@ -298,7 +300,9 @@ export class TenantConsole {
       if (!seen || major(v.version) > major(seen.version)) newest.set(ref, v);
     }
     const officeIds = Array.isArray(offices)
-      ? offices.map((o) => (o && typeof o === 'object' ? (o as { id?: unknown }).id : undefined)).filter((id) => typeof id === 'string')
+      ? offices
+          .map((o) => (o && typeof o === 'object' ? (o as { id?: unknown }).id : undefined))
+          .filter((id) => typeof id === 'string')
       : [];
     const office = officeIds.includes(DEFAULT_OFFICE) ? DEFAULT_OFFICE : (officeIds[0] as string | undefined);
     const entries: AdoptionEntry[] = [];
@@ -314,7 +318,11 @@ export class TenantConsole {
     }
     const index = new DefinitionIndex();
     for (const v of versions) index.add(v);
-    const { resolved } = resolveAdoptions({ slug, file: 'tenant.yaml', offices: officeIds as string[] }, entries, index);
+    const { resolved } = resolveAdoptions(
+      { slug, file: 'tenant.yaml', offices: officeIds },
+      entries,
+      index,
+    );
     const ok = new Set(resolved.map((r) => r.ref));
     return entries.filter((e) => ok.has(e.definition));
   }

@@ -213,7 +213,12 @@ export class TenantsRepository {
    * Creates a tenant from the console, whose database row is its configuration from then on
    * (`source = 'console'`: the sync leaves it alone); returns its id.
    */
-  async createFromConsole(scope: ConsoleScope, slug: string, columns: TenantColumns, domains: string[]): Promise<string> {
+  async createFromConsole(
+    scope: ConsoleScope,
+    slug: string,
+    columns: TenantColumns,
+    domains: string[],
+  ): Promise<string> {
     const inserted = await scope.query<{ id: string }>(
       `insert into public.tenants (slug, kind, name, ags, status, region_slug, config, config_hash, source)
        values ($1, $2, $3, $4, $5, $6, $7, $8, 'console') returning id`,

@@ -36,7 +36,7 @@ export function staffCommands(program: Command, context: CliContext): void {
         return;
       }
       if (options.tenant === undefined) {
-        io.err("--tenant: required for this role / für diese Rolle erforderlich");
+        io.err('--tenant: required for this role / für diese Rolle erforderlich');
         return setExitCode(1);
       }
       const slug = options.tenant;

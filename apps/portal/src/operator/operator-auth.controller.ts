@@ -1,9 +1,23 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiCookieAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiCookieAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { STAFF_SESSION_HOURS } from '@openrathaus/identity';
-import { OPERATOR_COOKIE, OperationsError, OperationsErrorCode, OperatorAccounts, OperatorSession } from '@openrathaus/operations';
+import {
+  OPERATOR_COOKIE,
+  OperationsError,
+  OperationsErrorCode,
+  OperatorAccounts,
+  OperatorSession,
+} from '@openrathaus/operations';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { setSessionCookie } from '../http/cookies';
 import { JsonWriteGuard } from '../http/json-write.guard';
@@ -97,7 +111,10 @@ export class OperatorAuthController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Replaces the password; the one-time password allows nothing else' })
   @ApiBody({ type: OperatorPasswordChange })
-  async password(@Body() body: Partial<OperatorPasswordChange> | undefined, @Req() request: FastifyRequest): Promise<void> {
+  async password(
+    @Body() body: Partial<OperatorPasswordChange> | undefined,
+    @Req() request: FastifyRequest,
+  ): Promise<void> {
     await this.operators.changePassword(request.cookies[OPERATOR_COOKIE], body?.password, body?.newPassword);
   }
 

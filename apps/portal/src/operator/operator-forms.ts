@@ -42,8 +42,7 @@ export function operatorForm(
   } else if (outcome !== undefined) {
     throw outcome instanceof Error ? outcome : new Error('unexpected outcome of a form');
   }
-  const fieldOf = (fault: FieldFault) =>
-    spec.fields.find((f) => f.name === fault.field || f.faults?.test(fault.field));
+  const fieldOf = (fault: FieldFault) => spec.fields.find((f) => f.name === fault.field || f.faults?.test(fault.field));
   const message = (fault: FieldFault) => {
     const field = fieldOf(fault);
     const label = field ? t(field.label) : fault.field;

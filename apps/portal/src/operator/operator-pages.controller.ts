@@ -117,7 +117,13 @@ export class OperatorPagesController {
   ): Promise<string> {
     const { t, locale } = this.pages.page(request, reply);
     const tenants = (await this.tenants.list()).map((tenant) => this.labelled(tenant, t, locale));
-    return this.pages.render(request, reply, 'operator-tenants', { title: t('operator.nav.tenants'), session, current: 'tenants' }, { tenants });
+    return this.pages.render(
+      request,
+      reply,
+      'operator-tenants',
+      { title: t('operator.nav.tenants'), session, current: 'tenants' },
+      { tenants },
+    );
   }
 
   @Get('anmelden')
@@ -148,7 +154,11 @@ export class OperatorPagesController {
   }
 
   @Post('passwort')
-  async password(@Body() body: unknown, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  async password(
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const session = await this.operators.session(request.cookies[OPERATOR_COOKIE]);
     if (!session) return redirectAfterPost(reply, '/konsole/anmelden');
     const fields = bodyFields(body);
@@ -181,9 +191,19 @@ export class OperatorPagesController {
       const done = await this.operators.confirmTotp(request.cookies[OPERATOR_COOKIE], bodyFields(body).code);
       this.setCookie(reply, done.sessionId);
       const { t } = this.pages.page(request, reply);
-      return this.pages.render(request, reply, 'backoffice-totp', { title: t('backoffice.recovery.title'), session: done.session }, {
-        recovery: { codes: done.recoveryCodes, continueUrl: '/konsole', continueLabel: t('operator.recovery.continue') },
-      });
+      return this.pages.render(
+        request,
+        reply,
+        'backoffice-totp',
+        { title: t('backoffice.recovery.title'), session: done.session },
+        {
+          recovery: {
+            codes: done.recoveryCodes,
+            continueUrl: '/konsole',
+            continueLabel: t('operator.recovery.continue'),
+          },
+        },
+      );
     } catch (error) {
       return this.enrolPage(request, reply, session, error);
     }
@@ -259,12 +279,20 @@ export class OperatorPagesController {
         adminEmail: fields.adminEmail,
       };
       const done = await this.tenants.onboard(input, session, locale);
-      const portalUrl = this.config.devHosts ? `http://${done.slug}.localhost:${this.config.port}/` : `https://${done.domains[0]}/`;
-      return this.pages.render(request, reply, 'operator-onboarded', { title: t('operator.onboarded.title'), session, current: 'onboarding' }, {
-        ...done,
-        name: (input as Record<string, unknown>).name,
-        portalUrl,
-      });
+      const portalUrl = this.config.devHosts
+        ? `http://${done.slug}.localhost:${this.config.port}/`
+        : `https://${done.domains[0]}/`;
+      return this.pages.render(
+        request,
+        reply,
+        'operator-onboarded',
+        { title: t('operator.onboarded.title'), session, current: 'onboarding' },
+        {
+          ...done,
+          name: (input as Record<string, unknown>).name,
+          portalUrl,
+        },
+      );
     } catch (error) {
       return this.onboardingPage(request, reply, session, error, fields);
     }
@@ -339,7 +367,8 @@ export class OperatorPagesController {
     const detail = await this.tenants.detail(slug, session);
     const tenant = this.labelled(detail.overview, t, locale);
     const known = this.registry.get(slug);
-    const when = (d: Date) => new Date(d).toLocaleString(locale === 'en' ? 'en-GB' : 'de-DE', { timeZone: 'Europe/Berlin' });
+    const when = (d: Date) =>
+      new Date(d).toLocaleString(locale === 'en' ? 'en-GB' : 'de-DE', { timeZone: 'Europe/Berlin' });
     return this.pages.render(
       request,
       reply,
@@ -380,7 +409,12 @@ export class OperatorPagesController {
     setSessionCookie(reply, OPERATOR_COOKIE, sessionId, this.config.env === 'production', STAFF_SESSION_HOURS * 3600);
   }
 
-  private loginPage(request: FastifyRequest, reply: FastifyReply, outcome: unknown, values: Record<string, unknown> = {}) {
+  private loginPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    outcome: unknown,
+    values: Record<string, unknown> = {},
+  ) {
     const { t, locale } = this.pages.page(request, reply);
     const spec = {
       heading: t('operator.login.title'),
@@ -428,10 +462,16 @@ export class OperatorPagesController {
       fields: [CODE],
     };
     const { status, form, title } = operatorForm(this.responder, request, locale, t, spec, outcome);
-    return this.pages.render(request, reply, 'backoffice-totp', { title, status }, {
-      form,
-      enrolment: { qrCode: await qrCodeDataUrl(otpauthUri), groupedSecret: groupedTotpSecret(secret) },
-    });
+    return this.pages.render(
+      request,
+      reply,
+      'backoffice-totp',
+      { title, status },
+      {
+        form,
+        enrolment: { qrCode: await qrCodeDataUrl(otpauthUri), groupedSecret: groupedTotpSecret(secret) },
+      },
+    );
   }
 
   private onboardingPage(
@@ -442,7 +482,10 @@ export class OperatorPagesController {
     values: Record<string, unknown>,
   ): string {
     const { t, locale } = this.pages.page(request, reply);
-    const regions = this.registry.all().filter((r) => r.kind === 'region').map((r) => r.slug);
+    const regions = this.registry
+      .all()
+      .filter((r) => r.kind === 'region')
+      .map((r) => r.slug);
     const spec = {
       heading: t('operator.onboarding.title'),
       intro: t('operator.onboarding.intro', { regions: regions.join(', ') }),
@@ -452,6 +495,12 @@ export class OperatorPagesController {
       fields: ONBOARDING,
     };
     const { status, form, title } = operatorForm(this.responder, request, locale, t, spec, outcome, values);
-    return this.pages.render(request, reply, 'operator-form', { title, status, session, current: 'onboarding' }, { form });
+    return this.pages.render(
+      request,
+      reply,
+      'operator-form',
+      { title, status, session, current: 'onboarding' },
+      { form },
+    );
   }
 }

@@ -71,7 +71,9 @@ export class OperatorTenantsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Every tenant with status, domains, services, applications (30 days) and errors (24 hours)' })
+  @ApiOperation({
+    summary: 'Every tenant with status, domains, services, applications (30 days) and errors (24 hours)',
+  })
   @ApiOkResponse({ type: [TenantItem] })
   list(): Promise<TenantOverview[]> {
     return this.tenants.list();
