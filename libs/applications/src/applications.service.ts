@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { FILE_STORAGE, FieldFault, FileStorage, isUuid } from '@openrathaus/core';
-import { TenantScope, TenantTransactions } from '@openrathaus/database';
+import { Period, TenantScope, TenantTransactions } from '@openrathaus/database';
 import { CatalogService, ProcessDefinition, ProcessDefinitionsRepository } from '@openrathaus/catalog';
 import {
   FormFieldError,
@@ -16,7 +16,7 @@ import { LocalizedText, localized } from '@openrathaus/i18n';
 import type { Tenant } from '@openrathaus/tenancy';
 import { ApplicationEntity, ApplicationStatus, AttachmentEntity } from './application.entity';
 import { formatNumber } from './application-number';
-import { ApplicationsRepository, Submission } from './applications.repository';
+import { ApplicationLocation, ApplicationsRepository, ApplicationsUsage, Submission } from './applications.repository';
 
 export type { Submission } from './applications.repository';
 import { fileFields, itemIds, withoutNul } from './answers';
@@ -80,6 +80,16 @@ export class Applications {
     private readonly rows: ApplicationsRepository,
     private readonly definitions: ProcessDefinitionsRepository,
   ) {}
+
+  /** Per tenant, the applications submitted and the bytes uploaded in a period: the operator's usage. */
+  usage(period: Period): Promise<ApplicationsUsage[]> {
+    return this.rows.usage(period);
+  }
+
+  /** Where the applications with this number are, across tenants: the operator's support search. */
+  locate(number: string): Promise<ApplicationLocation[]> {
+    return this.rows.locate(number);
+  }
 
   /** Starts a draft of an online service with the version and parameters the tenant serves now. */
   async startDraft(

@@ -3,6 +3,7 @@ import { DataSource, MixedList } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { AuditLogEntry } from './audit-log.entity';
 import { AuditLog } from './audit-log.repository';
+import { CrossTenantReads } from './cross-tenant-reads.service';
 import { createDataSource } from './data-source.factory';
 import { OwnerTransactions } from './owner-transactions.service';
 import { TenantTransactions } from './tenant-transactions.service';
@@ -48,8 +49,9 @@ export class DatabaseModule {
         TenantTransactions,
         OwnerTransactions,
         AuditLog,
+        CrossTenantReads,
       ],
-      exports: [DataSource, TenantTransactions, OwnerTransactions, AuditLog],
+      exports: [DataSource, TenantTransactions, OwnerTransactions, AuditLog, CrossTenantReads],
     };
   }
 }
