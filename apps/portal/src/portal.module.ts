@@ -19,6 +19,7 @@ import { BackofficeModule } from './backoffice/backoffice.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { CataloguePortalModule } from './catalogue/catalogue.module';
 import { OperationsModule } from './operations/operations.module';
+import { OperatorConsoleModule } from './operator/operator.module';
 import { TenantChangeListener } from './tenant-change.listener';
 
 @Module({})
@@ -58,6 +59,7 @@ export class PortalModule {
         ApplicationsPortalModule,
         BackofficeModule,
         DeliveryModule,
+        OperatorConsoleModule,
       ],
       providers: [TenantChangeListener],
     };

@@ -34,6 +34,9 @@ const UNSTORABLE = new Set(['22021', '22P05']);
 /** Errors after which a back office page sends the browser to the staff login. */
 const STAFF_LOGIN_FIRST = new Set(['identity.not_logged_in', 'identity.password_change_required']);
 
+/** Errors after which a console page sends the browser to the operator login. */
+const OPERATOR_LOGIN_FIRST = new Set(['operations.not_logged_in', 'operations.login_incomplete']);
+
 const postgresCode = (error: unknown): string | undefined => {
   const e = error as { code?: unknown; driverError?: { code?: unknown } } | undefined;
   const code = e?.driverError?.code ?? e?.code;
@@ -65,6 +68,10 @@ export class ErrorResponder {
     // A back office page without a (complete) staff session: to the staff login, not an error page.
     if (path.startsWith('/backoffice') && STAFF_LOGIN_FIRST.has(body.code)) {
       return reply.code(303).header('location', '/backoffice/login').header('cache-control', 'no-store').send();
+    }
+    // A console page without a (complete) operator session: to the console's login.
+    if (path.startsWith('/konsole') && OPERATOR_LOGIN_FIRST.has(body.code)) {
+      return reply.code(303).header('location', '/konsole/anmelden').header('cache-control', 'no-store').send();
     }
     const page = body.statusCode === 404 ? 'not-found' : body.statusCode === 503 ? 'maintenance' : 'error';
     // A refused request (4xx) says why and names the fields; an unexpected failure shows its error id.
