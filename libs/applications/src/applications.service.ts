@@ -71,6 +71,20 @@ export function toFaults(errors: FormFieldError[], locale: string): FieldFault[]
 }
 
 /** Applications, their answers and attachments, and the definition version each keeps for life. */
+/** An application as support sees it: no answers, no applicant. */
+export interface ApplicationSupportSummary {
+  id: string;
+  number: string | null;
+  serviceKey: string;
+  definition: string;
+  status: ApplicationStatus;
+  office: string | null;
+  createdAt: Date;
+  submittedAt: Date | null;
+  statusChangedAt: Date;
+  anonymised: boolean;
+}
+
 @Injectable()
 export class Applications {
   constructor(
@@ -84,6 +98,27 @@ export class Applications {
   /** Per tenant, the applications submitted and the bytes uploaded in a period: the operator's usage. */
   usage(period: Period): Promise<ApplicationsUsage[]> {
     return this.rows.usage(period);
+  }
+
+  /**
+   * What support may see of an application, in its tenant's transaction: number, service,
+   * status and dates, never the answers or who applied.
+   */
+  async supportSummary(scope: TenantScope, id: string): Promise<ApplicationSupportSummary | undefined> {
+    const row = await this.rows.find(scope, id);
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      number: row.number,
+      serviceKey: row.serviceKey,
+      definition: row.definitionRef,
+      status: row.status,
+      office: row.office,
+      createdAt: row.createdAt,
+      submittedAt: row.submittedAt,
+      statusChangedAt: row.statusChangedAt,
+      anonymised: row.anonymisedAt !== null,
+    };
   }
 
   /** Where the applications with this number are, across tenants: the operator's support search. */

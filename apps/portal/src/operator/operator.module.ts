@@ -4,6 +4,8 @@ import { PortalHttpModule } from '../http/portal-http.module';
 import { OperatorHostGuard, OperatorGuard } from './operator.guard';
 import { OperatorPages } from './operator-pages.service';
 import { OperatorPagesController } from './operator-pages.controller';
+import { OperatorMonitoringController } from './operator-monitoring.controller';
+import { OperatorMonitoringPagesController } from './operator-monitoring-pages.controller';
 
 /**
  * The operator console on its own host (`OPERATOR_HOST`, `operator.localhost` in development):
@@ -12,7 +14,7 @@ import { OperatorPagesController } from './operator-pages.controller';
  */
 @Module({
   imports: [PortalHttpModule, OperationsModule],
-  controllers: [OperatorPagesController],
+  controllers: [OperatorPagesController, OperatorMonitoringController, OperatorMonitoringPagesController],
   providers: [OperatorPages, OperatorGuard, OperatorHostGuard],
   exports: [OperatorPages, OperatorGuard, OperatorHostGuard, OperationsModule],
 })
