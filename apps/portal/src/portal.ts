@@ -117,6 +117,7 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
       .addServer('/', "the tenant's own host (https://<domain> or http://<slug>.localhost:3000)")
       .addCookieAuth('or_citizen', { type: 'apiKey', in: 'cookie', description: 'a citizen session' }, 'citizen')
       .addCookieAuth('or_staff', { type: 'apiKey', in: 'cookie', description: 'a staff session' }, 'staff')
+      .addCookieAuth('or_operator', { type: 'apiKey', in: 'cookie', description: 'an operator session' }, 'operator')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' }, 'metrics')
       .build(),
   );

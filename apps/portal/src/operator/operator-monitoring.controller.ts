@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiCookieAuth,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -158,6 +159,7 @@ export class OperatorMonitoringController {
   @HttpCode(204)
   @UseGuards(JsonWriteGuard)
   @ApiOperation({ summary: 'Runs a failed job again (audited in its tenant’s trail)' })
+  @ApiNoContentResponse({ description: 'the job waits to run again' })
   @ApiErrors(409, 422)
   async retry(@CurrentOperator() operator: OperatorSession, @Param('queue') queue: string, @Param('id') id: string) {
     await this.queues.retry(operator, queue, id);
@@ -167,6 +169,7 @@ export class OperatorMonitoringController {
   @HttpCode(204)
   @UseGuards(JsonWriteGuard)
   @ApiOperation({ summary: 'Removes a failed job for good (audited in its tenant’s trail)' })
+  @ApiNoContentResponse({ description: 'the job is gone' })
   @ApiErrors(409, 422)
   async discard(@CurrentOperator() operator: OperatorSession, @Param('queue') queue: string, @Param('id') id: string) {
     await this.queues.discard(operator, queue, id);
