@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import { projectRoot } from '@openrathaus/core';
 import { JobQueues } from '@openrathaus/jobs';
 import { InstancesRepository, platformVersion } from '@openrathaus/observability';
-import { monthPeriod, currentMonth } from '@openrathaus/operations';
+import { currentMonth } from '@openrathaus/operations';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { TestResponse, get, postForm, send } from '@openrathaus/testing';
 import { TestPortal, eventually, startTestPortal } from '../support';
@@ -280,14 +280,6 @@ describe('operator console: health, queues, usage, support, metrics', () => {
       const page = await op('GET', '/konsole/nutzung?month=2026-13');
       expect(page.status).toBe(422);
       expect(page.body).toContain('aria-invalid="true"');
-    });
-
-    it('takes the months of Europe/Berlin', () => {
-      expect(monthPeriod('2026-03')).toMatchObject({
-        from: new Date('2026-02-28T23:00:00Z'),
-        to: new Date('2026-03-31T22:00:00Z'),
-      });
-      expect(monthPeriod('2026-12').to).toEqual(new Date('2026-12-31T23:00:00Z'));
     });
   });
 
