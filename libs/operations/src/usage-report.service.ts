@@ -6,6 +6,8 @@ import { Mailer } from '@openrathaus/messaging';
 import { Payments } from '@openrathaus/payments';
 import { TenantRegistry } from '@openrathaus/tenancy';
 import { OperationsError, OperationsErrorCode } from './operations.error';
+import { OperatorAudit } from './operator-audit.service';
+import type { OperatorSession } from './operator-session';
 
 /** Billing months are the municipalities' months. */
 const ZONE = 'Europe/Berlin';
@@ -98,6 +100,7 @@ export class UsageReport {
     private readonly documents: Documents,
     private readonly mailer: Mailer,
     private readonly payments: Payments,
+    private readonly audit: OperatorAudit,
   ) {}
 
   async month(month: unknown): Promise<UsageReportView> {
@@ -135,6 +138,17 @@ export class UsageReport {
     for (const row of tenants)
       for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += row[key];
     return { month: period.month, from: period.from, to: period.to, tenants, totals };
+  }
+
+  /** The month's report as CSV for billing, its export audited (every tenant's figures leave the console). */
+  async export(operator: Pick<OperatorSession, 'email'>, month: unknown): Promise<{ month: string; csv: string }> {
+    const report = await this.month(month);
+    await this.audit.record(operator, {
+      action: 'operator.usage.export',
+      subject: null,
+      data: { month: report.month },
+    });
+    return { month: report.month, csv: this.csv(report) };
   }
 
   /** The report as CSV for billing: one line per tenant, amounts in euros with a point. */

@@ -193,12 +193,12 @@ export class OperatorMonitoringPagesController {
     @Query('month') month: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const report = await this.usage.month(month === undefined ? currentMonth() : month);
+    const exported = await this.usage.export(session, month === undefined ? currentMonth() : month);
     void reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('cache-control', 'no-store')
-      .header('content-disposition', `attachment; filename="nutzung-${report.month}.csv"`);
-    return this.usage.csv(report);
+      .header('content-disposition', `attachment; filename="nutzung-${exported.month}.csv"`);
+    return exported.csv;
   }
 
   @Get('support')

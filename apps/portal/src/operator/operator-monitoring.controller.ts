@@ -192,16 +192,18 @@ export class OperatorMonitoringController {
   @ApiOkResponse({ type: UsageView })
   @ApiErrors(422)
   async usageOf(
+    @CurrentOperator() operator: OperatorSession,
     @Query('month') month: unknown,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const report = await this.usage.month(month === undefined ? currentMonth() : month);
-    if (!(request.headers.accept ?? '').includes('text/csv')) return report;
+    const wanted = month === undefined ? currentMonth() : month;
+    if (!(request.headers.accept ?? '').includes('text/csv')) return this.usage.month(wanted);
+    const exported = await this.usage.export(operator, wanted);
     void reply
       .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="nutzung-${report.month}.csv"`);
-    return this.usage.csv(report);
+      .header('content-disposition', `attachment; filename="nutzung-${exported.month}.csv"`);
+    return exported.csv;
   }
 
   @Post('support/search')
