@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InstanceRecord, InstancesRepository, STALE_AFTER_MS } from '@openrathaus/observability';
+import { HEARTBEAT_MS, InstanceRecord, InstancesRepository, STALE_AFTER_MS } from '@openrathaus/observability';
 
 /** An instance as the console shows it: stale when its heartbeat stopped. */
 export interface InstanceView extends InstanceRecord {
@@ -13,10 +13,16 @@ export interface InstanceView extends InstanceRecord {
 export class InstanceHealth {
   constructor(private readonly instances: InstancesRepository) {}
 
-  async list(): Promise<{ checkedAt: Date; staleAfterSeconds: number; instances: InstanceView[] }> {
+  async list(): Promise<{
+    checkedAt: Date;
+    heartbeatSeconds: number;
+    staleAfterSeconds: number;
+    instances: InstanceView[];
+  }> {
     const { now, instances } = await this.instances.list();
     return {
       checkedAt: now,
+      heartbeatSeconds: HEARTBEAT_MS / 1000,
       staleAfterSeconds: STALE_AFTER_MS / 1000,
       instances: instances.map((i) => {
         const silent = now.getTime() - i.lastSeen.getTime();

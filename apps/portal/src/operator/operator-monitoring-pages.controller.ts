@@ -67,7 +67,7 @@ export class OperatorMonitoringPagesController {
       'operator-health',
       { title: t('operator.nav.health'), session, current: 'health' },
       {
-        intro: t('operator.health.intro', { seconds: 10, stale: report.staleAfterSeconds }),
+        intro: t('operator.health.intro', { seconds: report.heartbeatSeconds, stale: report.staleAfterSeconds }),
         checked: t('operator.health.checked', { at: when(locale, report.checkedAt) }),
         instances: report.instances.map((i) => ({
           ...i,

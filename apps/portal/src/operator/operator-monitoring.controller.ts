@@ -68,6 +68,7 @@ class InstanceView {
 
 class InstancesView {
   @ApiProperty({ format: 'date-time' }) checkedAt: Date;
+  @ApiProperty({ description: 'how often every instance reports' }) heartbeatSeconds: number;
   @ApiProperty() staleAfterSeconds: number;
   @ApiProperty({ type: [InstanceView] }) instances: InstanceView[];
 }
