@@ -6,6 +6,7 @@ import { APPLICATIONS_ENTITIES, ApplicationsModule } from '@openrathaus/applicat
 import { CatalogModule } from '@openrathaus/catalog';
 import { DOCUMENTS_ENTITIES, DocumentsModule } from '@openrathaus/documents';
 import { IDENTITY_ENTITIES, IdentityModule } from '@openrathaus/identity';
+import { OperationsModule } from '@openrathaus/operations';
 import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
 
 @Module({})
@@ -31,6 +32,7 @@ export class CliModule {
         ApplicationsModule,
         IdentityModule,
         DocumentsModule,
+        OperationsModule,
       ],
     };
   }

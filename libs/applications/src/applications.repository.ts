@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DeepPartial } from 'typeorm';
-import { CrossTenantReads, Period, ScopedWhere, TenantScope } from '@openrathaus/database';
+import { ConsoleScope, CrossTenantReads, Period, ScopedWhere, TenantScope } from '@openrathaus/database';
 import { ApplicationEntity, ApplicationStatus, AttachmentEntity } from './application.entity';
 
 /**
@@ -64,6 +64,15 @@ export class ApplicationsRepository {
       [number],
     );
     return rows.map((r) => ({ tenantId: r.tenant_id, id: r.id }));
+  }
+
+  /** Applications submitted since `since`, by tenant id: the operator console's read across tenants. */
+  async submittedSinceByTenant(scope: ConsoleScope, since: Date): Promise<Map<string, number>> {
+    const rows = await scope.query<{ tenant_id: string; n: string }>(
+      `select tenant_id, count(*) as n from public.applications where submitted_at >= $1 group by tenant_id`,
+      [since],
+    );
+    return new Map(rows.map((r) => [r.tenant_id, Number(r.n)]));
   }
 
   /** Writes a new application (a draft). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { FILE_STORAGE, FieldFault, FileStorage, isUuid } from '@openrathaus/core';
-import { Period, TenantScope, TenantTransactions } from '@openrathaus/database';
+import { ConsoleScope, Period, TenantScope, TenantTransactions } from '@openrathaus/database';
 import { CatalogService, ProcessDefinition, ProcessDefinitionsRepository } from '@openrathaus/catalog';
 import {
   FormFieldError,
@@ -124,6 +124,11 @@ export class Applications {
   /** Where the applications with this number are, across tenants: the operator's support search. */
   locate(number: string): Promise<ApplicationLocation[]> {
     return this.rows.locate(number);
+  }
+
+  /** Applications submitted since `since`, by tenant id, in the operator console's transaction. */
+  submittedSinceByTenant(scope: ConsoleScope, since: Date): Promise<Map<string, number>> {
+    return this.rows.submittedSinceByTenant(scope, since);
   }
 
   /** Starts a draft of an online service with the version and parameters the tenant serves now. */

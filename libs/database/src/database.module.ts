@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { AuditLogEntry } from './audit-log.entity';
 import { AuditLog } from './audit-log.repository';
 import { CrossTenantReads } from './cross-tenant-reads.service';
+import { ConsoleTransactions } from './console-transactions.service';
 import { createDataSource } from './data-source.factory';
 import { OwnerTransactions } from './owner-transactions.service';
 import { TenantTransactions } from './tenant-transactions.service';
@@ -48,10 +49,11 @@ export class DatabaseModule {
         DataSourceCloser,
         TenantTransactions,
         OwnerTransactions,
+        ConsoleTransactions,
         AuditLog,
         CrossTenantReads,
       ],
-      exports: [DataSource, TenantTransactions, OwnerTransactions, AuditLog, CrossTenantReads],
+      exports: [DataSource, TenantTransactions, OwnerTransactions, ConsoleTransactions, AuditLog, CrossTenantReads],
     };
   }
 }

@@ -38,6 +38,8 @@ export const TABLE_OWNERS = {
   workflow_effects: 'workflow',
   case_notes: 'backoffice',
   deliveries: 'delivery',
+  operator_accounts: 'operations',
+  tenant_error_counts: 'operations',
 } as const satisfies Record<string, string>;
 
 export type OwnedTable = keyof typeof TABLE_OWNERS;

@@ -1,6 +1,5 @@
 export * from './operations.error';
 export * from './operations.module';
-export * from './operator-session';
 export * from './operator-accounts.service';
 export * from './handoff-metrics.service';
 export * from './instance-health.service';
@@ -8,3 +7,7 @@ export * from './operator-audit.service';
 export * from './operator-queues.service';
 export * from './support-lookup.service';
 export * from './usage-report.service';
+export * from './operator-session';
+export * from './tenant-console.service';
+export * from './tenant-defaults';
+export * from './tenant-errors.service';

@@ -3,6 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { CoreErrorCode, DomainError, ErrorKind, FieldFault } from '@openrathaus/core';
 import { I18n } from '@openrathaus/i18n';
+import { isServing } from '@openrathaus/tenancy';
+import { TenantErrors } from '@openrathaus/operations';
 import { ViewEngine } from '@openrathaus/web';
 import { PageContext } from './page-context.service';
 import { ErrorBody } from './api-errors.decorator';
@@ -55,10 +57,14 @@ export class ErrorResponder {
     private readonly i18n: I18n,
     private readonly views: ViewEngine,
     private readonly pages: PageContext,
+    private readonly tenantErrors: TenantErrors,
   ) {}
 
   send(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const body = this.body(error, request);
+    // Every unexpected failure of a tenant's request counts toward its errors24h in the console.
+    const failed = tenantOf(request);
+    if (body.statusCode >= 500 && failed && isServing(failed)) void this.tenantErrors.record(failed.id);
     if (reply.sent) return reply;
     const path = request.routeOptions.url ?? request.url;
     const wantsJson = path.startsWith('/api/') || !(request.headers.accept ?? '').includes('text/html');

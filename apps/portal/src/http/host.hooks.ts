@@ -127,7 +127,7 @@ export function registerHostHooks(
           responder.send(new TenancyError(TenancyErrorCode.TenantUnavailable), request, reply);
         } else {
           void reply.header('retry-after', '300');
-          responder.page(request, reply, 503, 'maintenance');
+          responder.page(request, reply, 503, 'maintenance', { suspension: tenant.suspension?.message });
         }
         return;
       }

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { IdentityError, IdentityErrorCode } from '@openrathaus/identity';
+import { IdentityError, IdentityErrorCode, StaffAccounts } from '@openrathaus/identity';
 import {
   OPERATOR_COOKIE,
   OperationsError,
@@ -11,6 +11,7 @@ import {
 } from '@openrathaus/operations';
 import { CSRF_FIELD, checkSameOrigin } from '../http/citizen-auth';
 import { stateOf } from '../http/request-state';
+import { STAFF_COOKIE } from '../http/pipeline/staff.guard';
 
 /** Lets in only requests on the operator console's host; elsewhere the console does not exist (404). */
 @Injectable()
@@ -30,13 +31,21 @@ export class OperatorHostGuard implements CanActivate {
  */
 @Injectable()
 export class OperatorGuard implements CanActivate {
-  constructor(private readonly operators: OperatorAccounts) {}
+  constructor(
+    private readonly operators: OperatorAccounts,
+    private readonly staff: StaffAccounts,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const state = stateOf(request);
     if (!state?.operator) throw new OperationsError(OperationsErrorCode.NotFound);
-    state.operatorSession = await this.operators.require(request.cookies[OPERATOR_COOKIE]);
+    const cookie = request.cookies[OPERATOR_COOKIE];
+    if (!cookie && (await this.staff.isStaffSession(request.cookies[STAFF_COOKIE]))) {
+      // A tenant's staff (its admin included) is known, and not let in.
+      throw new OperationsError(OperationsErrorCode.Forbidden);
+    }
+    state.operatorSession = await this.operators.require(cookie);
     return true;
   }
 }

@@ -6,6 +6,8 @@ import { OperatorPages } from './operator-pages.service';
 import { OperatorPagesController } from './operator-pages.controller';
 import { OperatorMonitoringController } from './operator-monitoring.controller';
 import { OperatorMonitoringPagesController } from './operator-monitoring-pages.controller';
+import { OperatorAuthController } from './operator-auth.controller';
+import { OperatorTenantsController } from './operator-tenants.controller';
 
 /**
  * The operator console on its own host (`OPERATOR_HOST`, `operator.localhost` in development):
@@ -14,7 +16,13 @@ import { OperatorMonitoringPagesController } from './operator-monitoring-pages.c
  */
 @Module({
   imports: [PortalHttpModule, OperationsModule],
-  controllers: [OperatorPagesController, OperatorMonitoringController, OperatorMonitoringPagesController],
+  controllers: [
+    OperatorAuthController,
+    OperatorTenantsController,
+    OperatorPagesController,
+    OperatorMonitoringController,
+    OperatorMonitoringPagesController,
+  ],
   providers: [OperatorPages, OperatorGuard, OperatorHostGuard],
   exports: [OperatorPages, OperatorGuard, OperatorHostGuard, OperationsModule],
 })
