@@ -17,6 +17,7 @@ import { Decisions1795305600015 } from './1795305600015-decisions';
 import { Deliveries1795305600016 } from './1795305600016-deliveries';
 import { Retention1795305600017 } from './1795305600017-retention';
 import { Operations1795305600018 } from './1795305600018-operations';
+import { OperationsMonitoring1795305600019 } from './1795305600019-operations-monitoring';
 
 /** Every schema migration, oldest first. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   Deliveries1795305600016,
   Retention1795305600017,
   Operations1795305600018,
+  OperationsMonitoring1795305600019,
 ];

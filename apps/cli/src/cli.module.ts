@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, CoreModule } from '@openrathaus/core';
 import { DATABASE_ENTITIES, DatabaseModule } from '@openrathaus/database';
 import { JobsModule } from '@openrathaus/jobs';
+import { ObservabilityModule } from '@openrathaus/observability';
 import { APPLICATIONS_ENTITIES, ApplicationsModule } from '@openrathaus/applications';
 import { CatalogModule } from '@openrathaus/catalog';
 import { DOCUMENTS_ENTITIES, DocumentsModule } from '@openrathaus/documents';
@@ -27,6 +28,8 @@ export class CliModule {
           poolSize: 2,
         }),
         JobsModule.forRoot({ runWorkers: false, dispatchOutbox: false }),
+        // The operations module reads the instances' heartbeats and registers metrics.
+        ObservabilityModule,
         TenancyModule,
         CatalogModule,
         ApplicationsModule,

@@ -3,6 +3,7 @@ import { DataSource, MixedList } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { AuditLogEntry } from './audit-log.entity';
 import { AuditLog } from './audit-log.repository';
+import { CrossTenantReads } from './cross-tenant-reads.service';
 import { ConsoleTransactions } from './console-transactions.service';
 import { createDataSource } from './data-source.factory';
 import { OwnerTransactions } from './owner-transactions.service';
@@ -50,8 +51,9 @@ export class DatabaseModule {
         OwnerTransactions,
         ConsoleTransactions,
         AuditLog,
+        CrossTenantReads,
       ],
-      exports: [DataSource, TenantTransactions, OwnerTransactions, ConsoleTransactions, AuditLog],
+      exports: [DataSource, TenantTransactions, OwnerTransactions, ConsoleTransactions, AuditLog, CrossTenantReads],
     };
   }
 }

@@ -2,6 +2,7 @@ export * from './app-role';
 export * from './audit-log.entity';
 export * from './audit-log.repository';
 export * from './console-transactions.service';
+export * from './cross-tenant-reads.service';
 export * from './database.error';
 export * from './database.module';
 export * from './data-source.factory';

@@ -13,6 +13,7 @@ export const TABLE_OWNERS = {
   outbox: 'jobs',
   notifications: 'jobs',
   'bullmq.*': 'jobs',
+  instances: 'observability',
   // features
   process_definitions: 'catalog',
   tenant_services: 'catalog',

@@ -19,6 +19,10 @@ export enum OperationsErrorCode {
   InvalidInput = 'operations.invalid_input',
   /** The operator e-mail address is taken. */
   EmailTaken = 'operations.email_taken',
+  /** No such job in the queue (any more). */
+  JobNotFound = 'operations.job_not_found',
+  /** Only a failed job may be retried or discarded (`state`: what it is now). */
+  JobNotFailed = 'operations.job_not_failed',
 }
 
 const kinds: Record<OperationsErrorCode, ErrorKind> = {
@@ -31,6 +35,8 @@ const kinds: Record<OperationsErrorCode, ErrorKind> = {
   [OperationsErrorCode.InvalidTenant]: 'unprocessable',
   [OperationsErrorCode.InvalidInput]: 'unprocessable',
   [OperationsErrorCode.EmailTaken]: 'conflict',
+  [OperationsErrorCode.JobNotFound]: 'not_found',
+  [OperationsErrorCode.JobNotFailed]: 'conflict',
 };
 
 /** The operator's console: accounts, tenants, onboarding, suspension. */

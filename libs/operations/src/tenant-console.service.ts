@@ -318,11 +318,7 @@ export class TenantConsole {
     }
     const index = new DefinitionIndex();
     for (const v of versions) index.add(v);
-    const { resolved } = resolveAdoptions(
-      { slug, file: 'tenant.yaml', offices: officeIds },
-      entries,
-      index,
-    );
+    const { resolved } = resolveAdoptions({ slug, file: 'tenant.yaml', offices: officeIds }, entries, index);
     const ok = new Set(resolved.map((r) => r.ref));
     return entries.filter((e) => ok.has(e.definition));
   }

@@ -20,6 +20,10 @@ export interface OperatorNavItem {
 export const OPERATOR_NAV: OperatorNavItem[] = [
   { key: 'tenants', href: '/konsole', label: 'operator.nav.tenants' },
   { key: 'onboarding', href: '/konsole/mandanten/neu', label: 'operator.nav.onboarding' },
+  { key: 'queues', href: '/konsole/warteschlangen', label: 'operator.nav.queues' },
+  { key: 'health', href: '/konsole/instanzen', label: 'operator.nav.health' },
+  { key: 'usage', href: '/konsole/nutzung', label: 'operator.nav.usage' },
+  { key: 'support', href: '/konsole/support', label: 'operator.nav.support' },
 ];
 
 /** What a console page needs of the request. */

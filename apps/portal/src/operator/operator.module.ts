@@ -4,6 +4,8 @@ import { PortalHttpModule } from '../http/portal-http.module';
 import { OperatorHostGuard, OperatorGuard } from './operator.guard';
 import { OperatorPages } from './operator-pages.service';
 import { OperatorPagesController } from './operator-pages.controller';
+import { OperatorMonitoringController } from './operator-monitoring.controller';
+import { OperatorMonitoringPagesController } from './operator-monitoring-pages.controller';
 import { OperatorAuthController } from './operator-auth.controller';
 import { OperatorTenantsController } from './operator-tenants.controller';
 
@@ -14,7 +16,13 @@ import { OperatorTenantsController } from './operator-tenants.controller';
  */
 @Module({
   imports: [PortalHttpModule, OperationsModule],
-  controllers: [OperatorAuthController, OperatorTenantsController, OperatorPagesController],
+  controllers: [
+    OperatorAuthController,
+    OperatorTenantsController,
+    OperatorPagesController,
+    OperatorMonitoringController,
+    OperatorMonitoringPagesController,
+  ],
   providers: [OperatorPages, OperatorGuard, OperatorHostGuard],
   exports: [OperatorPages, OperatorGuard, OperatorHostGuard, OperationsModule],
 })
