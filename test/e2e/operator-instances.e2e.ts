@@ -32,6 +32,7 @@ function startApp(
   main: string,
   env: NodeJS.ProcessEnv,
   ready: RegExp,
+  started: ChildProcess[],
 ): Promise<{ child: ChildProcess; log: () => string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', './tools/register-paths.cjs', main], {
@@ -39,6 +40,8 @@ function startApp(
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Known at once, so that the clean-up ends it even when it never gets ready.
+    started.push(child);
     let output = '';
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-20_000);
@@ -84,12 +87,15 @@ describe('the operator console across two portal instances and a worker', () => 
       DEV_HOSTS: 'true',
     };
     const portal = join('dist', 'apps', 'portal', 'src', 'main.js');
-    const first = await startApp(portal, { ...env, PORT: String(a), SYNC_TENANTS_ON_START: 'true' }, /^Ready\.$/m);
-    apps.push(first.child);
-    const second = await startApp(portal, { ...env, PORT: String(b), SYNC_TENANTS_ON_START: 'false' }, /^Ready\.$/m);
-    apps.push(second.child);
-    const worker = await startApp(join('dist', 'apps', 'worker', 'src', 'main.js'), env, /worker running/);
-    apps.push(worker.child);
+    await startApp(portal, { ...env, PORT: String(a), SYNC_TENANTS_ON_START: 'true' }, /^Ready\.$/m, apps);
+    await startApp(portal, { ...env, PORT: String(b), SYNC_TENANTS_ON_START: 'false' }, /^Ready\.$/m, apps);
+    // The worker says it runs in its log, at level info.
+    await startApp(
+      join('dist', 'apps', 'worker', 'src', 'main.js'),
+      { ...env, LOG_LEVEL: 'info' },
+      /worker running/,
+      apps,
+    );
     operator = await operatorSession({ port: a }, env, 'betrieb@gkd-el.de');
   }, 600_000);
 
@@ -167,5 +173,18 @@ describe('the operator console across two portal instances and a worker', () => 
       const list = json(await op(a, 'GET', '/api/v1/operator/tenants')) as { slug: string; errors24h: number }[];
       return list.find((t) => t.slug === 'herten')!.errors24h === before + 1;
     });
+  });
+
+  it('shows an instance that was killed as stale', async () => {
+    const killed = apps[1];
+    killed.removeAllListeners('exit');
+    killed.kill('SIGKILL');
+    const stale = await eventually(async () => {
+      const report = json(await op(a, 'GET', '/api/v1/operator/instances')) as {
+        instances: { pid: number; kind: string; stale: boolean }[];
+      };
+      return report.instances.find((i) => i.kind === 'portal' && i.pid === killed.pid && i.stale);
+    }, 90_000);
+    expect(stale).toBeDefined();
   });
 });
