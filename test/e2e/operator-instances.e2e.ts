@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { projectRoot } from '@openrathaus/core';
 import { TEST_REDIS_URL, TestDatabase, TestResponse, createTestDatabase, get, send } from '@openrathaus/testing';
-import { eventually } from '../support';
+import { bareEnv, eventually } from '../support';
 import { registerCitizen } from '../support-citizen';
 import { TestSmtp, startSmtp } from '../support-mail';
 import { OPERATOR_HOST, OperatorLogin, operatorSession } from '../support-operator';
 
 const ROOT = projectRoot();
-const json = (r: TestResponse) => JSON.parse(r.body) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+const json = (r: TestResponse): any => JSON.parse(r.body); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -73,8 +73,7 @@ describe('the operator console across two portal instances and a worker', () => 
     smtp = await startSmtp();
     [a, b] = [await freePort(), await freePort()];
     env = {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
+      ...bareEnv(),
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       DATABASE_URL: db.appUrl,
