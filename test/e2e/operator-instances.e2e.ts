@@ -99,10 +99,15 @@ describe('the operator console across two portal instances and a worker', () => 
   }, 600_000);
 
   afterAll(async () => {
-    for (const child of apps) {
-      child.removeAllListeners('exit');
-      child.kill('SIGTERM');
-    }
+    await Promise.all(
+      apps.map(async (child) => {
+        child.removeAllListeners('exit');
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }),
+    );
     await smtp?.close();
     await db?.drop();
   });
