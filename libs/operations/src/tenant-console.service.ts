@@ -173,7 +173,13 @@ export class TenantConsole {
     const checked = checkTenantConfig(merged, slug, file, '/nonexistent', tenantLoadOptions(this.config));
     const tenantFaults: TenantFault[] = [...checked.faults];
     const existing = await this.console.run((scope) => this.tenantRows.consoleRecords(scope));
-    if (checked.config) tenantFaults.push(...checkAmongTenants(checked.config, file, existing.map(asTenantLike)));
+    // Checked against the others even while other fields are wrong, so that every faulty field is named at once.
+    const named = new Set(tenantFaults.map((f) => f.field));
+    tenantFaults.push(
+      ...checkAmongTenants(checked.config ?? claims(merged), file, existing.map(asTenantLike)).filter(
+        (f) => !named.has(f.field),
+      ),
+    );
     faults.push(...tenantFaults.map((f) => ({ field: f.field, key: faultMessage(f, lang) })));
     if (faults.length || !checked.config || !admin) {
       throw new OperationsError(OperationsErrorCode.InvalidTenant, {}, faults);
@@ -345,6 +351,19 @@ const entry = (operator: OperatorSession, action: string, subject: string | null
   data: { operator: operator.email, ...data },
   correlationId: findContext()?.correlationId ?? null,
 });
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** What a new tenant claims (slug, domains, AGS, region, district), read from unchecked fields. */
+const claims = (fields: Record<string, unknown>): TenantFile =>
+  ({
+    slug: text(fields.slug) ?? '',
+    kind: 'municipality',
+    ags: text(fields.ags),
+    domains: Array.isArray(fields.domains) ? fields.domains.filter((d): d is string => typeof d === 'string') : [],
+    region: text(fields.region),
+    district: text(fields.district),
+  }) as TenantFile;
 
 const asTenantLike = (r: TenantRecord): Tenant =>
   ({ slug: r.slug, kind: r.kind, ags: r.ags, domains: r.domains }) as unknown as Tenant;
