@@ -16,6 +16,8 @@ import { StaffTotp1795305600014 } from './1795305600014-staff-totp';
 import { Decisions1795305600015 } from './1795305600015-decisions';
 import { Deliveries1795305600016 } from './1795305600016-deliveries';
 import { Retention1795305600017 } from './1795305600017-retention';
+import { Operations1795305600018 } from './1795305600018-operations';
+import { OperationsMonitoring1795305600019 } from './1795305600019-operations-monitoring';
 import { Appointments1795305600020 } from './1795305600020-appointments';
 
 /** Every schema migration, oldest first. */
@@ -38,5 +40,7 @@ export const MIGRATIONS = [
   Decisions1795305600015,
   Deliveries1795305600016,
   Retention1795305600017,
+  Operations1795305600018,
+  OperationsMonitoring1795305600019,
   Appointments1795305600020,
 ];

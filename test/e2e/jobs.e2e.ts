@@ -17,6 +17,7 @@ import {
   JobWorkers,
   JobsModule,
   Outbox,
+  QueueInspector,
   outboxJobId,
 } from '@openrathaus/jobs';
 import { TENANCY_ENTITIES, TenancyModule, TenantSync } from '@openrathaus/tenancy';
@@ -240,5 +241,32 @@ describe.each([
       .get(TenantTransactions)
       .run(tenants.recklinghausen, (s) => s.find(AuditLogEntry, { where: { action: 'tenant.config_applied' } }));
     expect(entries).toHaveLength(1);
+  });
+  it('shows the operator a failed job per queue and tenant, and retries and discards it', async () => {
+    const queues = app.get(JobQueues);
+    const inspector = app.get(QueueInspector);
+    const a = tenants.herten;
+    // No handler takes the name: it fails at once, for good with one attempt.
+    const id = await queues.enqueue('probe', 'probe.missing', { tenantId: a }, { attempts: 1 });
+    const failed = async () => (await queues.queue('probe').getJobState(id)) === 'failed';
+    await eventually(failed);
+    expect(inspector.names()).toContain('probe');
+    const probe = (await inspector.overview()).find((q) => q.queue === 'probe')!;
+    expect(probe.counts).toMatchObject({ failed: 1, dead: 1 });
+    expect(probe.tenants[a]).toEqual({ waiting: 0, active: 0, delayed: 0, failed: 1, dead: 1 });
+    expect(await inspector.failed('probe', { tenantId: a })).toEqual([
+      expect.objectContaining({
+        id,
+        name: 'probe.missing',
+        tenantId: a,
+        dead: true,
+        error: expect.stringContaining('jobs.no_handler'),
+      }),
+    ]);
+    expect(await inspector.retry('probe', id)).toBe(true);
+    await eventually(failed);
+    expect(await inspector.discard('probe', id)).toBe(true);
+    expect(await inspector.job('probe', id)).toBeUndefined();
+    expect(await inspector.discard('probe', id)).toBe(false);
   });
 });

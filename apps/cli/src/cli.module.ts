@@ -2,10 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, CoreModule } from '@openrathaus/core';
 import { DATABASE_ENTITIES, DatabaseModule } from '@openrathaus/database';
 import { JobsModule } from '@openrathaus/jobs';
+import { ObservabilityModule } from '@openrathaus/observability';
 import { APPLICATIONS_ENTITIES, ApplicationsModule } from '@openrathaus/applications';
 import { CatalogModule } from '@openrathaus/catalog';
 import { DOCUMENTS_ENTITIES, DocumentsModule } from '@openrathaus/documents';
 import { IDENTITY_ENTITIES, IdentityModule } from '@openrathaus/identity';
+import { OperationsModule } from '@openrathaus/operations';
 import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
 
 @Module({})
@@ -26,11 +28,14 @@ export class CliModule {
           poolSize: 2,
         }),
         JobsModule.forRoot({ runWorkers: false, dispatchOutbox: false }),
+        // The operations module reads the instances' heartbeats and registers metrics.
+        ObservabilityModule,
         TenancyModule,
         CatalogModule,
         ApplicationsModule,
         IdentityModule,
         DocumentsModule,
+        OperationsModule,
       ],
     };
   }

@@ -21,6 +21,7 @@ import { DeliveryModule } from './delivery/delivery.module';
 import { CataloguePortalModule } from './catalogue/catalogue.module';
 import { OperationsModule } from './operations/operations.module';
 import { RegionPortalModule } from './region/region-portal.module';
+import { OperatorConsoleModule } from './operator/operator.module';
 import { TenantChangeListener } from './tenant-change.listener';
 
 @Module({})
@@ -62,6 +63,7 @@ export class PortalModule {
         DeliveryModule,
         RegionPortalModule,
         AppointmentsPortalModule,
+        OperatorConsoleModule,
       ],
       providers: [TenantChangeListener],
     };

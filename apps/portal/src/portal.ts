@@ -8,7 +8,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig, projectRoot } from '@openrathaus/core';
 import { checkDatabaseRole, prepareDatabase } from '@openrathaus/database';
-import { Metrics, PinoNestLogger, createLogger } from '@openrathaus/observability';
+import { InstanceHeartbeat, Metrics, PinoNestLogger, createLogger } from '@openrathaus/observability';
 import { TenantRegistry, TenantSync, formatFault } from '@openrathaus/tenancy';
 import { MIGRATIONS } from '@openrathaus/migrations';
 import { StaticAssets } from '@openrathaus/web';
@@ -126,6 +126,7 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
       .addServer('/', "the tenant's own host (https://<domain> or http://<slug>.localhost:3000)")
       .addCookieAuth('or_citizen', { type: 'apiKey', in: 'cookie', description: 'a citizen session' }, 'citizen')
       .addCookieAuth('or_staff', { type: 'apiKey', in: 'cookie', description: 'a staff session' }, 'staff')
+      .addCookieAuth('or_operator', { type: 'apiKey', in: 'cookie', description: 'an operator session' }, 'operator')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' }, 'metrics')
       .build(),
   );
@@ -147,6 +148,8 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   // Port 0 asks for any free port: record the one taken, so that links between portals name it.
   config.port = typeof address === 'object' && address ? address.port : config.port;
   const port = config.port;
+  // From now on the operator console sees this instance, with its version and start.
+  await app.get(InstanceHeartbeat).start('portal');
   return {
     app,
     config,

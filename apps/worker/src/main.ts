@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@openrathaus/core';
 import { checkDatabaseRole, prepareDatabase } from '@openrathaus/database';
-import { PinoNestLogger, createLogger } from '@openrathaus/observability';
+import { InstanceHeartbeat, PinoNestLogger, createLogger } from '@openrathaus/observability';
 import { MIGRATIONS } from '@openrathaus/migrations';
 import { AppointmentsSweepHandler } from '@openrathaus/appointments';
 import { CaseworkSweepHandler, RetentionSweepHandler } from '@openrathaus/workflow';
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   } catch (error) {
     logger.error(`appointments not scheduled: ${error instanceof Error ? error.message : String(error)}`, 'Worker');
   }
+  await app.get(InstanceHeartbeat).start('worker');
   logger.log('worker running', 'Worker');
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DeepPartial } from 'typeorm';
-import { ScopedWhere, TenantScope } from '@openrathaus/database';
+import { ConsoleScope, CrossTenantReads, Period, ScopedWhere, TenantScope } from '@openrathaus/database';
 import { ApplicationEntity, ApplicationStatus, AttachmentEntity } from './application.entity';
 
 /**
@@ -19,8 +19,62 @@ export interface Submission {
   applicantEmail: string | null;
 }
 
+/** One tenant's applications of a period: submitted, and the bytes of the files uploaded. */
+export interface ApplicationsUsage {
+  tenantId: string;
+  applications: number;
+  storageBytes: number;
+}
+
+/** An application found by its number, and only where it is: the rest is read in its tenant's scope. */
+export interface ApplicationLocation {
+  tenantId: string;
+  id: string;
+}
+
 @Injectable()
 export class ApplicationsRepository {
+  constructor(private readonly crossTenant: CrossTenantReads) {}
+
+  /** Per tenant, the applications submitted and the bytes uploaded in `period` (the operator's usage). */
+  async usage(period: Period): Promise<ApplicationsUsage[]> {
+    const rows = await this.crossTenant.query<{ tenant_id: string; applications: string; storage: string }>(
+      'usage',
+      `select tenant_id, sum(applications)::bigint as applications, sum(storage)::bigint as storage from (
+         select tenant_id, count(*) as applications, 0 as storage from public.applications
+          where submitted_at >= $1 and submitted_at < $2 group by tenant_id
+         union all
+         select tenant_id, 0, coalesce(sum(size), 0) from public.attachments
+          where created_at >= $1 and created_at < $2 group by tenant_id) counts
+       group by tenant_id`,
+      [period.from, period.to],
+    );
+    return rows.map((r) => ({
+      tenantId: r.tenant_id,
+      applications: Number(r.applications),
+      storageBytes: Number(r.storage),
+    }));
+  }
+
+  /** The applications of every tenant that carry `number` (numbers are unique per tenant only). */
+  async locate(number: string): Promise<ApplicationLocation[]> {
+    const rows = await this.crossTenant.query<{ tenant_id: string; id: string }>(
+      'support',
+      `select tenant_id, id from public.applications where number = $1 order by tenant_id limit 20`,
+      [number],
+    );
+    return rows.map((r) => ({ tenantId: r.tenant_id, id: r.id }));
+  }
+
+  /** Applications submitted since `since`, by tenant id: the operator console's read across tenants. */
+  async submittedSinceByTenant(scope: ConsoleScope, since: Date): Promise<Map<string, number>> {
+    const rows = await scope.query<{ tenant_id: string; n: string }>(
+      `select tenant_id, count(*) as n from public.applications where submitted_at >= $1 group by tenant_id`,
+      [since],
+    );
+    return new Map(rows.map((r) => [r.tenant_id, Number(r.n)]));
+  }
+
   /** Writes a new application (a draft). */
   add(scope: TenantScope, values: Omit<DeepPartial<ApplicationEntity>, 'tenantId'>): Promise<ApplicationEntity> {
     return scope.insert(ApplicationEntity, values);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { FILE_STORAGE, FieldFault, FileStorage, isUuid } from '@openrathaus/core';
-import { TenantScope, TenantTransactions } from '@openrathaus/database';
+import { ConsoleScope, Period, TenantScope, TenantTransactions } from '@openrathaus/database';
 import { CatalogService, ProcessDefinition, ProcessDefinitionsRepository } from '@openrathaus/catalog';
 import {
   FormFieldError,
@@ -16,7 +16,7 @@ import { LocalizedText, localized } from '@openrathaus/i18n';
 import type { Tenant } from '@openrathaus/tenancy';
 import { ApplicationEntity, ApplicationStatus, AttachmentEntity } from './application.entity';
 import { formatNumber } from './application-number';
-import { ApplicationsRepository, Submission } from './applications.repository';
+import { ApplicationLocation, ApplicationsRepository, ApplicationsUsage, Submission } from './applications.repository';
 
 export type { Submission } from './applications.repository';
 import { fileFields, itemIds, withoutNul } from './answers';
@@ -71,6 +71,20 @@ export function toFaults(errors: FormFieldError[], locale: string): FieldFault[]
 }
 
 /** Applications, their answers and attachments, and the definition version each keeps for life. */
+/** An application as support sees it: no answers, no applicant. */
+export interface ApplicationSupportSummary {
+  id: string;
+  number: string | null;
+  serviceKey: string;
+  definition: string;
+  status: ApplicationStatus;
+  office: string | null;
+  createdAt: Date;
+  submittedAt: Date | null;
+  statusChangedAt: Date;
+  anonymised: boolean;
+}
+
 @Injectable()
 export class Applications {
   constructor(
@@ -80,6 +94,42 @@ export class Applications {
     private readonly rows: ApplicationsRepository,
     private readonly definitions: ProcessDefinitionsRepository,
   ) {}
+
+  /** Per tenant, the applications submitted and the bytes uploaded in a period: the operator's usage. */
+  usage(period: Period): Promise<ApplicationsUsage[]> {
+    return this.rows.usage(period);
+  }
+
+  /**
+   * What support may see of an application, in its tenant's transaction: number, service,
+   * status and dates, never the answers or who applied.
+   */
+  async supportSummary(scope: TenantScope, id: string): Promise<ApplicationSupportSummary | undefined> {
+    const row = await this.rows.find(scope, id);
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      number: row.number,
+      serviceKey: row.serviceKey,
+      definition: row.definitionRef,
+      status: row.status,
+      office: row.office,
+      createdAt: row.createdAt,
+      submittedAt: row.submittedAt,
+      statusChangedAt: row.statusChangedAt,
+      anonymised: row.anonymisedAt !== null,
+    };
+  }
+
+  /** Where the applications with this number are, across tenants: the operator's support search. */
+  locate(number: string): Promise<ApplicationLocation[]> {
+    return this.rows.locate(number);
+  }
+
+  /** Applications submitted since `since`, by tenant id, in the operator console's transaction. */
+  submittedSinceByTenant(scope: ConsoleScope, since: Date): Promise<Map<string, number>> {
+    return this.rows.submittedSinceByTenant(scope, since);
+  }
 
   /** Starts a draft of an online service with the version and parameters the tenant serves now. */
   async startDraft(

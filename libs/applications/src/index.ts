@@ -4,3 +4,4 @@ export * from './applications.error';
 export * from './applications.module';
 export * from './applications.service';
 export * from './casework.service';
+export type { ApplicationLocation, ApplicationsUsage } from './applications.repository';

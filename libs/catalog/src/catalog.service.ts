@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TenantTransactions } from '@openrathaus/database';
+import { ConsoleScope, TenantTransactions } from '@openrathaus/database';
 import { Rules } from '@openrathaus/forms';
 import type { LocalizedText } from '@openrathaus/i18n';
 import { Office, Tenant, TenantRegistry } from '@openrathaus/tenancy';
@@ -80,6 +80,11 @@ export class CatalogService {
     private readonly services: TenantServicesRepository,
     private readonly definitionRows: ProcessDefinitionsRepository,
   ) {}
+
+  /** Every tenant's number of services online and by link, in the operator console's transaction. */
+  serviceCounts(scope: ConsoleScope): Promise<Map<string, { online: number; link: number }>> {
+    return this.services.countsByTenant(scope);
+  }
 
   /** The tenant's services in the order of its file (adoptions first, then links). */
   async list(tenant: Tenant): Promise<CatalogEntry[]> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TenantScope } from '@openrathaus/database';
+import { ConsoleScope, TenantScope } from '@openrathaus/database';
 import type { ParameterValue } from './definition/process-definition';
 
 /** A service-list row as it is written, its search texts already normalised. */
@@ -60,6 +60,15 @@ export class TenantServicesRepository {
         [scope.tenantId, JSON.stringify(usage)],
       );
     }
+  }
+
+  /** Every tenant's number of services online and by link: the operator console's read across tenants. */
+  async countsByTenant(scope: ConsoleScope): Promise<Map<string, { online: number; link: number }>> {
+    const rows = await scope.query<{ tenant_id: string; online: string; link: string }>(
+      `select tenant_id, count(*) filter (where type = 'online') as online, count(*) filter (where type = 'link') as link
+         from public.tenant_services group by tenant_id`,
+    );
+    return new Map(rows.map((r) => [r.tenant_id, { online: Number(r.online), link: Number(r.link) }]));
   }
 
   /** The scope's tenant's services in the order of its file. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ConsoleScope } from './console-transactions.service';
 import { TenantScope } from './tenant-scope';
 
 /** One entry of a tenant's audit log: who did what to which subject. */
@@ -36,6 +37,29 @@ export class AuditLog {
        on conflict (tenant_id, action, subject, (data->>'revision')) where action like 'tenant.%' do nothing`,
       [scope.tenantId, ...values(entry)],
     );
+  }
+
+  /**
+   * Appends an operator's action in the console's transaction: to the log of the tenant it
+   * concerns, or to the platform's (no tenant) when it concerns none (a login).
+   */
+  async recordByOperator(scope: ConsoleScope, tenantId: string | null, entry: AuditRecord): Promise<void> {
+    await scope.query(
+      `insert into public.audit_log (tenant_id, action, actor, subject, data, correlation_id)
+       values ($1, $2, $3, $4, $5, $6)`,
+      [tenantId, ...values(entry)],
+    );
+  }
+
+  /** The operators' actions across tenants (`operator.*`), newest first; `tenantId` narrows them to one tenant. */
+  async operatorTrail(scope: ConsoleScope, options: { limit: number; tenantId?: string }): Promise<AuditEntry[]> {
+    const rows = await scope.query<AuditRow>(
+      `select id, action, actor, subject, data, correlation_id, created_at from public.audit_log
+        where action like 'operator.%' and ($1::uuid is null or tenant_id = $1::uuid)
+        order by created_at desc, id desc limit $2`,
+      [options.tenantId ?? null, options.limit],
+    );
+    return rows.map(toEntry);
   }
 
   /** The entries about one subject (an application's history), oldest first. */

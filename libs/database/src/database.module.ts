@@ -3,6 +3,8 @@ import { DataSource, MixedList } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { AuditLogEntry } from './audit-log.entity';
 import { AuditLog } from './audit-log.repository';
+import { CrossTenantReads } from './cross-tenant-reads.service';
+import { ConsoleTransactions } from './console-transactions.service';
 import { createDataSource } from './data-source.factory';
 import { OwnerTransactions } from './owner-transactions.service';
 import { TenantTransactions } from './tenant-transactions.service';
@@ -47,9 +49,11 @@ export class DatabaseModule {
         DataSourceCloser,
         TenantTransactions,
         OwnerTransactions,
+        ConsoleTransactions,
         AuditLog,
+        CrossTenantReads,
       ],
-      exports: [DataSource, TenantTransactions, OwnerTransactions, AuditLog],
+      exports: [DataSource, TenantTransactions, OwnerTransactions, ConsoleTransactions, AuditLog, CrossTenantReads],
     };
   }
 }

@@ -13,6 +13,7 @@ export const TABLE_OWNERS = {
   outbox: 'jobs',
   notifications: 'jobs',
   'bullmq.*': 'jobs',
+  instances: 'observability',
   // features
   process_definitions: 'catalog',
   tenant_services: 'catalog',
@@ -40,6 +41,8 @@ export const TABLE_OWNERS = {
   appointments: 'appointments',
   appointment_slots: 'appointments',
   appointment_closures: 'appointments',
+  operator_accounts: 'operations',
+  tenant_error_counts: 'operations',
 } as const satisfies Record<string, string>;
 
 export type OwnedTable = keyof typeof TABLE_OWNERS;

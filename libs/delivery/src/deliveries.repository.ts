@@ -185,6 +185,17 @@ export class DeliveriesRepository {
     return rows.map((r) => r.id);
   }
 
+  /** The dead letters of every tenant, counted under the poller's policy (for the metrics). */
+  deadLetters(): Promise<{ tenantId: string; count: number }[]> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query(`select set_config('role', $1, true), set_config('app.delivery', 'poll', true)`, [APP_ROLE]);
+      const rows = await manager.query<{ tenant_id: string; n: string }[]>(
+        `select tenant_id, count(*) as n from public.deliveries where status = 'dead' group by tenant_id`,
+      );
+      return rows.map((r) => ({ tenantId: r.tenant_id, count: Number(r.n) }));
+    });
+  }
+
   /**
    * Takes up to `limit` due rows of every tenant for the poller and holds them for `seconds`, so
    * that the next round does not queue them again while their job waits.

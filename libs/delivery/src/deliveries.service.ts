@@ -54,6 +54,11 @@ export class Deliveries {
    * finds the first). A target that cannot be reached makes a dead letter at once, which the
    * tenant admin sees, never a hand-off recorded as done.
    */
+  /** The dead letters of every tenant (hand-offs given up), for the metrics. */
+  deadLetters(): Promise<{ tenantId: string; count: number }[]> {
+    return this.rows.deadLetters();
+  }
+
   async start(scope: TenantScope, tenant: Tenant, request: HandoffRequest): Promise<DeliveryRow> {
     const existing = await this.rows.ofStep(scope, request.applicationId, request.stepIndex);
     if (existing) return existing;

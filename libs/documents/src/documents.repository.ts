@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TenantScope } from '@openrathaus/database';
+import { CrossTenantReads, Period, TenantScope } from '@openrathaus/database';
 import { DocumentEntity } from './document.entity';
 
 /** What a new document's row holds: all that is signed, and where its file is. */
@@ -24,6 +24,18 @@ export type NewDocument = Pick<
 /** The owner of `documents`: every statement on it, each in the caller's transaction. */
 @Injectable()
 export class DocumentsRepository {
+  constructor(private readonly crossTenant: CrossTenantReads) {}
+
+  /** Per tenant, the documents issued in `period` (the operator's usage). */
+  async usage(period: Period): Promise<{ tenantId: string; documents: number }[]> {
+    const rows = await this.crossTenant.query<{ tenant_id: string; n: string }>(
+      'usage',
+      `select tenant_id, count(*) as n from public.documents where issued_at >= $1 and issued_at < $2 group by tenant_id`,
+      [period.from, period.to],
+    );
+    return rows.map((r) => ({ tenantId: r.tenant_id, documents: Number(r.n) }));
+  }
+
   /**
    * Adds the document unless the application has one of the template already; false when it had
    * (another worker stored it first).

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { ProcessDefinition, TextTemplates } from '@openrathaus/catalog';
 import { APP_CONFIG, AppConfig, Clock, FILE_STORAGE, FileStorage, isUuid, systemClock } from '@openrathaus/core';
-import { TenantScope, TenantTransactions } from '@openrathaus/database';
+import { Period, TenantScope, TenantTransactions } from '@openrathaus/database';
 import { Rules } from '@openrathaus/forms';
 import { I18n, localized, shownLocale } from '@openrathaus/i18n';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
@@ -193,6 +193,11 @@ export class Documents {
    * returns the document the first made. Composes what it says, renders the PDF, seals both with
    * the tenant's signature and stores file and record.
    */
+  /** Per tenant, the documents issued in a period: the operator's usage. */
+  usage(period: Period): Promise<{ tenantId: string; documents: number }[]> {
+    return this.documents.usage(period);
+  }
+
   async issue(tenant: Tenant, input: IssueDocumentInput): Promise<IssuedDocument> {
     const { application, definition, templateKey } = input;
     const template = definition.documents?.[templateKey];

@@ -70,6 +70,7 @@ export const IDENTITY_ENTITIES = [StaffAccountEntity, CitizenAccountEntity, Citi
     IdentityStepUp,
     CITIZEN_MAILER,
     SESSION_STORE,
+    PasswordHasher,
   ],
 })
 export class IdentityModule {}

@@ -17,4 +17,14 @@ export * from './staff-account.entity';
 export * from './staff-administration.service';
 export * from './staff.service';
 export * from './trust-level';
-export { groupedTotpSecret } from './staff-totp';
+export {
+  groupedTotpSecret,
+  newRecoveryCodes,
+  newTotpSecret,
+  normalRecoveryCode,
+  openTotpSecret,
+  recoveryHash,
+  sealTotpSecret,
+  totpStep,
+  totpUri,
+} from './staff-totp';

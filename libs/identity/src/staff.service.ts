@@ -293,6 +293,16 @@ export class StaffAccounts {
     return (await this.current(tenantId, sessionId))?.session;
   }
 
+  /**
+   * Whether a cookie belongs to a live staff session of any tenant (at whatever step): the
+   * operator console refuses such a person with 403 rather than asking them to log in.
+   */
+  async isStaffSession(sessionId: string | undefined): Promise<boolean> {
+    if (!isSessionId(sessionId)) return false;
+    const stored = parseStored(await this.sessions.get(key(sessionId)));
+    return stored !== undefined && (await this.current(stored.tenantId, sessionId)) !== undefined;
+  }
+
   async logout(sessionId: string): Promise<void> {
     if (isSessionId(sessionId)) await this.sessions.destroy(key(sessionId));
   }

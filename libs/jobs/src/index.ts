@@ -7,3 +7,5 @@ export * from './job-workers.service';
 export * from './notification-bus';
 export * from './queue-backend';
 export * from './outbox.service';
+export * from './job-outcomes';
+export * from './queue-inspector.service';

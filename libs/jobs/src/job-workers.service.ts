@@ -5,6 +5,7 @@ import { runInContext } from '@openrathaus/core';
 import { JobsError, JobsErrorCode } from './jobs.error';
 import { JOB_HANDLER, JobHandler, JobHandlerMeta, JobPayload } from './job.types';
 import { JOBS_OPTIONS, QUEUE_BACKEND } from './jobs.tokens';
+import { JobOutcomes } from './job-outcomes';
 import { Outbox } from './outbox.service';
 import type { QueueBackend } from './queue-backend';
 
@@ -35,7 +36,13 @@ export class JobWorkers implements OnApplicationBootstrap {
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
     @Inject(JOBS_OPTIONS) private readonly options: JobsModuleOptions,
     private readonly outbox: Outbox,
+    private readonly outcomes: JobOutcomes,
   ) {}
+
+  /** The queues that have handlers in this application, whether or not it runs them. */
+  queueNames(): string[] {
+    return [...this.handlers.keys()].sort();
+  }
 
   onApplicationBootstrap(): void {
     for (const wrapper of this.discovery.getProviders()) {
@@ -53,10 +60,13 @@ export class JobWorkers implements OnApplicationBootstrap {
         // second death, which two restarts in a row (a deployment, a crash) would do to a sound job.
         maxStalledCount: MAX_STALLED,
       });
+      worker.on('completed', () => this.outcomes.report(queue, 'completed'));
       worker.on('failed', (job, error) => {
         this.logger.warn({ err: error, queue, job: job?.name, attempts: job?.attemptsMade }, 'job failed');
         // Failed for good: it stays in the queue's failed jobs for the operator, not queued again.
-        if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void this.release(queue, job.id);
+        const dead = !!job && job.attemptsMade >= (job.opts.attempts ?? 1);
+        this.outcomes.report(queue, dead ? 'dead' : 'failed');
+        if (dead) void this.release(queue, job.id);
       });
       worker.on('error', (error) => this.logger.warn({ err: error, queue }, 'queue connection error'));
     }

@@ -4,7 +4,9 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { JobQueues } from './job-queues.service';
 import { JobWorkers, JobsModuleOptions } from './job-workers.service';
+import { JobOutcomes } from './job-outcomes';
 import { Outbox } from './outbox.service';
+import { QueueInspector } from './queue-inspector.service';
 import { OutboxRepository } from './outbox.repository';
 import { JOBS_OPTIONS, NOTIFICATION_BUS, QUEUE_BACKEND } from './jobs.tokens';
 import { NotificationBus, PolledNotificationBus, RedisNotificationBus } from './notification-bus';
@@ -55,11 +57,13 @@ export class JobsModule {
         },
         JobQueues,
         JobWorkers,
+        JobOutcomes,
+        QueueInspector,
         Outbox,
         OutboxRepository,
         BackendCloser,
       ],
-      exports: [JobQueues, Outbox, QUEUE_BACKEND, NOTIFICATION_BUS, JOBS_OPTIONS],
+      exports: [JobQueues, JobOutcomes, QueueInspector, Outbox, QUEUE_BACKEND, NOTIFICATION_BUS, JOBS_OPTIONS],
     };
   }
 }

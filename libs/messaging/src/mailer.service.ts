@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { FieldFault, isUuid } from '@openrathaus/core';
 import type { MessageTemplate } from '@openrathaus/catalog';
-import type { TenantScope } from '@openrathaus/database';
+import type { Period, TenantScope } from '@openrathaus/database';
 import { Outbox } from '@openrathaus/jobs';
 import { MailAttachment } from './mail.entity';
 import { MailsRepository } from './mails.repository';
@@ -47,6 +47,11 @@ export class Mailer {
    * Retention: removes the personal data the application's mails keep (address, template data,
    * attachments); a mail not yet sent never will be. In the caller's transaction; returns how many changed.
    */
+  /** Per tenant, the mails sent in a period: the operator's usage. */
+  usage(period: Period): Promise<{ tenantId: string; mails: number }[]> {
+    return this.mails.usage(period);
+  }
+
   forget(scope: TenantScope, applicationId: string): Promise<number> {
     return isUuid(applicationId) ? this.mails.forget(scope, applicationId) : Promise.resolve(0);
   }

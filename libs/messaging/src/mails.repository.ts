@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TenantScope } from '@openrathaus/database';
+import { CrossTenantReads, Period, TenantScope } from '@openrathaus/database';
 import { MailAttachment, MailEntity } from './mail.entity';
 
 /** What a queued mail is written with. */
@@ -11,6 +11,19 @@ export type NewMail = Pick<
 /** The owner of `mails`: every statement on it, each in the caller's transaction. */
 @Injectable()
 export class MailsRepository {
+  constructor(private readonly crossTenant: CrossTenantReads) {}
+
+  /** Per tenant, the mails sent in `period` (the operator's usage). */
+  async usage(period: Period): Promise<{ tenantId: string; mails: number }[]> {
+    const rows = await this.crossTenant.query<{ tenant_id: string; n: string }>(
+      'usage',
+      `select tenant_id, count(*) as n from public.mails
+        where status = 'sent' and sent_at >= $1 and sent_at < $2 group by tenant_id`,
+      [period.from, period.to],
+    );
+    return rows.map((r) => ({ tenantId: r.tenant_id, mails: Number(r.n) }));
+  }
+
   /** Adds a mail waiting to be sent. */
   add(scope: TenantScope, mail: NewMail): Promise<MailEntity> {
     return scope.insert(MailEntity, { ...mail, status: 'queued', attempts: 0 });

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
- * Prometheus metrics: requests per tenant, latency of the platform, plus the process's own. Latency
+ * Prometheus metrics: requests per tenant (errors are their `5xx` status class), latency of the
+ * platform, jobs by outcome, plus the process's own; the queues' depth ({@link QueueMetrics}) and
+ * the hand-offs' dead letters (the operations lib) register here too. Latency
  * has no tenant label: a histogram per tenant is a dozen series each, and with thousands of tenants
  * a scrape would take longer than the requests it measures.
  */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DeepPartial } from 'typeorm';
-import { TenantScope } from '@openrathaus/database';
+import { CrossTenantReads, Period, TenantScope } from '@openrathaus/database';
 import type { PaymentStatus } from './payment-provider.strategy';
 import { PaymentEntity } from './payment.entity';
 
@@ -9,6 +9,19 @@ const newestFirst = { createdAt: 'DESC', id: 'DESC' } as const;
 /** The owner of `payments`: every statement runs in the caller's transaction. */
 @Injectable()
 export class PaymentsRepository {
+  constructor(private readonly crossTenant: CrossTenantReads) {}
+
+  /** Per tenant, the payments received in `period` and their sum in cents (the operator's usage). */
+  async usage(period: Period): Promise<{ tenantId: string; payments: number; paidCents: number }[]> {
+    const rows = await this.crossTenant.query<{ tenant_id: string; n: string; cents: string }>(
+      'usage',
+      `select tenant_id, count(*) as n, coalesce(sum(amount_cents), 0) as cents from public.payments
+        where status = 'PAYED' and paid_at >= $1 and paid_at < $2 group by tenant_id`,
+      [period.from, period.to],
+    );
+    return rows.map((r) => ({ tenantId: r.tenant_id, payments: Number(r.n), paidCents: Number(r.cents) }));
+  }
+
   /** Every payment of the application, newest first. */
   ofApplication(scope: TenantScope, applicationId: string): Promise<PaymentEntity[]> {
     return scope.find(PaymentEntity, { where: { applicationId }, order: newestFirst });

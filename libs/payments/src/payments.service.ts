@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { FieldFault, findContext, isUuid } from '@openrathaus/core';
 import { Applications } from '@openrathaus/applications';
-import { AuditLog, TenantScope, TenantTransactions } from '@openrathaus/database';
+import { AuditLog, Period, TenantScope, TenantTransactions } from '@openrathaus/database';
 import type { Tenant } from '@openrathaus/tenancy';
 import { PaymentEntity, RefundStatus } from './payment.entity';
 import { PAYMENT_PROVIDER, PaymentProvider, PaymentStatus } from './payment-provider.strategy';
@@ -111,6 +111,11 @@ export class Payments {
    * Opens a payment for an application and returns where to send the payer. An open payment of
    * the same amount is reused; an application that is paid already is refused (`already_paid`).
    */
+  /** Per tenant, the payments received in a period and their sum: the operator's usage. */
+  usage(period: Period): Promise<{ tenantId: string; payments: number; paidCents: number }[]> {
+    return this.payments.usage(period);
+  }
+
   async start(tenant: Tenant, input: StartPayment): Promise<{ paymentId: string; redirectUrl: string }> {
     const faults = [
       amountFault(input.amountCents),

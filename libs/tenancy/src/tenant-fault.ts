@@ -21,6 +21,7 @@ const messages = {
     en: 'must be lower-case letters and digits joined by hyphens',
     de: 'muss aus Kleinbuchstaben und Ziffern bestehen, durch Bindestriche verbunden',
   },
+  slug_taken: { en: 'is already used by another tenant', de: 'wird schon von einem anderen Mandanten verwendet' },
   slug_folder: { en: 'must equal the folder name "{folder}"', de: 'muss dem Ordnernamen "{folder}" entsprechen' },
   one_of: { en: 'must be one of: {allowed}', de: 'muss einer dieser Werte sein: {allowed}' },
   ags: {

@@ -8,6 +8,7 @@ import { contrastRatio } from './contrast';
 import { TenantFault, TenantFaultKey, isTenantFaultKey } from './tenant-fault';
 import { calendarFaults } from './office-calendar';
 import { SUPPORTED_LOCALES, TENANT_KINDS, TENANT_STATUSES, TenantFile } from './tenant-file';
+import type { Tenant } from './tenant';
 
 /** One tenant folder as read from disk: its configuration when valid, its faults otherwise. */
 export interface LoadedTenant {
@@ -76,7 +77,24 @@ export function loadTenantFolder(dir: string, options: TenantLoadOptions = {}): 
     if (read.problem === 'not_object') return { ...base, hash, faults: [{ file, field: '(file)', key: 'not_object' }] };
     return { ...base, hash, faults: [{ file, field: '(file)', key: 'yaml', params: { detail: read.detail } }] };
   }
-  const config = plainToInstance(TenantFile, read.value);
+  const checked = checkTenantConfig(read.value, slug, file, dir, options);
+  return { ...base, hash, ...checked };
+}
+
+/**
+ * Checks one tenant's configuration as read from its file (or sent as JSON to the console) on its
+ * own: the fields' rules, the slug, fields a kind may not have, the colour's contrast, assets that
+ * must exist in `dir`, delivery targets. Checks against other tenants are {@link loadTenantDir}'s
+ * (files) and the console's (database).
+ */
+export function checkTenantConfig(
+  value: unknown,
+  slug: string,
+  file: string,
+  dir: string,
+  options: TenantLoadOptions = {},
+): { config?: TenantFile; faults: TenantFault[] } {
+  const config = plainToInstance(TenantFile, value as object);
   const faults = collectFaults(validateSync(config, { whitelist: true, forbidNonWhitelisted: true }), file);
   if (config.slug !== undefined && config.slug !== slug && !faults.some((f) => f.field === 'slug')) {
     faults.push({ file, field: 'slug', key: 'slug_folder', params: { folder: slug } });
@@ -114,7 +132,7 @@ export function loadTenantFolder(dir: string, options: TenantLoadOptions = {}): 
   (config.offices ?? []).forEach((office, i) => {
     if (office?.appointments) faults.push(...calendarFaults(office.appointments, file, `offices.${i}.appointments`));
   });
-  return { ...base, hash, config: faults.length ? undefined : config, faults };
+  return { config: faults.length ? undefined : config, faults };
 }
 
 /** The delivery section beyond single fields: unique target ids, services naming targets that exist, CA files present. */
@@ -217,4 +235,33 @@ function addressFault(value: string | undefined, allowHosts: readonly string[]):
   if (allowHosts.includes(host)) return undefined;
   if (url.protocol !== 'https:') return 'https_only';
   return isInternalHost(host) ? 'internal_host' : undefined;
+}
+
+/**
+ * The checks of {@link loadTenantDir} for one new tenant against the tenants that exist (the
+ * console's onboarding): slug, domains and AGS taken, region and district that do not exist, an
+ * AGS outside its district.
+ */
+export function checkAmongTenants(config: TenantFile, file: string, tenants: readonly Tenant[]): TenantFault[] {
+  const faults: TenantFault[] = [];
+  const bySlug = new Map(tenants.map((t) => [t.slug, t]));
+  if (bySlug.has(config.slug)) faults.push({ file, field: 'slug', key: 'slug_taken' });
+  (config.domains ?? []).forEach((domain, index) => {
+    const other = tenants.find((t) => t.domains.includes(domain));
+    if (other) faults.push({ file, field: `domains[${index}]`, key: 'domain_taken', params: { other: other.slug } });
+  });
+  const agsOwner = config.ags ? tenants.find((t) => t.ags === config.ags) : undefined;
+  if (agsOwner) faults.push({ file, field: 'ags', key: 'ags_taken', params: { other: agsOwner.slug } });
+  if (config.region !== undefined && bySlug.get(config.region)?.kind !== 'region') {
+    faults.push({ file, field: 'region', key: 'unknown_region', params: { value: config.region } });
+  }
+  if (config.district !== undefined) {
+    const district = bySlug.get(config.district);
+    if (district?.kind !== 'district') {
+      faults.push({ file, field: 'district', key: 'unknown_district', params: { value: config.district } });
+    } else if (district.ags && config.ags && !config.ags.startsWith(district.ags.slice(0, 5))) {
+      faults.push({ file, field: 'ags', key: 'ags_district', params: { prefix: district.ags.slice(0, 5) } });
+    }
+  }
+  return faults;
 }

@@ -21,6 +21,9 @@ const toTenant = (row: TenantRecord): Tenant =>
     config: row.config,
     configError: row.config_error,
     revision: row.revision,
+    source: row.source,
+    suspension:
+      row.suspended_at === null ? null : { message: row.suspension_message ?? '', since: new Date(row.suspended_at) },
   });
 
 /**

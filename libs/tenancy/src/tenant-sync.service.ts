@@ -78,6 +78,15 @@ export class TenantSync {
       const sound: { tenant: LoadedTenant; id: string }[] = [];
       for (const tenant of tenants) {
         const row = existing.get(tenant.slug);
+        if (row?.source === 'console') {
+          // Onboarded in the console: its database row is the configuration, a folder of the same name is not.
+          report.problems.push(
+            `${tenant.file}: tenant "${tenant.slug}" is managed in the operator console; this folder is not synced ` +
+              `(export its tenant.yaml from the console to take it over into tenants/)`,
+          );
+          report.unchanged.push(tenant.slug);
+          continue;
+        }
         if (tenant.faults.length) {
           const error = tenant.faults.map(formatFault).join('\n');
           if (row?.config_error === error) {

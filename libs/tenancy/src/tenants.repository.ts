@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { TenantScope } from '@openrathaus/database';
-import type { Tenant } from './tenant';
+import { ConsoleScope, TenantScope } from '@openrathaus/database';
+import type { Tenant, TenantSource } from './tenant';
 import type { TenantFile } from './tenant-file';
 
 /** A tenant as the registry row has it: slug, name and the configuration of its file. */
@@ -25,6 +25,9 @@ export interface TenantRecord {
   config_error: string | null;
   revision: number;
   domains: string[];
+  source: TenantSource;
+  suspended_at: Date | string | null;
+  suspension_message: string | null;
 }
 
 /** What the sync compares a tenant's file with. */
@@ -33,6 +36,7 @@ export interface TenantSyncState {
   slug: string;
   config_hash: string;
   config_error: string | null;
+  source: TenantSource;
 }
 
 /** A sound tenant file's columns, as the sync writes them. */
@@ -48,6 +52,7 @@ export interface TenantColumns {
 
 const RECORD = `
   select t.id, t.slug, t.kind, t.name, t.ags, t.status, t.region_slug, t.config, t.config_error, t.revision,
+         t.source, t.suspended_at, t.suspension_message,
          coalesce(array_agg(d.domain order by d.domain) filter (where d.domain is not null), '{}') as domains
     from public.tenants t left join public.tenant_domains d on d.tenant_id = t.id`;
 
@@ -151,7 +156,7 @@ export class TenantsRepository {
   /** Every tenant's file state, by slug. */
   async syncStates(em: EntityManager): Promise<Map<string, TenantSyncState>> {
     const rows = (await em.query<unknown>(
-      `select id, slug, config_hash, config_error from public.tenants`,
+      `select id, slug, config_hash, config_error, source from public.tenants`,
     )) as TenantSyncState[];
     return new Map(rows.map((r) => [r.slug, r]));
   }
@@ -202,6 +207,47 @@ export class TenantsRepository {
       [slug, error],
     )) as { id: string }[];
     return inserted[0].id;
+  }
+
+  /**
+   * Creates a tenant from the console, whose database row is its configuration from then on
+   * (`source = 'console'`: the sync leaves it alone); returns its id.
+   */
+  async createFromConsole(
+    scope: ConsoleScope,
+    slug: string,
+    columns: TenantColumns,
+    domains: string[],
+  ): Promise<string> {
+    const inserted = await scope.query<{ id: string }>(
+      `insert into public.tenants (slug, kind, name, ags, status, region_slug, config, config_hash, source)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, 'console') returning id`,
+      [slug, ...columnValues(columns)],
+    );
+    await this.addDomains(scope.manager, inserted[0].id, domains);
+    return inserted[0].id;
+  }
+
+  /**
+   * Suspends a tenant with a message for its citizens, or resumes it (`message` null), and raises
+   * its revision; answers false when there is no such tenant.
+   */
+  async setSuspension(scope: ConsoleScope, id: string, message: string | null): Promise<boolean> {
+    const rows = await scope.query<{ id: string }>(
+      `with changed as (
+         update public.tenants
+            set suspended_at = case when $2::text is null then null else coalesce(suspended_at, now()) end,
+                suspension_message = $2, revision = revision + 1, updated_at = now()
+          where id = $1 returning id)
+       select id from changed`,
+      [id, message],
+    );
+    return rows.length > 0;
+  }
+
+  /** Every tenant with its domains and when its row was written last, as the console lists them. */
+  consoleRecords(scope: ConsoleScope): Promise<(TenantRecord & { updated_at: Date })[]> {
+    return scope.query(`${RECORD.replace('t.source,', 't.source, t.updated_at,')} group by t.id order by t.slug`);
   }
 
   private async addDomains(em: EntityManager, id: string, domains: string[]): Promise<void> {

@@ -1,10 +1,21 @@
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { CatalogService, checkCatalog, formatDefinitionFault } from '@openrathaus/catalog';
-import { TenantRegistry, TenantSync, formatFault, loadTenantDir, tenantLoadOptions } from '@openrathaus/tenancy';
+import { tenantDefaults, tenantYaml } from '@openrathaus/operations';
+import {
+  Tenant,
+  TenantRegistry,
+  TenantSync,
+  checkAmongTenants,
+  checkTenantConfig,
+  formatFault,
+  loadTenantDir,
+  tenantLoadOptions,
+} from '@openrathaus/tenancy';
 import { CliContext } from '../cli-context';
 
-/** `tenants validate|sync|list`. */
+/** `tenants validate|sync|list|new`. */
 export function tenantsCommands(program: Command, { config, io, withApp, setExitCode }: CliContext): void {
   const tenants = program.command('tenants').description('tenant configuration');
   tenants
@@ -55,5 +66,40 @@ export function tenantsCommands(program: Command, { config, io, withApp, setExit
           io.out([t.slug, t.kind, status, String(services), t.domains.join(',')].join('\t'));
         }
       });
+    });
+  tenants
+    .command('new <slug>')
+    .description('write tenants/<slug>/tenant.yaml for a new municipality with sensible defaults, to complete')
+    .requiredOption('--ags <AGS>', 'its Amtlicher Gemeindeschlüssel, eight digits')
+    .option('--region <slug>', 'the region tenant it belongs to')
+    .option('--dir <dir>', 'the tenants/ folder (default: TENANTS_DIR)')
+    .action((slug: string, options: { ags: string; region?: string; dir?: string }) => {
+      const root = resolve(options.dir ?? config.tenantsDir);
+      const dir = join(root, slug);
+      const file = relative(process.cwd(), join(dir, 'tenant.yaml')) || join(dir, 'tenant.yaml');
+      if (existsSync(dir)) {
+        io.err(`${file}: the folder exists already / der Ordner existiert schon`);
+        return setExitCode(1);
+      }
+      const values = tenantDefaults({ slug, ags: options.ags, region: options.region });
+      const checked = checkTenantConfig(values, slug, file, dir, tenantLoadOptions(config));
+      const others = loadTenantDir(root, tenantLoadOptions(config)).flatMap((t) =>
+        t.config
+          ? [{ slug: t.slug, kind: t.config.kind, ags: t.config.ags ?? null, domains: t.config.domains ?? [] }]
+          : [],
+      ) as unknown as Tenant[];
+      const faults = [...checked.faults, ...(checked.config ? checkAmongTenants(checked.config, file, others) : [])];
+      for (const fault of faults) io.err(formatFault(fault));
+      if (faults.length) return setExitCode(1);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(
+        join(dir, 'tenant.yaml'),
+        tenantYaml(
+          values,
+          `A new municipality: complete name, domains, address, offices, contact and services (see docs/tenants.md),\n` +
+            `then run "tenants validate" and "tenants sync".`,
+        ),
+      );
+      io.out(`wrote ${file}`);
     });
 }

@@ -3,6 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { CoreErrorCode, DomainError, ErrorKind, FieldFault } from '@openrathaus/core';
 import { I18n } from '@openrathaus/i18n';
+import { isServing } from '@openrathaus/tenancy';
+import { TenantErrors } from '@openrathaus/operations';
 import { ViewEngine } from '@openrathaus/web';
 import { PageContext } from './page-context.service';
 import { ErrorBody } from './api-errors.decorator';
@@ -39,6 +41,8 @@ const details = (error: DomainError): Record<string, unknown> => {
   const extra = (error as { details?: unknown }).details;
   return extra && typeof extra === 'object' && !Array.isArray(extra) ? (extra as Record<string, unknown>) : {};
 };
+/** Errors after which a console page sends the browser to the operator login. */
+const OPERATOR_LOGIN_FIRST = new Set(['operations.not_logged_in', 'operations.login_incomplete']);
 
 const postgresCode = (error: unknown): string | undefined => {
   const e = error as { code?: unknown; driverError?: { code?: unknown } } | undefined;
@@ -58,10 +62,14 @@ export class ErrorResponder {
     private readonly i18n: I18n,
     private readonly views: ViewEngine,
     private readonly pages: PageContext,
+    private readonly tenantErrors: TenantErrors,
   ) {}
 
   send(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const body = this.body(error, request);
+    // Every unexpected failure of a tenant's request counts toward its errors24h in the console.
+    const failed = tenantOf(request);
+    if (body.statusCode >= 500 && failed && isServing(failed)) void this.tenantErrors.record(failed.id);
     if (reply.sent) return reply;
     const path = request.routeOptions.url ?? request.url;
     const wantsJson = path.startsWith('/api/') || !(request.headers.accept ?? '').includes('text/html');
@@ -71,6 +79,10 @@ export class ErrorResponder {
     // A back office page without a (complete) staff session: to the staff login, not an error page.
     if (path.startsWith('/backoffice') && STAFF_LOGIN_FIRST.has(body.code)) {
       return reply.code(303).header('location', '/backoffice/login').header('cache-control', 'no-store').send();
+    }
+    // A console page without a (complete) operator session: to the console's login.
+    if (path.startsWith('/konsole') && OPERATOR_LOGIN_FIRST.has(body.code)) {
+      return reply.code(303).header('location', '/konsole/anmelden').header('cache-control', 'no-store').send();
     }
     const page = body.statusCode === 404 ? 'not-found' : body.statusCode === 503 ? 'maintenance' : 'error';
     // A refused request (4xx) says why and names the fields; an unexpected failure shows its error id.

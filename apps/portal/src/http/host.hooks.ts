@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig, newCorrelationId, runInContext } from '@openrathaus/core';
 import { Metrics } from '@openrathaus/observability';
 import { TenancyError, TenancyErrorCode, Tenant, TenantRegistry, isServing } from '@openrathaus/tenancy';
+import { OPERATOR_HOME, OPERATOR_PATHS, isOperatorHost } from '../operator/operator-host';
 import { ErrorResponder } from './error-responder.service';
 import { metricsAllowed } from './metrics-access';
 import { DOCS_CSP } from './security-headers';
@@ -82,6 +83,19 @@ export function registerHostHooks(
       return runInContext({ correlationId }, done);
     }
     void reply.header('cache-control', 'no-store');
+    if (isOperatorHost(request.host, config)) {
+      // The operator console's host belongs to no tenant and answers only the console's paths.
+      const context = { correlationId };
+      setState(request, { context, match: null, operator: true, startedAt });
+      const path = absolute ? url.slice(absolute[0].length) || '/' : url;
+      return runInContext(context, () => {
+        if (HOME.test(path)) return void reply.redirect(OPERATOR_HOME, 303);
+        if (OPERATOR_PATHS.test(path)) return done();
+        if (path.startsWith('/api/'))
+          return responder.send(new TenancyError(TenancyErrorCode.UnknownHost), request, reply);
+        responder.page(request, reply, 404, 'not-found');
+      });
+    }
     // request.host honours X-Forwarded-Host only when TRUST_PROXY says so.
     const match = registry.resolveHost(request.host);
     const tenant = match?.kind === 'tenant' ? match.tenant : undefined;
@@ -113,7 +127,7 @@ export function registerHostHooks(
           responder.send(new TenancyError(TenancyErrorCode.TenantUnavailable), request, reply);
         } else {
           void reply.header('retry-after', '300');
-          responder.page(request, reply, 503, 'maintenance');
+          responder.page(request, reply, 503, 'maintenance', { suspension: tenant.suspension?.message });
         }
         return;
       }

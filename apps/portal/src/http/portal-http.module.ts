@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { IdentityModule } from '@openrathaus/identity';
+import { OperationsModule } from '@openrathaus/operations';
 import { TenancyModule } from '@openrathaus/tenancy';
 import { AllErrorsFilter } from './all-errors.filter';
 import { CitizenAuth } from './citizen-auth';
@@ -15,7 +16,7 @@ import { StaffPasswordStrategy } from './pipeline/staff-password.strategy';
  * citizen's session. The feature modules import it; it imports none of them.
  */
 @Module({
-  imports: [TenancyModule, IdentityModule],
+  imports: [TenancyModule, IdentityModule, OperationsModule],
   providers: [
     PageContext,
     ErrorResponder,

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { RequestContext } from '@openrathaus/core';
 import type { CitizenSession, StaffSession } from '@openrathaus/identity';
+import type { OperatorSession } from '@openrathaus/operations';
 import type { HostMatch, Tenant } from '@openrathaus/tenancy';
 
 /** What the host hook found out about a request. */
@@ -12,6 +13,10 @@ export interface RequestState {
   citizen?: CitizenSession;
   /** The logged-in staff member, once a guard has found them. */
   staff?: StaffSession;
+  /** The request came to the operator console's host. */
+  operator?: boolean;
+  /** The logged-in operator, once the operator guard has found them. */
+  operatorSession?: OperatorSession;
 }
 
 const states = new WeakMap<FastifyRequest['raw'], RequestState>();

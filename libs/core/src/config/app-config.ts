@@ -56,6 +56,17 @@ export interface AppConfig {
   identity: IdentitySettings;
   /** Settings of `libs/delivery`. */
   delivery: DeliverySettings;
+  /** Settings of `libs/operations`. */
+  operations: OperationsSettings;
+}
+
+/** The operator console (`libs/operations`). */
+export interface OperationsSettings {
+  /**
+   * The host on which the console answers (lower case, without port); undefined: nowhere. Outside
+   * production `operator.localhost` unless `OPERATOR_HOST` names another.
+   */
+  host?: string;
 }
 
 /** An S3-compatible object store for uploads and issued documents (`FILE_STORAGE=s3`). */
@@ -193,6 +204,14 @@ const token = (name: string, value: string | undefined): string | undefined => {
   throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: name, value: '(not shown)' });
 };
 
+const hostName = (name: string, value: string | undefined): string | undefined => {
+  if (value === undefined || value.trim() === '') return undefined;
+  const host = value.trim().toLowerCase();
+  if (/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(host))
+    return host;
+  throw new CoreError(CoreErrorCode.InvalidConfiguration, { field: name, value });
+};
+
 const identifier = (name: string, value: string | undefined, fallback: string): string => {
   if (value === undefined || value === '') return fallback;
   // XBezahldienste puts the originatorId into its paths: letters, digits, `_` and `-`, at most 36.
@@ -276,6 +295,10 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   { name: 'DELIVERY_RETRY_MAX_MS', description: 'longest wait between attempts of a hand-off' },
   { name: 'DELIVERY_GIVE_UP_MINUTES', description: 'after this long a failing hand-off becomes a dead letter' },
   { name: 'DELIVERY_POLL_MS', description: 'how often the worker looks for due hand-offs' },
+  {
+    name: 'OPERATOR_HOST',
+    description: 'host name of the operator console (default operator.localhost outside production)',
+  },
   { name: 'NODE_OPTIONS', description: 'read by Node.js itself, e.g. the heap limit in the manifests' },
 ];
 
@@ -355,6 +378,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, default
       retryMaxMs: count('DELIVERY_RETRY_MAX_MS', env.DELIVERY_RETRY_MAX_MS, 3_600_000, 10, 86_400_000),
       giveUpMs: count('DELIVERY_GIVE_UP_MINUTES', env.DELIVERY_GIVE_UP_MINUTES, 1440, 1, 43_200) * 60_000,
       pollMs: count('DELIVERY_POLL_MS', env.DELIVERY_POLL_MS, 2000, 50, 60_000),
+    },
+    operations: {
+      host: hostName('OPERATOR_HOST', env.OPERATOR_HOST) ?? (production ? undefined : 'operator.localhost'),
     },
     identity: {
       staffIdleSeconds: count('STAFF_IDLE_MINUTES', env.STAFF_IDLE_MINUTES, 30, 1, 480) * 60,
