@@ -5,6 +5,7 @@ import {
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiProperty,
   ApiPropertyOptional,
   ApiTags,
@@ -98,6 +99,7 @@ export class OperatorTenantsController {
 
   @Get(':slug')
   @ApiOperation({ summary: "A tenant's configuration, services with versions, staff accounts and audit trail" })
+  @ApiOkResponse({ description: 'the tenant in detail', schema: { type: 'object' } })
   detail(@Param('slug') slug: string, @CurrentOperator() operator: OperatorSession): Promise<TenantDetail> {
     return this.tenants.detail(slug, operator);
   }
@@ -105,6 +107,8 @@ export class OperatorTenantsController {
   @Get(':slug/tenant.yaml')
   @Header('content-type', 'application/yaml; charset=utf-8')
   @ApiOperation({ summary: "The tenant's configuration as a tenant.yaml" })
+  @ApiProduces('application/yaml')
+  @ApiOkResponse({ description: 'a tenant.yaml', schema: { type: 'string' } })
   export(@Param('slug') slug: string, @CurrentOperator() operator: OperatorSession): Promise<string> {
     return this.tenants.exportYaml(slug, operator);
   }
