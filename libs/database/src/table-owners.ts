@@ -38,11 +38,11 @@ export const TABLE_OWNERS = {
   workflow_effects: 'workflow',
   case_notes: 'backoffice',
   deliveries: 'delivery',
+  operator_accounts: 'operations',
+  tenant_error_counts: 'operations',
   appointments: 'appointments',
   appointment_slots: 'appointments',
   appointment_closures: 'appointments',
-  operator_accounts: 'operations',
-  tenant_error_counts: 'operations',
 } as const satisfies Record<string, string>;
 
 export type OwnedTable = keyof typeof TABLE_OWNERS;
