@@ -884,7 +884,7 @@ async function main() {
       `Load generator, portal and PostgreSQL share ${CORES} cores.`,
   );
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = join(ROOT, 'bench', 'results', `inbox-${results.date.slice(0, 19).replace(/:/g, '-')}.json`);
+  const file = join(RESULTS_DIR, `inbox-${results.date.slice(0, 19).replace(/:/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2));
   console.error(`results: ${file}`);
 }

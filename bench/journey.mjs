@@ -375,7 +375,7 @@ async function main() {
     `| documents in the worker (PDF, QR, signature, mail queued) | ${results.documents.perSecond.toFixed(1)} | ${(results.documents.perSecond / raw).toFixed(4)} |`,
   );
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = join(ROOT, 'bench', 'results', `journey-${results.date.slice(0, 19).replace(/:/g, '-')}.json`);
+  const file = join(RESULTS_DIR, `journey-${results.date.slice(0, 19).replace(/:/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2));
   console.error(`results: ${file}`);
 }
