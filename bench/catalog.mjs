@@ -260,8 +260,10 @@ function syncThroughCli(dir, env) {
     let lines = 0;
     let last = '';
     let stderr = '';
+    let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
       lines += chunk.split('\n').length - 1;
+      stdout = (stdout + chunk).slice(-4000);
       last = (last + chunk).split('\n').filter(Boolean).slice(-1)[0] ?? last;
     });
     child.stderr.setEncoding('utf8').on('data', (chunk) => {
@@ -273,7 +275,10 @@ function syncThroughCli(dir, env) {
       const ms = Math.round(performance.now() - started);
       if (code !== 0) {
         reject(
-          new Error(`tenants sync exited with ${code} after ${ms} ms:\n${stderr.split('\n').slice(0, 20).join('\n')}`),
+          new Error(
+            `tenants sync exited with ${code} after ${ms} ms:\n${stderr.split('\n').slice(0, 20).join('\n')}\n` +
+              stdout.split('\n').slice(-20).join('\n'),
+          ),
         );
       } else resolve({ ms, summary: last.trim(), lines });
     });
@@ -498,6 +503,9 @@ async function main() {
       REDIS_URL,
       QUEUE_PREFIX: prefix,
       LOG_LEVEL: 'warn',
+      // Production wants a secret and a mail server; the CLI only syncs, so any will do.
+      APP_SECRET: process.env.APP_SECRET || randomBytes(32).toString('hex'),
+      SMTP_URL: process.env.SMTP_URL || 'smtp://127.0.0.1:9',
     });
     results.sync = { tenants: options.tenants, ms: sync.ms, summary: sync.summary };
     log(`sync: ${(sync.ms / 1000).toFixed(1)} s — ${sync.summary}`);
