@@ -14,6 +14,7 @@ import { MIGRATIONS } from '@openrathaus/migrations';
 import { ErrorResponder } from './http/error-responder.service';
 import { MAX_BODY_BYTES, registerBodyParsers } from './http/body-parsers';
 import { registerHostHooks } from './http/host.hooks';
+import { LoadShedder } from './http/load-shedding';
 import { startMetricsServer } from './http/metrics-access';
 import { registerSecurityHeaders } from './http/security-headers';
 import { HomePages } from './catalogue/home-pages.service';
@@ -94,7 +95,9 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   registerSecurityHeaders(fastify, config);
   // Before the host hooks: the cached home page, answered there, reads the language cookie.
   await app.register(fastifyCookie);
-  registerHostHooks(fastify, registry, app.get(ErrorResponder), app.get(Metrics), app.get(HomePages), config);
+  const shedder = new LoadShedder(limits);
+  shedder.start();
+  registerHostHooks(fastify, registry, app.get(ErrorResponder), app.get(Metrics), app.get(HomePages), config, shedder);
   await app.register(fastifyStatic, {
     root: join(projectRoot(), 'node_modules', '@kern-ux', 'native', 'dist'),
     prefix: '/assets/kern/',
@@ -143,6 +146,7 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
     config,
     url: `http://localhost:${port}`,
     async close() {
+      shedder.stop();
       if (metricsServer) await new Promise((resolve) => metricsServer.close(resolve));
       await app.close();
       await database.stop();
