@@ -6,6 +6,7 @@
  *
  *   npm run build && npm run bench:catalog -- [--tenants 11000] [--duration 10] [--connections 50] [--warmup 2]
  *                                              [--no-pin] [--only apiList,apiService,apiSearch,pageList,pageService,pageSearch]
+ *                                              [--short]   (20 tenants, 1 s per row: what `npm test` runs)
  *
  * 1. Bare Fastify, `GET /`, as in bench/run.mjs (a sequence of 256 requests drawn up front).
  * 2. The portal on a fresh database with the demo tenants (a copy of tenants/ in a temporary folder,
@@ -21,7 +22,8 @@
  * The portal rows draw tenant, key and search word per request in autocannon's `setupRequest`:
  * a sequence drawn up front would visit only a few hundred of 11,000 tenants. That costs the load
  * generator (see docs/performance.md); the CPU columns show which side set a figure.
- * Results: a markdown table on stdout and JSON in bench/results/catalog-<date>.json (git-ignored).
+ * Results: a markdown table on stdout, JSON in bench/results/catalog-<date>.json and SVG charts
+ * (throughput and p99 per kind of request and tenant count) beside it (git-ignored).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -49,7 +51,10 @@ import {
   stopServer,
   serverMemory,
   summary,
+  RESULTS_DIR,
+  SHORT,
 } from './lib/harness.mjs';
+import { barChart, writeCharts } from './lib/chart.mjs';
 import { REFERENCE_CITY, writeSyntheticTenants } from './lib/synthetic-tenants.mjs';
 
 const require = createRequire(join(ROOT, 'package.json'));
@@ -109,10 +114,13 @@ const acceptOf = (kind) => (kind.api ? 'application/json' : 'text/html');
 /* ------------------------------------------------------------------ options */
 
 function parseArgs(argv) {
-  const options = { tenants: 11_000, duration: 10, connections: 50, warmup: 2, pin: true, only: undefined };
+  const options = SHORT
+    ? { tenants: 20, duration: 1, connections: 4, warmup: 0, pin: true, only: undefined }
+    : { tenants: 11_000, duration: 10, connections: 50, warmup: 2, pin: true, only: undefined };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=');
     const value = () => Number(inline ?? argv[++i]);
+    if (flag === '--short') continue;
     if (flag === '--tenants') options.tenants = value();
     else if (flag === '--duration') options.duration = value();
     else if (flag === '--connections') options.connections = value();
@@ -262,8 +270,8 @@ function syncThroughCli(dir, env) {
     let stderr = '';
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      if (stdout.length < 20_000) stdout += chunk;
       lines += chunk.split('\n').length - 1;
-      stdout = (stdout + chunk).slice(-4000);
       last = (last + chunk).split('\n').filter(Boolean).slice(-1)[0] ?? last;
     });
     child.stderr.setEncoding('utf8').on('data', (chunk) => {
@@ -276,8 +284,8 @@ function syncThroughCli(dir, env) {
       if (code !== 0) {
         reject(
           new Error(
-            `tenants sync exited with ${code} after ${ms} ms:\n${stderr.split('\n').slice(0, 20).join('\n')}\n` +
-              stdout.split('\n').slice(-20).join('\n'),
+            `tenants sync exited with ${code} after ${ms} ms:\n` +
+              `${(stderr || stdout.split('\n').slice(-20).join('\n')).split('\n').slice(0, 20).join('\n')}`,
           ),
         );
       } else resolve({ ms, summary: last.trim(), lines });
@@ -398,7 +406,14 @@ async function main() {
   );
 
   const prefix = `or-bench-${randomBytes(4).toString('hex')}`;
-  const baseEnv = { ...process.env, NODE_ENV: 'production' };
+  // Production refuses to start without a secret and an SMTP server: the CLI's `tenants sync` and
+  // the portal share this secret, and a port where nothing listens (the benchmark sends no mail).
+  const baseEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    APP_SECRET: process.env.APP_SECRET || randomBytes(32).toString('hex'),
+    SMTP_URL: process.env.SMTP_URL || 'smtp://127.0.0.1:9',
+  };
   const results = { rows: [], memory: {}, notes: [] };
   let server;
   let db;
@@ -503,9 +518,6 @@ async function main() {
       REDIS_URL,
       QUEUE_PREFIX: prefix,
       LOG_LEVEL: 'warn',
-      // Production wants a secret and a mail server; the CLI only syncs, so any will do.
-      APP_SECRET: process.env.APP_SECRET || randomBytes(32).toString('hex'),
-      SMTP_URL: process.env.SMTP_URL || 'smtp://127.0.0.1:9',
     });
     results.sync = { tenants: options.tenants, ms: sync.ms, summary: sync.summary };
     log(`sync: ${(sync.ms / 1000).toFixed(1)} s — ${sync.summary}`);
@@ -599,10 +611,31 @@ async function main() {
     totalSeconds: Math.round((performance.now() - startedAt) / 1000),
     ...results,
   };
-  const out = join(ROOT, 'bench', 'results');
+  const out = RESULTS_DIR;
   mkdirSync(out, { recursive: true });
   const file = join(out, `catalog-${report.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  // Per kind of request, one bar per tenant count (the demo tenants, then all of them), bare Fastify above.
+  const phaseName = (r) => `${fmt(r.phase === 'demo' ? results.demoTenants : tenantsTotal)} tenants`;
+  const kindGroups = (value) => [
+    { label: 'bare Fastify hello-world', bars: [{ series: 'bare', value: value(results.bare) }] },
+    ...KINDS.filter((k) => results.rows.some((r) => r.id === k.id)).map((k) => ({
+      label: k.label.replace(/`/g, ''),
+      bars: results.rows.filter((r) => r.id === k.id).map((r) => ({ series: phaseName(r), value: value(r) })),
+    })),
+  ];
+  const charts = writeCharts(out, `catalog-${report.date.replace(/[:.]/g, '-')}`, {
+    throughput: barChart({
+      title: `Catalogue at ${fmt(results.demoTenants)} and ${fmt(tenantsTotal)} tenants: throughput`,
+      unit: 'requests per second',
+      groups: kindGroups((r) => r.requestsPerSecond),
+    }),
+    latency: barChart({
+      title: `Catalogue at ${fmt(results.demoTenants)} and ${fmt(tenantsTotal)} tenants: latency p99`,
+      unit: 'milliseconds (p99)',
+      groups: kindGroups((r) => r.latencyMs.p99),
+    }),
+  });
 
   const bareRps = results.bare.requestsPerSecond;
   // Cores the rest of the machine used meanwhile: PostgreSQL, Redis and anything else running.
@@ -657,6 +690,7 @@ async function main() {
         .map((p) => `search "${p.q}" on ${p.slug}: ${p.executionMs} ms in PostgreSQL (plan in the JSON)`),
       ...results.notes,
       `JSON: ${file}`,
+      `charts: ${charts.join(', ')}`,
       '',
     ].join('\n'),
   );

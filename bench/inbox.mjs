@@ -6,6 +6,7 @@
  *
  *   npm run build && npm run bench:inbox -- [--rows 1000000] [--other 50000] [--duration 20] [--warmup 3]
  *                                           [--clients 8] [--only a,b1] [--keep] [--db or_bench_…]
+ *                                           [--short]   (100,000 rows, 1 s per kind: what `npm test` runs)
  *
  * 1. A fresh database (real PostgreSQL), migrated; the portal (compiled, production mode, Redis)
  *    starts and syncs the demo tenants.
@@ -43,6 +44,8 @@ import {
   serverCpu,
   startServer,
   stopServer,
+  RESULTS_DIR,
+  SHORT,
 } from './lib/harness.mjs';
 
 const require = createRequire(join(ROOT, 'package.json'));
@@ -186,11 +189,11 @@ const FAMILY = [
 
 function parseArgs(argv) {
   const options = {
-    rows: 1_000_000,
-    other: 50_000,
-    duration: 20,
-    warmup: 3,
-    clients: 8,
+    rows: SHORT ? 100_000 : 1_000_000,
+    other: SHORT ? 1_000 : 50_000,
+    duration: SHORT ? 1 : 20,
+    warmup: SHORT ? 0 : 3,
+    clients: SHORT ? 2 : 8,
     only: null,
     keep: false,
     db: null,
@@ -198,6 +201,7 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=');
     const value = () => inline ?? argv[++i];
+    if (flag === '--short') continue;
     if (flag === '--rows') options.rows = Number(value());
     else if (flag === '--other') options.other = Number(value());
     else if (flag === '--duration') options.duration = Number(value());
@@ -879,7 +883,7 @@ async function main() {
       `${options.clients} clients, ${options.duration} s each after ${options.warmup} s warm-up; errors: ${errors}. ` +
       `Load generator, portal and PostgreSQL share ${CORES} cores.`,
   );
-  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(ROOT, 'bench', 'results', `inbox-${results.date.slice(0, 19).replace(/:/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2));
   console.error(`results: ${file}`);

@@ -5,6 +5,7 @@
  * `pg` insert rate measured in the same run on the same database.
  *
  *   npm run build && npm run bench:journey -- [--citizens 40] [--submissions 400] [--concurrency 16]
+ *                                             [--short]   (2 citizens, 6 submissions: what `npm test` runs)
  *
  * 1. Baseline: `--concurrency` clients insert rows shaped like an application (uuid, tenant, jsonb
  *    answers) into a scratch table for 5 s, each insert its own transaction.
@@ -36,6 +37,8 @@ import {
   machine,
   startServer,
   stopServer,
+  RESULTS_DIR,
+  SHORT,
 } from './lib/harness.mjs';
 
 const require = createRequire(join(ROOT, 'package.json'));
@@ -50,9 +53,11 @@ const args = Object.fromEntries(
     .filter(Boolean)
     .map((part) => part.trim().split(/\s+/)),
 );
-const CITIZENS = Number(args.citizens ?? 40);
-const SUBMISSIONS = Number(args.submissions ?? 400);
-const CONCURRENCY = Number(args.concurrency ?? 16);
+const CITIZENS = Number(args.citizens ?? (SHORT ? 2 : 40));
+const SUBMISSIONS = Number(args.submissions ?? (SHORT ? 6 : 400));
+const CONCURRENCY = Number(args.concurrency ?? (SHORT ? 2 : 16));
+/** Seconds of the raw insert baseline. */
+const BASELINE_SECONDS = SHORT ? 1 : 5;
 /** The member cities of the region that offer the Bewohnerparkausweis, each with its own fee and zones. */
 const CITIES = ['recklinghausen', 'gelsenkirchen', 'bottrop'];
 const PDF = Buffer.from(
@@ -216,8 +221,8 @@ async function main() {
   let portal;
   let worker;
   try {
-    console.error(`baseline: raw pg inserts, ${CONCURRENCY} clients, 5 s`);
-    results.rawInsertsPerSecond = await rawInsertRate(db.ownerUrl, 5, CONCURRENCY);
+    console.error(`baseline: raw pg inserts, ${CONCURRENCY} clients, ${BASELINE_SECONDS} s`);
+    results.rawInsertsPerSecond = await rawInsertRate(db.ownerUrl, BASELINE_SECONDS, CONCURRENCY);
 
     portal = await startServer('portal', env, false);
     const port = portal.port;
@@ -369,7 +374,7 @@ async function main() {
   console.log(
     `| documents in the worker (PDF, QR, signature, mail queued) | ${results.documents.perSecond.toFixed(1)} | ${(results.documents.perSecond / raw).toFixed(4)} |`,
   );
-  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(ROOT, 'bench', 'results', `journey-${results.date.slice(0, 19).replace(/:/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(results, null, 2));
   console.error(`results: ${file}`);

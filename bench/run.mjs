@@ -3,20 +3,27 @@
  * Throughput of the portal's home pages against a bare Fastify hello-world, on this machine.
  *
  *   npm run build && npm run bench -- [--duration 10] [--connections 50] [--warmup 2] [--no-pin] [--setup-request]
+ *                                     [--short]   (1 s per server, 4 connections, no warm-up: what `npm test` runs)
  *
  * The server under test runs in a child process and autocannon in this one, so that each has a
  * core of its own (with taskset, when there are two cores or more: server on CPU 1, load on CPU 0).
  * Both servers get the same requests: GET / with a Host header picked at random among the demo
  * tenants' `<slug>.localhost` (the bare server ignores it); see requestsFor(). The portal runs the compiled
  * app (dist/) in production mode on a fresh PostgreSQL database, which is dropped at the end.
- * Results: a markdown table on stdout and JSON in bench/results/ (git-ignored). The server child is
- * bench/lib/server.mjs, the shared helpers are in bench/lib/harness.mjs.
+ *
+ * The portal is asked twice: with the Accept-Encoding a browser sends (it answers Brotli) and with
+ * none (plain HTML). Each is compared with the bare hello-world and with bare Fastify sending the
+ * very bytes the portal sent (a constant, with the same Content-Encoding), all in the same run.
+ * Results: a markdown table on stdout, JSON and SVG charts (throughput, latency) in bench/results/
+ * (git-ignored; BENCH_RESULTS_DIR elsewhere). The server child is bench/lib/server.mjs, the shared
+ * helpers are in bench/lib/harness.mjs, the charts' writer bench/lib/chart.mjs.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
+  BROWSER_ACCEPT_ENCODING,
   CORES,
   REDIS_URL,
   ROOT,
@@ -33,17 +40,23 @@ import {
   startServer,
   stopServer,
   summary,
+  RESULTS_DIR,
+  SHORT,
 } from './lib/harness.mjs';
+import { barChart, writeCharts } from './lib/chart.mjs';
 
 const require = createRequire(join(ROOT, 'package.json'));
 
 /* ------------------------------------------------------------------ parent: setup, load, report */
 
 function parseArgs(argv) {
-  const options = { duration: 10, connections: 50, warmup: 2, pin: true, setupRequest: false };
+  const options = SHORT
+    ? { duration: 1, connections: 4, warmup: 0, pin: true, setupRequest: false }
+    : { duration: 10, connections: 50, warmup: 2, pin: true, setupRequest: false };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=');
     const value = () => Number(inline ?? argv[++i]);
+    if (flag === '--short') continue;
     if (flag === '--duration') options.duration = value();
     else if (flag === '--connections') options.connections = value();
     else if (flag === '--warmup') options.warmup = value();
@@ -71,24 +84,27 @@ function parseArgs(argv) {
  * rebuild every request (and clone its context) and costs the load generator about a third of its
  * throughput, so that it, and not the bare server, sets the bare figure.
  */
-function requestsFor(hosts, perRequest) {
+function requestsFor(hosts, perRequest, acceptEncoding) {
   const pick = () => hosts[Math.floor(Math.random() * hosts.length)];
   const base = { method: 'GET', path: '/' };
+  /** @type {Record<string, string>} */
+  const headers = { accept: 'text/html' };
+  if (acceptEncoding) headers['accept-encoding'] = acceptEncoding;
   if (perRequest) {
-    return [
-      {
-        ...base,
-        headers: { accept: 'text/html' },
-        setupRequest: (req) => ({ ...req, headers: { ...req.headers, host: pick() } }),
-      },
-    ];
+    return [{ ...base, headers, setupRequest: (req) => ({ ...req, headers: { ...req.headers, host: pick() } }) }];
   }
-  return Array.from({ length: 256 }, () => ({ ...base, headers: { host: pick(), accept: 'text/html' } }));
+  return Array.from({ length: 256 }, () => ({ ...base, headers: { ...headers, host: pick() } }));
 }
 
 /** Warm-up and measured run, each with requests drawn afresh. */
-const measure = (label, server, hosts, options, log) =>
-  measureRequests(label, server, () => requestsFor(hosts, options.setupRequest), options, log);
+const measure = (label, server, hosts, options, log, acceptEncoding) =>
+  measureRequests(label, server, () => requestsFor(hosts, options.setupRequest, acceptEncoding), options, log);
+
+/** The two ways a client asks: as a browser does (the portal answers Brotli), and with no Accept-Encoding. */
+const ENCODINGS = [
+  { id: 'browser', label: `Accept-Encoding: ${BROWSER_ACCEPT_ENCODING}`, header: BROWSER_ACCEPT_ENCODING },
+  { id: 'none', label: 'no Accept-Encoding', header: undefined },
+];
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
@@ -109,6 +125,7 @@ async function main() {
 
   const prefix = `or-bench-${randomBytes(4).toString('hex')}`;
   const baseEnv = { ...process.env, NODE_ENV: 'production' };
+  /** @type {Record<string, ReturnType<typeof summary>>} */
   const results = {};
 
   // (a) bare Fastify
@@ -116,13 +133,17 @@ async function main() {
   try {
     const check = await get(server.port, hosts[0]);
     if (check.status !== 200) throw new Error(`bare server answered ${check.status}`);
-    results.bare = summary(await measure('bare fastify', server, hosts, options, log), Buffer.byteLength(check.body));
+    results.bare = summary(
+      await measure('bare fastify', server, hosts, options, log, BROWSER_ACCEPT_ENCODING),
+      Buffer.byteLength(check.body),
+    );
   } finally {
     await stopServer(server);
   }
 
-  // (b) the portal on a fresh database
-  let samplePage;
+  // (b) the portal on a fresh database, asked as a browser asks and with no Accept-Encoding
+  /** @type {Record<string, { raw: Buffer, encoding?: string }>} */
+  const samplePage = {};
   log('creating and migrating a fresh database');
   const db = await createDatabase();
   try {
@@ -139,20 +160,33 @@ async function main() {
       pin,
     );
     try {
-      // Every tenant's home page must really be served before it is worth timing.
-      let bytes = 0;
-      for (const t of tenants) {
-        const page = await get(server.port, `${t.slug}.localhost`);
-        if (page.status !== 200 || !page.body.includes(t.name)) {
-          throw new Error(`${t.slug}.localhost answered ${page.status} without the tenant's name`);
+      for (const encoding of ENCODINGS) {
+        // Every tenant's home page must really be served before it is worth timing; the first
+        // request caches the page, whose compressed forms are made once, in the background.
+        let bytes = 0;
+        for (const round of [1, 2]) {
+          for (const t of tenants) {
+            const page = await get(server.port, `${t.slug}.localhost`, '/', { acceptEncoding: encoding.header });
+            if (page.status !== 200) throw new Error(`${t.slug}.localhost answered ${page.status}`);
+            const html = await decoded(page);
+            if (!html.includes(t.name)) throw new Error(`${t.slug}.localhost answered without the tenant's name`);
+            if (round === 1) continue;
+            bytes += page.raw.length;
+            if (t.slug === 'gelsenkirchen' || samplePage[encoding.id] === undefined) {
+              samplePage[encoding.id] = { raw: page.raw, encoding: page.headers['content-encoding'] };
+            }
+          }
+          if (round === 1) await new Promise((resolve) => setTimeout(resolve, 200));
         }
-        bytes += Buffer.byteLength(page.body);
-        if (t.slug === 'gelsenkirchen' || samplePage === undefined) samplePage = page.body;
+        log(
+          `portal, ${encoding.label}: ${samplePage[encoding.id].encoding ?? 'identity'}, ` +
+            `${fmt(Math.round(bytes / tenants.length))} bytes on average`,
+        );
+        results[`portal-${encoding.id}`] = summary(
+          await measure(`portal, ${encoding.label}`, server, hosts, options, log, encoding.header),
+          Math.round(bytes / tenants.length),
+        );
       }
-      results.portal = summary(
-        await measure('portal', server, hosts, options, log),
-        Math.round(bytes / tenants.length),
-      );
     } finally {
       await stopServer(server);
     }
@@ -162,22 +196,46 @@ async function main() {
     log(`database ${db.name} dropped`);
   }
 
-  // (c) bare Fastify again, sending one of the portal's pages: separates the cost of the bigger
-  // response (bytes through the kernel) from the cost of the portal's code.
-  server = await startServer('bare', { ...baseEnv, BENCH_BARE_HTML: samplePage }, pin);
-  try {
-    const check = await get(server.port, hosts[0]);
-    if (check.status !== 200 || check.body !== samplePage) throw new Error('bare server did not send the sample page');
-    results.bareSamePage = summary(
-      await measure('bare fastify, portal-sized page', server, hosts, options, log),
-      Buffer.byteLength(check.body),
+  // (c) bare Fastify again, sending one of the portal's pages, byte for byte (Brotli, then plain):
+  // separates the cost of the bigger response (bytes through the kernel) from the cost of the portal's code.
+  for (const encoding of ENCODINGS) {
+    const sample = samplePage[encoding.id];
+    server = await startServer(
+      'bare',
+      { ...baseEnv, BENCH_BARE_BODY: sample.raw.toString('base64'), BENCH_BARE_ENCODING: sample.encoding ?? '' },
+      pin,
     );
-  } finally {
-    await stopServer(server);
+    try {
+      const check = await get(server.port, hosts[0], '/', { acceptEncoding: encoding.header });
+      if (check.status !== 200 || !check.raw.equals(sample.raw))
+        throw new Error('bare server did not send the sample page');
+      results[`bareSamePage-${encoding.id}`] = summary(
+        await measure(
+          `bare fastify, the portal's page, ${encoding.label}`,
+          server,
+          hosts,
+          options,
+          log,
+          encoding.header,
+        ),
+        check.raw.length,
+      );
+    } finally {
+      await stopServer(server);
+    }
   }
 
-  const ratio = results.portal.requestsPerSecond / results.bare.requestsPerSecond;
-  const ratioSamePage = results.portal.requestsPerSecond / results.bareSamePage.requestsPerSecond;
+  const ratios = Object.fromEntries(
+    ENCODINGS.map((e) => [
+      e.id,
+      {
+        toBare: Number((results[`portal-${e.id}`].requestsPerSecond / results.bare.requestsPerSecond).toFixed(3)),
+        toBareSamePage: Number(
+          (results[`portal-${e.id}`].requestsPerSecond / results[`bareSamePage-${e.id}`].requestsPerSecond).toFixed(3),
+        ),
+      },
+    ]),
+  );
   const commit = gitCommit();
   const report = {
     date: new Date().toISOString(),
@@ -186,18 +244,51 @@ async function main() {
     options: { ...options, pin },
     tenants: hosts.length,
     results,
-    ratioPortalToBare: Number(ratio.toFixed(3)),
-    ratioPortalToBareSamePage: Number(ratioSamePage.toFixed(3)),
-    goal: 'portal >= 50% of bare',
-    goalMet: ratio >= 0.5,
+    ratios,
+    goals: { toBare: 0.7, toBareSamePage: 0.95 },
   };
-  const dir = join(ROOT, 'bench', 'results');
+  const dir = RESULTS_DIR;
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${report.date.replace(/[:.]/g, '-')}.json`);
+  const stamp = report.date.replace(/[:.]/g, '-');
+  const file = join(dir, `${stamp}.json`);
   writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+
+  /** @type {[string, ReturnType<typeof summary>][]} */
+  const rows = [
+    ['bare Fastify hello-world', results.bare],
+    ...ENCODINGS.flatMap(
+      (e) =>
+        /** @type {[string, ReturnType<typeof summary>][]} */ ([
+          [`portal home page (random of ${hosts.length} tenants), ${e.label}`, results[`portal-${e.id}`]],
+          [`bare Fastify, the portal's page as a constant, ${e.label}`, results[`bareSamePage-${e.id}`]],
+        ]),
+    ),
+  ];
+  const charts = writeCharts(dir, `home-${stamp}`, {
+    throughput: barChart({
+      title: `Home page against bare Fastify (${options.duration} s, ${options.connections} connections)`,
+      unit: 'requests per second',
+      groups: rows.map(([label, r]) => ({
+        label: shortLabel(label),
+        bars: [{ series: 'req/s', value: r.requestsPerSecond }],
+      })),
+    }),
+    latency: barChart({
+      title: 'Home page against bare Fastify: latency',
+      unit: 'milliseconds',
+      groups: rows.map(([label, r]) => ({
+        label: shortLabel(label),
+        bars: [
+          { series: 'p50', value: r.latencyMs.p50 },
+          { series: 'p99', value: r.latencyMs.p99 },
+        ],
+      })),
+    }),
+  });
 
   const row = (label, r) =>
     `| ${label} | ${fmt(r.requestsPerSecond)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${fmt(r.bytesPerResponse)} | ${r.non2xx} | ${r.errors + r.timeouts} | ${pct(r.cpuOfOneCore.server)} | ${pct(r.cpuOfOneCore.loadGenerator)} |`;
+  const percent = (share) => `${(share * 100).toFixed(1)} %`;
   console.log(
     [
       '',
@@ -207,16 +298,35 @@ async function main() {
       '',
       '| server | req/s | p50 ms | p99 ms | bytes/response | non-2xx | errors | server CPU | autocannon CPU |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-      row('bare Fastify hello-world', results.bare),
-      row(`portal home page (random of ${hosts.length} tenants)`, results.portal),
-      row('bare Fastify, one portal page as a constant', results.bareSamePage),
+      ...rows.map(([label, r]) => row(label, r)),
       '',
-      `portal / bare: ${(ratio * 100).toFixed(1)} % (goal: at least 50 %) — ${report.goalMet ? 'met' : 'NOT met'}`,
-      `portal / bare with the same page: ${(ratioSamePage * 100).toFixed(1)} %`,
+      ...ENCODINGS.map(
+        (e) =>
+          `${e.label}: portal / bare hello-world ${percent(ratios[e.id].toBare)} (goal ≥ 70 %), ` +
+          `portal / bare with the same bytes ${percent(ratios[e.id].toBareSamePage)} (goal ≥ 95 %)`,
+      ),
       `JSON: ${file}`,
+      `charts: ${charts.join(', ')}`,
       '',
     ].join('\n'),
   );
+}
+
+/** A table row's label, short enough for a chart. */
+const shortLabel = (label) =>
+  label
+    .replace(/ \(random of \d+ tenants\)/, '')
+    .replace(`Accept-Encoding: ${BROWSER_ACCEPT_ENCODING}`, 'browser encodings')
+    .replace("the portal's page as a constant", 'same bytes');
+
+/** The body as text, decompressed when the answer says it is compressed. */
+async function decoded(answer) {
+  const zlib = await import('node:zlib');
+  const encoding = answer.headers['content-encoding'];
+  if (encoding === 'br') return zlib.brotliDecompressSync(answer.raw).toString('utf8');
+  if (encoding === 'gzip') return zlib.gunzipSync(answer.raw).toString('utf8');
+  if (encoding) throw new Error(`unexpected Content-Encoding ${encoding}`);
+  return answer.body;
 }
 
 main().catch((error) => {

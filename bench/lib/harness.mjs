@@ -16,6 +16,12 @@ const require = createRequire(join(ROOT, 'package.json'));
 const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'server.mjs');
 export const PG_ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Where the benchmarks write their JSON and charts (git-ignored); the short forms write to a temporary folder. */
+export const RESULTS_DIR = process.env.BENCH_RESULTS_DIR || join(ROOT, 'bench', 'results');
+/** The short form: a few seconds, a few tenants, so that `npm test` runs every benchmark. */
+export const SHORT = process.argv.includes('--short');
+/** The Accept-Encoding a browser sends (Chromium, Firefox): the portal answers Brotli to it. */
+export const BROWSER_ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
 export const BARE_HTML =
   '<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Hallo</title></head>' +
   '<body><h1>Hallo Welt</h1></body></html>';
@@ -111,16 +117,20 @@ export const serverMemory = (server) => ask(server, 'mem', 'mem', 30_000);
  * @param {number} port
  * @param {string} host
  * @param {string} [path]
- * @param {{ accept?: string, agent?: import('node:http').Agent }} [options]
+ * @param {{ accept?: string, agent?: import('node:http').Agent, acceptEncoding?: string }} [options]
  */
-export function get(port, host, path = '/', { accept = 'text/html', agent } = {}) {
+export function get(port, host, path = '/', { accept = 'text/html', agent, acceptEncoding } = {}) {
+  /** @type {Record<string, string>} */
+  const headers = { host, accept };
+  if (acceptEncoding) headers['accept-encoding'] = acceptEncoding;
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent, headers: { host, accept }, timeout: 10_000 }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, agent, headers, timeout: 10_000 }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-      );
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        resolve({ status: res.statusCode, headers: res.headers, body: raw.toString('utf8'), raw });
+      });
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);

@@ -2,7 +2,8 @@
 /**
  * The server under test, as a child process of a benchmark: `node bench/lib/server.mjs bare|portal`.
  *
- * - bare: Fastify with one route, `GET /`, answering BENCH_BARE_HTML (default: a hello-world page).
+ * - bare: Fastify with one route, `GET /`, answering BENCH_BARE_HTML (default: a hello-world page), or
+ *   the bytes of BENCH_BARE_BODY (base64) with `Content-Encoding: BENCH_BARE_ENCODING`.
  * - worker: the compiled worker (dist/), processing every queue.
  * - portal: the compiled app (dist/) in production mode with the *.localhost hosts on; the tenants
  *   folder is BENCH_TENANTS_DIR (default: tenants/), synced on start unless BENCH_SYNC_TENANTS=false.
@@ -32,8 +33,15 @@ async function serve(kind) {
   if (kind === 'bare') {
     const Fastify = require('fastify');
     const app = Fastify({ logger: false });
-    const html = process.env.BENCH_BARE_HTML || BARE_HTML;
-    app.get('/', (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
+    // BENCH_BARE_BODY (base64) with BENCH_BARE_ENCODING: the very bytes the portal sent, e.g. Brotli.
+    const body = process.env.BENCH_BARE_BODY
+      ? Buffer.from(process.env.BENCH_BARE_BODY, 'base64')
+      : process.env.BENCH_BARE_HTML || BARE_HTML;
+    const encoding = process.env.BENCH_BARE_ENCODING;
+    app.get('/', (_request, reply) => {
+      if (encoding) void reply.header('content-encoding', encoding);
+      return reply.type('text/html; charset=utf-8').send(body);
+    });
     await app.listen({ port: 0, host: '127.0.0.1' });
     process.send({ ready: true, port: /** @type {import('node:net').AddressInfo} */ (app.server.address()).port });
     close = () => app.close();

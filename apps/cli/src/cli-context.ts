@@ -29,7 +29,15 @@ export function cliContext(config: AppConfig, io: CliIo, setExitCode: (code: num
     setExitCode,
     async withApp(work) {
       const database = await prepareDatabase(config, MIGRATIONS, { migrate: config.embedded });
-      const app = await NestFactory.createApplicationContext(CliModule.forRoot(database.config), { logger: false });
+      // abortOnError: false, so that a module that cannot start (e.g. production without SMTP_URL)
+      // names its error through runCli instead of ending the process without a word.
+      const app = await NestFactory.createApplicationContext(CliModule.forRoot(database.config), {
+        logger: false,
+        abortOnError: false,
+      }).catch(async (error: unknown) => {
+        await database.stop();
+        throw error;
+      });
       try {
         return await work(app);
       } finally {
