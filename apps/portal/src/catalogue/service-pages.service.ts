@@ -14,8 +14,8 @@ import { PageContext } from '../http/page-context.service';
 const SEARCHES_PER_TENANT = 50;
 /** Online services on the home page; the rest are one click further. */
 const HOME_ONLINE = 6;
-/** Bytes of shared parts kept (service lists as HTML, shared by tenants with the same services). */
-const MAX_PART_BYTES = 32 * 1024 * 1024;
+/** Characters of shared parts kept (service lists as HTML, shared by tenants with the same services). */
+const MAX_PART_CHARS = 32 * 1024 * 1024;
 /** Names of the Länder by the two-digit AGS prefix, for link services of a Land. */
 const LAND_KEYS: Record<string, string> = { '05': 'catalog.provider.land.05' };
 
@@ -78,7 +78,7 @@ export class ServicePages {
   private readonly searches = new Map<string, { key: string; pages: Set<string> }>();
   /** Parts of pages that tenants share, by what they show; least recently used first. */
   private readonly parts = new Map<string, string>();
-  private partBytes = 0;
+  private partChars = 0;
 
   constructor(
     private readonly catalog: CatalogService,
@@ -367,10 +367,10 @@ export class ServicePages {
     // Unindented like the page it goes into (see cachedPage), so that the page's bytes do not change.
     html = render().replace(/\n\s+/g, '\n');
     this.parts.set(key, html);
-    this.partBytes += key.length + html.length;
-    while (this.partBytes > MAX_PART_BYTES) {
+    this.partChars += key.length + html.length;
+    while (this.partChars > MAX_PART_CHARS) {
       const oldest = this.parts.keys().next().value as string;
-      this.partBytes -= oldest.length + (this.parts.get(oldest) ?? '').length;
+      this.partChars -= oldest.length + (this.parts.get(oldest) ?? '').length;
       this.parts.delete(oldest);
     }
     return html;
