@@ -233,6 +233,9 @@ async function main() {
         toBareSamePage: Number(
           (results[`portal-${e.id}`].requestsPerSecond / results[`bareSamePage-${e.id}`].requestsPerSecond).toFixed(3),
         ),
+        // The same ratios per second of the server's CPU time: the figure to read on a machine other work shares.
+        toBarePerCpu: perCpu(results[`portal-${e.id}`], results.bare),
+        toBareSamePagePerCpu: perCpu(results[`portal-${e.id}`], results[`bareSamePage-${e.id}`]),
       },
     ]),
   );
@@ -273,6 +276,14 @@ async function main() {
         bars: [{ series: 'req/s', value: r.requestsPerSecond }],
       })),
     }),
+    cpu: barChart({
+      title: 'Home page against bare Fastify: requests per second of server CPU time',
+      unit: 'requests per server CPU second',
+      groups: rows.map(([label, r]) => ({
+        label: shortLabel(label),
+        bars: [{ series: 'req per CPU s', value: r.requestsPerServerCpuSecond ?? 0 }],
+      })),
+    }),
     latency: barChart({
       title: 'Home page against bare Fastify: latency',
       unit: 'milliseconds',
@@ -287,7 +298,7 @@ async function main() {
   });
 
   const row = (label, r) =>
-    `| ${label} | ${fmt(r.requestsPerSecond)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${fmt(r.bytesPerResponse)} | ${r.non2xx} | ${r.errors + r.timeouts} | ${pct(r.cpuOfOneCore.server)} | ${pct(r.cpuOfOneCore.loadGenerator)} |`;
+    `| ${label} | ${fmt(r.requestsPerSecond)} | ${r.latencyMs.p50} | ${r.latencyMs.p99} | ${fmt(r.bytesPerResponse)} | ${r.non2xx} | ${r.errors + r.timeouts} | ${pct(r.cpuOfOneCore.server)} | ${pct(r.cpuOfOneCore.loadGenerator)} | ${fmt(r.requestsPerServerCpuSecond ?? 0)} |`;
   const percent = (share) => `${(share * 100).toFixed(1)} %`;
   console.log(
     [
@@ -296,14 +307,15 @@ async function main() {
         `${report.machine.cores} cores (${report.machine.cpu}), Node ${process.version}` +
         (pin ? ', server on CPU 1 and autocannon on CPU 0' : ''),
       '',
-      '| server | req/s | p50 ms | p99 ms | bytes/response | non-2xx | errors | server CPU | autocannon CPU |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| server | req/s | p50 ms | p99 ms | bytes/response | non-2xx | errors | server CPU | autocannon CPU | req per server CPU s |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...rows.map(([label, r]) => row(label, r)),
       '',
       ...ENCODINGS.map(
         (e) =>
           `${e.label}: portal / bare hello-world ${percent(ratios[e.id].toBare)} (goal ≥ 70 %), ` +
-          `portal / bare with the same bytes ${percent(ratios[e.id].toBareSamePage)} (goal ≥ 95 %)`,
+          `portal / bare with the same bytes ${percent(ratios[e.id].toBareSamePage)} (goal ≥ 95 %); ` +
+          `per second of server CPU ${percent(ratios[e.id].toBarePerCpu)} and ${percent(ratios[e.id].toBareSamePagePerCpu)}`,
       ),
       `JSON: ${file}`,
       `charts: ${charts.join(', ')}`,
@@ -311,6 +323,12 @@ async function main() {
     ].join('\n'),
   );
 }
+
+/** Portal / baseline in requests per second of server CPU time (0 when either was not measured). */
+const perCpu = (portal, base) =>
+  portal.requestsPerServerCpuSecond && base.requestsPerServerCpuSecond
+    ? Number((portal.requestsPerServerCpuSecond / base.requestsPerServerCpuSecond).toFixed(3))
+    : 0;
 
 /** A table row's label, short enough for a chart. */
 const shortLabel = (label) =>

@@ -220,6 +220,10 @@ export const summary = (result, bytesPerResponse) => ({
     server: Number(result.cpu.server.toFixed(2)),
     loadGenerator: Number(result.cpu.loadGenerator.toFixed(2)),
   },
+  // Requests per second of the server's own CPU time: what the server costs per request, also when
+  // other work on the machine leaves it less than a core (req/s then says more about the machine).
+  requestsPerServerCpuSecond:
+    result.cpu.server > 0 ? Math.round(result.requests.total / (result.cpu.server * result.duration)) : undefined,
 });
 
 /** A fresh database migrated like libs/testing does it; returns its URLs and a drop(). */

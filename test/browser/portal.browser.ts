@@ -69,7 +69,8 @@ describe('portal in Chromium', () => {
           hero: hero ? getComputedStyle(hero).backgroundColor : null,
           h1Font: getComputedStyle(document.querySelector('h1')!).fontFamily,
           kern: [...document.styleSheets].some(
-            (s) => s.href?.endsWith('/assets/kern/kern.min.css') && s.cssRules.length > 0,
+            // Under its fingerprinted name, sent Brotli-compressed to the browser.
+            (s) => /\/assets\/kern\/kern\.min\.[0-9a-f]{12}\.css$/.test(s.href ?? '') && s.cssRules.length > 0,
           ),
           emblem: emblem
             ? { loaded: emblem.complete && emblem.naturalWidth > 0, width: emblem.getBoundingClientRect().width }

@@ -1,3 +1,4 @@
+import { argon2id, hash, verify } from 'argon2';
 import { Client } from 'pg';
 import { TenantTransactions } from '@openrathaus/database';
 import { TenantRegistry } from '@openrathaus/tenancy';
@@ -178,6 +179,37 @@ describe('citizen identity: accounts, sessions, realms, CSRF', () => {
     } finally {
       await client.end();
     }
+  });
+
+  it("renews a hash made with other parameters at the next login, with OWASP's (19 MiB, two passes, one lane)", async () => {
+    await account('duisburg', 'hash@example.org');
+    const tenantId = portal.app.get(TenantRegistry).get('duisburg')!.id;
+    const stored = () =>
+      portal.app
+        .get(TenantTransactions)
+        .run(tenantId, (scope) =>
+          scope.query<{ password_hash: string }>(
+            `select password_hash from public.citizen_accounts where email = 'hash@example.org'`,
+          ),
+        )
+        .then((rows) => rows[0].password_hash);
+    expect(await stored()).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    // As an earlier version stored it: argon2's defaults (64 MiB, three passes, four lanes).
+    const old = await hash(PASSWORD, { type: argon2id });
+    await portal.app
+      .get(TenantTransactions)
+      .run(tenantId, (scope) =>
+        scope.query(`update public.citizen_accounts set password_hash = $1 where email = 'hash@example.org'`, [old]),
+      );
+    // A wrong password changes nothing; the right one logs in and stores a new hash of it.
+    expect((await login('duisburg', 'hash@example.org', 'ein falsches Passwort')).response.status).toBe(401);
+    expect(await stored()).toBe(old);
+    expect((await login('duisburg', 'hash@example.org')).response.status).toBe(200);
+    const renewed = await stored();
+    expect(renewed).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    expect(await verify(renewed, PASSWORD)).toBe(true);
+    expect((await login('duisburg', 'hash@example.org')).response.status).toBe(200);
+    expect(await stored()).toBe(renewed);
   });
 
   it('locks an account after five wrong passwords, also when they come at once', async () => {

@@ -11,10 +11,12 @@ import { checkDatabaseRole, prepareDatabase } from '@openrathaus/database';
 import { Metrics, PinoNestLogger, createLogger } from '@openrathaus/observability';
 import { TenantRegistry, TenantSync, formatFault } from '@openrathaus/tenancy';
 import { MIGRATIONS } from '@openrathaus/migrations';
+import { StaticAssets } from '@openrathaus/web';
 import { ErrorResponder } from './http/error-responder.service';
 import { MAX_BODY_BYTES, registerBodyParsers } from './http/body-parsers';
 import { registerHostHooks } from './http/host.hooks';
 import { LoadShedder } from './http/load-shedding';
+import { readyAsset } from './http/cached-page';
 import { startMetricsServer } from './http/metrics-access';
 import { registerSecurityHeaders } from './http/security-headers';
 import { HomePages } from './catalogue/home-pages.service';
@@ -98,6 +100,13 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   const shedder = new LoadShedder(limits);
   shedder.start();
   registerHostHooks(fastify, registry, app.get(ErrorResponder), app.get(Metrics), app.get(HomePages), config, shedder);
+  // The layout's stylesheets under fingerprinted names, from memory, compressed; the folders
+  // below serve what they link to (fonts) and the plain names.
+  const assets = app.get(StaticAssets);
+  for (const asset of assets.all()) {
+    fastify.get(asset.url, (request, reply) => reply.send(readyAsset(request, reply, asset)));
+  }
+  assets.compress().catch((error: unknown) => logger.error({ err: error }, 'could not compress the static assets'));
   await app.register(fastifyStatic, {
     root: join(projectRoot(), 'node_modules', '@kern-ux', 'native', 'dist'),
     prefix: '/assets/kern/',

@@ -74,6 +74,18 @@ export class CitizenAccountsRepository {
     return rows[0] ? Number(rows[0].generation) : undefined;
   }
 
+  /**
+   * Replaces a hash by one of the same password made with today's parameters; a no-op when the
+   * password changed since the old hash was read.
+   */
+  async renewHash(scope: TenantScope, id: string, oldHash: string, newHash: string): Promise<void> {
+    await scope.query(`update public.citizen_accounts set password_hash = $3 where id = $1 and password_hash = $2`, [
+      id,
+      oldHash,
+      newHash,
+    ]);
+  }
+
   /** Raises the session generation, which ends every session of the account; answers the new one. */
   async raiseSessionGeneration(scope: TenantScope, id: string): Promise<number | undefined> {
     const rows = await scope.query<{ generation: number }>(

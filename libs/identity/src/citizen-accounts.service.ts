@@ -131,10 +131,14 @@ export class CitizenAccounts {
       await this.passwords.verifyNothing(secret);
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
     }
-    if (!(await this.passwords.verify(account.passwordHash, secret)))
-      throw new IdentityError(IdentityErrorCode.InvalidCredentials);
+    const check = await this.passwords.verifyAndRenew(account.passwordHash, secret);
+    if (!check.ok) throw new IdentityError(IdentityErrorCode.InvalidCredentials);
     await this.throttle.giveBack(realmId, 'login', info.client);
-    await this.transactions.run(realmId, (scope) => this.accounts.recordLogin(scope, account.id));
+    await this.transactions.run(realmId, async (scope) => {
+      await this.accounts.recordLogin(scope, account.id);
+      // Hashed with parameters of before: stored anew with today's, unless the password changed meanwhile.
+      if (check.renewed) await this.accounts.renewHash(scope, account.id, account.passwordHash, check.renewed);
+    });
     if (!account.emailVerifiedAt) {
       await this.resendVerification(tenant, realmId, account, info.locale ?? account.locale);
       throw new IdentityError(IdentityErrorCode.EmailNotVerified);

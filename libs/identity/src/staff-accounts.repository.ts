@@ -70,6 +70,18 @@ export class StaffAccountsRepository {
     );
   }
 
+  /**
+   * Replaces a hash by one of the same password made with today's parameters; a no-op when the
+   * password changed since the old hash was read.
+   */
+  async renewHash(scope: TenantScope, id: string, oldHash: string, newHash: string): Promise<void> {
+    await scope.query(`update public.staff_accounts set password_hash = $3 where id = $1 and password_hash = $2`, [
+      id,
+      oldHash,
+      newHash,
+    ]);
+  }
+
   /** Replaces the password; the one-time password is then no longer in force. */
   async changePassword(scope: TenantScope, id: string, passwordHash: string): Promise<void> {
     await scope.query(

@@ -151,8 +151,15 @@ export class StaffAccounts {
       await this.passwords.verifyNothing(secret);
       throw new IdentityError(IdentityErrorCode.InvalidCredentials);
     }
-    if (!(await this.passwords.verify(account.passwordHash, secret)))
-      throw new IdentityError(IdentityErrorCode.InvalidCredentials);
+    const check = await this.passwords.verifyAndRenew(account.passwordHash, secret);
+    if (!check.ok) throw new IdentityError(IdentityErrorCode.InvalidCredentials);
+    // Hashed with parameters of before: stored anew with today's, unless the password changed meanwhile.
+    if (check.renewed) {
+      const renewed = check.renewed;
+      await this.transactions.run(tenantId, (scope) =>
+        this.accounts.renewHash(scope, account.id, account.passwordHash, renewed),
+      );
+    }
     let totpPassed = false;
     if (account.totpEnrolledAt && !account.mustChangePassword) {
       if (typed === undefined) {

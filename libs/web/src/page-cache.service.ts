@@ -1,10 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { EncodedBody, compressedForms } from './page-encoding';
 
 export interface CachedPage {
   /** Encoded once, so that no answer encodes it again. */
   html: Buffer;
   etag: string;
+  /**
+   * Brotli and gzip forms, each with its own ETag: made once, in the background, when the answer
+   * goes into the cache; until they are there (and for an answer too small to gain) the plain
+   * bytes are sent.
+   */
+  br?: EncodedBody;
+  gzip?: EncodedBody;
 }
+
+/** The bytes a page holds in the cache, with its compressed forms. */
+const sizeOf = (page: CachedPage): number =>
+  page.html.length + (page.br?.body.length ?? 0) + (page.gzip?.body.length ?? 0);
 
 /** What the cache may hold at most: bytes of HTML and pages. */
 const MAX_BYTES = 256 * 1024 * 1024;
@@ -17,6 +29,7 @@ const MAX_ENTRIES = 100_000;
  */
 @Injectable()
 export class PageCache {
+  private readonly logger = new Logger('PageCache');
   private readonly pages = new Map<string, CachedPage>();
   private bytes = 0;
 
@@ -35,12 +48,9 @@ export class PageCache {
     const key = `${tenantKey}\u0000${locale}\u0000${path}`;
     this.remove(key);
     this.pages.set(key, page);
-    this.bytes += page.html.length;
-    while (this.bytes > MAX_BYTES || this.pages.size > MAX_ENTRIES) {
-      const oldest = this.pages.keys().next().value;
-      if (oldest === undefined) break;
-      this.remove(oldest);
-    }
+    this.bytes += sizeOf(page);
+    this.evict();
+    if (!page.br && !page.gzip) this.compress(key, page);
   }
 
   dropTenant(tenantKey: string): void {
@@ -56,6 +66,32 @@ export class PageCache {
     const page = this.pages.get(key);
     if (!page) return;
     this.pages.delete(key);
-    this.bytes -= page.html.length;
+    this.bytes -= sizeOf(page);
+  }
+
+  private evict(): void {
+    while (this.bytes > MAX_BYTES || this.pages.size > MAX_ENTRIES) {
+      const oldest = this.pages.keys().next().value;
+      if (oldest === undefined) break;
+      this.remove(oldest);
+    }
+  }
+
+  /** Adds the page's compressed forms once they are made, counting their bytes while it is cached. */
+  private compress(key: string, page: CachedPage): void {
+    compressedForms(page.html, page.etag).then(
+      (forms) => {
+        const cached = this.pages.get(key) === page;
+        if (cached) this.bytes -= sizeOf(page);
+        page.br = forms.br;
+        page.gzip = forms.gzip;
+        if (cached) {
+          this.bytes += sizeOf(page);
+          this.evict();
+        }
+      },
+      // The plain bytes go on being sent; compression failing says something is wrong with the process.
+      (error: unknown) => this.logger.error(`could not compress a cached answer: ${String(error)}`),
+    );
   }
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { projectRoot } from '@openrathaus/core';
 import { HelperOptions, I18n, TemplateLoader } from '@openrathaus/i18n';
+import { StaticAssets, platformAssets } from './static-assets';
 
 /** A tenant's template overlay: partials and pages in its folder replace the platform's. */
 export interface Overlay {
@@ -24,7 +25,7 @@ export const WEB_TEMPLATES = join(projectRoot(), 'libs', 'web', 'templates');
 export class ViewEngine {
   private readonly loader: TemplateLoader;
 
-  constructor(i18n: I18n) {
+  constructor(i18n: I18n, assets: StaticAssets = platformAssets()) {
     this.loader = new TemplateLoader({
       dirs: [join(WEB_TEMPLATES, 'pages'), join(WEB_TEMPLATES, 'layouts')],
       partialDirs: [join(WEB_TEMPLATES, 'partials')],
@@ -35,6 +36,8 @@ export class ViewEngine {
           return i18n.t(locale, key, options.hash as Record<string, unknown>);
         },
         eq: (a: unknown, b: unknown) => a === b,
+        /** `{{asset "/assets/app.css"}}`: the asset's fingerprinted URL. */
+        asset: (path: string) => assets.url(path),
       },
       compileOptions: { strict: false },
     });

@@ -3,6 +3,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { projectRoot } from '@openrathaus/core';
 import { I18nModule } from '@openrathaus/i18n';
 import { PageCache } from './page-cache.service';
+import { StaticAssets, platformAssets } from './static-assets';
 import { ViewEngine } from './view-engine.service';
 
 /** What a lib adds to the pages: a folder of partials it owns. */
@@ -13,12 +14,12 @@ export interface WebFeatureOptions {
 @Module({})
 class WebFeatureModule {}
 
-/** The page engine and the page cache, with the web lib's own texts. */
+/** The page engine, the page cache and the layout's fingerprinted assets, with the web lib's own texts. */
 @Global()
 @Module({
   imports: [I18nModule.forFeature({ dir: join(projectRoot(), 'libs', 'web', 'locales') })],
-  providers: [ViewEngine, PageCache],
-  exports: [ViewEngine, PageCache],
+  providers: [ViewEngine, PageCache, { provide: StaticAssets, useFactory: platformAssets }],
+  exports: [ViewEngine, PageCache, StaticAssets],
 })
 export class WebModule {
   static forFeature(options: WebFeatureOptions): DynamicModule {

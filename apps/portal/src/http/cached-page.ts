@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Tenant } from '@openrathaus/tenancy';
-import type { CachedPage } from '@openrathaus/web';
+import { CachedPage, StaticAsset, etagMatches, preferredEncoding } from '@openrathaus/web';
+
+/** What the answers of the page cache depend on besides the URL. */
+const PAGE_VARY = 'Accept-Encoding, Accept-Language, Cookie';
 
 /** The page cache's key of a tenant: its pages and answers are valid for one revision. */
 export const pageCacheKey = (tenant: Tenant | undefined): string =>
@@ -17,7 +20,9 @@ export const cachedPage = (rendered: string): CachedPage => cachedAnswer(rendere
 
 /**
  * Readies an answer that is the same for every anonymous visitor and gives its bytes for the
- * handler to return; a matching If-None-Match gets an empty 304.
+ * handler to return: Brotli or gzip when the client accepts it and the cache made that form, else
+ * the plain bytes; each form with its own ETag, and `Vary: Accept-Encoding`. A matching
+ * If-None-Match gets an empty 304.
  */
 export function readyPage(
   request: FastifyRequest,
@@ -25,13 +30,35 @@ export function readyPage(
   page: CachedPage,
   type = 'text/html; charset=utf-8',
 ): Buffer | undefined {
-  void reply.header('content-type', type).header('etag', page.etag);
-  void reply.header('vary', 'Accept-Language, Cookie').header('cache-control', 'no-cache');
-  if (request.headers['if-none-match'] === page.etag) {
+  return ready(request, reply, page, type, PAGE_VARY, 'no-cache');
+}
+
+/**
+ * Readies a fingerprinted asset ({@link StaticAssets}) as {@link readyPage} does a page: its name
+ * changes with its content, so it is cached for a year and never asked again.
+ */
+export function readyAsset(request: FastifyRequest, reply: FastifyReply, asset: StaticAsset): Buffer | undefined {
+  return ready(request, reply, asset.page, asset.type, 'Accept-Encoding', 'public, max-age=31536000, immutable');
+}
+
+function ready(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: CachedPage,
+  type: string,
+  vary: string,
+  cacheControl: string,
+): Buffer | undefined {
+  const encoding = preferredEncoding(request.headers['accept-encoding']);
+  const form = encoding && page[encoding];
+  void reply.header('content-type', type).header('vary', vary).header('cache-control', cacheControl);
+  if (form) void reply.header('content-encoding', encoding).header('etag', form.etag);
+  else void reply.header('etag', page.etag);
+  if (etagMatches(request.headers['if-none-match'], form ? form.etag : page.etag)) {
     void reply.code(304);
     return undefined;
   }
-  return page.html;
+  return form ? form.body : page.html;
 }
 
 /** Sends an answer as {@link readyPage} readies it, for the hot paths that write their bytes themselves. */
