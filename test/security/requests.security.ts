@@ -426,6 +426,8 @@ describe('slow and many clients', () => {
       smtpUrl: smtp.url,
       limits: {
         maxConnections: 24,
+        maxInFlight: 512,
+        maxEventLoopDelayMs: 0,
         requestTimeoutMs: 2000,
         headersTimeoutMs: 1000,
         keepAliveTimeoutMs: 2000,
@@ -480,6 +482,45 @@ describe('slow and many clients', () => {
       expect(await stillAnswers(tight.port)).toBe(true);
     } finally {
       await tight.stop();
+    }
+  });
+
+  it('a saturated portal answers 503 with Retry-After, its page says when to try again, and it answers again once it is not', async () => {
+    const busy = await startTestPortal({
+      smtpUrl: smtp.url,
+      limits: {
+        maxConnections: 64,
+        maxInFlight: 2,
+        maxEventLoopDelayMs: 0,
+        requestTimeoutMs: 3000,
+        headersTimeoutMs: 1000,
+        keepAliveTimeoutMs: 2000,
+        hashConcurrency: 1,
+        hashQueue: 2,
+      },
+    });
+    try {
+      // Two requests in progress whose bodies never come: the instance is full until they are cut off.
+      const stalled = `POST /api/v1/auth/login HTTP/1.1\r\nHost: ${HOST}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":`;
+      const held = [
+        rawRequest(busy.port, stalled, { boundMs: 15_000 }),
+        rawRequest(busy.port, stalled, { boundMs: 15_000 }),
+      ];
+      let page = await get(busy.port, '/leistungen', HOST, { accept: 'text/html' });
+      while (page.status === 200) page = await get(busy.port, '/leistungen', HOST, { accept: 'text/html' });
+      expect(page.status).toBe(503);
+      expect(page.headers['retry-after']).toBe('2');
+      expect(page.body).toContain('Bitte versuchen Sie es in 2 Sekunden noch einmal.');
+      const api = await get(busy.port, '/api/v1/services', HOST);
+      expect(api.status).toBe(503);
+      expect(json(api.body).code).toBe('core.busy');
+      // Probes still answer: a saturated instance is not a dead one.
+      expect((await get(busy.port, '/health', HOST)).status).toBe(200);
+      await Promise.all(held);
+      // The same request, asked again, is answered.
+      expect((await get(busy.port, '/leistungen', HOST, { accept: 'text/html' })).status).toBe(200);
+    } finally {
+      await busy.stop();
     }
   });
 });

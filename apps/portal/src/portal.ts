@@ -15,6 +15,7 @@ import { StaticAssets } from '@openrathaus/web';
 import { ErrorResponder } from './http/error-responder.service';
 import { MAX_BODY_BYTES, registerBodyParsers } from './http/body-parsers';
 import { registerHostHooks } from './http/host.hooks';
+import { LoadShedder } from './http/load-shedding';
 import { readyAsset } from './http/cached-page';
 import { startMetricsServer } from './http/metrics-access';
 import { registerSecurityHeaders } from './http/security-headers';
@@ -96,7 +97,9 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   registerSecurityHeaders(fastify, config);
   // Before the host hooks: the cached home page, answered there, reads the language cookie.
   await app.register(fastifyCookie);
-  registerHostHooks(fastify, registry, app.get(ErrorResponder), app.get(Metrics), app.get(HomePages), config);
+  const shedder = new LoadShedder(limits);
+  shedder.start();
+  registerHostHooks(fastify, registry, app.get(ErrorResponder), app.get(Metrics), app.get(HomePages), config, shedder);
   // The layout's stylesheets under fingerprinted names, from memory, compressed; the folders
   // below serve what they link to (fonts) and the plain names.
   const assets = app.get(StaticAssets);
@@ -155,6 +158,7 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
     config,
     url: `http://localhost:${port}`,
     async close() {
+      shedder.stop();
       if (metricsServer) await new Promise((resolve) => metricsServer.close(resolve));
       await app.close();
       await database.stop();

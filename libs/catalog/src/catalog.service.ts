@@ -4,6 +4,7 @@ import { Rules } from '@openrathaus/forms';
 import type { LocalizedText } from '@openrathaus/i18n';
 import { Office, Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { catalogData } from './data/catalog-data';
+import { contentHash } from './definition/definition.loader';
 import { CatalogError, CatalogErrorCode } from './catalog.error';
 import { FeeSummary, previewFee } from './fees';
 import type { LegalBasis, ParameterValue, ProcessDefinition, TrustLevel } from './definition/process-definition';
@@ -52,6 +53,12 @@ interface TenantServices {
   revision: number;
   list: CatalogEntry[];
   byKey: Map<string, CatalogEntry>;
+  /**
+   * What a search of this tenant depends on: its services' keys and definition versions (a row's
+   * search text comes from the version or the link service, never from the tenant). Tenants with
+   * the same services share their search results.
+   */
+  searchSet: string;
 }
 
 /**
@@ -65,8 +72,13 @@ export class CatalogService {
   private readonly byTenant = new Map<string, TenantServices>();
   /** Link services are the same objects for every tenant that shows them. */
   private readonly linkEntries = new Map<string, CatalogEntry>();
-  /** Search results (service keys) by tenant revision and normalised words, least recently used first. */
+  /**
+   * Search results (service keys) by service set (see {@link TenantServices.searchSet}) and
+   * normalised words, least recently used first: thousands of tenants that offer the same services
+   * share one answer, and only the first of them asks PostgreSQL.
+   */
   private readonly searches = new Map<string, string[]>();
+  private readonly searching = new Map<string, Promise<string[]>>();
   /** Fee previews by definition version and parameter values: many tenants set the same ones. */
   private readonly previews = new Map<string, FeeSummary>();
   private readonly loading = new Map<string, Promise<TenantServices>>();
@@ -121,14 +133,28 @@ export class CatalogService {
     const tsquery = prefixQuery(q);
     const normalized = normalizeSearchText(q);
     const services = await this.load(tenant);
-    // The same words find the same services until the tenant changes: asked again, no query.
-    const cacheKey = `${tenant.id}@${tenant.revision}\u0000${normalized}`;
-    const known = this.searches.get(cacheKey);
-    if (known) {
+    // The same words find the same services in the same set until it changes: asked again, no query.
+    const cacheKey = `${services.searchSet}\u0000${normalized}`;
+    let keys = this.searches.get(cacheKey);
+    if (keys) {
       this.searches.delete(cacheKey);
-      this.searches.set(cacheKey, known);
-      return known.map((key) => services.byKey.get(key)).filter((s): s is CatalogEntry => s !== undefined);
+      this.searches.set(cacheKey, keys);
+    } else {
+      let pending = this.searching.get(cacheKey);
+      if (!pending) {
+        pending = this.query(tenant, tsquery, normalized).finally(() => this.searching.delete(cacheKey));
+        this.searching.set(cacheKey, pending);
+      }
+      keys = await pending;
+      this.searches.set(cacheKey, keys);
+      if (this.searches.size > MAX_SEARCHES) this.searches.delete(this.searches.keys().next().value as string);
     }
+    // The tenant's own entries: the same keys, its parameters, fees and offices.
+    return keys.map((key) => services.byKey.get(key)).filter((s): s is CatalogEntry => s !== undefined);
+  }
+
+  /** The keys a search finds among the tenant's rows, best first. */
+  private async query(tenant: Tenant, tsquery: string | null, normalized: string): Promise<string[]> {
     const rows = await this.transactions.run(tenant.id, async (scope) => {
       // Whole words and their beginnings first: cheap, and what people mostly type.
       const words = tsquery ? await this.services.matching(scope, tsquery) : [];
@@ -136,12 +162,7 @@ export class CatalogService {
       // Nothing found: parts of compounds and typing errors, by trigram similarity (dearer).
       return this.services.similar(scope, normalized);
     });
-    this.searches.set(
-      cacheKey,
-      rows.map((r) => r.key),
-    );
-    if (this.searches.size > MAX_SEARCHES) this.searches.delete(this.searches.keys().next().value as string);
-    return rows.map((r) => services.byKey.get(r.key)).filter((s): s is CatalogEntry => s !== undefined);
+    return rows.map((r) => r.key);
   }
 
   /** A service's description with the tenant's parameters filled in. */
@@ -212,7 +233,8 @@ export class CatalogService {
       if (!record || (record.document.visibility === 'private' && record.owner !== tenant.slug)) continue;
       list.push(this.onlineEntry(tenant, row, record));
     }
-    const services = { revision: tenant.revision, list, byKey: new Map(list.map((s) => [s.key, s])) };
+    const searchSet = contentHash(rows.map((r) => [r.key, r.type, r.definition_id]));
+    const services = { revision: tenant.revision, list, byKey: new Map(list.map((s) => [s.key, s])), searchSet };
     const current = this.registry.getById(tenant.id);
     if (!current || current.revision === tenant.revision) {
       this.byTenant.delete(tenant.id);

@@ -48,17 +48,34 @@ export class ViewEngine {
     this.loader.addPartials(dir);
   }
 
+  /**
+   * Whether a tenant's pages come from the platform's templates alone (it has no template folder of
+   * its own): then parts of its pages are the same as other tenants' and can be rendered once.
+   */
+  platformOnly(overlay?: Overlay): boolean {
+    return this.environment(overlay) === this.loader.environment();
+  }
+
+  /** Renders one of the platform's partials on its own: a part that many tenants' pages share. */
+  partial(name: string, data: ViewData): string {
+    return this.loader.environment().compile(`{{> ${name}}}`)(data);
+  }
+
   /** Renders a page inside the base layout. */
   render(page: string, data: ViewData, overlay?: Overlay): string {
-    const env = this.loader.environment(
+    const env = this.environment(overlay);
+    const body = env.required(`${page}.hbs`)(data);
+    return env.required('layout.hbs')({ ...data, body });
+  }
+
+  private environment(overlay?: Overlay) {
+    return this.loader.environment(
       overlay && {
         key: overlay.key,
         dirs: [join(overlay.dir, 'templates', 'pages')],
         partialDirs: [join(overlay.dir, 'templates', 'partials')],
       },
     );
-    const body = env.required(`${page}.hbs`)(data);
-    return env.required('layout.hbs')({ ...data, body });
   }
 
   /** Forgets a tenant's compiled overlay, after its templates or configuration changed. */

@@ -14,6 +14,8 @@ import { PageContext } from '../http/page-context.service';
 const SEARCHES_PER_TENANT = 50;
 /** Online services on the home page; the rest are one click further. */
 const HOME_ONLINE = 6;
+/** Characters of shared parts kept (service lists as HTML, shared by tenants with the same services). */
+const MAX_PART_CHARS = 32 * 1024 * 1024;
 /** Names of the Länder by the two-digit AGS prefix, for link services of a Land. */
 const LAND_KEYS: Record<string, string> = { '05': 'catalog.provider.land.05' };
 
@@ -36,11 +38,17 @@ interface ListView {
   count?: string;
   services?: ServiceItem[];
   groups?: { id: string; title: string; url: string; services: ServiceItem[] }[];
+  /** The same as HTML, rendered once for every tenant that offers the same services. */
+  servicesHtml?: string;
+  groupsHtml?: string;
   empty?: string;
   backLink?: { url: string; text: string };
   /** Whether the Lebenslagen lead anywhere: not when the tenant has no services at all. */
   lagenLink?: boolean;
 }
+
+/** What an item of a service list shows depends on this alone: the definition version, or the link service. */
+const entryId = (entry: CatalogEntry): string => entry.definition?.id ?? entry.key;
 
 /** `{q: ' Hund  '}` -> `Hund`; the first value of a repeated parameter, control characters out. */
 export function queryValue(value: unknown): string {
@@ -70,6 +78,9 @@ function descriptionHtml(text: string): string {
 export class ServicePages {
   /** Search pages in the cache, per tenant id: which revision they belong to and their addresses. */
   private readonly searches = new Map<string, { key: string; pages: Set<string> }>();
+  /** Parts of pages that tenants share, by what they show; least recently used first. */
+  private readonly parts = new Map<string, string>();
+  private partChars = 0;
 
   constructor(
     private readonly catalog: CatalogService,
@@ -186,7 +197,9 @@ export class ServicePages {
         count: t(found.length === 1 ? 'catalog.services.found.one' : 'catalog.services.found.other', {
           count: found.length,
         }),
-        services: [...found.map((s) => this.item(s, locale)), ...ofDistrict],
+        ...(ofDistrict.length
+          ? { services: [...found.map((s) => this.item(s, locale)), ...ofDistrict] }
+          : this.serviceList(tenant, locale, found)),
         empty: found.length || ofDistrict.length ? undefined : t('catalog.services.noResults', { q }),
         backLink: { url: '/leistungen', text: t('catalog.services.all') },
       };
@@ -198,7 +211,10 @@ export class ServicePages {
         heading: lageTitle ?? lage,
         intro: t('catalog.lage.intro', { name: tenant.config.shortName ?? tenant.name }),
         count: this.count(locale, inLage.length),
-        services: [...inLage.map((s) => this.item(s, locale)), ...ofDistrict],
+        // A town's list with its district's services is its own; only the plain list is shared.
+        ...(ofDistrict.length
+          ? { services: [...inLage.map((s) => this.item(s, locale)), ...ofDistrict] }
+          : this.serviceList(tenant, locale, inLage)),
         empty: inLage.length || ofDistrict.length ? undefined : t('catalog.lage.empty'),
         backLink: { url: '/lebenslagen', text: t('catalog.lagen.all') },
       };
@@ -217,12 +233,7 @@ export class ServicePages {
             : undefined,
         heading: t('catalog.services.title'),
         intro: t('catalog.services.intro', { name: tenant.config.shortName ?? tenant.name }),
-        groups: this.groups(services).map((g) => ({
-          id: g.id,
-          title: localized(g.title, locale),
-          url: `/lebenslagen/${g.id}`,
-          services: g.services.map((s) => this.item(s, locale)),
-        })),
+        ...this.serviceGroups(tenant, locale, services),
         empty: services.length ? undefined : t('catalog.services.none'),
       };
     }
@@ -327,6 +338,65 @@ export class ServicePages {
       { ...this.base(tenant, locale, path, title), service },
       this.pages.overlay(tenant),
     );
+  }
+
+  /**
+   * A list of services for the page: as HTML shared with every tenant that lists the same services
+   * (the items show only what their definition version or link service says), or as data for a
+   * tenant whose own templates may show them otherwise.
+   */
+  private serviceList(
+    tenant: Tenant,
+    locale: string,
+    services: CatalogEntry[],
+  ): Pick<ListView, 'services' | 'servicesHtml'> {
+    if (!services.length) return {};
+    if (!this.views.platformOnly(this.pages.overlay(tenant)))
+      return { services: services.map((s) => this.item(s, locale)) };
+    const key = `list\u0000${locale}\u0000${services.map(entryId).join(' ')}`;
+    return {
+      servicesHtml: this.part(key, () =>
+        this.views.partial('service-list', { locale, services: services.map((s) => this.item(s, locale)) }),
+      ),
+    };
+  }
+
+  /** All services by Themenfeld, shared like {@link serviceList}. */
+  private serviceGroups(
+    tenant: Tenant,
+    locale: string,
+    services: CatalogEntry[],
+  ): Pick<ListView, 'groups' | 'groupsHtml'> {
+    const groups = () =>
+      this.groups(services).map((g) => ({
+        id: g.id,
+        title: localized(g.title, locale),
+        url: `/lebenslagen/${g.id}`,
+        services: g.services.map((s) => this.item(s, locale)),
+      }));
+    if (!services.length || !this.views.platformOnly(this.pages.overlay(tenant))) return { groups: groups() };
+    const key = `groups\u0000${locale}\u0000${services.map(entryId).join(' ')}`;
+    return { groupsHtml: this.part(key, () => this.views.partial('service-groups', { locale, groups: groups() })) };
+  }
+
+  /** A shared part from the cache, or rendered and kept; the least recently used go first. */
+  private part(key: string, render: () => string): string {
+    let html = this.parts.get(key);
+    if (html !== undefined) {
+      this.parts.delete(key);
+      this.parts.set(key, html);
+      return html;
+    }
+    // Unindented like the page it goes into (see cachedPage), so that the page's bytes do not change.
+    html = render().replace(/\n\s+/g, '\n');
+    this.parts.set(key, html);
+    this.partChars += key.length + html.length;
+    while (this.partChars > MAX_PART_CHARS) {
+      const oldest = this.parts.keys().next().value as string;
+      this.partChars -= oldest.length + (this.parts.get(oldest) ?? '').length;
+      this.parts.delete(oldest);
+    }
+    return html;
   }
 
   /** The layout's data, with language links that keep the query of the page. */

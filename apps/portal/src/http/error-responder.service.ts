@@ -87,6 +87,9 @@ export class ErrorResponder {
     const page = body.statusCode === 404 ? 'not-found' : body.statusCode === 503 ? 'maintenance' : 'error';
     // A refused request (4xx) says why and names the fields; an unexpected failure shows its error id.
     const detail = body.errorId ? { errorId: body.errorId } : { message: body.message, fields: body.errors ?? [] };
+    // Saturated: the page says when to try again.
+    if (body.code === (CoreErrorCode.Busy as string))
+      Object.assign(detail, { retryAfter: reply.getHeader('retry-after') });
     return this.page(request, reply, body.statusCode, page, detail);
   }
 
@@ -100,7 +103,10 @@ export class ErrorResponder {
   ): FastifyReply {
     const tenant = tenantOf(request);
     const locale = this.pages.locale(request, undefined, tenant);
-    const titleKey = { 'not-found': 'notFound.title', maintenance: 'maintenance.title', error: 'error.title' }[page];
+    const titleKey =
+      extra.retryAfter !== undefined
+        ? 'busy.title'
+        : { 'not-found': 'notFound.title', maintenance: 'maintenance.title', error: 'error.title' }[page];
     const data = { ...this.pages.base(tenant, locale, '/', this.i18n.t(locale, titleKey)), ...extra };
     const html = this.views.render(page, data);
     return reply

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig, newCorrelationId, runInContext } from '@openrathaus/core';
+import { AppConfig, CoreError, CoreErrorCode, newCorrelationId, runInContext } from '@openrathaus/core';
 import { Metrics } from '@openrathaus/observability';
 import { TenancyError, TenancyErrorCode, Tenant, TenantRegistry, isServing } from '@openrathaus/tenancy';
 import { OPERATOR_HOME, OPERATOR_PATHS, isOperatorHost } from '../operator/operator-host';
 import { ErrorResponder } from './error-responder.service';
+import type { LoadShedder } from './load-shedding';
 import { metricsAllowed } from './metrics-access';
 import { DOCS_CSP } from './security-headers';
 import { setState, stateOf } from './request-state';
@@ -49,6 +50,7 @@ export function registerHostHooks(
   metrics: Metrics,
   homePages: CachedPages,
   config: AppConfig,
+  shedder: LoadShedder,
 ): void {
   fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     const header = request.headers['x-request-id'];
@@ -113,6 +115,15 @@ export function registerHostHooks(
     ) {
       return;
     }
+    // Past what the instance can do in time: a quick 503 with Retry-After (cached pages above still answer).
+    const admitted = shedder.admit();
+    if ('retryAfter' in admitted) {
+      void reply.header('retry-after', String(admitted.retryAfter));
+      return runInContext(context, () =>
+        responder.send(new CoreError(CoreErrorCode.Busy, { what: 'portal' }), request, reply),
+      );
+    }
+    reply.raw.once('close', admitted.release);
     runInContext(context, () => {
       if (!match) {
         if (path.startsWith('/api/')) {
