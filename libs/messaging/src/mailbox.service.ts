@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { FieldFault, isUuid } from '@openrathaus/core';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
-import { LocalizedText, localized } from '@openrathaus/i18n';
+import { LOCALES, LocalizedText, localized } from '@openrathaus/i18n';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { MailboxMessageEntity, MailboxSender } from './mailbox-message.entity';
 import { MailboxMessagesRepository } from './mailbox-messages.repository';
@@ -47,7 +47,6 @@ export interface MailboxView {
 
 const MAX_LIST = 200;
 const SENDERS: readonly MailboxSender[] = ['system', 'staff', 'citizen'];
-const LOCALES = ['de', 'en', 'de-x-ls'] as const;
 
 /** Keeps the languages a text has; a plain string is German. Undefined without a German text. */
 const texts = (value: unknown, max: number): LocalizedText | undefined => {

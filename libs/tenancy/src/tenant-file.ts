@@ -18,16 +18,17 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import type { LocalizedText } from '@openrathaus/i18n';
+import { LOCALES } from '@openrathaus/i18n';
+import type { Locale, LocalizedText } from '@openrathaus/i18n';
 
 export const TENANT_KINDS = ['municipality', 'district', 'region'] as const;
 export const TENANT_STATUSES = ['pilot', 'live', 'suspended'] as const;
-/** `de-x-ls` is Leichte Sprache, kept as its own locale. */
-export const SUPPORTED_LOCALES = ['de', 'en', 'de-x-ls'] as const;
+/** The platform's locales (`de-x-ls` is Leichte Sprache, kept as its own locale). */
+export const SUPPORTED_LOCALES = LOCALES;
 
 export type TenantKind = (typeof TENANT_KINDS)[number];
 export type TenantStatus = (typeof TENANT_STATUSES)[number];
-export type Locale = (typeof SUPPORTED_LOCALES)[number];
+export type { Locale };
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const COLOUR = /^#[0-9a-fA-F]{6}$/;
@@ -38,6 +39,11 @@ const ASSET = /^assets\/[A-Za-z0-9._-]+\.(svg|png|jpg|jpeg|webp)$/;
 export class LocalizedTextInput implements Partial<LocalizedText> {
   @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) de?: string;
   @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) en?: string;
+  @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) tr?: string;
+  @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) ar?: string;
+  @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) uk?: string;
+  @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) ru?: string;
+  @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) pl?: string;
   @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) 'de-x-ls'?: string;
 }
 

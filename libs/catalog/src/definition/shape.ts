@@ -1,3 +1,4 @@
+import { isLocale } from '@openrathaus/i18n';
 import type { DefinitionFaultKey } from './definition-fault';
 
 /** The shape a part of a YAML document must have; checked by {@link checkShape}. */
@@ -23,7 +24,6 @@ export interface ShapeFault {
   params?: Record<string, string | number>;
 }
 
-const LOCALES = ['de', 'en', 'de-x-ls'];
 
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -53,7 +53,7 @@ export function checkShape(value: unknown, shape: Shape, path = ''): ShapeFault[
       return isRecord(value) &&
         typeof value.de === 'string' &&
         value.de.trim() !== '' &&
-        Object.entries(value).every(([k, v]) => LOCALES.includes(k) && typeof v === 'string')
+        Object.entries(value).every(([k, v]) => isLocale(k) && typeof v === 'string')
         ? []
         : [{ path, key: 'localized' }];
     case 'enum':
