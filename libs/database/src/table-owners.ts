@@ -36,6 +36,7 @@ export const TABLE_OWNERS = {
   captured_mails: 'messaging',
   workflow_effects: 'workflow',
   case_notes: 'backoffice',
+  barrier_reports: 'backoffice',
   deliveries: 'delivery',
 } as const satisfies Record<string, string>;
 

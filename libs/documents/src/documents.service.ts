@@ -6,7 +6,7 @@ import { ProcessDefinition, TextTemplates } from '@openrathaus/catalog';
 import { APP_CONFIG, AppConfig, Clock, FILE_STORAGE, FileStorage, isUuid, systemClock } from '@openrathaus/core';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
 import { Rules } from '@openrathaus/forms';
-import { I18n, localized, shownLocale } from '@openrathaus/i18n';
+import { I18n, intlLocale, localized, shownLocale } from '@openrathaus/i18n';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { DocumentEntity } from './document.entity';
 import { PdfLogo, renderDocumentPdf } from './document-pdf';
@@ -166,7 +166,7 @@ const safeName = (text: string): string =>
     .slice(0, 80);
 
 const dateText = (date: Date | string, locale: string): string =>
-  new Date(date).toLocaleDateString(locale.startsWith('en') ? 'en-GB' : 'de-DE', { timeZone: 'Europe/Berlin' });
+  new Date(date).toLocaleDateString(intlLocale(locale), { timeZone: 'Europe/Berlin' });
 
 /**
  * Issues documents (PDF with a QR code of their verification URL), keeps them, hands them out and

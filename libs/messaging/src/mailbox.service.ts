@@ -190,7 +190,7 @@ export class Mailbox {
 
   private fill(text: LocalizedText, data: Record<string, unknown>, subject: boolean): LocalizedText {
     const out: Record<string, string> = {};
-    for (const [locale, source] of Object.entries(text) as [string, string][]) {
+    for (const [locale, source] of Object.entries<string>(text as Record<string, string>)) {
       // The text under its own language, so that money and dates are written the way of that language.
       const filled = this.templates.fill({ de: source, [locale]: source }, locale, data).trim();
       out[locale] = subject ? oneLine(filled) : filled;

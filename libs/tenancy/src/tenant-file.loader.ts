@@ -6,7 +6,7 @@ import { ValidationError, validateSync } from 'class-validator';
 import { AppConfig, isInternalHost, readYaml } from '@openrathaus/core';
 import { contrastRatio } from './contrast';
 import { TenantFault, TenantFaultKey, isTenantFaultKey } from './tenant-fault';
-import { SUPPORTED_LOCALES, TENANT_KINDS, TENANT_STATUSES, TenantFile } from './tenant-file';
+import { CONFORMITY, SUPPORTED_LOCALES, TENANT_KINDS, TENANT_STATUSES, TenantFile } from './tenant-file';
 
 /** One tenant folder as read from disk: its configuration when valid, its faults otherwise. */
 export interface LoadedTenant {
@@ -23,6 +23,7 @@ const allowedFor: Record<string, string> = {
   kind: TENANT_KINDS.join(', '),
   status: TENANT_STATUSES.join(', '),
   locales: SUPPORTED_LOCALES.join(', '),
+  conformity: CONFORMITY.join(', '),
 };
 
 function collectFaults(errors: ValidationError[], file: string, parent = ''): TenantFault[] {
@@ -37,7 +38,7 @@ function collectFaults(errors: ValidationError[], file: string, parent = ''): Te
       if (first !== undefined) {
         const key: TenantFaultKey = isTenantFaultKey(first) ? first : 'invalid';
         const base = field.split('.')[0];
-        faults.push({ file, field, key, params: { allowed: allowedFor[base] ?? '' } });
+        faults.push({ file, field, key, params: { allowed: allowedFor[base] ?? allowedFor[error.property] ?? '' } });
       }
     }
     if (error.children?.length) faults.push(...collectFaults(error.children, file, field));

@@ -210,6 +210,61 @@ export class DeliveryConfig {
   services?: Record<string, string>;
 }
 
+/** How far the portal meets BITV 2.0 / WCAG 2.1 AA, as the accessibility statement says. */
+export const CONFORMITY = ['full', 'partial', 'none'] as const;
+export type Conformity = (typeof CONFORMITY)[number];
+
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** A video in German Sign Language (DGS) on the home page: a file the browser plays, or a page to link. */
+export class SignLanguageVideo {
+  @IsUrl({ protocols: ['https'], require_protocol: true }, { message: 'url' })
+  url: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LocalizedTextInput)
+  title?: LocalizedTextInput;
+}
+
+/**
+ * The tenant's accessibility statement (Erklärung zur Barrierefreiheit) and feedback mechanism;
+ * every field has a default, so a portal has a statement from its first day.
+ */
+export class AccessibilityConfig {
+  @IsOptional()
+  @IsIn(CONFORMITY, { message: 'one_of' })
+  conformity?: Conformity;
+
+  /** When the statement was made or last checked (`YYYY-MM-DD`). */
+  @IsOptional()
+  @Matches(ISO_DATE, { message: 'date' })
+  statementDate?: string;
+
+  /** How it was checked (self-assessment, an external test …). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LocalizedTextInput)
+  method?: LocalizedTextInput;
+
+  /** Barriers the tenant knows of, beyond the platform's own. */
+  @IsOptional()
+  @IsArray({ message: 'list' })
+  @ValidateNested({ each: true })
+  @Type(() => LocalizedTextInput)
+  knownGaps?: LocalizedTextInput[];
+
+  /** Where reports of barriers are mailed; without it, `contact.email`. */
+  @IsOptional()
+  @IsEmail({}, { message: 'email' })
+  feedbackEmail?: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SignLanguageVideo)
+  signLanguageVideo?: SignLanguageVideo;
+}
+
 /** The defaults of {@link Casework}, in days. */
 export const CASEWORK_DEFAULTS = { reminderDays: 14, closeDays: 28, overdueDays: 10 } as const;
 
@@ -336,4 +391,9 @@ export class TenantFile {
   @ValidateNested()
   @Type(() => DeliveryConfig)
   delivery?: DeliveryConfig;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AccessibilityConfig)
+  accessibility?: AccessibilityConfig;
 }

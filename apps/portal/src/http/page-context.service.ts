@@ -101,6 +101,9 @@ export class PageContext {
         emblemUrl: emblem ? `/tenant-assets/${emblem.slice('assets/'.length)}` : undefined,
         imprintUrl: c?.imprintUrl,
         privacyUrl: c?.privacyUrl,
+        accessibilityUrl: tenant ? '/barrierefreiheit' : undefined,
+        // BITV 2.0: the home page explains itself in Leichte Sprache, offered wherever the tenant has it.
+        easyLanguageUrl: tenant && offered.includes('de-x-ls') && locale !== 'de-x-ls' ? '/?lang=de-x-ls' : undefined,
         address: c?.address,
         contact: c?.contact && {
           phone: c.contact.phone,

@@ -24,7 +24,6 @@ export interface ShapeFault {
   params?: Record<string, string | number>;
 }
 
-
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
