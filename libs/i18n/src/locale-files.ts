@@ -61,6 +61,20 @@ const readable = (text: string): string =>
 
 const count = (text: string, script: Script): number => text.match(SCRIPTS[script])?.length ?? 0;
 
+/**
+ * Whether a text of `locale` is written in that locale's script (more of its letters than of any
+ * other script's); abbreviations, addresses and placeholders are not counted.
+ */
+export function writtenInScript(locale: string, text: string): boolean {
+  if (!isLocale(locale)) return true;
+  const words = readable(text);
+  const own = count(words, LOCALE_INFO[locale].script);
+  const foreign = (Object.keys(SCRIPTS) as Script[])
+    .filter((s) => s !== LOCALE_INFO[locale].script)
+    .reduce((sum, s) => sum + count(words, s), 0);
+  return foreign <= own;
+}
+
 /** One text that is not in the script its locale is written in, or that was left German. */
 export interface TextFault {
   key: string;
@@ -86,7 +100,6 @@ export function checkTranslation(
   sameAsGerman: readonly string[] = [],
 ): TextFault[] {
   if (!isLocale(locale)) return [{ key: '', problem: 'unknown_key', text: locale }];
-  const info = LOCALE_INFO[locale];
   const faults: TextFault[] = [];
   for (const key of Object.keys(german)) if (!Object.hasOwn(texts, key)) faults.push({ key, problem: 'missing' });
   for (const [key, text] of Object.entries(texts)) {
@@ -99,13 +112,8 @@ export function checkTranslation(
     if (placeholders(text) !== placeholders(german[key]) && !ownMessage) {
       faults.push({ key, problem: 'placeholders', text });
     }
-    const words = readable(text);
-    const own = count(words, info.script);
-    const foreign = (Object.keys(SCRIPTS) as Script[])
-      .filter((s) => s !== info.script)
-      .reduce((sum, s) => sum + count(words, s), 0);
     const germanLanguage = locale === 'de' || locale === 'de-x-ls';
-    if (foreign > own) faults.push({ key, problem: 'script', text });
+    if (!writtenInScript(locale, text)) faults.push({ key, problem: 'script', text });
     else if (
       !germanLanguage &&
       text === german[key] &&
