@@ -23,7 +23,8 @@ const format = (key: string, make: () => Intl.NumberFormat): Intl.NumberFormat =
 export function formatMoney(cents: number, locale = 'de'): string {
   const tag = intlLocale(locale);
   const money = format(`money:${tag}`, () => new Intl.NumberFormat(tag, { style: 'currency', currency: 'EUR' }));
-  return isolateLtr(money.format(cents / 100), locale);
+  // Arabic formats start with a right-to-left mark; inside the isolate the amount reads left to right.
+  return isolateLtr(money.format(cents / 100).replace(/[\u200e\u200f\u061c]/g, ''), locale);
 }
 
 /** `P1Y6M` as `1 Jahr, 6 Monate` (with each language's plural forms). */
