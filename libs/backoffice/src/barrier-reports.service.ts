@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { FieldFault, isUuid } from '@openrathaus/core';
-import { TenantScope, TenantTransactions } from '@openrathaus/database';
+import { TenantTransactions } from '@openrathaus/database';
 import { Mailer } from '@openrathaus/messaging';
 import type { Tenant } from '@openrathaus/tenancy';
 import { BackofficeError, BackofficeErrorCode } from './backoffice.error';
+import { BarrierReportsRepository } from './barrier-reports.repository';
 
 /** A barrier someone met on the portal (BITV 2.0 feedback mechanism). */
 export interface BarrierReport {
@@ -38,6 +39,7 @@ export class BarrierReports {
   constructor(
     private readonly transactions: TenantTransactions,
     private readonly mailer: Mailer,
+    private readonly repository: BarrierReportsRepository,
   ) {}
 
   /** Checks and keeps a report and queues its mail; a fault names its field (400). */
@@ -53,7 +55,7 @@ export class BarrierReports {
     if (fields.length) throw new BackofficeError(BackofficeErrorCode.InvalidInput, {}, fields);
     const to = tenant.config.accessibility?.feedbackEmail ?? tenant.config.contact?.email;
     return this.transactions.run(tenant.id, async (scope) => {
-      const kept = await this.add(scope, { ...report, email: report.email || null, locale });
+      const kept = await this.repository.add(scope, { ...report, email: report.email || null, locale });
       // The office reads German; the report itself is quoted as written.
       if (to) {
         await this.mailer.queue(scope, {
@@ -69,58 +71,13 @@ export class BarrierReports {
 
   /** The newest reports first. */
   recent(tenant: Tenant, limit = 100): Promise<BarrierReport[]> {
-    return this.transactions.run(tenant.id, async (scope) => {
-      const rows = await scope.query<Row>(
-        `select id, page, description, email, locale, created_at, answered_at from public.barrier_reports
-          order by created_at desc, id limit $1`,
-        [limit],
-      );
-      return rows.map(toReport);
-    });
+    return this.transactions.run(tenant.id, (scope) => this.repository.recent(scope, limit));
   }
 
   /** Marks a report answered; an unknown id is 404. */
   async answered(tenant: Tenant, id: string): Promise<void> {
     if (!isUuid(id)) throw new BackofficeError(BackofficeErrorCode.NotFound, { id });
-    const rows = await this.transactions.run(tenant.id, (scope) =>
-      scope.query(
-        `update public.barrier_reports set answered_at = coalesce(answered_at, now()) where id = $1 returning id`,
-        [id],
-      ),
-    );
-    if (!rows.length) throw new BackofficeError(BackofficeErrorCode.NotFound, { id });
-  }
-
-  private async add(
-    scope: TenantScope,
-    report: { page: string; description: string; email: string | null; locale: string },
-  ): Promise<BarrierReport> {
-    const [row] = await scope.query<Row>(
-      `insert into public.barrier_reports (tenant_id, page, description, email, locale)
-       values ($1, $2, $3, $4, $5)
-       returning id, page, description, email, locale, created_at, answered_at`,
-      [scope.tenantId, report.page, report.description, report.email, report.locale],
-    );
-    return toReport(row);
+    const found = await this.transactions.run(tenant.id, (scope) => this.repository.answered(scope, id));
+    if (!found) throw new BackofficeError(BackofficeErrorCode.NotFound, { id });
   }
 }
-
-interface Row {
-  id: string;
-  page: string;
-  description: string;
-  email: string | null;
-  locale: string;
-  created_at: Date;
-  answered_at: Date | null;
-}
-
-const toReport = (row: Row): BarrierReport => ({
-  id: row.id,
-  page: row.page,
-  description: row.description,
-  email: row.email,
-  locale: row.locale,
-  createdAt: row.created_at,
-  answeredAt: row.answered_at,
-});
