@@ -201,8 +201,8 @@ describe('every citizen understands the portal (Chromium)', () => {
       const active = await page.evaluate(() => document.activeElement?.classList.contains('or-error-summary'));
       expect(active).toBe(true);
       await tabTo((f) => f.href === '#f-description');
+      // Following the link moves the focus to the field it names.
       await page.keyboard.press('Enter');
-      await page.keyboard.press('Tab');
       await expect(focused()).resolves.toMatchObject({ name: 'description' });
       await page.keyboard.type('Der Fokus ist auf der Karte nicht zu sehen.');
       await tabTo((f) => f.text === 'Barriere melden' && f.tag === 'button');
@@ -244,6 +244,9 @@ describe('every citizen understands the portal (Chromium)', () => {
 
     beforeAll(async () => {
       context = await newContext();
+      // Paying waits for the permit, whose embedded font takes seconds to read on a busy machine.
+      context.setDefaultTimeout(60_000);
+      context.setDefaultNavigationTimeout(60_000);
       page = await context.newPage();
     });
     afterAll(() => context?.close());
