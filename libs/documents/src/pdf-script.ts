@@ -26,12 +26,11 @@ export interface VisualLine {
 /**
  * Lays out one line by the Unicode Bidirectional Algorithm: the direction of the paragraph from its
  * first strong letter (or `base`), the levels of its characters, the runs reordered for display
- * (rule L2) and mirrored brackets in right-to-left runs. Numbers, IBANs and plates inside Arabic
+ * (rule L2). Numbers, IBANs and plates inside Arabic
  * keep their order; isolates (U+2066…U+2069) are honoured, then dropped.
  */
 export function visualLine(line: string, base?: 'ltr' | 'rtl'): VisualLine {
   const levels = bidi.getEmbeddingLevels(line, base);
-  const mirrored = bidi.getMirroredCharactersMap(line, levels.levels);
   const runs: { start: number; end: number; level: number }[] = [];
   for (let i = 0; i < line.length; i++) {
     const level = levels.levels[i];
@@ -54,7 +53,8 @@ export function visualLine(line: string, base?: 'ltr' | 'rtl'): VisualLine {
   const out: VisualRun[] = [];
   for (const run of runs) {
     let text = '';
-    for (let i = run.start; i < run.end; i++) text += mirrored.get(i) ?? line[i];
+    // Brackets are mirrored by the shaper (OpenType `rtlm`), not here.
+    for (let i = run.start; i < run.end; i++) text += line[i];
     text = text.replace(BIDI_CONTROLS, '');
     if (!text) continue;
     const rtl = run.level % 2 === 1;
@@ -85,8 +85,10 @@ let files: ReturnType<typeof fontFiles> | undefined;
 export async function embedUnicodeFonts(pdf: PDFDocument): Promise<UnicodeFonts> {
   files ??= fontFiles();
   pdf.registerFontkit(fontkit);
-  // Kerning and mark positioning cost a tenth of the layout time and pdf-lib draws without them.
-  const features = { kern: false, mark: false, mkmk: false };
+  // No lam-alef ligature: PDF readers turn a right-to-left line around letter by letter when they
+  // extract it, and would read the two letters of one glyph backwards (a screen reader too). Joined
+  // lam and alef read the same and extract right. Kerning: pdf-lib draws without it.
+  const features = { kern: false, liga: false };
   return {
     regular: await pdf.embedFont(files.regular, { subset: true, features }),
     bold: await pdf.embedFont(files.bold, { subset: true, features }),

@@ -62,7 +62,9 @@ export class TextTemplates {
         const date = typeof value === 'string' || value instanceof Date ? new Date(value) : undefined;
         return date && !Number.isNaN(date.getTime())
           ? isolateLtr(
-              date.toLocaleDateString(intlLocale(localeOf(options)), { timeZone: 'Europe/Berlin' }),
+              date
+                .toLocaleDateString(intlLocale(localeOf(options)), { timeZone: 'Europe/Berlin' })
+                .replace(/[\u200e\u200f\u061c]/g, ''),
               localeOf(options),
             )
           : '';
