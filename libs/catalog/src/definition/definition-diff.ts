@@ -27,8 +27,8 @@ const isText = (value: unknown): value is Record<string, unknown> =>
 /** The languages whose texts differ between two values, found at any depth. */
 function changedLocales(a: unknown, b: unknown, out = new Set<string>()): Set<string> {
   if (isText(a) || isText(b)) {
-    const x = (isText(a) ? a : {});
-    const y = (isText(b) ? b : {});
+    const x = isText(a) ? a : {};
+    const y = isText(b) ? b : {};
     for (const locale of new Set([...Object.keys(x), ...Object.keys(y)])) {
       if (x[locale] !== y[locale]) out.add(locale);
     }
