@@ -16,7 +16,7 @@ import { StaffTotp1795305600014 } from './1795305600014-staff-totp';
 import { Decisions1795305600015 } from './1795305600015-decisions';
 import { Deliveries1795305600016 } from './1795305600016-deliveries';
 import { Retention1795305600017 } from './1795305600017-retention';
-import { BarrierReports1795305600018 } from './1795305600018-barrier-reports';
+import { BarrierReports1795305600021 } from './1795305600021-barrier-reports';
 
 /** Every schema migration, oldest first. */
 export const MIGRATIONS = [
@@ -38,5 +38,5 @@ export const MIGRATIONS = [
   Decisions1795305600015,
   Deliveries1795305600016,
   Retention1795305600017,
-  BarrierReports1795305600018,
+  BarrierReports1795305600021,
 ];

@@ -6,8 +6,8 @@ import { enableTenantRls } from './1795305600000-foundation';
  * and how to answer; the office gets them by e-mail and in the back office, where it marks them
  * answered.
  */
-export class BarrierReports1795305600018 implements MigrationInterface {
-  name = 'BarrierReports1795305600018';
+export class BarrierReports1795305600021 implements MigrationInterface {
+  name = 'BarrierReports1795305600021';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
