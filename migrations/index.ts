@@ -19,6 +19,7 @@ import { Retention1795305600017 } from './1795305600017-retention';
 import { Operations1795305600018 } from './1795305600018-operations';
 import { OperationsMonitoring1795305600019 } from './1795305600019-operations-monitoring';
 import { Appointments1795305600020 } from './1795305600020-appointments';
+import { BarrierReports1795305600021 } from './1795305600021-barrier-reports';
 
 /** Every schema migration, oldest first. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   Operations1795305600018,
   OperationsMonitoring1795305600019,
   Appointments1795305600020,
+  BarrierReports1795305600021,
 ];

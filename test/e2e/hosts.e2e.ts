@@ -63,15 +63,15 @@ describe('host resolution', () => {
 
   it('answers in the language asked for, and remembers it', async () => {
     const en = await get(portal.port, '/?lang=en', 'gelsenkirchen.localhost');
-    expect(en.body).toContain('<html lang="en">');
+    expect(en.body).toContain('<html lang="en" dir="ltr">');
     expect(en.body).toContain('Service portal');
     expect(String(en.headers['set-cookie'])).toContain('lang=en');
     const again = await get(portal.port, '/', 'gelsenkirchen.localhost', { cookie: 'lang=en' });
-    expect(again.body).toContain('<html lang="en">');
+    expect(again.body).toContain('<html lang="en" dir="ltr">');
     const byHeader = await get(portal.port, '/', 'gelsenkirchen.localhost', { 'accept-language': 'en-GB,en;q=0.9' });
-    expect(byHeader.body).toContain('<html lang="en">');
+    expect(byHeader.body).toContain('<html lang="en" dir="ltr">');
     const de = await get(portal.port, '/', 'gelsenkirchen.localhost');
-    expect(de.body).toContain('<html lang="de">');
+    expect(de.body).toContain('<html lang="de" dir="ltr">');
   });
 
   it('serves health, metrics per tenant and the OpenAPI document', async () => {

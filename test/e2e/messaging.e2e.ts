@@ -384,7 +384,7 @@ describe('messaging captured in development (no SMTP_URL)', () => {
     expect(mails.map((m) => m.to)).toEqual(['second@example.org', 'first@example.org']);
     expect(mails[0]).toMatchObject({ subject: 'Bitte bestätigen Sie Ihre E-Mail-Adresse – Stadt Herten' });
     expect(mails[0].text).toContain('https://x/v');
-    expect(mails[0].html).toContain('<html lang="de">');
+    expect(mails[0].html).toContain('<html lang="de" dir="ltr">');
     expect(new Date(mails[0].sentAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
 
     expect((await get(portal.port, '/_dev/mail', 'herten.localhost')).status).toBe(404);

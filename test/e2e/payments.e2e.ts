@@ -93,7 +93,7 @@ describe('payments (XBezahldienste client, sandbox, Payments service)', () => {
     const { page, csrf, cookie } = await open(started.redirectUrl);
     expect(page.status).toBe(200);
     expect(page.headers['cache-control']).toBe('no-store');
-    expect(page.body).toContain('<html lang="de">');
+    expect(page.body).toContain('<html lang="de" dir="ltr">');
     expect(page.body).toContain('30,70');
     expect(page.body).toContain('RE-2026-000123 Bewohnerpark');
     for (const [value, label] of [

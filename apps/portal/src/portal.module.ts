@@ -13,6 +13,7 @@ import { PAYMENTS_ENTITIES, PaymentsModule } from '@openrathaus/payments';
 import { WORKFLOW_ENTITIES, WorkflowModule } from '@openrathaus/workflow';
 import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
 import { WebModule } from '@openrathaus/web';
+import { AccessibilityModule } from './accessibility/accessibility.module';
 import { AccountModule } from './account/account.module';
 import { ApplicationsPortalModule } from './applications/applications-portal.module';
 import { AppointmentsPortalModule } from './appointments/appointments-portal.module';
@@ -64,6 +65,7 @@ export class PortalModule {
         RegionPortalModule,
         AppointmentsPortalModule,
         OperatorConsoleModule,
+        AccessibilityModule,
       ],
       providers: [TenantChangeListener],
     };

@@ -10,6 +10,8 @@ import { MessagingModule } from '@openrathaus/messaging';
 import { PaymentsModule } from '@openrathaus/payments';
 import { WorkflowModule } from '@openrathaus/workflow';
 import { AuditTrail } from './audit-trail.service';
+import { BarrierReports } from './barrier-reports.service';
+import { BarrierReportsRepository } from './barrier-reports.repository';
 import { CaseFiles } from './case-files.service';
 import { CaseNotesRepository } from './case-notes.repository';
 import { CaseNotesRetention } from './case-notes-retention';
@@ -28,7 +30,16 @@ import { TenantStatistics } from './statistics.service';
     WorkflowModule,
     I18nModule.forFeature({ dir: join(projectRoot(), 'libs', 'backoffice', 'locales') }),
   ],
-  providers: [CaseNotesRepository, CaseNotesRetention, Inbox, CaseFiles, TenantStatistics, AuditTrail],
-  exports: [Inbox, CaseFiles, TenantStatistics, AuditTrail],
+  providers: [
+    CaseNotesRepository,
+    CaseNotesRetention,
+    Inbox,
+    CaseFiles,
+    TenantStatistics,
+    AuditTrail,
+    BarrierReports,
+    BarrierReportsRepository,
+  ],
+  exports: [Inbox, CaseFiles, TenantStatistics, AuditTrail, BarrierReports],
 })
 export class BackofficeModule {}

@@ -1,5 +1,6 @@
 export * from './audit-trail.service';
 export * from './backoffice.error';
+export * from './barrier-reports.service';
 export * from './backoffice.module';
 export * from './bar-chart';
 export * from './case-files.service';

@@ -37,6 +37,7 @@ export const TABLE_OWNERS = {
   captured_mails: 'messaging',
   workflow_effects: 'workflow',
   case_notes: 'backoffice',
+  barrier_reports: 'backoffice',
   deliveries: 'delivery',
   operator_accounts: 'operations',
   tenant_error_counts: 'operations',

@@ -1,5 +1,6 @@
 import { PDFDocument, PDFFont, PDFImage, PDFPage, RGB, StandardFonts, rgb } from 'pdf-lib';
 import QRCode from 'qrcode';
+import { BIDI_CONTROLS, embedUnicodeFonts, visualLine } from './pdf-script';
 import { drawableText, wrapText } from './pdf-text';
 
 /** A picture for the letterhead; only raster formats can go into a PDF as they are. */
@@ -38,6 +39,8 @@ export interface DocumentPdfView {
   };
 }
 
+const RTL_LANGUAGES = new Set(['ar', 'fa', 'he', 'ur']);
+const ARABIC = /\p{Script=Arabic}/u;
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 56;
 const QR_SIZE = 130;
@@ -58,9 +61,28 @@ interface Fonts {
   mono: PDFFont;
 }
 
-/** Draws only what the font can encode (see {@link drawableText}). */
+interface Draw {
+  x: number;
+  y: number;
+  size: number;
+  font: PDFFont;
+  color: RGB;
+  /** Where a right-to-left line ends (it is set flush right); without it, it starts at `x`. */
+  right?: number;
+}
+
+/**
+ * Draws only what the font can encode (see {@link drawableText}). With the Unicode fonts, each line
+ * is laid out by the bidirectional algorithm and drawn run by run; a right-to-left line is set
+ * flush right.
+ */
 class Writer {
   private readonly charsets = new Map<PDFFont, ReadonlySet<number>>();
+
+  constructor(
+    private readonly unicode = false,
+    private readonly base?: 'ltr' | 'rtl',
+  ) {}
 
   safe(font: PDFFont, text: string): string {
     let set = this.charsets.get(font);
@@ -68,28 +90,76 @@ class Writer {
       set = new Set(font.getCharacterSet());
       this.charsets.set(font, set);
     }
-    return drawableText(text, set);
+    return drawableText(text, set, this.unicode);
+  }
+
+  private readonly advances = new Map<PDFFont, Map<string, number>>();
+
+  /**
+   * The width of a text. Laying out with the embedded font is slow (fontkit shapes the whole
+   * string), so text without Arabic is measured letter by letter from a cache: it has no shaping,
+   * and pdf-lib draws it without kerning anyway.
+   */
+  width(font: PDFFont, size: number, text: string): number {
+    const plain = text.replace(BIDI_CONTROLS, '');
+    if (!this.unicode || ARABIC.test(plain)) return font.widthOfTextAtSize(plain, size);
+    let cache = this.advances.get(font);
+    if (!cache) this.advances.set(font, (cache = new Map<string, number>()));
+    let units = 0;
+    for (const char of plain) {
+      let advance = cache.get(char);
+      if (advance === undefined) cache.set(char, (advance = font.widthOfTextAtSize(char, 1000)));
+      units += advance;
+    }
+    return (units * size) / 1000;
   }
 
   lines(font: PDFFont, size: number, text: string, width: number): string[] {
-    return wrapText(this.safe(font, text), (t) => font.widthOfTextAtSize(t, size), width);
+    return wrapText(this.safe(font, text), (t) => this.width(font, size, t), width);
+  }
+
+  draw(page: PDFPage, text: string, { x, y, size, font, color, right }: Draw): void {
+    if (!this.unicode) {
+      page.drawText(text, { x, y, size, font, color });
+      return;
+    }
+    const line = visualLine(text, this.base);
+    const widths = line.runs.map((run) => this.width(font, size, run.text));
+    let at = line.rtl && right !== undefined ? right - widths.reduce((a, b) => a + b, 0) : x;
+    line.runs.forEach((run, i) => {
+      page.drawText(run.text, { x: at, y, size, font, color });
+      at += widths[i];
+    });
   }
 }
+
+/** Whether every text of the document can be drawn in the standard fonts (Windows-1252). */
+const standardFontsSuffice = (view: DocumentPdfView, charset: ReadonlySet<number>): boolean =>
+  [view.tenantName, view.title, view.content, view.holder, view.number, view.issuedAtText, view.validUntilText]
+    .concat(Object.values(view.labels))
+    .every((text) =>
+      [...text.replace(BIDI_CONTROLS, '').replace(/\r?\n|\t/g, ' ')].every((c) => charset.has(c.codePointAt(0) ?? 0)),
+    );
 
 /**
  * The PDF of a document: A4, the tenant's colour bar and name (with its logo where it has a
  * raster one; SVG cannot be embedded), title, the facts (number, holder, dates) beside a QR code
  * of the verification URL with the code printed under it, then the body text over as many pages
- * as it needs. Standard fonts only: nothing to ship, and every viewer has them.
+ * as it needs. Standard fonts when they can draw every letter (every viewer has them); else an
+ * embedded Unicode font with shaping and right-to-left lines (Turkish, Polish, Cyrillic, Arabic).
  */
 export async function renderDocumentPdf(view: DocumentPdfView): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
-  const fonts: Fonts = {
+  const standard: Fonts = {
     regular: await pdf.embedFont(StandardFonts.Helvetica),
     bold: await pdf.embedFont(StandardFonts.HelveticaBold),
     mono: await pdf.embedFont(StandardFonts.Courier),
   };
-  const w = new Writer();
+  const unicode = !standardFontsSuffice(view, new Set(standard.regular.getCharacterSet()));
+  // The verification code is ASCII: the standard Courier draws it in every document.
+  const fonts: Fonts = unicode ? { ...(await embedUnicodeFonts(pdf)), mono: standard.mono } : standard;
+  const rtl = RTL_LANGUAGES.has(view.language.split('-')[0]);
+  const w = new Writer(unicode, rtl ? 'rtl' : undefined);
   const brand = colour(view.primaryColor);
   const [width, height] = A4;
   const inner = width - 2 * MARGIN;
@@ -127,7 +197,7 @@ export async function renderDocumentPdf(view: DocumentPdfView): Promise<Uint8Arr
     y -= Math.max(size.height - 30, 0);
   }
   for (const line of w.lines(fonts.bold, 16, view.tenantName, width - MARGIN - nameX)) {
-    page.drawText(line, { x: nameX, y: y - 20, size: 16, font: fonts.bold, color: brand });
+    w.draw(page, line, { x: nameX, y: y - 20, size: 16, font: fonts.bold, color: brand, right: width - MARGIN });
     y -= 20;
   }
   y -= 18;
@@ -135,7 +205,7 @@ export async function renderDocumentPdf(view: DocumentPdfView): Promise<Uint8Arr
   y -= 40;
 
   for (const line of w.lines(fonts.bold, 22, view.title, inner)) {
-    page.drawText(line, { x: MARGIN, y, size: 22, font: fonts.bold, color: INK });
+    w.draw(page, line, { x: MARGIN, y, size: 22, font: fonts.bold, color: INK, right: width - MARGIN });
     y -= 28;
   }
   y -= 8;
@@ -152,8 +222,8 @@ export async function renderDocumentPdf(view: DocumentPdfView): Promise<Uint8Arr
   const dot = view.verifyCode.lastIndexOf('.') + 1;
   for (const part of [view.verifyCode.slice(0, dot), view.verifyCode.slice(dot)]) {
     for (const line of w.lines(fonts.mono, 9, part, QR_SIZE + 40)) {
-      const lw = fonts.mono.widthOfTextAtSize(line, 9);
-      page.drawText(line, { x: qrX + (QR_SIZE - lw) / 2, y: qy - 9, size: 9, font: fonts.mono, color: INK });
+      const lw = w.width(fonts.mono, 9, line);
+      w.draw(page, line, { x: qrX + (QR_SIZE - lw) / 2, y: qy - 9, size: 9, font: fonts.mono, color: INK });
       qy -= 11;
     }
   }
@@ -167,10 +237,18 @@ export async function renderDocumentPdf(view: DocumentPdfView): Promise<Uint8Arr
   ];
   let fy = top;
   for (const [label, value] of facts) {
-    page.drawText(w.safe(fonts.regular, label), { x: MARGIN, y: fy - 9, size: 9, font: fonts.regular, color: MUTED });
+    const right = MARGIN + factsWidth;
+    w.draw(page, w.safe(fonts.regular, label), {
+      x: MARGIN,
+      y: fy - 9,
+      size: 9,
+      font: fonts.regular,
+      color: MUTED,
+      right,
+    });
     fy -= 13;
     for (const line of w.lines(fonts.bold, 13, value, factsWidth)) {
-      page.drawText(line, { x: MARGIN, y: fy - 13, size: 13, font: fonts.bold, color: INK });
+      w.draw(page, line, { x: MARGIN, y: fy - 13, size: 13, font: fonts.bold, color: INK, right });
       fy -= 17;
     }
     fy -= 9;
@@ -184,7 +262,8 @@ export async function renderDocumentPdf(view: DocumentPdfView): Promise<Uint8Arr
       current = newPage();
       y = height - 60;
     }
-    if (line) current.drawText(line, { x: MARGIN, y, size: BODY_SIZE, font: fonts.regular, color: INK });
+    if (line)
+      w.draw(current, line, { x: MARGIN, y, size: BODY_SIZE, font: fonts.regular, color: INK, right: width - MARGIN });
     y -= line ? BODY_LEADING : BODY_LEADING * 0.6;
   }
 
@@ -206,12 +285,12 @@ function drawFooter(
   page.drawLine({ start: { x: MARGIN, y: top }, end: { x: width - MARGIN, y: top }, thickness: 0.5, color: brand });
   let y = top - 12;
   for (const line of w.lines(fonts.regular, 8, view.labels.verifyHint, width - 2 * MARGIN - 70)) {
-    page.drawText(line, { x: MARGIN, y, size: 8, font: fonts.regular, color: MUTED });
+    w.draw(page, line, { x: MARGIN, y, size: 8, font: fonts.regular, color: MUTED, right: width - MARGIN - 70 });
     y -= 10;
   }
   const label = w.safe(fonts.regular, view.labels.page.replace('{page}', String(n)).replace('{pages}', String(total)));
-  const lw = fonts.regular.widthOfTextAtSize(label, 8);
-  page.drawText(label, { x: width - MARGIN - lw, y: top - 12, size: 8, font: fonts.regular, color: MUTED });
+  const lw = w.width(fonts.regular, 8, label);
+  w.draw(page, label, { x: width - MARGIN - lw, y: top - 12, size: 8, font: fonts.regular, color: MUTED });
 }
 
 /** The logo as an image of the PDF, or undefined when it is not a PNG or JPEG it can read. */

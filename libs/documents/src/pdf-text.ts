@@ -1,3 +1,5 @@
+const BIDI_CONTROL = /^[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]$/;
+
 /** Letters without a decomposition into a base letter and marks, spelt the way German registers do. */
 const SPELLED: Record<string, string> = {
   ł: 'l',
@@ -35,10 +37,15 @@ const SPELLED: Record<string, string> = {
  * thrown over: a letter with marks by its base letter (ş -> s), a few letters by their usual
  * spelling (ł -> l), other characters by `?`; control characters are dropped. Line breaks stay.
  */
-export function drawableText(text: string, charset: ReadonlySet<number>): string {
+export function drawableText(text: string, charset: ReadonlySet<number>, keepBidiControls = false): string {
   let out = '';
   for (const char of text.replace(/\r\n?/g, '\n').normalize('NFC')) {
     const code = char.codePointAt(0) ?? 0;
+    if (BIDI_CONTROL.test(char)) {
+      // Direction marks are read by the line layout of the Unicode fonts; the standard ones drop them.
+      if (keepBidiControls) out += char;
+      continue;
+    }
     if (char === '\n' || charset.has(code)) out += char;
     else if (SPELLED[char] !== undefined) out += SPELLED[char];
     else if (code < 0x20 || (code >= 0x7f && code < 0xa0) || /\p{M}/u.test(char)) continue;

@@ -1,8 +1,9 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { I18nError, I18nErrorCode } from './i18n.error';
 import { DEFAULT_LOCALE, fallbackLocales } from './localized-text';
+import { readLocaleFile } from './locale-files';
 
 export type Catalog = Record<string, string>;
 
@@ -14,6 +15,7 @@ export type Catalog = Record<string, string>;
 export class I18n {
   private readonly catalogs = new Map<string, Catalog>();
   private readonly registered = new Set<string>();
+  private readonly unreviewed = new Set<string>();
 
   /** Adds the texts of one locale folder; a key another folder defined already is refused. */
   register(dir: string): this {
@@ -22,7 +24,8 @@ export class I18n {
     const files = readdirSync(folder).filter((f) => f.endsWith('.json'));
     const read = files.map((file) => {
       const locale = file.slice(0, -5);
-      const texts = JSON.parse(readFileSync(join(folder, file), 'utf8')) as Catalog;
+      const { texts, meta } = readLocaleFile(join(folder, file));
+      if (!meta.reviewed) this.unreviewed.add(locale);
       const known = this.catalogs.get(locale) ?? {};
       // One text per key: a second one from another folder would silently win over the first.
       const twice = Object.keys(texts).find((key) => Object.hasOwn(known, key));
@@ -37,6 +40,11 @@ export class I18n {
   /** The locales some registered folder has texts for. */
   locales(): string[] {
     return [...this.catalogs.keys()];
+  }
+
+  /** Whether every text of the locale was checked by a native speaker (see `_meta` in docs/languages.md). */
+  reviewed(locale: string): boolean {
+    return !this.unreviewed.has(locale);
   }
 
   /** The keys of one locale (for completeness checks). */

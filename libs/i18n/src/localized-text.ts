@@ -1,12 +1,10 @@
+import type { Locale } from './locales';
+
 /** The locale every text exists in; every other locale falls back to it. */
 export const DEFAULT_LOCALE = 'de';
 
 /** A text in several languages; German is always there. `de-x-ls` is Leichte Sprache. */
-export interface LocalizedText {
-  de: string;
-  en?: string;
-  'de-x-ls'?: string;
-}
+export type LocalizedText = { de: string } & { [L in Exclude<Locale, 'de'>]?: string };
 
 /**
  * The locales to look in, best first: the one asked for, then German. Leichte Sprache (`de-x-ls`)

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { FieldFault, isUuid } from '@openrathaus/core';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
-import { LocalizedText, localized } from '@openrathaus/i18n';
+import { LOCALES, LocalizedText, localized } from '@openrathaus/i18n';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { MailboxMessageEntity, MailboxSender } from './mailbox-message.entity';
 import { MailboxMessagesRepository } from './mailbox-messages.repository';
@@ -47,7 +47,6 @@ export interface MailboxView {
 
 const MAX_LIST = 200;
 const SENDERS: readonly MailboxSender[] = ['system', 'staff', 'citizen'];
-const LOCALES = ['de', 'en', 'de-x-ls'] as const;
 
 /** Keeps the languages a text has; a plain string is German. Undefined without a German text. */
 const texts = (value: unknown, max: number): LocalizedText | undefined => {
@@ -191,7 +190,7 @@ export class Mailbox {
 
   private fill(text: LocalizedText, data: Record<string, unknown>, subject: boolean): LocalizedText {
     const out: Record<string, string> = {};
-    for (const [locale, source] of Object.entries(text) as [string, string][]) {
+    for (const [locale, source] of Object.entries<string>(text as Record<string, string>)) {
       // The text under its own language, so that money and dates are written the way of that language.
       const filled = this.templates.fill({ de: source, [locale]: source }, locale, data).trim();
       out[locale] = subject ? oneLine(filled) : filled;

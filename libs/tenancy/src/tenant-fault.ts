@@ -67,6 +67,7 @@ const messages = {
   invalid: { en: 'is not valid', de: 'ist ungültig' },
   days: { en: 'must be a whole number of days from 1 to 365', de: 'muss eine ganze Zahl von Tagen von 1 bis 365 sein' },
   uuid: { en: 'must be a UUID', de: 'muss eine UUID sein' },
+  date: { en: 'must be a date like 2026-12-31', de: 'muss ein Datum wie 2026-12-31 sein' },
   ca_file: {
     en: 'must name a certificate file in assets/ (.pem or .crt)',
     de: 'muss eine Zertifikatsdatei in assets/ nennen (.pem oder .crt)',

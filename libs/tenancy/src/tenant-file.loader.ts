@@ -7,7 +7,7 @@ import { AppConfig, isInternalHost, readYaml } from '@openrathaus/core';
 import { contrastRatio } from './contrast';
 import { TenantFault, TenantFaultKey, isTenantFaultKey } from './tenant-fault';
 import { calendarFaults } from './office-calendar';
-import { SUPPORTED_LOCALES, TENANT_KINDS, TENANT_STATUSES, TenantFile } from './tenant-file';
+import { CONFORMITY, SUPPORTED_LOCALES, TENANT_KINDS, TENANT_STATUSES, TenantFile } from './tenant-file';
 import type { Tenant } from './tenant';
 
 /** One tenant folder as read from disk: its configuration when valid, its faults otherwise. */
@@ -25,6 +25,7 @@ const allowedFor: Record<string, string> = {
   kind: TENANT_KINDS.join(', '),
   status: TENANT_STATUSES.join(', '),
   locales: SUPPORTED_LOCALES.join(', '),
+  conformity: CONFORMITY.join(', '),
 };
 
 function collectFaults(errors: ValidationError[], file: string, parent = ''): TenantFault[] {
@@ -39,7 +40,7 @@ function collectFaults(errors: ValidationError[], file: string, parent = ''): Te
       if (first !== undefined) {
         const key: TenantFaultKey = isTenantFaultKey(first) ? first : 'invalid';
         const base = field.split('.')[0];
-        faults.push({ file, field, key, params: { allowed: allowedFor[base] ?? '' } });
+        faults.push({ file, field, key, params: { allowed: allowedFor[base] ?? allowedFor[error.property] ?? '' } });
       }
     }
     if (error.children?.length) faults.push(...collectFaults(error.children, file, field));

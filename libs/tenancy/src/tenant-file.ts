@@ -18,6 +18,8 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { LOCALES } from '@openrathaus/i18n';
+import type { Locale } from '@openrathaus/i18n';
 import { LocalizedTextInput } from './tenant-text';
 import { OfficeCalendar } from './office-calendar';
 
@@ -25,12 +27,12 @@ export { LocalizedTextInput };
 
 export const TENANT_KINDS = ['municipality', 'district', 'region'] as const;
 export const TENANT_STATUSES = ['pilot', 'live', 'suspended'] as const;
-/** `de-x-ls` is Leichte Sprache, kept as its own locale. */
-export const SUPPORTED_LOCALES = ['de', 'en', 'de-x-ls'] as const;
+/** The platform's locales (`de-x-ls` is Leichte Sprache, kept as its own locale). */
+export const SUPPORTED_LOCALES = LOCALES;
 
 export type TenantKind = (typeof TENANT_KINDS)[number];
 export type TenantStatus = (typeof TENANT_STATUSES)[number];
-export type Locale = (typeof SUPPORTED_LOCALES)[number];
+export type { Locale };
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const COLOUR = /^#[0-9a-fA-F]{6}$/;
@@ -206,6 +208,61 @@ export class DeliveryConfig {
   services?: Record<string, string>;
 }
 
+/** How far the portal meets BITV 2.0 / WCAG 2.1 AA, as the accessibility statement says. */
+export const CONFORMITY = ['full', 'partial', 'none'] as const;
+export type Conformity = (typeof CONFORMITY)[number];
+
+const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** A video in German Sign Language (DGS) on the home page: a file the browser plays, or a page to link. */
+export class SignLanguageVideo {
+  @IsUrl({ protocols: ['https'], require_protocol: true }, { message: 'url' })
+  url: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LocalizedTextInput)
+  title?: LocalizedTextInput;
+}
+
+/**
+ * The tenant's accessibility statement (Erklärung zur Barrierefreiheit) and feedback mechanism;
+ * every field has a default, so a portal has a statement from its first day.
+ */
+export class AccessibilityConfig {
+  @IsOptional()
+  @IsIn(CONFORMITY, { message: 'one_of' })
+  conformity?: Conformity;
+
+  /** When the statement was made or last checked (`YYYY-MM-DD`). */
+  @IsOptional()
+  @Matches(ISO_DATE, { message: 'date' })
+  statementDate?: string;
+
+  /** How it was checked (self-assessment, an external test …). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => LocalizedTextInput)
+  method?: LocalizedTextInput;
+
+  /** Barriers the tenant knows of, beyond the platform's own. */
+  @IsOptional()
+  @IsArray({ message: 'list' })
+  @ValidateNested({ each: true })
+  @Type(() => LocalizedTextInput)
+  knownGaps?: LocalizedTextInput[];
+
+  /** Where reports of barriers are mailed; without it, `contact.email`. */
+  @IsOptional()
+  @IsEmail({}, { message: 'email' })
+  feedbackEmail?: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => SignLanguageVideo)
+  signLanguageVideo?: SignLanguageVideo;
+}
+
 /** The defaults of {@link Casework}, in days. */
 export const CASEWORK_DEFAULTS = { reminderDays: 14, closeDays: 28, overdueDays: 10 } as const;
 
@@ -332,4 +389,9 @@ export class TenantFile {
   @ValidateNested()
   @Type(() => DeliveryConfig)
   delivery?: DeliveryConfig;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AccessibilityConfig)
+  accessibility?: AccessibilityConfig;
 }

@@ -5,5 +5,10 @@ import type { LocalizedText } from '@openrathaus/i18n';
 export class LocalizedTextInput implements Partial<LocalizedText> {
   @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) de?: string;
   @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) en?: string;
+  @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) tr?: string;
+  @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) ar?: string;
+  @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) uk?: string;
+  @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) ru?: string;
+  @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) pl?: string;
   @IsOptional() @IsString() @MaxLength(500, { message: 'too_long' }) 'de-x-ls'?: string;
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ApplicationEntity } from '@openrathaus/applications';
 import { ProcessDefinition, formatMoney } from '@openrathaus/catalog';
 import type { TenantScope } from '@openrathaus/database';
-import { I18n, LocalizedText } from '@openrathaus/i18n';
+import { I18n, LocalizedText, intlLocale, isolateLtr } from '@openrathaus/i18n';
 import { Mailbox, Mailer, inertData, inertText } from '@openrathaus/messaging';
 import type { Tenant } from '@openrathaus/tenancy';
 import { ApplicationProgress } from './application-progress.service';
@@ -151,5 +151,8 @@ const pick = (text: LocalizedText, locale: string): string => text[locale as 'de
 /** A calendar day as the language writes it (`17. Mai 2026`, `17 May 2026`). */
 export function formatDate(day: string, locale: string): string {
   const date = new Date(`${day}T12:00:00Z`);
-  return date.toLocaleDateString(locale === 'en' ? 'en-GB' : 'de-DE', { dateStyle: 'long', timeZone: 'Europe/Berlin' });
+  return isolateLtr(
+    date.toLocaleDateString(intlLocale(locale), { dateStyle: 'long', timeZone: 'Europe/Berlin' }),
+    locale,
+  );
 }

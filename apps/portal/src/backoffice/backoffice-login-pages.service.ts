@@ -60,7 +60,7 @@ export function stepPath(next: StaffLoginStep | null): string {
  */
 export function staffNav(
   session: StaffSession,
-  current: 'inbox' | 'statistik' | 'protokoll' | 'uebergaben' | 'mitarbeitende' | 'termine' | undefined,
+  current: 'inbox' | 'statistik' | 'protokoll' | 'uebergaben' | 'mitarbeitende' | 'termine' | 'barrieren' | undefined,
 ): { admin: boolean; csrf: string; current?: string } {
   return { admin: session.role === 'tenant-admin', csrf: session.csrfToken, current };
 }

@@ -163,6 +163,32 @@ export class CaseworkPagesController {
     return redirectAfterPost(reply, '/backoffice/uebergaben?hinweis=resent');
   }
 
+  @Get('barrieren')
+  @Roles('tenant-admin')
+  barriers(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Query('hinweis') notice: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    return this.pages.barriersPage({ request, reply, tenant, staff }, notice);
+  }
+
+  @Post('barrieren/:id/beantwortet')
+  @Roles('tenant-admin')
+  @UseGuards(StaffCsrfGuard)
+  async answered(
+    @CurrentTenant() tenant: Tenant,
+    @Staff() staff: StaffSession,
+    @Param('id') id: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<undefined> {
+    await this.pages.answerBarrier({ request, reply, tenant, staff }, id);
+    return redirectAfterPost(reply, '/backoffice/barrieren?hinweis=beantwortet');
+  }
+
   @Get('protokoll')
   @Roles('tenant-admin')
   audit(

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
+  BarrierReports,
   AuditTrail,
   BackofficeError,
   BackofficeErrorCode,
@@ -20,7 +21,7 @@ import {
 import { CatalogService } from '@openrathaus/catalog';
 import { Deliveries } from '@openrathaus/delivery';
 import { DomainError } from '@openrathaus/core';
-import { I18n, localized } from '@openrathaus/i18n';
+import { I18n, localeInfo, localized } from '@openrathaus/i18n';
 import type { StaffSession } from '@openrathaus/identity';
 import type { Tenant } from '@openrathaus/tenancy';
 import { ErrorResponder } from '../http/error-responder.service';
@@ -66,6 +67,7 @@ export class CaseworkPages {
     private readonly catalog: CatalogService,
     private readonly errors: ErrorResponder,
     private readonly deliveries: Deliveries,
+    private readonly barriers: BarrierReports,
   ) {}
 
   /** The tenant admin's hand-offs that did not go through, each with its last error and a button to send it again. */
@@ -88,6 +90,33 @@ export class CaseworkPages {
         updated: dateTime(row.updatedAt, locale),
       })),
     });
+  }
+
+  /** The reports of barriers from the accessibility statement's form, newest first. */
+  async barriersPage(page: StaffPage, notice: unknown): Promise<string> {
+    const locale = this.locale(page);
+    const t = (key: string, params?: Record<string, unknown>) => this.i18n.t(locale, key, params);
+    const reports = await this.barriers.recent(page.tenant);
+    return this.render(page, locale, 'backoffice-barriers', t('backoffice.barriers.title'), 200, {
+      csrfToken: page.staff.csrfToken,
+      notice: notice === 'beantwortet' ? t('backoffice.barriers.done') : null,
+      items: reports.map((r) => ({
+        id: r.id,
+        received: dateTime(r.createdAt, locale),
+        page: r.page,
+        description: r.description,
+        email: r.email,
+        language: localeInfo(r.locale).germanName,
+        state: r.answeredAt
+          ? t('backoffice.barriers.answered', { date: dateTime(r.answeredAt, locale) })
+          : t('backoffice.barriers.open'),
+        open: r.answeredAt === null,
+      })),
+    });
+  }
+
+  async answerBarrier(page: StaffPage, id: string): Promise<void> {
+    await this.barriers.answered(page.tenant, id);
   }
 
   /** Sends a hand-off again from its page; the next page says so. */
@@ -452,8 +481,9 @@ export class CaseworkPages {
 }
 
 /** Which entry of the navigation a page is. */
-const NAV: Record<string, 'inbox' | 'statistik' | 'protokoll' | 'uebergaben' | undefined> = {
+const NAV: Record<string, 'inbox' | 'statistik' | 'protokoll' | 'uebergaben' | 'barrieren' | undefined> = {
   'backoffice-handoffs': 'uebergaben',
+  'backoffice-barriers': 'barrieren',
   'backoffice-inbox': 'inbox',
   'backoffice-application': 'inbox',
   'backoffice-statistics': 'statistik',

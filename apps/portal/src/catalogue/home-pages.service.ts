@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Tenant, TenantRegistry, isServing } from '@openrathaus/tenancy';
-import { I18n } from '@openrathaus/i18n';
+import { I18n, localized } from '@openrathaus/i18n';
 import { CachedPage, PageCache, ViewEngine } from '@openrathaus/web';
 import { PageContext } from '../http/page-context.service';
 import { cachedPage, pageCacheKey, sendPage } from '../http/cached-page';
@@ -70,9 +70,23 @@ export class HomePages {
         region: region && this.pages.link(region, locale),
         district: district && this.pages.link(district, locale),
         catalog: await this.servicePages.home(tenant, locale),
+        // Leichte Sprache opens by itself for those who chose it.
+        easyOpen: locale === 'de-x-ls',
+        signVideo: this.signVideo(tenant, locale),
       },
       this.pages.overlay(tenant),
     );
+  }
+
+  /** The tenant's video in German Sign Language: played in the page when it is a file, else linked. */
+  private signVideo(tenant: Tenant, locale: string) {
+    const video = tenant.config.accessibility?.signLanguageVideo;
+    if (!video) return undefined;
+    return {
+      url: video.url,
+      title: localized(video.title, locale) || this.i18n.t(locale, 'home.signLanguage'),
+      playable: /\.(mp4|webm)(\?|$)/i.test(video.url),
+    };
   }
 
   private renderPortalList(locale: string): string {

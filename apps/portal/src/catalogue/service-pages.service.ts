@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CatalogEntry, CatalogService, catalogData, formatMoney, searchWords } from '@openrathaus/catalog';
 import { CoreError, CoreErrorCode } from '@openrathaus/core';
 import { Tenant, TenantRegistry, isServing } from '@openrathaus/tenancy';
-import { I18n, localized } from '@openrathaus/i18n';
+import { I18n, localized, shownLocale } from '@openrathaus/i18n';
 import { PageCache, ViewEngine } from '@openrathaus/web';
 import { cachedPage, pageCacheKey, readyPage } from '../http/cached-page';
 import { tenantOf } from '../http/request-state';
@@ -282,9 +282,14 @@ export class ServicePages {
     const office = entry.office;
     const hours = office?.contact?.openingHours as Record<string, string | undefined> | undefined;
     const definition = entry.definition;
+    // A service without the chosen language is shown in German, said once at the top, and marked
+    // German for screen readers (and left to right in an Arabic page).
+    const shown = shownLocale(entry.title, locale) === locale && shownLocale(entry.summary, locale) === locale;
+    const fallback = locale !== 'de' && !shown ? { lang: 'de', dir: 'ltr' } : undefined;
     const service = {
       key: entry.key,
       title,
+      fallback,
       summary: localized(entry.summary, locale),
       description: entry.type === 'online' ? descriptionHtml(this.catalog.describe(tenant, entry, locale)) : '',
       online: entry.type === 'online',

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
-import { I18n, localized } from '@openrathaus/i18n';
+import { I18n, localeInfo, localized } from '@openrathaus/i18n';
 import { ViewEngine, themeHref } from '@openrathaus/web';
 import type { Overlay } from '@openrathaus/web';
 import { join } from 'node:path';
@@ -79,15 +79,20 @@ export class PageContext {
     const emblem = c?.branding?.coatOfArms ?? c?.branding?.logo;
     return {
       locale,
-      htmlLang: locale === 'de-x-ls' ? 'de' : locale,
+      htmlLang: localeInfo(locale).htmlLang,
+      dir: localeInfo(locale).dir,
       title,
       theme: themeHref(c?.branding),
+      // Each language in its own name and its own script, so a reader finds it without reading German.
       languages: offered.map((code) => ({
         code,
-        name: this.i18n.t(code, 'lang.name'),
+        name: localeInfo(code).name,
+        lang: localeInfo(code).htmlLang,
+        dir: localeInfo(code).dir,
         url: `${path}?lang=${code}`,
         current: code === locale,
       })),
+      unreviewed: !this.i18n.reviewed(locale),
       site: {
         name: tenant ? (c?.name ?? tenant.name) : 'OpenRathaus',
         homeUrl: '/',
@@ -96,6 +101,9 @@ export class PageContext {
         emblemUrl: emblem ? `/tenant-assets/${emblem.slice('assets/'.length)}` : undefined,
         imprintUrl: c?.imprintUrl,
         privacyUrl: c?.privacyUrl,
+        accessibilityUrl: tenant ? '/barrierefreiheit' : undefined,
+        // BITV 2.0: the home page explains itself in Leichte Sprache, offered wherever the tenant has it.
+        easyLanguageUrl: tenant && offered.includes('de-x-ls') && locale !== 'de-x-ls' ? '/?lang=de-x-ls' : undefined,
         address: c?.address,
         contact: c?.contact && {
           phone: c.contact.phone,

@@ -198,8 +198,8 @@ describe('diffDefinitions', () => {
     b.lebenslagen = ['kfz-besitz', 'wohnen-umzug'];
     b.trustLevel = 'substantial';
     expect(diffDefinitions(base(), b)).toEqual([
-      { area: 'metadata', id: 'title', change: 'changed', properties: ['en'] },
-      { area: 'metadata', id: 'summary', change: 'changed', properties: ['de', 'en'] },
+      { area: 'metadata', id: 'title', change: 'changed', properties: ['en'], locales: ['en'] },
+      { area: 'metadata', id: 'summary', change: 'changed', properties: ['de', 'en'], locales: ['de', 'en'] },
       { area: 'metadata', id: 'description', change: 'added' },
       { area: 'metadata', id: 'lebenslagen', change: 'changed', properties: [] },
       { area: 'metadata', id: 'trustLevel', change: 'changed', properties: [] },
@@ -235,6 +235,24 @@ describe('diffDefinitions', () => {
       ['kennzeichen', ['page']],
       ['farbe', ['page']],
     ]);
+  });
+});
+
+describe('diffDefinitions in several languages', () => {
+  it('names the languages whose texts changed, in every area', () => {
+    const b = base();
+    b.title = { ...b.title, tr: 'Sakin park izni', ar: 'تصريح وقوف السكان' };
+    (page(b).items[0] as FieldDefinition).label = { de: 'Name', uk: 'Імʼя' };
+    b.form.codeLists = { halter: { options: [{ value: 'eigen', label: { de: 'eigen', pl: 'własny' } }] } };
+    b.documents = { ausweis: { title: { de: 'Ausweis', ar: 'تصريح' }, body: { de: 'Nr. {{application.number}}' } } };
+    const changes = diffDefinitions(base(), b);
+    expect(changes).toEqual([
+      { area: 'metadata', id: 'title', change: 'changed', properties: ['ar', 'tr'], locales: ['ar', 'tr'] },
+      { area: 'fields', id: 'name', change: 'changed', properties: ['label'], locales: ['uk'] },
+      { area: 'codeLists', id: 'halter', change: 'changed', properties: ['options'], locales: ['pl'] },
+      { area: 'documents', id: 'ausweis', change: 'changed', properties: ['title'], locales: ['ar'] },
+    ]);
+    expect(formatChanges(changes)[1]).toBe('~ fields.name (label) [uk]');
   });
 });
 

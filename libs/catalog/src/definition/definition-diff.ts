@@ -1,4 +1,5 @@
 import { FormItem, isGroup, walkItems } from '@openrathaus/forms';
+import { isLocale } from '@openrathaus/i18n';
 import { contentHash } from './definition.loader';
 import type { ProcessDefinition } from './process-definition';
 
@@ -12,6 +13,31 @@ export interface DefinitionChange {
   change: 'added' | 'removed' | 'changed';
   /** For `changed`: the properties that differ (`label`, `visibleIf`, `constraints`, `de` …). */
   properties?: string[];
+  /** For `changed`: the languages whose texts differ somewhere inside (`de`, `tr`, …), when a translation changed. */
+  locales?: string[];
+}
+
+const isText = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  typeof (value as { de?: unknown }).de === 'string' &&
+  Object.keys(value).every(isLocale);
+
+/** The languages whose texts differ between two values, found at any depth. */
+function changedLocales(a: unknown, b: unknown, out = new Set<string>()): Set<string> {
+  if (isText(a) || isText(b)) {
+    const x = isText(a) ? a : {};
+    const y = isText(b) ? b : {};
+    for (const locale of new Set([...Object.keys(x), ...Object.keys(y)])) {
+      if (x[locale] !== y[locale]) out.add(locale);
+    }
+  } else if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const x = a as Record<string, unknown>;
+    const y = b as Record<string, unknown>;
+    for (const key of new Set([...Object.keys(x), ...Object.keys(y)])) changedLocales(x[key], y[key], out);
+  }
+  return out;
 }
 
 /** Equal content, whatever the order of keys (as {@link contentHash} sees it). */
@@ -39,7 +65,12 @@ function compareMaps(
         value && typeof value === 'object' && !Array.isArray(value)
           ? changedProperties(before[id] as Record<string, unknown>, value as Record<string, unknown>, skip)
           : [];
-      if (properties.length || !skip.length) out.push({ area, id, change: 'changed', properties });
+      // Named when a translation changed; a change of the German text alone is the usual case.
+      const locales = [...changedLocales(before[id], value)].sort();
+      const translated = locales.some((l) => l !== 'de');
+      if (properties.length || !skip.length) {
+        out.push({ area, id, change: 'changed', properties, ...(translated ? { locales } : {}) });
+      }
     }
   }
   return out;
@@ -107,10 +138,15 @@ export function diffDefinitions(a: ProcessDefinition, b: ProcessDefinition): Def
   ];
 }
 
-/** The changes as lines a person reads: `+ fields.zweitfahrzeug`, `~ parameters.fee (default)`. */
+/**
+ * The changes as lines a person reads: `+ fields.zweitfahrzeug`, `~ parameters.fee (default)`,
+ * `~ fields.vorname (label) [tr, ar]` (the languages whose texts changed).
+ */
 export function formatChanges(changes: DefinitionChange[]): string[] {
   const sign = { added: '+', removed: '-', changed: '~' } as const;
   return changes.map(
-    (c) => `${sign[c.change]} ${c.area}.${c.id}${c.properties?.length ? ` (${c.properties.join(', ')})` : ''}`,
+    (c) =>
+      `${sign[c.change]} ${c.area}.${c.id}${c.properties?.length ? ` (${c.properties.join(', ')})` : ''}` +
+      (c.locales?.length ? ` [${c.locales.join(', ')}]` : ''),
   );
 }

@@ -33,6 +33,10 @@ const messages = {
     en: 'must be a text per language with at least "de"',
     de: 'muss ein Text je Sprache mit mindestens "de" sein',
   },
+  text_script: {
+    en: 'has a text for "{locale}" that is not written in its script (left in another language?)',
+    de: 'hat einen Text für "{locale}", der nicht in dessen Schrift geschrieben ist (in einer anderen Sprache stehen geblieben?)',
+  },
   one_of: { en: 'must be one of: {allowed}', de: 'muss einer dieser Werte sein: {allowed}' },
   too_long: { en: 'is longer than {max} characters', de: 'ist länger als {max} Zeichen' },
   slug: {

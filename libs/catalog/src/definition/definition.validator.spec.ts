@@ -250,6 +250,24 @@ describe('validateDefinition: shape', () => {
     ]);
   });
 
+  it('takes every language of the platform and checks each text is in its script', () => {
+    const doc = minimal();
+    doc.title = {
+      de: 'Hund anmelden',
+      tr: 'Köpek kaydı',
+      ar: 'تسجيل كلب',
+      uk: 'Реєстрація собаки',
+      ru: 'Регистрация собаки',
+      pl: 'Rejestracja psa',
+    };
+    expect(validate(doc)).toEqual([]);
+    doc.summary = { de: 'Hund anmelden', ar: 'Hund anmelden', ru: 'Hund anmelden' };
+    expect(validate(doc)).toEqual([
+      { path: 'summary.ar', key: 'text_script', params: { locale: 'ar' } },
+      { path: 'summary.ru', key: 'text_script', params: { locale: 'ru' } },
+    ]);
+  });
+
   it('accepts Leichte Sprache', () => {
     expect(validate({ ...minimal(), summary: { de: 'x', en: 'y', 'de-x-ls': 'z' } })).toEqual([]);
   });

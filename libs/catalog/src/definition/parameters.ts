@@ -1,3 +1,4 @@
+import { isLocale } from '@openrathaus/i18n';
 import type { LocalizedText } from '@openrathaus/i18n';
 import type { DefinitionFaultKey } from './definition-fault';
 import type { ParameterDefinition, ParameterValue } from './process-definition';
@@ -14,7 +15,7 @@ const isLocalized = (value: unknown): value is LocalizedText =>
   value !== null &&
   !Array.isArray(value) &&
   typeof (value as { de?: unknown }).de === 'string' &&
-  Object.entries(value).every(([k, v]) => ['de', 'en', 'de-x-ls'].includes(k) && typeof v === 'string');
+  Object.entries(value).every(([k, v]) => isLocale(k) && typeof v === 'string');
 
 /**
  * Reads a parameter value as written in a file (money in euros) into the platform's form (money

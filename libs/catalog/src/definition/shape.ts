@@ -1,3 +1,4 @@
+import { isLocale, writtenInScript } from '@openrathaus/i18n';
 import type { DefinitionFaultKey } from './definition-fault';
 
 /** The shape a part of a YAML document must have; checked by {@link checkShape}. */
@@ -23,8 +24,6 @@ export interface ShapeFault {
   params?: Record<string, string | number>;
 }
 
-const LOCALES = ['de', 'en', 'de-x-ls'];
-
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -49,13 +48,20 @@ export function checkShape(value: unknown, shape: Shape, path = ''): ShapeFault[
     }
     case 'boolean':
       return typeof value === 'boolean' ? [] : [{ path, key: 'boolean' }];
-    case 'text':
-      return isRecord(value) &&
-        typeof value.de === 'string' &&
-        value.de.trim() !== '' &&
-        Object.entries(value).every(([k, v]) => LOCALES.includes(k) && typeof v === 'string')
-        ? []
-        : [{ path, key: 'localized' }];
+    case 'text': {
+      if (
+        !isRecord(value) ||
+        typeof value.de !== 'string' ||
+        value.de.trim() === '' ||
+        !Object.entries(value).every(([k, v]) => isLocale(k) && typeof v === 'string')
+      ) {
+        return [{ path, key: 'localized' }];
+      }
+      // Every language is checked, not only German: an Arabic text in Latin letters was left over.
+      return Object.entries(value as Record<string, string>)
+        .filter(([locale, text]) => !writtenInScript(locale, text))
+        .map(([locale]) => ({ path: join(path, locale), key: 'text_script' as const, params: { locale } }));
+    }
     case 'enum':
       return typeof value === 'string' && shape.values.includes(value)
         ? []

@@ -3,35 +3,39 @@ import {
   LocalizedText,
   TemplateEnvironment,
   TemplateLoader,
+  intlLocale,
+  isolateLtr,
   localized,
   shownLocale,
 } from '@openrathaus/i18n';
 
-const UNITS: Record<string, { de: [string, string]; en: [string, string] }> = {
-  Y: { de: ['Jahr', 'Jahre'], en: ['year', 'years'] },
-  M: { de: ['Monat', 'Monate'], en: ['month', 'months'] },
-  W: { de: ['Woche', 'Wochen'], en: ['week', 'weeks'] },
-  D: { de: ['Tag', 'Tage'], en: ['day', 'days'] },
-};
+const UNITS: Record<string, string> = { Y: 'year', M: 'month', W: 'week', D: 'day' };
 
 // Building a number format is costly (a fifth of a service page's time when done per call): one per language.
-const MONEY = {
-  de: new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' }),
-  en: new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR' }),
+const formats = new Map<string, Intl.NumberFormat>();
+const format = (key: string, make: () => Intl.NumberFormat): Intl.NumberFormat => {
+  let found = formats.get(key);
+  if (!found) formats.set(key, (found = make()));
+  return found;
 };
 
-/** `3070` cents as `30,70 €` (German) or `€30.70` (English). */
+/** `3070` cents as `30,70 €` (German), `€30.70` (English), isolated left to right inside Arabic. */
 export function formatMoney(cents: number, locale = 'de'): string {
-  return (locale === 'en' ? MONEY.en : MONEY.de).format(cents / 100);
+  const tag = intlLocale(locale);
+  const money = format(`money:${tag}`, () => new Intl.NumberFormat(tag, { style: 'currency', currency: 'EUR' }));
+  // Arabic formats start with a right-to-left mark; inside the isolate the amount reads left to right.
+  return isolateLtr(money.format(cents / 100).replace(/[\u200e\u200f\u061c]/g, ''), locale);
 }
 
-/** `P1Y6M` as `1 Jahr, 6 Monate`. */
+/** `P1Y6M` as `1 Jahr, 6 Monate` (with each language's plural forms). */
 export function formatDuration(iso: string, locale = 'de'): string {
-  const lang = locale === 'en' ? 'en' : 'de';
-  const parts = [...iso.matchAll(/(\d+)([YMWD])/g)].map(([, n, unit]) => {
-    const [one, many] = UNITS[unit][lang];
-    return `${n} ${Number(n) === 1 ? one : many}`;
-  });
+  const tag = intlLocale(locale);
+  const parts = [...iso.matchAll(/(\d+)([YMWD])/g)].map(([, n, unit]) =>
+    format(
+      `unit:${tag}:${unit}`,
+      () => new Intl.NumberFormat(tag, { style: 'unit', unit: UNITS[unit], unitDisplay: 'long' }),
+    ).format(Number(n)),
+  );
   return parts.join(', ');
 }
 
@@ -57,7 +61,12 @@ export class TextTemplates {
       date: (value: unknown, options: HelperOptions) => {
         const date = typeof value === 'string' || value instanceof Date ? new Date(value) : undefined;
         return date && !Number.isNaN(date.getTime())
-          ? date.toLocaleDateString(localeOf(options) === 'en' ? 'en-GB' : 'de-DE', { timeZone: 'Europe/Berlin' })
+          ? isolateLtr(
+              date
+                .toLocaleDateString(intlLocale(localeOf(options)), { timeZone: 'Europe/Berlin' })
+                .replace(/[\u200e\u200f\u061c]/g, ''),
+              localeOf(options),
+            )
           : '';
       },
       text: (value: unknown, options: HelperOptions) =>

@@ -1,6 +1,5 @@
+import { intlLocale } from '@openrathaus/i18n';
 import { parseDate } from './field-formats';
-
-const intlLocale = (locale: string): string => (locale === 'en' ? 'en-GB' : 'de-DE');
 
 /** A number as people of `locale` write it. */
 export function numberText(n: number, locale: string, grouping: boolean): string {
@@ -11,7 +10,7 @@ export function numberText(n: number, locale: string, grouping: boolean): string
 export function dateText(iso: string, locale: string): string {
   if (!parseDate(iso) || !/^\d{4}-/.test(iso)) return iso;
   const options: Intl.DateTimeFormatOptions =
-    locale === 'en'
+    locale !== 'de' && locale !== 'de-x-ls'
       ? { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }
       : { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' };
   return new Intl.DateTimeFormat(intlLocale(locale), options).format(new Date(`${iso}T00:00:00Z`));

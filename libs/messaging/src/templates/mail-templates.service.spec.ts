@@ -55,7 +55,7 @@ describe('MailTemplates', () => {
     });
     expect(mail.text).toContain('Bitte <b>bringen</b> Sie & "alles" mit.');
     expect(mail.html).toContain('background:#004b93;color:#ffffff');
-    expect(mail.html).toContain('<html lang="de">');
+    expect(mail.html).toContain('<html lang="de" dir="ltr">');
     expect(mail.html).toContain('Bitte &lt;b&gt;bringen&lt;/b&gt; Sie &amp; &quot;alles&quot; mit.');
     expect(mail.html).not.toContain('<script>');
     expect(mail.html).toContain('Diese E-Mail wurde automatisch vom Serviceportal Stadt Gelsenkirchen versandt.');
@@ -150,6 +150,6 @@ describe('MailTemplates', () => {
     expect(de.html).toContain('<p>Gilt bis 1.3.2027.</p>');
     const en = templates.renderMessage(tenant, message, 'en', data);
     expect(en.text).toBe('Valid until 01/03/2027.\n\nFee: €30.70');
-    expect(en.html).toContain('<html lang="en">');
+    expect(en.html).toContain('<html lang="en" dir="ltr">');
   });
 });

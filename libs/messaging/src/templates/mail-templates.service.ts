@@ -10,6 +10,7 @@ import {
   TemplateDelegate,
   TemplateEnvironment,
   TemplateLoader,
+  localeInfo,
   shownLocale,
   trustedHtml,
 } from '@openrathaus/i18n';
@@ -149,7 +150,8 @@ export class MailTemplates {
     const primaryColor = primary && HEX.test(primary) ? primary : '#1d4f91';
     return template({
       locale,
-      lang: locale === 'de-x-ls' ? 'de' : locale,
+      lang: localeInfo(locale).htmlLang,
+      dir: localeInfo(locale).dir,
       subject,
       // The only unescaped value: made from the text with every character escaped.
       body: trustedHtml(textToHtml(text)),
