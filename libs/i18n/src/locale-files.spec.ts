@@ -59,6 +59,11 @@ describe('checkTranslation', () => {
     ]);
   });
 
+  it('lets Leichte Sprache leave out what it does not rewrite: those texts are shown in German', () => {
+    expect(checkTranslation('de-x-ls', { b: 'Das kostet Geld' }, german)).toEqual([]);
+    expect(checkTranslation('de-x-ls', { c: 'x' }, german)).toEqual([{ key: 'c', problem: 'unknown_key' }]);
+  });
+
   it('counts the letters a language has and German has not', () => {
     expect(ownLetterShare('tr', { a: 'Başvurunuz başarıyla gönderildi.', b: 'Your application was sent to us.' })).toBe(
       0.5,
