@@ -101,7 +101,6 @@ const messages = {
     de: 'muss eine ganze Zahl von Stunden von 0 bis 168 sein',
   },
   persons: { en: 'must be a whole number from 1 to 10', de: 'muss eine ganze Zahl von 1 bis 10 sein' },
-  date: { en: 'must be a date like 2026-12-24', de: 'muss ein Datum wie 2026-12-24 sein' },
   date_order: { en: 'must not lie before the first day', de: 'darf nicht vor dem ersten Tag liegen' },
 } as const;
 
