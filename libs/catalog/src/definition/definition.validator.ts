@@ -503,10 +503,10 @@ function templateProblem(node: unknown): string | undefined {
 }
 
 function checkTemplates(d: ProcessDefinition): ShapeFault[] {
-  const texts: [string, Record<string, string | undefined> | undefined][] = [['description', d.description as never]];
-  for (const [name, t] of Object.entries(d.documents ?? {})) texts.push([`documents.${name}.body`, t.body as never]);
+  const texts: [string, Record<string, string | undefined> | undefined][] = [['description', d.description]];
+  for (const [name, t] of Object.entries(d.documents ?? {})) texts.push([`documents.${name}.body`, t.body]);
   for (const [name, m] of Object.entries(d.messages ?? {})) {
-    texts.push([`messages.${name}.subject`, m.subject as never], [`messages.${name}.body`, m.body as never]);
+    texts.push([`messages.${name}.subject`, m.subject], [`messages.${name}.body`, m.body]);
   }
   const faults: ShapeFault[] = [];
   for (const [path, localized] of texts) {
