@@ -23,7 +23,8 @@ describe('I18n', () => {
     expect(i18n.t('en', 'home.services.soon', { name: 'Marl' })).toBe(
       'The online services of Marl will be listed here soon.',
     );
-    expect(i18n.t('de-x-ls', 'footer.imprint')).toBe('Impressum');
+    expect(i18n.t('de-x-ls', 'footer.imprint')).toBe('Wer macht diese Seite?');
+    expect(i18n.t('de-x-ls', 'contact.phone')).toBe('Telefon');
     expect(i18n.t('fr', 'footer.imprint')).toBe('Impressum');
     expect(i18n.t('de', 'no.such.key')).toBe('no.such.key');
   });
