@@ -252,7 +252,9 @@ describe('tenant-admin API for process definitions', () => {
       'GET',
       '/api/v1/admin/processes/gelsenkirchen/baumfaellung/diff?from=1.0.0&to=1.1.0',
     );
-    expect(json(diff)).toEqual([{ area: 'metadata', id: 'summary', change: 'changed', properties: ['de', 'en'] }]);
+    expect(json(diff)).toEqual([
+      { area: 'metadata', id: 'summary', change: 'changed', properties: ['de', 'en'], locales: ['de', 'en'] },
+    ]);
     const badDiff = await call(
       'gelsenkirchen',
       geAdmin,

@@ -130,7 +130,8 @@ export function checkTenantConfig(
     }
   }
   faults.push(...deliveryFaults(config, dir, file, options));
-  (config.offices ?? []).forEach((office, i) => {
+  // Not a list is the validator's fault already (`offices`); only a list's calendars are checked here.
+  (Array.isArray(config.offices) ? config.offices : []).forEach((office, i) => {
     if (office?.appointments) faults.push(...calendarFaults(office.appointments, file, `offices.${i}.appointments`));
   });
   return { config: faults.length ? undefined : config, faults };
