@@ -128,7 +128,7 @@ describe('appointments', () => {
       [{ start: '2026-12-12T09:00:00+01:00' }, 'start'],
       [{ start: 'morgen früh' }, 'start'],
       [{ service: 'baugenehmigung' }, 'service', 'nicht angeboten'],
-      [{ office: 'standesamt' }, 'office'],
+      [{ office: 'steueramt' }, 'office'],
       [{ count: 6 }, 'count'],
       [{ email: 'not-an-address' }, 'email'],
       [{ name: '' }, 'name'],
