@@ -530,6 +530,8 @@ describe('appointments', () => {
     expect(shown.body).toContain('id="appointment"');
     expect(shown.body).toContain('Standesamt Duisburg');
     expect(shown.body).not.toContain(`href="/antraege/${id}/termin"`);
+    // And the mailbox has it, with the application.
+    expect(shown.body).toContain('Termin zu Antrag');
     // A second booking for the same application is not taken: back to the application.
     const again = await post('2026-12-08T09:30:00+01:00');
     expect([again.status, again.headers.location]).toEqual([303, `/antraege/${id}`]);

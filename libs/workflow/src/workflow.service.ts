@@ -236,6 +236,27 @@ export class Workflow {
       citizen,
       applicationId,
     );
+    const { application } = await this.applications.pinned(tenant, applicationId);
+    const { appointment } = booked;
+    await this.transactions.run(tenant.id, async (scope) => {
+      const out = { subject: {} as Record<string, string>, body: {} as Record<string, string> };
+      for (const locale of this.i18n.locales()) {
+        const when = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
+          dateStyle: 'full',
+          timeStyle: 'short',
+          timeZone: 'Europe/Berlin',
+        }).format(new Date(appointment.start));
+        const params = { number: application.number ?? '', when, office: appointment.officeName };
+        out.subject[locale] = this.i18n.t(locale, 'workflow.mailbox.appointment.subject', params);
+        out.body[locale] = this.i18n.t(locale, 'workflow.mailbox.appointment.body', params);
+      }
+      await this.mailbox.post(scope, {
+        applicationId,
+        citizenId: owner.citizenId,
+        subject: out.subject as unknown as LocalizedText,
+        body: out.body as unknown as LocalizedText,
+      });
+    });
     await this.advance(tenant, applicationId, { inline: true });
     return booked;
   }
