@@ -5,13 +5,16 @@
  * the Bürger-Service-Station Walsum, a day in the month at a glance and a time, gives name and
  * e-mail and books; the link in the e-mail confirms it (a page with a button); the booking's page
  * offers the calendar file and cancels. The office's caseworker sees the day. Every page is checked
- * with axe-core (WCAG 2.1 A/AA). With `SCREENSHOTS=1` it writes the README's screenshots of
+ * with axe-core (WCAG 2.1 A/AA). An application whose definition asks for a visit books it on its
+ * own page the same way. With `SCREENSHOTS=1` it writes the README's screenshots of
  * appointments to docs/images/.
  */
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { TEST_SETTINGS } from '@openrathaus/testing';
+import { TEST_SETTINGS, send } from '@openrathaus/testing';
 import { TestPortal, eventually, startTestPortal } from '../support';
+import { geburtsurkunde } from '../support-answers';
+import { registerCitizen } from '../support-citizen';
 import { TestSmtp, parseMail, startSmtp } from '../support-mail';
 import { StaffLogin, staffSession } from '../support-staff';
 import { ROOT, expectAccessible, launchChromium, newAxeChecker } from './browser-support';
@@ -132,5 +135,45 @@ describe('an appointment booked in Chromium, without JavaScript', () => {
     await press(citizen, 'Termin absagen');
     await expect(citizen.locator('#appointment-status').innerText()).resolves.toBe('abgesagt');
     await accessible(citizen, 'appointments cancelled');
+  });
+
+  it('books the appointment an application asks for on its own page, shown on the application', async () => {
+    const host = 'duisburg.localhost';
+    const who = await registerCitizen(portal, smtp, host, 'erika.abholung@example.org');
+    const api = (method: string, path: string, body?: unknown) =>
+      send(portal.port, method, path, host, body, { cookie: who.cookie });
+    const id = (
+      JSON.parse((await api('POST', '/api/v1/applications', { serviceKey: 'geburtsurkunde' })).body) as {
+        id: string;
+      }
+    ).id;
+    const answers = { ...geburtsurkunde(who.email), zweck: 'rente', versandart: 'abholung' };
+    await api('PUT', `/api/v1/applications/${id}/answers`, { answers });
+    await api('POST', `/api/v1/applications/${id}/submit`);
+    const page = await newPage();
+    await page.context().addCookies(
+      who.cookie.split('; ').map((pair) => {
+        const eq = pair.indexOf('=');
+        return { name: pair.slice(0, eq), value: pair.slice(eq + 1), domain: host, path: '/' };
+      }),
+    );
+    const book = page.getByRole('link', { name: 'Termin buchen', exact: true });
+    await eventually(async () => {
+      await page.goto(url(`/antraege/${id}`));
+      return (await book.count()) === 1 || undefined;
+    });
+    await accessible(page, 'application waiting for its appointment');
+    await Promise.all([page.waitForNavigation(), book.click()]);
+    await expect(page.locator('h1').innerText()).resolves.toBe('Standesamt Duisburg');
+    if ((await page.locator('#month a').count()) === 0) {
+      await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Später' }).click()]);
+    }
+    await Promise.all([page.waitForNavigation(), page.locator('#month a').first().click()]);
+    await page.locator('#start-0').check();
+    await accessible(page, 'appointment inside the application');
+    await press(page, 'Termin buchen');
+    expect(new URL(page.url()).pathname).toBe(`/antraege/${id}`);
+    await expect(page.locator('#appointment').innerText()).resolves.toContain('Standesamt Duisburg');
+    await accessible(page, 'application with its appointment');
   });
 });

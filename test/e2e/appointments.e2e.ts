@@ -4,15 +4,17 @@
  * wins), confirmation by the e-mailed link and the calendar file only then, cancel and move by
  * signed links that are spent once used, the day's limit, every kind of bad input naming its
  * field, fuzzing without a 5xx, holds that run out and reminders a day ahead on a moved clock,
- * the staff's day with check-in and a closed counter, and tenant isolation by API and by SQL.
+ * the staff's day with check-in and a closed counter, tenant isolation by API and by SQL, and an
+ * application whose definition asks for a visit, booked inside the application.
  */
 import fc from 'fast-check';
 import { APPOINTMENTS_CLOCK, Appointments } from '@openrathaus/appointments';
 import { MovableClock } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
 import { TenantRegistry } from '@openrathaus/tenancy';
-import { TEST_SETTINGS, TestResponse, get, send } from '@openrathaus/testing';
+import { TEST_SETTINGS, TestResponse, get, postForm, send } from '@openrathaus/testing';
 import { TestPortal, eventually, startTestPortal } from '../support';
+import { geburtsurkunde } from '../support-answers';
 import { registerCitizen } from '../support-citizen';
 import { TestSmtp, parseMail, startSmtp } from '../support-mail';
 import { StaffLogin, staffSession } from '../support-staff';
@@ -128,7 +130,7 @@ describe('appointments', () => {
       [{ start: '2026-12-12T09:00:00+01:00' }, 'start'],
       [{ start: 'morgen früh' }, 'start'],
       [{ service: 'baugenehmigung' }, 'service', 'nicht angeboten'],
-      [{ office: 'standesamt' }, 'office'],
+      [{ office: 'steueramt' }, 'office'],
       [{ count: 6 }, 'count'],
       [{ email: 'not-an-address' }, 'email'],
       [{ name: '' }, 'name'],
@@ -455,6 +457,84 @@ describe('appointments', () => {
       scope.query<{ n: string }>(`select count(*) as n from public.appointments where id = $1`, [booked.id]),
     );
     expect(Number(own[0].n)).toBe(1);
+  });
+
+  it('books the appointment an application asks for inside the application, shown on its page', async () => {
+    const citizen = await registerCitizen(portal, smtp, DU, 'abholung@example.org');
+    const api = (method: string, path: string, body?: unknown) =>
+      send(portal.port, method, path, DU, body, { cookie: citizen.cookie });
+    const page = (path: string) => get(portal.port, path, DU, { cookie: citizen.cookie, 'accept-language': 'de' });
+    const started = await api('POST', '/api/v1/applications', { serviceKey: 'geburtsurkunde' });
+    expect(json(started).definition).toMatchObject({ version: '1.3.0' });
+    const id = json(started).id as string;
+    // For the pension insurance (no fee), collected in person at the Standesamt.
+    const answers = { ...geburtsurkunde(citizen.email), zweck: 'rente', versandart: 'abholung' };
+    expect(json(await api('PUT', `/api/v1/applications/${id}/answers`, { answers })).errors).toEqual([]);
+    expect((await api('POST', `/api/v1/applications/${id}/submit`)).status).toBeLessThan(300);
+
+    // The application waits at its appointment step: its page offers the booking.
+    const waiting = await eventually(async () => {
+      const res = await page(`/antraege/${id}`);
+      return res.body.includes(`/antraege/${id}/termin`) ? res : undefined;
+    });
+    expect(waiting.body).toContain('Termin buchen');
+    expect(json(await api('GET', `/api/v1/applications/${id}`)).status).toBe('submitted');
+
+    // The Standesamt's free times of the day, for collecting a certificate, under the application's address.
+    const day = await page(`/antraege/${id}/termin?day=2026-12-08`);
+    expect(day.status).toBe(200);
+    expect(day.body).toContain('Standesamt Duisburg');
+    expect(day.body).toContain('Urkunde abholen');
+    expect(day.body).toContain(`action="/antraege/${id}/termin"`);
+    expect(day.body).toContain('value="2026-12-08T09:00:00+01:00"');
+    expect(day.body).not.toContain('value="2026-12-08T13:00:00+01:00"');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(day.body)![1];
+    const post = (start: string) =>
+      postForm(
+        portal.port,
+        `/antraege/${id}/termin`,
+        DU,
+        { _csrf: csrf, start, count: '1' },
+        {
+          cookie: citizen.cookie,
+          'accept-language': 'de',
+        },
+      );
+
+    // A time the office does not offer (its midday break): refused, naming the field; nothing booked.
+    const refused = await post('2026-12-08T13:00:00+01:00');
+    expect(refused.status).toBe(400);
+    expect(refused.body).toContain('data-field="start"');
+    expect(refused.body).toContain('Öffnungszeiten');
+    expect(
+      await portal.app.get(Appointments).forApplication(portal.app.get(TenantRegistry).get('duisburg')!, id, 'de'),
+    ).toBeUndefined();
+
+    const booked = await post('2026-12-08T09:00:00+01:00');
+    expect([booked.status, booked.headers.location]).toEqual([303, `/antraege/${id}`]);
+    const appointment = (await portal.app
+      .get(Appointments)
+      .forApplication(portal.app.get(TenantRegistry).get('duisburg')!, id, 'de'))!;
+    expect(appointment.appointment).toMatchObject({
+      office: 'standesamt',
+      service: 'urkunde-abholen',
+      start: '2026-12-08T09:00:00+01:00',
+      status: 'confirmed',
+      email: citizen.email,
+    });
+    await mailTo(citizen.email, /Termin/);
+
+    // The step is done: the application went on to the review, and its page shows the appointment.
+    expect(json(await api('GET', `/api/v1/applications/${id}`)).status).toBe('in_review');
+    const shown = await page(`/antraege/${id}`);
+    expect(shown.body).toContain('id="appointment"');
+    expect(shown.body).toContain('Standesamt Duisburg');
+    expect(shown.body).not.toContain(`href="/antraege/${id}/termin"`);
+    // And the mailbox has it, with the application.
+    expect(shown.body).toContain('Termin zu Antrag');
+    // A second booking for the same application is not taken: back to the application.
+    const again = await post('2026-12-08T09:30:00+01:00');
+    expect([again.status, again.headers.location]).toEqual([303, `/antraege/${id}`]);
   });
 
   it('answers every booking request without a 5xx (fuzzed)', async () => {

@@ -167,6 +167,14 @@ export class AppointmentsRepository {
     return rows[0];
   }
 
+  /** The bookings made inside an application, newest first. */
+  async ofApplication(scope: TenantScope, applicationId: string): Promise<AppointmentRow[]> {
+    return scope.query<AppointmentRow>(
+      `select ${COLUMNS} from public.appointments where application_id = $1 order by created_at desc`,
+      [applicationId],
+    );
+  }
+
   async setCounter(scope: TenantScope, id: string, counter: number): Promise<void> {
     await scope.query(`update public.appointments set counter = $2 where id = $1`, [id, counter]);
   }

@@ -553,6 +553,16 @@ export class Appointments {
     return this.book(tenant, body, locale, citizen, applicationId);
   }
 
+  /**
+   * The appointment booked inside an application that still stands (booked, or the citizen came),
+   * with its link to cancel or move it; none when there is none, or it was cancelled.
+   */
+  async forApplication(tenant: Tenant, applicationId: string, locale: string): Promise<Booked | undefined> {
+    const rows = await this.transactions.run(tenant.id, (scope) => this.repository.ofApplication(scope, applicationId));
+    const row = rows.find((r) => r.status === 'confirmed' || r.status === 'checked_in');
+    return row && this.booked(tenant, row, locale);
+  }
+
   // ---------------------------------------------------------------------------------------------
 
   private pick(

@@ -1,6 +1,12 @@
 import { type LoadedTenant, type TenantFile, resolveDeliveryTarget } from '@openrathaus/tenancy';
 import { compare } from 'semver';
-import { AvailableVersion, DefinitionIndex, ResolvedAdoption, resolveAdoptions } from './adoption/adoption';
+import {
+  AvailableVersion,
+  DefinitionIndex,
+  ResolvedAdoption,
+  officeAppointments,
+  resolveAdoptions,
+} from './adoption/adoption';
 import { parameterBreaks, previousOfMajor } from './adoption/compatibility';
 import type { ProcessDefinition } from './definition/process-definition';
 import { definitionContext } from './data/catalog-data';
@@ -93,7 +99,11 @@ export function checkCatalog(
       resolved,
       faults,
       notes: behind,
-    } = resolveAdoptions({ slug: tenant.slug, file: tenant.file, offices }, config.services ?? [], index);
+    } = resolveAdoptions(
+      { slug: tenant.slug, file: tenant.file, offices, appointments: officeAppointments(config.offices ?? []) },
+      config.services ?? [],
+      index,
+    );
     for (const fault of faults) {
       tenant.faults.push({
         file: fault.file,

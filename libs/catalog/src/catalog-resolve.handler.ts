@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { TenantTransactions, takeWriteLock } from '@openrathaus/database';
 import { HandlesJob, JobHandler, JobPayload, JobQueues } from '@openrathaus/jobs';
 import { TENANT_REFRESH_JOB, TENANTS_QUEUE, TenantsRepository } from '@openrathaus/tenancy';
-import { DefinitionIndex, resolveAdoptions } from './adoption/adoption';
+import { DefinitionIndex, officeAppointments, resolveAdoptions } from './adoption/adoption';
 import { CatalogStore } from './catalog-store.service';
 
 export const CATALOG_QUEUE = 'catalog';
@@ -36,7 +36,7 @@ export class CatalogResolveHandler implements JobHandler {
       for (const v of await this.store.published(em, [payload.tenantId], refs)) index.add(v);
       const offices = (config.offices ?? []).map((o) => o.id);
       const { resolved, faults } = resolveAdoptions(
-        { slug, file: `tenants/${slug}/tenant.yaml`, offices },
+        { slug, file: `tenants/${slug}/tenant.yaml`, offices, appointments: officeAppointments(config.offices ?? []) },
         config.services ?? [],
         index,
       );

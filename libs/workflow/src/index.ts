@@ -6,6 +6,7 @@ export * from './citizen-notices';
 export * from './retention-participants';
 export * from './retention-sweep.handler';
 export * from './step-effects.repository';
+export * from './steps/appointment.step';
 export * from './steps/workflow-step.strategy';
 export * from './steps/workflow-steps.registry';
 export * from './workflow.error';

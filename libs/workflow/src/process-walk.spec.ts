@@ -19,10 +19,13 @@ import { BUILT_IN_STEPS } from './workflow.module';
  */
 function registry(): { steps: WorkflowSteps; kinds: StepKinds } {
   const kinds = new StepKinds();
-  const [form, identity, payment, review, document, notify, deliver] = BUILT_IN_STEPS.map(
+  const [form, identity, payment, review, document, notify, deliver, appointment] = BUILT_IN_STEPS.map(
     (step) => Reflect.construct(step, []) as never,
   );
-  return { steps: new WorkflowSteps(kinds, form, identity, payment, review, document, notify, deliver), kinds };
+  return {
+    steps: new WorkflowSteps(kinds, form, identity, payment, review, document, notify, deliver, appointment),
+    kinds,
+  };
 }
 
 /** Where an application stands: its status, the step it is at, and what happened on the way. */
@@ -172,7 +175,7 @@ describe('a whole process walked through the state table', () => {
   it('refuses a step kind no module registered', () => {
     const { steps } = registry();
     const definition = {
-      steps: [{ id: 'termin', kind: 'appointment' }],
+      steps: [{ id: 'bote', kind: 'courier' }],
     } as unknown as ProcessDefinition;
     expect(() => walk(definition, steps)).toThrow(expect.objectContaining({ code: WorkflowErrorCode.UnknownStepKind }));
   });

@@ -5,6 +5,8 @@ export enum WorkflowErrorCode {
   InvalidTransition = 'workflow.invalid_transition',
   LevelRequired = 'workflow.level_required',
   NoPaymentDue = 'workflow.no_payment_due',
+  /** A booking for an application that waits for no appointment (or has one). */
+  NoAppointmentDue = 'workflow.no_appointment_due',
   InvalidAnswers = 'workflow.invalid_answers',
   UnknownStepKind = 'workflow.unknown_step_kind',
   /** Another decision stands (or the citizen withdrew): `params.status` names it. */
@@ -23,6 +25,7 @@ const kinds: Record<WorkflowErrorCode, ErrorKind> = {
   [WorkflowErrorCode.InvalidTransition]: 'conflict',
   [WorkflowErrorCode.LevelRequired]: 'forbidden',
   [WorkflowErrorCode.NoPaymentDue]: 'conflict',
+  [WorkflowErrorCode.NoAppointmentDue]: 'conflict',
   [WorkflowErrorCode.InvalidAnswers]: 'unprocessable',
   // A definition was checked against the registered kinds when it was stored; one that is not is ours.
   [WorkflowErrorCode.UnknownStepKind]: 'internal',

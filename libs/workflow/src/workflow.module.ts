@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '@openrathaus/applications';
+import { AppointmentsModule } from '@openrathaus/appointments';
 import { projectRoot } from '@openrathaus/core';
 import { CatalogModule } from '@openrathaus/catalog';
 import { DeliveryModule } from '@openrathaus/delivery';
@@ -17,6 +18,7 @@ import { CitizenNotices } from './citizen-notices';
 import { RetentionParticipants } from './retention-participants';
 import { RetentionSweepHandler } from './retention-sweep.handler';
 import { StepEffects } from './step-effects.repository';
+import { AppointmentStep } from './steps/appointment.step';
 import { DeliverStep } from './steps/deliver.step';
 import { DocumentStep } from './steps/document.step';
 import { FormStep } from './steps/form.step';
@@ -31,7 +33,16 @@ import { Workflow } from './workflow.service';
 export const WORKFLOW_ENTITIES: Function[] = [];
 
 /** The step kinds the workflow brings itself. */
-export const BUILT_IN_STEPS = [FormStep, IdentityStep, PaymentStep, ReviewStep, DocumentStep, NotifyStep, DeliverStep];
+export const BUILT_IN_STEPS = [
+  FormStep,
+  IdentityStep,
+  PaymentStep,
+  ReviewStep,
+  DocumentStep,
+  NotifyStep,
+  DeliverStep,
+  AppointmentStep,
+];
 
 /**
  * The state machine of applications and its steps. Another module adds a step kind by giving a
@@ -40,6 +51,7 @@ export const BUILT_IN_STEPS = [FormStep, IdentityStep, PaymentStep, ReviewStep, 
 @Module({
   imports: [
     ApplicationsModule,
+    AppointmentsModule,
     CatalogModule,
     PaymentsModule,
     DocumentsModule,

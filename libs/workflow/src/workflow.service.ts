@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { FieldFault, TrustLevel, meetsLevel } from '@openrathaus/core';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
 import { Outbox } from '@openrathaus/jobs';
+import { Appointments, Booked, BookingCitizen } from '@openrathaus/appointments';
 import {
   ApplicationEntity,
   ApplicationStatus,
@@ -24,6 +25,7 @@ import { FINAL_STATUSES } from './application-states';
 import { applicantName } from './applicant';
 import { CitizenNotices, Notice, Recipient } from './citizen-notices';
 import { StepEffects } from './step-effects.repository';
+import { AppointmentDue, AppointmentStep } from './steps/appointment.step';
 import { PaymentStep } from './steps/payment.step';
 import { WorkflowSteps } from './steps/workflow-steps.registry';
 import type { NextStep } from './steps/workflow-step.strategy';
@@ -96,6 +98,8 @@ export class Workflow {
     private readonly progress: ApplicationProgress,
     private readonly steps: WorkflowSteps,
     private readonly paymentStep: PaymentStep,
+    private readonly appointmentStep: AppointmentStep,
+    private readonly appointments: Appointments,
     private readonly rules: Rules,
     private readonly notices: CitizenNotices,
     private readonly effects: StepEffects,
@@ -199,6 +203,62 @@ export class Workflow {
       throw new WorkflowError(WorkflowErrorCode.NoPaymentDue, { status: application.status });
     }
     return this.paymentStep.start(tenant, application, definition.title.de);
+  }
+
+  /** The appointment the citizen's application waits for (an `appointment` step); none when none is due. */
+  async appointmentDue(tenant: Tenant, owner: Owner, applicationId: string): Promise<AppointmentDue | undefined> {
+    const { application, definition } = await this.applications.pinned(tenant, applicationId, owner);
+    return this.appointmentStep.due(application, definition);
+  }
+
+  /**
+   * Books the appointment of an application's `appointment` step: office and service come from
+   * the step, the time (and number of persons) from the citizen; the booking carries the
+   * application and goes to the account's address. Then the application moves on.
+   */
+  async bookAppointment(
+    tenant: Tenant,
+    owner: Owner,
+    citizen: BookingCitizen,
+    applicationId: string,
+    body: unknown,
+    locale: string,
+  ): Promise<Booked> {
+    const due = await this.appointmentDue(tenant, owner, applicationId);
+    if (!due || (await this.appointments.forApplication(tenant, applicationId, locale))) {
+      throw new WorkflowError(WorkflowErrorCode.NoAppointmentDue);
+    }
+    const fields = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+    const booked = await this.appointments.bookForApplication(
+      tenant,
+      { start: fields.start, count: fields.count, office: due.office, service: due.service },
+      locale,
+      citizen,
+      applicationId,
+    );
+    const { application } = await this.applications.pinned(tenant, applicationId);
+    const { appointment } = booked;
+    await this.transactions.run(tenant.id, async (scope) => {
+      const out = { subject: {} as Record<string, string>, body: {} as Record<string, string> };
+      for (const locale of this.i18n.locales()) {
+        const when = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
+          dateStyle: 'full',
+          timeStyle: 'short',
+          timeZone: 'Europe/Berlin',
+        }).format(new Date(appointment.start));
+        const params = { number: application.number ?? '', when, office: appointment.officeName };
+        out.subject[locale] = this.i18n.t(locale, 'workflow.mailbox.appointment.subject', params);
+        out.body[locale] = this.i18n.t(locale, 'workflow.mailbox.appointment.body', params);
+      }
+      await this.mailbox.post(scope, {
+        applicationId,
+        citizenId: owner.citizenId,
+        subject: out.subject as unknown as LocalizedText,
+        body: out.body as unknown as LocalizedText,
+      });
+    });
+    await this.advance(tenant, applicationId, { inline: true });
+    return booked;
   }
 
   /**

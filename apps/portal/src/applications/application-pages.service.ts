@@ -27,6 +27,7 @@ import {
 import { CitizenSession, TrustLevel, meetsLevel } from '@openrathaus/identity';
 import { Mailbox } from '@openrathaus/messaging';
 import { Payments } from '@openrathaus/payments';
+import { Appointments } from '@openrathaus/appointments';
 import type { Tenant } from '@openrathaus/tenancy';
 import { I18n, localized } from '@openrathaus/i18n';
 import {
@@ -75,6 +76,7 @@ export class ApplicationPages {
     private readonly workflow: Workflow,
     private readonly catalog: CatalogService,
     private readonly payments: Payments,
+    private readonly appointments: Appointments,
     private readonly documents: Documents,
     private readonly mailbox: Mailbox,
     private readonly views: ApplicationViews,
@@ -157,16 +159,23 @@ export class ApplicationPages {
     await this.workflow.confirmPayment(tenant, session, id);
     const locale = this.context.locale(request, reply, tenant);
     const { application, definition } = await this.applications.pinned(tenant, id, session);
-    const [payment, documents, messages] = await Promise.all([
+    const [payment, documents, messages, booked] = await Promise.all([
       this.payments.forApplication(tenant, id),
       this.documents.list(tenant, id),
       this.mailbox.forApplication(tenant, session.citizenId, id, locale),
+      this.appointments.forApplication(tenant, id, locale),
     ]);
+    // An appointment step waits for the citizen to book; a booked appointment is shown with its link.
+    const appointmentDue = !booked && (await this.workflow.appointmentDue(tenant, session, id));
     const paymentDue =
       application.status === 'payment_pending' ||
       // Also when the payment service was away at submission: the citizen starts the payment here.
       (application.status === 'submitted' && definition.steps[application.stepIndex]?.kind === 'payment');
-    const working = !paymentDue && WORKING.has(application.status) && application.stepIndex < definition.steps.length;
+    const working =
+      !paymentDue &&
+      !appointmentDue &&
+      WORKING.has(application.status) &&
+      application.stepIndex < definition.steps.length;
     const needsInfo = application.status === 'needs_info';
     const replyFiles = needsInfo ? ((await this.applications.attachmentsOf(tenant, id))[REPLY_FIELD] ?? []) : [];
     return this.render(
@@ -198,6 +207,12 @@ export class ApplicationPages {
           failed: payment.status === 'FAILED' || payment.status === 'CANCELED',
         },
         paymentDue,
+        appointment: booked && {
+          ...booked.appointment,
+          when: this.when(new Date(booked.appointment.start), locale),
+          manageUrl: new URL(booked.manageUrl).pathname + new URL(booked.manageUrl).search,
+        },
+        appointmentDue: appointmentDue && { url: `/antraege/${id}/termin` },
         documents: documents.map((d) => ({
           ...d,
           url: `/antraege/${id}/dokumente/${d.id}`,

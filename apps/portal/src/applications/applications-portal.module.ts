@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '@openrathaus/applications';
+import { AppointmentsModule } from '@openrathaus/appointments';
 import { CatalogModule } from '@openrathaus/catalog';
 import { DocumentsModule } from '@openrathaus/documents';
 import { FormsModule } from '@openrathaus/forms';
@@ -18,6 +19,7 @@ import { PaymentSandboxController } from './payment-sandbox.controller';
   imports: [
     PortalHttpModule,
     ApplicationsModule,
+    AppointmentsModule,
     CatalogModule,
     DocumentsModule,
     FormsModule,

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Appointments } from '@openrathaus/appointments';
 import type { Tenant } from '@openrathaus/tenancy';
+import { CitizenAuth, loginPath } from '../http/citizen-auth';
 import { redirectAfterPost } from '../http/page-context.service';
 import { CurrentTenant, TenantGuard } from '../http/pipeline/tenant.guard';
 import { icsFile } from './appointments-api.controller';
@@ -135,5 +136,45 @@ export class AppointmentPagesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | undefined> {
     return answer(reply, await this.pages.book({ request, reply, tenant }, office, body ?? {}));
+  }
+}
+
+/**
+ * The appointment inside an application (its `appointment` step): `/antraege/:id/termin` shows the
+ * office's free times and books one into the application; the application's page shows it.
+ */
+@ApiExcludeController()
+@Controller('antraege/:id/termin')
+@UseGuards(TenantGuard)
+export class ApplicationAppointmentController {
+  constructor(
+    private readonly pages: AppointmentPages,
+    private readonly auth: CitizenAuth,
+  ) {}
+
+  @Get()
+  async show(
+    @CurrentTenant() tenant: Tenant,
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | undefined> {
+    const session = await this.auth.citizenOf(request);
+    if (!session) return redirectAfterPost(reply, loginPath(request.url));
+    return answer(reply, await this.pages.forApplication({ request, reply, tenant }, session, id, query));
+  }
+
+  @Post()
+  async book(
+    @CurrentTenant() tenant: Tenant,
+    @Param('id') id: string,
+    @Body() body: Form,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | undefined> {
+    const session = await this.auth.citizenOf(request);
+    if (!session) return redirectAfterPost(reply, loginPath(request.url));
+    return answer(reply, await this.pages.bookForApplication({ request, reply, tenant }, session, id, body ?? {}));
   }
 }

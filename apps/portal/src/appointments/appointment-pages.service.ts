@@ -18,6 +18,7 @@ import { staffNav } from '../backoffice/backoffice-login-pages.service';
 import { CitizenAuth } from '../http/citizen-auth';
 import { ErrorResponder } from '../http/error-responder.service';
 import { PageContext } from '../http/page-context.service';
+import { Workflow, WorkflowError, WorkflowErrorCode } from '@openrathaus/workflow';
 
 /** The request a page answers. */
 export interface Page {
@@ -44,6 +45,7 @@ export class AppointmentPages {
     private readonly i18n: I18n,
     private readonly auth: CitizenAuth,
     private readonly errors: ErrorResponder,
+    private readonly workflow: Workflow,
   ) {}
 
   /** `/termine`: the matters offered, then the offices that book the chosen one. */
@@ -95,6 +97,9 @@ export class AppointmentPages {
       });
     }
     const count = /^\d{1,2}$/.test(str(query.count)) ? Number(query.count) : 1;
+    // Inside an application (its appointment step): the same page under the application's address.
+    const application = typeof query.__application === 'string' ? query.__application : undefined;
+    const base = application ? `/antraege/${enc(application)}/termin` : `/termine/${office.office.id}`;
     const today = wallTime(this.appointments.now()).date;
     const month = MONTH.test(str(query.month))
       ? str(query.month)
@@ -139,7 +144,7 @@ export class AppointmentPages {
         day: Number(d.slice(8, 10)),
         free,
         label: dayFormat.format(new Date(`${d}T00:00:00Z`)),
-        url: `/termine/${office.office.id}?${keep}&month=${month}&day=${d}#day-title`,
+        url: `${base}?${keep}&month=${month}&day=${d}#day-title`,
         selected: d === selectedDay,
       });
       if (week.length === 7) {
@@ -160,6 +165,7 @@ export class AppointmentPages {
       service: { key: service.key, title: localized(service.title, locale) },
       count,
       moving: !!moving,
+      application: application && { url: `/antraege/${enc(application)}` },
       problems,
       problemsMessage,
       next: next.map((n) => ({ label: this.when(new Date(n), locale) })),
@@ -173,9 +179,8 @@ export class AppointmentPages {
           long: weekdayFormat('long').format(m),
         })),
         weeks,
-        prevUrl: prevMonth >= today.slice(0, 7) ? `/termine/${office.office.id}?${keep}&month=${prevMonth}` : undefined,
-        nextUrl:
-          nextMonth <= lastBookable.slice(0, 7) ? `/termine/${office.office.id}?${keep}&month=${nextMonth}` : undefined,
+        prevUrl: prevMonth >= today.slice(0, 7) ? `${base}?${keep}&month=${prevMonth}` : undefined,
+        nextUrl: nextMonth <= lastBookable.slice(0, 7) ? `${base}?${keep}&month=${nextMonth}` : undefined,
       },
       day: selectedDay && {
         label: dayFormat.format(new Date(`${selectedDay}T00:00:00Z`)),
@@ -185,7 +190,11 @@ export class AppointmentPages {
       },
       citizenEmail: session?.email,
       form: {
-        action: moving ? `/termine/buchung/${enc(moving.id)}/verschieben` : `/termine/${office.office.id}/buchen`,
+        action: moving
+          ? `/termine/buchung/${enc(moving.id)}/verschieben`
+          : application
+            ? base
+            : `/termine/${office.office.id}/buchen`,
         csrf: this.auth.csrfToken(page.request, page.reply, session),
         hidden: moving
           ? [
@@ -218,6 +227,52 @@ export class AppointmentPages {
       return { redirect: `${this.localUrl(booked.manageUrl)}&hinweis=${booked.appointment.status}` };
     } catch (error) {
       return this.again(page, officeId, { ...body, __body: body }, error, locale);
+    }
+  }
+
+  /**
+   * `/antraege/:id/termin`: the appointment an application's step asks for, with the office and
+   * service of the step: the office's month and free times, booked into the application. An
+   * application that waits for no appointment goes back to its page.
+   */
+  async forApplication(
+    page: Page,
+    session: CitizenSession,
+    id: string,
+    query: Record<string, unknown>,
+  ): Promise<string | { redirect: string }> {
+    const due = await this.workflow.appointmentDue(page.tenant, session, id);
+    if (!due) return { redirect: `/antraege/${enc(id)}` };
+    return this.office(page, due.office, { ...query, service: due.service, __application: id });
+  }
+
+  /** Books the application's appointment from its page; on a fault the page again, with the faults and the next free times. */
+  async bookForApplication(
+    page: Page,
+    session: CitizenSession,
+    id: string,
+    body: Record<string, unknown>,
+  ): Promise<string | { redirect: string }> {
+    this.auth.checkCsrf(page.request, session, body);
+    const locale = this.locale(page);
+    const due = await this.workflow.appointmentDue(page.tenant, session, id);
+    if (!due) return { redirect: `/antraege/${enc(id)}` };
+    try {
+      await this.workflow.bookAppointment(
+        page.tenant,
+        session,
+        this.citizen(session),
+        id,
+        { start: body.start, count: str(body.count) || undefined },
+        locale,
+      );
+      return { redirect: `/antraege/${enc(id)}` };
+    } catch (error) {
+      if (error instanceof WorkflowError && error.code === String(WorkflowErrorCode.NoAppointmentDue)) {
+        return { redirect: `/antraege/${enc(id)}` };
+      }
+      const query = { ...body, service: due.service, __application: id, __body: body };
+      return this.again(page, due.office, query, error, locale);
     }
   }
 

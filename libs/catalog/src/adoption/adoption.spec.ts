@@ -1,5 +1,5 @@
 import type { ParameterDefinition, ProcessDefinition, Visibility } from '../definition/process-definition';
-import { AdoptionEntry, AvailableVersion, DefinitionIndex, resolveAdoptions } from './adoption';
+import { AdoptionEntry, AvailableVersion, DefinitionIndex, officeAppointments, resolveAdoptions } from './adoption';
 
 const PARAMETERS: Record<string, ParameterDefinition> = {
   fee: { type: 'money', label: { de: 'Gebühr' }, default: 30.7 },
@@ -385,6 +385,35 @@ describe('resolveAdoptions: a newest version the values do not fit', () => {
     expect(result.notes.map((n) => [n.path, n.key])).toEqual([
       ['services[0].version', 'adoption_behind'],
       ['services[0].parameters.hint', 'param_missing'],
+    ]);
+  });
+});
+
+describe('resolveAdoptions: appointment steps', () => {
+  const withVisit = (version: string): AvailableVersion => {
+    const v = available('gelsenkirchen', 'bewohnerparkausweis', version);
+    v.definition.steps.push({ id: 'termin', kind: 'appointment', office: 'office', service: 'ausweis-abholen' });
+    return v;
+  };
+  const idx = index(available('gelsenkirchen', 'bewohnerparkausweis', '1.0.0'), withVisit('1.1.0'));
+
+  it('adopts a version with an appointment step where the office books that service', () => {
+    const appointments = officeAppointments([
+      { id: 'buergerbuero', appointments: { services: [{ key: 'ausweis-abholen' }] } },
+      { id: 'strassenverkehr' },
+    ]);
+    const result = resolveAdoptions({ ...tenant, appointments }, [entry('^1')], idx);
+    expect(result.faults).toEqual([]);
+    expect(result.resolved.map((r) => r.chosen.version)).toEqual(['1.1.0']);
+  });
+
+  it('stays on the version before where the office books no such appointments, and says why', () => {
+    const appointments = officeAppointments([{ id: 'buergerbuero' }, { id: 'strassenverkehr' }]);
+    const result = resolveAdoptions({ ...tenant, appointments }, [entry('^1')], idx);
+    expect(result.resolved.map((r) => r.chosen.version)).toEqual(['1.0.0']);
+    expect(result.notes.map((n) => [n.path, n.key, n.params?.value])).toEqual([
+      ['services[0].version', 'adoption_behind', 'gelsenkirchen/bewohnerparkausweis'],
+      ['services[0].parameters.office', 'office_no_service', 'buergerbuero'],
     ]);
   });
 });

@@ -37,6 +37,20 @@ export interface AdoptionEntry {
   parameters?: Record<string, unknown>;
 }
 
+/** The adopting tenant as the check needs it: its file, its offices, and the services each office books appointments for. */
+export interface AdoptingTenant {
+  file: string;
+  offices: readonly string[];
+  /** Office id → the service keys of its appointment calendar; an office without one books none. */
+  appointments?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The appointment services of a tenant's offices, for {@link AdoptingTenant.appointments}. */
+export const officeAppointments = (
+  offices: readonly { id: string; appointments?: { services?: readonly { key: string }[] } }[],
+): ReadonlyMap<string, readonly string[]> =>
+  new Map(offices.map((o) => [o.id, (o.appointments?.services ?? []).map((s) => s.key)]));
+
 /** An adoption checked against the definitions: the exact version it serves and its parameters. */
 export interface ResolvedAdoption {
   ref: string;
@@ -53,7 +67,7 @@ export interface ResolvedAdoption {
  * `services[i]...` in the tenant's file; `notes` tell of newer versions the values do not fit yet.
  */
 export function resolveAdoptions(
-  tenant: { slug: string; file: string; offices: readonly string[] },
+  tenant: AdoptingTenant & { slug: string },
   entries: readonly AdoptionEntry[],
   index: DefinitionIndex,
 ): { resolved: ResolvedAdoption[]; faults: DefinitionFault[]; notes: DefinitionFault[] } {
@@ -108,7 +122,7 @@ export function resolveAdoptions(
 function readParameters(
   entry: AdoptionEntry,
   chosen: AvailableVersion,
-  tenant: { file: string; offices: readonly string[] },
+  tenant: AdoptingTenant,
   path: string,
 ): { parameters: Record<string, ParameterValue>; faults: DefinitionFault[] } {
   const faults: DefinitionFault[] = [];
@@ -137,6 +151,15 @@ function readParameters(
       else fault(name, reading.key, reading.params);
     } else if (definition.required || definition.type === 'office') {
       fault(name, 'param_missing', { value: ref });
+    }
+  }
+  // An appointment step books at the office its parameter names: that office must offer the service.
+  for (const step of chosen.definition.steps ?? []) {
+    if (step.kind !== 'appointment' || !step.office || !step.service) continue;
+    const office = parameters[step.office];
+    if (typeof office !== 'string') continue;
+    if (!(tenant.appointments?.get(office) ?? []).includes(step.service)) {
+      fault(step.office, 'office_no_service', { value: office, service: step.service });
     }
   }
   return { parameters, faults };

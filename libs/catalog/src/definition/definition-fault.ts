@@ -129,6 +129,10 @@ const messages = {
     en: 'names no office "{value}" of this tenant (offices: {allowed})',
     de: 'nennt kein Amt "{value}" dieses Mandanten (Ämter: {allowed})',
   },
+  office_no_service: {
+    en: 'office "{value}" books no appointments for "{service}" (offices[].appointments.services in tenant.yaml)',
+    de: 'Amt "{value}" vergibt keine Termine für "{service}" (offices[].appointments.services in tenant.yaml)',
+  },
   required_with_default: {
     en: 'a parameter with a default is never required',
     de: 'ein Parameter mit Vorgabewert ist nie erforderlich',

@@ -289,7 +289,7 @@ describe('validateDefinition: shape', () => {
       {
         path: 'steps[0].kind',
         key: 'one_of',
-        params: { allowed: 'form, identity, payment, review, document, notify, deliver' },
+        params: { allowed: 'form, identity, payment, review, document, notify, deliver, appointment' },
       },
     ]);
   });
@@ -727,10 +727,26 @@ describe('validateDefinition: what every adopter must be able to render and run'
     ]);
   });
 
+  it('holds an appointment step to an office parameter and a service key', () => {
+    const doc = {
+      ...minimal(),
+      parameters: { amt: { type: 'office', label: { de: 'Amt' } } },
+      steps: [
+        { id: 'antrag', kind: 'form' },
+        { id: 'termin', kind: 'appointment', office: 'amt', service: 'urkunde-abholen' },
+        { id: 'ohneDienst', kind: 'appointment', office: 'amt' },
+        { id: 'pruefung', kind: 'review', service: 'urkunde-abholen' },
+      ],
+    };
+    expect(keys(validate(doc))).toEqual(['steps[2]:step_needs', 'steps[3].service:step_field']);
+    doc.steps = [doc.steps[0], { id: 'termin', kind: 'appointment', office: 'amt', service: 'Urkunde abholen' }];
+    expect(keys(validate(doc))).toEqual(['steps[1].service:slug']);
+  });
+
   describe('against the step kinds the platform runs', () => {
     const kinds = stepKindTable([
       { kind: 'form', needs: [], uses: [] },
-      { kind: 'appointment', needs: ['office'], uses: ['office'] },
+      { kind: 'inspection', needs: ['office'], uses: ['office'] },
     ]);
     const withSteps = (steps: Doc[]): Doc => ({
       ...minimal(),
@@ -739,7 +755,7 @@ describe('validateDefinition: what every adopter must be able to render and run'
     });
 
     it('accepts a kind that is registered, with the fields it takes', () => {
-      const doc = withSteps([{ id: 'termin', kind: 'appointment', office: 'amt' }]);
+      const doc = withSteps([{ id: 'ortstermin', kind: 'inspection', office: 'amt' }]);
       expect(validateDefinition(doc, { ...context, steps: kinds })).toEqual([]);
       expect(keys(validate(doc))).toEqual(['steps[1].kind:one_of']);
     });
@@ -747,12 +763,12 @@ describe('validateDefinition: what every adopter must be able to render and run'
     it('refuses a built-in kind that is not registered', () => {
       const doc = withSteps([{ id: 'zahlung', kind: 'payment' }]);
       expect(validateDefinition(doc, { ...context, steps: kinds })).toEqual([
-        { path: 'steps[1].kind', key: 'one_of', params: { allowed: 'form, appointment' } },
+        { path: 'steps[1].kind', key: 'one_of', params: { allowed: 'form, inspection' } },
       ]);
     });
 
     it('holds a registered kind to the fields it needs and uses', () => {
-      const doc = withSteps([{ id: 'termin', kind: 'appointment', template: 'x' }]);
+      const doc = withSteps([{ id: 'ortstermin', kind: 'inspection', template: 'x' }]);
       expect(keys(validateDefinition(doc, { ...context, steps: kinds }))).toEqual([
         'steps[1]:step_needs',
         'steps[1].template:step_field',

@@ -20,6 +20,8 @@ import { Shape, ShapeFault, checkShape, isRecord } from './shape';
 export const DEFINITION_KEY = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 const IDENT = /^[a-zA-Z][a-zA-Z0-9_]*$/;
+/** A service of an office's appointment calendar (`tenant.yaml`). */
+const SERVICE_KEY = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 const text: Shape = { t: 'text' };
 const rule: Shape = { t: 'any' };
@@ -121,6 +123,7 @@ const stepFields: Record<string, Shape> = {
   template: ident,
   to: { t: 'enum', values: ['applicant', 'office'] },
   target: { t: 'enum', values: DELIVERY_TARGETS },
+  service: { t: 'string', pattern: SERVICE_KEY, patternKey: 'slug', max: 64 },
 };
 
 const definitionFields: Record<string, Shape> = {

@@ -14,7 +14,16 @@ export const PARAMETER_TYPES = ['money', 'text', 'enum', 'list', 'office', 'dura
 export type ParameterType = (typeof PARAMETER_TYPES)[number];
 
 /** The step kinds the definition format comes with; the workflow may register more. */
-export const STEP_KINDS = ['form', 'identity', 'payment', 'review', 'document', 'notify', 'deliver'] as const;
+export const STEP_KINDS = [
+  'form',
+  'identity',
+  'payment',
+  'review',
+  'document',
+  'notify',
+  'deliver',
+  'appointment',
+] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export const DELIVERY_TARGETS = ['email', 'webhook', 'fit-connect'] as const;
@@ -48,7 +57,7 @@ export interface StepDefinition {
   when?: Rule;
   /** identity: the trust level the citizen must reach. */
   level?: TrustLevel;
-  /** review, deliver: the parameter naming the responsible office. */
+  /** review, deliver, appointment: the parameter naming the responsible office. */
   office?: string;
   /** document: which document template; notify: which message template. */
   template?: string;
@@ -56,6 +65,8 @@ export interface StepDefinition {
   to?: 'applicant' | 'office';
   /** deliver: where the submission goes. */
   target?: (typeof DELIVERY_TARGETS)[number];
+  /** appointment: the service booked (a service key of the office's calendar in `tenant.yaml`). */
+  service?: string;
 }
 
 /**

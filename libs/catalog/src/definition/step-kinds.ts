@@ -1,7 +1,7 @@
 import type { StepDefinition } from './process-definition';
 
 /** The fields of a step, besides `id`, `kind` and `when`, that a kind may take. */
-export const STEP_FIELDS = ['level', 'office', 'template', 'to', 'target'] as const;
+export const STEP_FIELDS = ['level', 'office', 'template', 'to', 'target', 'service'] as const;
 export type StepField = (typeof STEP_FIELDS)[number] & keyof StepDefinition;
 
 /** What the definition check must know of a step kind: the fields it requires and those it accepts. */
@@ -29,4 +29,5 @@ export const BUILT_IN_STEP_KINDS: StepKindTable = stepKindTable([
   { kind: 'document', needs: ['template'], uses: ['template'] },
   { kind: 'notify', needs: ['template', 'to'], uses: ['template', 'to'] },
   { kind: 'deliver', needs: ['target'], uses: ['target', 'office'] },
+  { kind: 'appointment', needs: ['office', 'service'], uses: ['office', 'service'] },
 ]);

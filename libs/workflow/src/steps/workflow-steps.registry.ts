@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { StepKinds } from '@openrathaus/catalog';
 import { WorkflowError, WorkflowErrorCode } from '../workflow.error';
+import { AppointmentStep } from './appointment.step';
 import { DeliverStep } from './deliver.step';
 import { DocumentStep } from './document.step';
 import { FormStep } from './form.step';
@@ -28,8 +29,9 @@ export class WorkflowSteps {
     document: DocumentStep,
     notify: NotifyStep,
     deliver: DeliverStep,
+    appointment: AppointmentStep,
   ) {
-    for (const step of [form, identity, payment, review, document, notify, deliver]) this.register(step);
+    for (const step of [form, identity, payment, review, document, notify, deliver, appointment]) this.register(step);
   }
 
   /** Adds a step kind; a kind registered twice is a mistake of the modules that did it. */
