@@ -95,6 +95,9 @@ describe('languages and accessibility', () => {
     expect(turkish.body).not.toContain('or-unreviewed" role="note">Bu sayfa');
     const ukrainian = await page('/leistungen/bewohnerparkausweis?lang=uk');
     expect(ukrainian.body).toContain('Подати заяву на паркувальний дозвіл для мешканців');
+    // Leichte Sprache: its own description, the rest German.
+    const easy = await page('/leistungen/bewohnerparkausweis?lang=de-x-ls');
+    expect(easy.body).toContain('Sie wohnen in einer Bewohner·park·zone?');
     // No Russian texts in the definition: German, with one note more than any Russian page has, the
     // German parts marked.
     const notes = (body: string) => body.match(/role="note">/g)?.length ?? 0;
