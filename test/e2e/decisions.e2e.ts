@@ -256,7 +256,7 @@ describe('decisions on applications and the citizen’s side of them', () => {
     const dueren = portal.app.get(TenantRegistry).get('dueren')!;
     const keeper = await registerCitizen(portal, smtp, 'dueren.localhost', 'hund@example.org');
     const started = json(await api(keeper, 'POST', '/api/v1/applications', { serviceKey: 'hundesteuer' }));
-    expect(started.definition).toMatchObject({ owner: 'dueren', key: 'hundesteuer', version: '1.2.0' });
+    expect(started.definition).toMatchObject({ owner: 'dueren', key: 'hundesteuer', version: '1.3.0' });
     const id = started.id as string;
     const saved = await api(keeper, 'PUT', `/api/v1/applications/${id}/answers`, {
       answers: hundesteuer(keeper.email),

@@ -102,7 +102,7 @@ describe('delivery: the signed webhook to the specialist software', () => {
       fields: { path: string; label: string; value: unknown }[];
       files: { field: string; filename: string; url: string; expiresAt: string }[];
     };
-    expect(data.definition).toMatchObject({ owner: 'gelsenkirchen', key: 'bewohnerparkausweis', version: '1.4.0' });
+    expect(data.definition).toMatchObject({ owner: 'gelsenkirchen', key: 'bewohnerparkausweis', version: '1.5.0' });
     expect(data.application).toMatchObject({ number, answers: PERMIT_ANSWERS });
     expect(data.fields).toEqual(
       expect.arrayContaining([expect.objectContaining({ path: 'kennzeichen', value: 'RE-AB 123' })]),

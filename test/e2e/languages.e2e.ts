@@ -93,10 +93,17 @@ describe('languages and accessibility', () => {
     const turkish = await page('/leistungen/bewohnerparkausweis?lang=tr');
     expect(turkish.body).toContain('Sakin park izni başvurusu');
     expect(turkish.body).not.toContain('or-unreviewed" role="note">Bu sayfa');
-    // No Ukrainian texts in the definition: German, with one note, the German parts marked.
     const ukrainian = await page('/leistungen/bewohnerparkausweis?lang=uk');
-    expect(ukrainian.body.match(/role="note">/g)?.length).toBe(1);
-    expect(ukrainian.body).toContain(
+    expect(ukrainian.body).toContain('Подати заяву на паркувальний дозвіл для мешканців');
+    // Leichte Sprache: its own description, the rest German.
+    const easy = await page('/leistungen/bewohnerparkausweis?lang=de-x-ls');
+    expect(easy.body).toContain('Sie wohnen in einer Bewohner·park·zone?');
+    // No Russian texts in the definition: German, with one note more than any Russian page has, the
+    // German parts marked.
+    const notes = (body: string) => body.match(/role="note">/g)?.length ?? 0;
+    const russian = await page('/leistungen/bewohnerparkausweis?lang=ru');
+    expect(notes(russian.body)).toBe(notes((await page('/?lang=ru')).body) + 1);
+    expect(russian.body).toContain(
       '<h1 class="kern-heading-x-large" lang="de" dir="ltr">Bewohnerparkausweis beantragen</h1>',
     );
     // Arabic: the fee stays left to right inside the right-to-left text.
