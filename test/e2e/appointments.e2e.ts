@@ -465,7 +465,7 @@ describe('appointments', () => {
       send(portal.port, method, path, DU, body, { cookie: citizen.cookie });
     const page = (path: string) => get(portal.port, path, DU, { cookie: citizen.cookie, 'accept-language': 'de' });
     const started = await api('POST', '/api/v1/applications', { serviceKey: 'geburtsurkunde' });
-    expect(json(started).definition).toMatchObject({ version: '1.3.0' });
+    expect(json(started).definition).toMatchObject({ version: '1.4.0' });
     const id = json(started).id as string;
     // For the pension insurance (no fee), collected in person at the Standesamt.
     const answers = { ...geburtsurkunde(citizen.email), zweck: 'rente', versandart: 'abholung' };
