@@ -31,9 +31,17 @@ interface ServiceRow {
   weighted: [string, string, string];
 }
 
+// In the order of the locales' codes: a definition read back from jsonb has its keys in another
+// order than the YAML it came from, and the same texts must give the same words (and plan state).
 const words = (texts: (LocalizedText | undefined)[]): string =>
   texts
-    .flatMap((t): string[] => (t ? Object.values(t as unknown as Record<string, string>) : []))
+    .flatMap((t): string[] =>
+      t
+        ? Object.entries(t as unknown as Record<string, string>)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+            .map(([, text]) => text)
+        : [],
+    )
     .filter(Boolean)
     .join(' ');
 
