@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig, FILE_STORAGE, FileStorage } from '@openrathaus/core';
 import { TenantTransactions } from '@openrathaus/database';
 import { MailEntity, Mailer } from '@openrathaus/messaging';
-import { TenantSync } from '@openrathaus/tenancy';
+import { TenantRegistry, TenantSync } from '@openrathaus/tenancy';
 import {
   PgBouncer,
   TenantFolder,
@@ -157,7 +157,16 @@ describe('two portals and two workers on one PostgreSQL and Redis', () => {
     expect(await portals[0].app.get<FileStorage>(FILE_STORAGE).get(key)).toBeUndefined();
   });
 
-  it('shows a tenant changed through one instance on both portals', async () => {
+  it('gives each worker every tenant before its first job, the region of a member included', () => {
+    for (const worker of workers) {
+      const registry = worker.get(TenantRegistry);
+      // A member's citizens have their accounts in the region's realm: a notify step looks it up.
+      expect(registry.get('gelsenkirchen')?.regionSlug).toBe('emscher-lippe');
+      expect(registry.get('emscher-lippe')?.kind).toBe('region');
+    }
+  });
+
+  it('shows a tenant changed through one instance on both portals and both workers', async () => {
     const slug = 'gelsenkirchen';
     const file = join(folder.dir, slug, 'tenant.yaml');
     const renamed = `Stadt Gelsenkirchen ${randomBytes(3).toString('hex')}`;
@@ -172,6 +181,9 @@ describe('two portals and two workers on one PostgreSQL and Redis', () => {
         const page = await get(portal.config.port, '/', `${slug}.localhost`);
         return page.status === 200 && page.body.includes(renamed);
       }, 30_000);
+    }
+    for (const worker of workers) {
+      await eventually(() => Promise.resolve(worker.get(TenantRegistry).get(slug)?.name === renamed), 30_000);
     }
     // The change is recorded once, although two workers could take its job.
     const applied = await ownerQuery<{ n: number }>(

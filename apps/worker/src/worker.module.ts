@@ -13,6 +13,7 @@ import { MESSAGING_ENTITIES, MessagingModule } from '@openrathaus/messaging';
 import { PAYMENTS_ENTITIES, PaymentsModule } from '@openrathaus/payments';
 import { TENANCY_ENTITIES, TenancyModule } from '@openrathaus/tenancy';
 import { WORKFLOW_ENTITIES, WorkflowModule } from '@openrathaus/workflow';
+import { WorkerTenants } from './worker-tenants';
 
 /** The processors of every queue, without an HTTP server. */
 @Module({})
@@ -48,6 +49,7 @@ export class WorkerModule {
         // Its notes take part in the retention sweep.
         BackofficeModule,
       ],
+      providers: [WorkerTenants],
     };
   }
 }

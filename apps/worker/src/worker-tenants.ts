@@ -1,0 +1,27 @@
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { NOTIFICATION_BUS, NotificationBus } from '@openrathaus/jobs';
+import { TENANT_CHANGED, TenantRegistry } from '@openrathaus/tenancy';
+
+/**
+ * The worker's tenants: loaded before its first job, and kept current like a portal's. A step
+ * finds a tenant's region (the realm of its citizens' accounts), its offices and its texts in the
+ * registry; an empty registry failed every such step in a worker started on its own.
+ */
+@Injectable()
+export class WorkerTenants implements OnModuleInit {
+  private readonly logger = new Logger(WorkerTenants.name);
+
+  constructor(
+    @Inject(NOTIFICATION_BUS) private readonly bus: NotificationBus,
+    private readonly registry: TenantRegistry,
+  ) {}
+
+  /** Before any module's bootstrap, so before the job workers take their first job. */
+  async onModuleInit(): Promise<void> {
+    this.bus.subscribe(TENANT_CHANGED, async ({ tenantId }) => {
+      const tenant = await this.registry.reload(tenantId);
+      this.logger.log({ tenantId, revision: tenant?.revision }, 'tenant reloaded');
+    });
+    await this.registry.loadAll();
+  }
+}
