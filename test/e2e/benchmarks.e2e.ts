@@ -3,8 +3,6 @@
  * none stops working unseen; the figures of docs/performance.md come from the full forms. Each
  * must run to its report: exit 0, its table on stdout, its JSON (and charts) in the results
  * folder. The fault harness has its own test (faults.e2e.ts). Timing is never asserted.
- * `bench:journey --short` is not here yet: its applications stay `paid` now that the back office
- * decides them, so its document phase never ends (see docs/performance.md, "The citizen's journey").
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -95,6 +93,23 @@ describe('the benchmarks in their short form', () => {
       expect(written(/^catalog-.*\.json$/)).toHaveLength(1);
       expect(written(/^catalog-.*-throughput\.svg$/)).toHaveLength(1);
       expect(written(/^catalog-.*-latency\.svg$/)).toHaveLength(1);
+    },
+    TEST_MS,
+  );
+
+  it(
+    'bench:journey (steady submissions and their documents, a burst, whole journeys) loses no citizen',
+    async () => {
+      const run = await runBenchmark('journey.mjs', results);
+      expect(outcome(run)).toEqual({ code: 0, output: '' });
+      expect(run.stdout).toMatch(/\| documents in the worker .* \| [\d.]+ \| [\d.]+ \|/);
+      expect(run.stdout).toMatch(
+        /burst: 6 citizens within 3 s, done in [\d.]+ s: 6 submitted, 6 stored as paid, 0 lost/,
+      );
+      expect(run.stdout).toMatch(/journeys: 3 citizens at once, 3 completed, 0 failed/);
+      expect(run.stdout).toMatch(/\| download permit \| 3 \|/);
+      expect(written(/^journey-.*\.json$/)).toHaveLength(1);
+      expect(written(/^journey-.*-latency\.svg$/)).toHaveLength(1);
     },
     TEST_MS,
   );
