@@ -1,7 +1,6 @@
 import { PDFDocument, PDFFont, PDFImage, PDFPage, RGB, StandardFonts, rgb } from 'pdf-lib';
 import QRCode from 'qrcode';
-import { BIDI_CONTROLS, embedUnicodeFonts, visualLine } from './pdf-script';
-import { drawableText, wrapText } from './pdf-text';
+import { ScriptWriter, embedUnicodeFonts, isRightToLeft, standardFontsSuffice } from './pdf-script';
 
 /** A picture for the letterhead; only raster formats can go into a PDF as they are. */
 export interface PdfLogo {
@@ -39,8 +38,6 @@ export interface DocumentPdfView {
   };
 }
 
-const RTL_LANGUAGES = new Set(['ar', 'fa', 'he', 'ur']);
-const ARABIC = /\p{Script=Arabic}/u;
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN = 56;
 const QR_SIZE = 130;
@@ -61,85 +58,11 @@ interface Fonts {
   mono: PDFFont;
 }
 
-interface Draw {
-  x: number;
-  y: number;
-  size: number;
-  font: PDFFont;
-  color: RGB;
-  /** Where a right-to-left line ends (it is set flush right); without it, it starts at `x`. */
-  right?: number;
-}
-
-/**
- * Draws only what the font can encode (see {@link drawableText}). With the Unicode fonts, each line
- * is laid out by the bidirectional algorithm and drawn run by run; a right-to-left line is set
- * flush right.
- */
-class Writer {
-  private readonly charsets = new Map<PDFFont, ReadonlySet<number>>();
-
-  constructor(
-    private readonly unicode = false,
-    private readonly base?: 'ltr' | 'rtl',
-  ) {}
-
-  safe(font: PDFFont, text: string): string {
-    let set = this.charsets.get(font);
-    if (!set) {
-      set = new Set(font.getCharacterSet());
-      this.charsets.set(font, set);
-    }
-    return drawableText(text, set, this.unicode);
-  }
-
-  private readonly advances = new Map<PDFFont, Map<string, number>>();
-
-  /**
-   * The width of a text. Laying out with the embedded font is slow (fontkit shapes the whole
-   * string), so text without Arabic is measured letter by letter from a cache: it has no shaping,
-   * and pdf-lib draws it without kerning anyway.
-   */
-  width(font: PDFFont, size: number, text: string): number {
-    const plain = text.replace(BIDI_CONTROLS, '');
-    if (!this.unicode || ARABIC.test(plain)) return font.widthOfTextAtSize(plain, size);
-    let cache = this.advances.get(font);
-    if (!cache) this.advances.set(font, (cache = new Map<string, number>()));
-    let units = 0;
-    for (const char of plain) {
-      let advance = cache.get(char);
-      if (advance === undefined) cache.set(char, (advance = font.widthOfTextAtSize(char, 1000)));
-      units += advance;
-    }
-    return (units * size) / 1000;
-  }
-
-  lines(font: PDFFont, size: number, text: string, width: number): string[] {
-    return wrapText(this.safe(font, text), (t) => this.width(font, size, t), width);
-  }
-
-  draw(page: PDFPage, text: string, { x, y, size, font, color, right }: Draw): void {
-    if (!this.unicode) {
-      page.drawText(text, { x, y, size, font, color });
-      return;
-    }
-    const line = visualLine(text, this.base);
-    const widths = line.runs.map((run) => this.width(font, size, run.text));
-    let at = line.rtl && right !== undefined ? right - widths.reduce((a, b) => a + b, 0) : x;
-    line.runs.forEach((run, i) => {
-      page.drawText(run.text, { x: at, y, size, font, color });
-      at += widths[i];
-    });
-  }
-}
-
-/** Whether every text of the document can be drawn in the standard fonts (Windows-1252). */
-const standardFontsSuffice = (view: DocumentPdfView, charset: ReadonlySet<number>): boolean =>
-  [view.tenantName, view.title, view.content, view.holder, view.number, view.issuedAtText, view.validUntilText]
-    .concat(Object.values(view.labels))
-    .every((text) =>
-      [...text.replace(BIDI_CONTROLS, '').replace(/\r?\n|\t/g, ' ')].every((c) => charset.has(c.codePointAt(0) ?? 0)),
-    );
+/** Every text the document draws, but the ASCII verification code. */
+const documentTexts = (view: DocumentPdfView): string[] =>
+  [view.tenantName, view.title, view.content, view.holder, view.number, view.issuedAtText, view.validUntilText].concat(
+    Object.values(view.labels),
+  );
 
 /**
  * The PDF of a document: A4, the tenant's colour bar and name (with its logo where it has a
@@ -155,11 +78,10 @@ export async function renderDocumentPdf(view: DocumentPdfView): Promise<Uint8Arr
     bold: await pdf.embedFont(StandardFonts.HelveticaBold),
     mono: await pdf.embedFont(StandardFonts.Courier),
   };
-  const unicode = !standardFontsSuffice(view, new Set(standard.regular.getCharacterSet()));
+  const unicode = !standardFontsSuffice(documentTexts(view), new Set(standard.regular.getCharacterSet()));
   // The verification code is ASCII: the standard Courier draws it in every document.
   const fonts: Fonts = unicode ? { ...(await embedUnicodeFonts(pdf)), mono: standard.mono } : standard;
-  const rtl = RTL_LANGUAGES.has(view.language.split('-')[0]);
-  const w = new Writer(unicode, rtl ? 'rtl' : undefined);
+  const w = new ScriptWriter(unicode, isRightToLeft(view.language) ? 'rtl' : undefined);
   const brand = colour(view.primaryColor);
   const [width, height] = A4;
   const inner = width - 2 * MARGIN;
@@ -273,7 +195,7 @@ export async function renderDocumentPdf(view: DocumentPdfView): Promise<Uint8Arr
 
 function drawFooter(
   page: PDFPage,
-  w: Writer,
+  w: ScriptWriter,
   fonts: Fonts,
   view: DocumentPdfView,
   n: number,

@@ -1,5 +1,5 @@
-import { PDFDocument, PDFFont, PDFPage, StandardFonts, rgb } from 'pdf-lib';
-import { drawableText, wrapText } from './pdf-text';
+import { PDFDocument, PDFPage, StandardFonts, rgb } from 'pdf-lib';
+import { ScriptWriter, embedUnicodeFonts, isRightToLeft, standardFontsSuffice } from './pdf-script';
 
 /** What the summary of an application for the office shows, already as text in its language. */
 export interface SummaryPdfView {
@@ -25,17 +25,26 @@ const MUTED = rgb(0.35, 0.35, 0.4);
 
 /**
  * The application as a PDF for the office that receives it: the facts, then every answer with its
- * label (labels in the left column, values wrapped in the right), over as many pages as it needs.
- * Standard fonts; characters they cannot draw are spelt as German registers do.
+ * label (labels in the first column, values wrapped in the second), over as many pages as it needs.
+ * Standard fonts when they can draw every letter; else the embedded Unicode font, so a name in
+ * Cyrillic, a street in Arabic or a Turkish or Polish letter prints as the citizen wrote it. Each
+ * line takes the direction of its first strong letter (an Arabic value is set flush right in its
+ * column, an IBAN or plate inside it stays left to right); a summary in a right-to-left language
+ * has its columns mirrored.
  */
 export async function renderSummaryPdf(view: SummaryPdfView): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
-  const regular = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
-  const charset = new Set(regular.getCharacterSet());
-  const safe = (text: string) => drawableText(text, charset);
-  const lines = (font: PDFFont, size: number, text: string, width: number): string[] =>
-    wrapText(safe(text), (t) => font.widthOfTextAtSize(t, size), width);
+  const standard = {
+    regular: await pdf.embedFont(StandardFonts.Helvetica),
+    bold: await pdf.embedFont(StandardFonts.HelveticaBold),
+  };
+  const texts = [view.tenantName, view.title, view.pageLabel].concat(
+    [...view.facts, ...view.rows].flatMap((row) => [row.label, row.value]),
+  );
+  const unicode = !standardFontsSuffice(texts, new Set(standard.regular.getCharacterSet()));
+  const { regular, bold } = unicode ? await embedUnicodeFonts(pdf) : standard;
+  const w = new ScriptWriter(unicode);
+  const rtl = isRightToLeft(view.language);
   pdf.setTitle(view.title, { showInWindowTitleBar: true });
   pdf.setAuthor(view.tenantName);
   pdf.setCreator('OpenRathaus');
@@ -47,6 +56,9 @@ export async function renderSummaryPdf(view: SummaryPdfView): Promise<Uint8Array
   const inner = width - 2 * MARGIN;
   const labelWidth = inner * 0.38;
   const valueWidth = inner - labelWidth - 12;
+  // Left edges of the columns: the labels on the side where reading starts.
+  const labelX = rtl ? width - MARGIN - labelWidth : MARGIN;
+  const valueX = rtl ? MARGIN : MARGIN + labelWidth + 12;
   const pages: PDFPage[] = [];
   let page = pdf.addPage(A4);
   pages.push(page);
@@ -58,26 +70,27 @@ export async function renderSummaryPdf(view: SummaryPdfView): Promise<Uint8Array
     y = height - MARGIN;
   };
 
-  for (const line of lines(bold, 11, view.tenantName, inner)) {
-    page.drawText(line, { x: MARGIN, y, size: 11, font: bold, color: MUTED });
+  for (const line of w.lines(bold, 11, view.tenantName, inner)) {
+    w.draw(page, line, { x: MARGIN, y, size: 11, font: bold, color: MUTED, right: width - MARGIN });
     y -= 15;
   }
   y -= 10;
-  for (const line of lines(bold, 18, view.title, inner)) {
-    page.drawText(line, { x: MARGIN, y, size: 18, font: bold, color: INK });
+  for (const line of w.lines(bold, 18, view.title, inner)) {
+    w.draw(page, line, { x: MARGIN, y, size: 18, font: bold, color: INK, right: width - MARGIN });
     y -= 24;
   }
   y -= 6;
   const table = (rows: { label: string; value: string }[]) => {
     for (const row of rows) {
-      const left = lines(bold, SIZE, row.label, labelWidth);
-      const right = lines(regular, SIZE, row.value || '–', valueWidth);
-      const count = Math.max(left.length, right.length);
+      const labels = w.lines(bold, SIZE, row.label, labelWidth);
+      const values = w.lines(regular, SIZE, row.value || '–', valueWidth);
+      const count = Math.max(labels.length, values.length);
       for (let i = 0; i < count; i++) {
         room(LEADING);
-        if (left[i]) page.drawText(left[i], { x: MARGIN, y, size: SIZE, font: bold, color: INK });
-        if (right[i])
-          page.drawText(right[i], { x: MARGIN + labelWidth + 12, y, size: SIZE, font: regular, color: INK });
+        if (labels[i])
+          w.draw(page, labels[i], { x: labelX, y, size: SIZE, font: bold, color: INK, right: labelX + labelWidth });
+        if (values[i])
+          w.draw(page, values[i], { x: valueX, y, size: SIZE, font: regular, color: INK, right: valueX + valueWidth });
         y -= LEADING;
       }
       y -= 4;
@@ -90,9 +103,13 @@ export async function renderSummaryPdf(view: SummaryPdfView): Promise<Uint8Array
   table(view.rows);
 
   pages.forEach((p, i) => {
-    const label = safe(view.pageLabel.replace('{page}', String(i + 1)).replace('{pages}', String(pages.length)));
-    const w = regular.widthOfTextAtSize(label, 8);
-    p.drawText(label, { x: width - MARGIN - w, y: MARGIN - 20, size: 8, font: regular, color: MUTED });
+    const label = w.safe(
+      regular,
+      view.pageLabel.replace('{page}', String(i + 1)).replace('{pages}', String(pages.length)),
+    );
+    // In the corner where reading ends.
+    const x = rtl ? MARGIN : width - MARGIN - w.width(regular, 8, label);
+    w.draw(p, label, { x, y: MARGIN - 20, size: 8, font: regular, color: MUTED });
   });
   return pdf.save();
 }

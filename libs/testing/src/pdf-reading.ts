@@ -8,21 +8,34 @@ interface PdfJs {
   getDocument(src: { data: Uint8Array; standardFontDataUrl: string; verbosity: number }): {
     promise: Promise<{
       numPages: number;
-      getPage(n: number): Promise<{ getTextContent(): Promise<{ items: { str?: string }[] }> }>;
+      getPage(n: number): Promise<{ getTextContent(): Promise<{ items: { str?: string; transform?: number[] }[] }> }>;
     }>;
   };
 }
 
-/** The text of each page, as a PDF reader (pdf.js) extracts it. */
-export async function pdfText(bytes: Uint8Array): Promise<string[]> {
+/** A piece of text a PDF reader (pdf.js) extracts, with where it starts on the page (points from the bottom left). */
+export interface PdfTextItem {
+  str: string;
+  x: number;
+  y: number;
+}
+
+/** The pieces of text of each page, as a PDF reader (pdf.js) extracts them, with their positions. */
+export async function pdfTextItems(bytes: Uint8Array): Promise<PdfTextItem[][]> {
   const pdfjs = await importEsm<PdfJs>('pdfjs-dist/legacy/build/pdf.mjs');
   const standardFontDataUrl = join(dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts/');
   const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), standardFontDataUrl, verbosity: 0 }).promise;
-  const pages: string[] = [];
+  const pages: PdfTextItem[][] = [];
   for (let n = 1; n <= doc.numPages; n++) {
-    pages.push((await (await doc.getPage(n)).getTextContent()).items.map((i) => i.str ?? '').join('\n'));
+    const { items } = await (await doc.getPage(n)).getTextContent();
+    pages.push(items.map((i) => ({ str: i.str ?? '', x: i.transform?.[4] ?? 0, y: i.transform?.[5] ?? 0 })));
   }
   return pages;
+}
+
+/** The text of each page, as a PDF reader (pdf.js) extracts it. */
+export async function pdfText(bytes: Uint8Array): Promise<string[]> {
+  return (await pdfTextItems(bytes)).map((items) => items.map((i) => i.str).join('\n'));
 }
 
 /** The text of the QR code on the first page: the embedded image's pixels (Flate), decoded. */

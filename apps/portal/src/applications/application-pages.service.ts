@@ -100,7 +100,8 @@ export class ApplicationPages {
     const drafts = (await this.applications.listForCitizen(tenant, session.citizenId))
       .map((listed) => listed.application)
       .filter((a) => a.serviceKey === key && a.status === 'draft');
-    return this.render(request, reply, tenant, 'application-start', localized(entry.title, locale), {
+    const start = `${this.i18n.t(locale, 'applications.start.title')} – ${localized(entry.title, locale)}`;
+    return this.render(request, reply, tenant, 'application-start', start, {
       service: { key, title: localized(entry.title, locale), summary: localized(entry.summary, locale) },
       fee: entry.fee,
       drafts: drafts.map((d) => ({
@@ -183,7 +184,8 @@ export class ApplicationPages {
       reply,
       tenant,
       'application-status',
-      localized(definition.title, locale),
+      // The number (a draft has none: its status) before the service.
+      `${application.number ?? this.i18n.t(locale, `applications.status.${application.status}`)} – ${localized(definition.title, locale)}`,
       {
         ...problem,
         // The newest message from the office is its question.
@@ -382,7 +384,7 @@ export class ApplicationPages {
       reply,
       tenant,
       'application-summary',
-      view.documentTitle,
+      `${view.documentTitle} – ${localized(definition.title, locale)}`,
       {
         ...view,
         service: { title: localized(definition.title, locale) },
@@ -480,7 +482,8 @@ export class ApplicationPages {
       reply,
       tenant,
       'application-form',
-      view.documentTitle,
+      // The page's title, then the service's: every page of the form is told apart.
+      `${view.documentTitle} – ${localized(definition.title, locale)}`,
       { ...view, service: { title: localized(definition.title, locale) } },
       status,
     );

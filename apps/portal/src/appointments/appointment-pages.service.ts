@@ -160,7 +160,9 @@ export class AppointmentPages {
     const session = await this.auth.citizenOf(page.request);
     const body = (query.__body ?? {}) as Record<string, unknown>;
     const timeFormat = new Intl.DateTimeFormat(intl(locale), { timeStyle: 'short', timeZone: 'Europe/Berlin' });
-    return this.render(page, locale, 'appointments-office', office.office.name, status, {
+    // The office, then the matter: the same office's page for another matter is told apart.
+    const title = `${office.office.name} – ${localized(service.title, locale)}`;
+    return this.render(page, locale, 'appointments-office', title, status, {
       office: { ...office.office, address: this.address(office.office.address) },
       service: { key: service.key, title: localized(service.title, locale) },
       count,

@@ -222,11 +222,13 @@ export class CaseworkPages {
     const colleagues = await this.files.colleagues(page.tenant, file.office?.id ?? null);
     const chosen = typeof refused?.posted.decision === 'string' ? refused.posted.decision : '';
     const offices = page.tenant.config.offices ?? [];
+    // Where one is: the application's number and its service; after a refused decision, that it was refused.
+    const title = `${file.number ?? t('backoffice.case.title')} – ${localized(file.service.title, locale)}`;
     return this.render(
       page,
       locale,
       'backoffice-application',
-      file.number ?? t('backoffice.case.title'),
+      refused ? `${t('account.errors.title')}: ${title}` : title,
       refused?.status ?? 200,
       {
         notice: notice ? t(`backoffice.notice.${notice}`) : null,
