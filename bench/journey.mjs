@@ -545,7 +545,7 @@ async function main() {
             const jar = await login(port, timings, account);
             done.push(await submit(port, timings, jar, city, zones[city]));
           } catch (error) {
-            lost.push(error instanceof Error ? error.message : String(error));
+            lost.push(error instanceof Error ? error.message : 'failed');
           }
         }),
       );
@@ -585,7 +585,7 @@ async function main() {
             await permit(port, timings, jar, application);
             durations.push((performance.now() - started) / 1000);
           } catch (error) {
-            failed.push(error instanceof Error ? error.message : String(error));
+            failed.push(error instanceof Error ? error.message : 'failed');
           }
         }),
       );
