@@ -20,6 +20,7 @@ import { Operations1795305600018 } from './1795305600018-operations';
 import { OperationsMonitoring1795305600019 } from './1795305600019-operations-monitoring';
 import { Appointments1795305600020 } from './1795305600020-appointments';
 import { BarrierReports1795305600021 } from './1795305600021-barrier-reports';
+import { TenantSyncFingerprints1795305600022 } from './1795305600022-tenant-sync-fingerprints';
 
 /** Every schema migration, oldest first. */
 export const MIGRATIONS = [
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   OperationsMonitoring1795305600019,
   Appointments1795305600020,
   BarrierReports1795305600021,
+  TenantSyncFingerprints1795305600022,
 ];

@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { projectRoot } from '@openrathaus/core';
+import { TenantRegistry, TenantSync } from '@openrathaus/tenancy';
 import { TenantFolder, copyDemoTenants, get } from '@openrathaus/testing';
 import { TestPortal, eventually, startTestPortal, cli } from '../support';
 
@@ -143,5 +146,70 @@ describe('a broken tenant file stops that tenant alone', () => {
       return page.body.includes('/assets/theme/7a1f1f-') ? page : undefined;
     });
     expect(after.status).toBe(200);
+  });
+});
+
+describe('a start with unchanged tenants reads no tenant file twice', () => {
+  let folder: TenantFolder;
+  let portal: TestPortal;
+  let sync: TenantSync;
+
+  beforeAll(async () => {
+    folder = copyDemoTenants();
+    portal = await startTestPortal({ tenantsDir: folder.dir });
+    sync = portal.app.get(TenantSync);
+  });
+  afterAll(async () => {
+    await portal.stop();
+    folder.remove();
+  });
+
+  it('skips the sync when the folder and the database are as the last sync left them', async () => {
+    const result = await sync.syncIfChanged(folder.dir);
+    expect(result).toMatchObject({ skipped: true });
+    expect((await get(portal.port, '/', 'herten.localhost')).status).toBe(200);
+  });
+
+  it('syncs a changed file, and then skips again', async () => {
+    const yaml = readFileSync(join(folder.dir, 'herten', 'tenant.yaml'), 'utf8');
+    folder.write('herten', yaml.replace(/^name: .*$/m, 'name: "Stadt Herten (geändert)"'));
+    const changed = await sync.syncIfChanged(folder.dir);
+    expect(changed).toMatchObject({ updated: ['herten'] });
+    await expect(sync.syncIfChanged(folder.dir)).resolves.toMatchObject({ skipped: true });
+  });
+
+  it('syncs when a definition file below the folder changed, even with every tenant.yaml the same', async () => {
+    const file = join(folder.dir, 'gelsenkirchen', 'processes', 'bewohnerparkausweis', '1.5.0.yaml');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n# a comment\n`);
+    const report = await sync.syncIfChanged(folder.dir);
+    expect(report).not.toHaveProperty('skipped');
+    // Read again; a comment changes nothing that is published.
+    expect(report).toMatchObject({ created: [], updated: [], stopped: [] });
+  });
+
+  it('syncs when the database changed since, and restores what a tenant file says', async () => {
+    const file = join(folder.dir, 'gelsenkirchen', 'processes', 'bewohnerparkausweis', '1.5.0.yaml');
+    writeFileSync(
+      file,
+      readFileSync(join(projectRoot(), 'tenants', 'gelsenkirchen', 'processes', 'bewohnerparkausweis', '1.5.0.yaml')),
+    );
+    await sync.syncIfChanged(folder.dir);
+    const owner = new Client({ connectionString: portal.config.databaseOwnerUrl });
+    await owner.connect();
+    try {
+      await owner.query(
+        `update public.tenants set name = 'Irgendwer', revision = revision + 1, updated_at = now() where slug = 'herten'`,
+      );
+    } finally {
+      await owner.end();
+    }
+    const report = await sync.syncIfChanged(folder.dir);
+    expect(report).not.toHaveProperty('skipped');
+    expect(portal.app.get(TenantRegistry).get('herten')).toBeDefined();
+    const row = await eventually(async () => {
+      const page = await get(portal.port, '/', 'herten.localhost');
+      return page.body.includes('Stadt Herten (geändert)') ? page : undefined;
+    });
+    expect(row.status).toBe(200);
   });
 });

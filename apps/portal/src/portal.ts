@@ -77,16 +77,28 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   app.enableShutdownHooks();
 
   const registry = app.get(TenantRegistry);
+  let skipped = false;
   if (config.syncTenantsOnStart) {
-    const report = await app.get(TenantSync).sync(config.tenantsDir);
-    for (const t of report.tenants) for (const f of t.faults) logger.error(formatFault(f));
-    for (const action of report.actions) logger.info(action);
-    logger.info(
-      { created: report.created.length, updated: report.updated.length, stopped: report.stopped },
-      'tenants synced',
-    );
+    const report = await app.get(TenantSync).syncIfChanged(config.tenantsDir);
+    if ('skipped' in report) {
+      skipped = true;
+      logger.info({ since: report.syncedAt.toISOString() }, 'tenants unchanged since the last sync');
+    } else {
+      for (const t of report.tenants) for (const f of t.faults) logger.error(formatFault(f));
+      for (const action of report.actions) logger.info(action);
+      logger.info(
+        { created: report.created.length, updated: report.updated.length, stopped: report.stopped },
+        'tenants synced',
+      );
+    }
   }
   await registry.loadAll();
+  // A broken tenant file is named at every start, also when its folder was not read again.
+  if (skipped) {
+    for (const t of registry.all()) {
+      if (t.configError) logger.error(`Tenant ${t.slug} stopped: its configuration is broken\n${t.configError}`);
+    }
+  }
 
   // HTML forms post url-encoded (Nest parses that) or multipart when they carry a file. Multipart
   // bodies stay unread until the upload handler reads them (readUpload): a plugin that parses them

@@ -70,6 +70,11 @@ export class CatalogStore {
     return this.definitions.published(em, owners, refs);
   }
 
+  /** The shared definitions as published now (read as the application role). */
+  syncState(em: EntityManager): Promise<string> {
+    return this.definitions.sharedState(em);
+  }
+
   /** Publishes one version for its owner; returns its id. The row can never change afterwards. */
   async insertDefinition(
     scope: TenantScope,

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { TenantTransactions } from '@openrathaus/database';
-import { LoadedTenant, SyncReport, TenantSync, TenantSyncStep, TenantsRepository } from '@openrathaus/tenancy';
+import {
+  LoadedTenant,
+  SyncReport,
+  TenantSync,
+  TenantSyncStep,
+  TenantsRepository,
+  codeFingerprint,
+} from '@openrathaus/tenancy';
 import { CatalogCheck, checkCatalog } from './catalog-check';
 import { CatalogStore } from './catalog-store.service';
 import { formatDefinitionFault } from './definition/definition-fault';
@@ -28,6 +35,13 @@ export class CatalogSync implements TenantSyncStep {
   ) {
     // Registered as soon as the module is built: a sync may run before the application's init hooks.
     tenantSync.addStep(this);
+  }
+
+  /** The catalogue's code, its step kinds and what is published and adopted, for the sync's fingerprint. */
+  async state(em: EntityManager): Promise<string> {
+    return [codeFingerprint(__dirname), JSON.stringify(this.stepKinds.table()), await this.store.syncState(em)].join(
+      ' ',
+    );
   }
 
   async check(em: EntityManager, dir: string, report: SyncReport): Promise<void> {

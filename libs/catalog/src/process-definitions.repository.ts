@@ -73,6 +73,16 @@ export class ProcessDefinitionsRepository {
     );
   }
 
+  /** How many shared versions are published, and the last publication: part of a sync's fingerprint. */
+  async sharedState(em: EntityManager): Promise<string> {
+    await this.transactions.withoutTenant(em);
+    const rows = (await em.query<unknown>(
+      `select count(*)::text as n, coalesce(max(published_at)::text, '') as last
+         from public.process_definitions where visibility = 'shared'`,
+    )) as { n: string; last: string }[];
+    return `definitions ${rows[0].n} ${rows[0].last}`;
+  }
+
   /**
    * The published versions: the shared ones, and for each of `owners` (tenant ids) its private
    * ones too, read as the application role whoever the connection's user is. With `refs`

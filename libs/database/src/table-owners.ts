@@ -8,6 +8,7 @@ export const TABLE_OWNERS = {
   // platform
   tenants: 'tenancy',
   tenant_domains: 'tenancy',
+  tenant_sync_fingerprints: 'tenancy',
   audit_log: 'database',
   typeorm_migrations: 'database',
   outbox: 'jobs',

@@ -12,5 +12,6 @@ export * from './tenant-file.loader';
 export * from './tenant-refresh.handler';
 export * from './tenant-registry.service';
 export * from './tenant-sync.service';
+export { codeFingerprint, folderFingerprint } from './folder-fingerprint';
 export * from './tenants.repository';
 export * from './delivery-target';

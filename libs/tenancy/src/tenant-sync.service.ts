@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@openrathaus/core';
@@ -5,6 +6,7 @@ import { OwnerTransactions, takeWriteLock } from '@openrathaus/database';
 import { JobQueues } from '@openrathaus/jobs';
 import { formatFault } from './tenant-fault';
 import { LoadedTenant, loadTenantDir, tenantLoadOptions } from './tenant-file.loader';
+import { codeFingerprint, folderFingerprint } from './folder-fingerprint';
 import { TENANT_REFRESH_JOB, TENANTS_QUEUE } from './tenant-refresh.handler';
 import { TenantSyncState, TenantsRepository } from './tenants.repository';
 
@@ -30,6 +32,14 @@ export interface TenantSyncStep {
   check(em: EntityManager, dir: string, report: SyncReport): Promise<void>;
   /** After the tenants are written: returns the ids of tenants whose served state changed. */
   apply(em: EntityManager, sound: { tenant: LoadedTenant; id: string }[], report: SyncReport): Promise<string[]>;
+  /** What the step's tables look like now (counts, last changes): part of a sync's fingerprint. */
+  state(em: EntityManager): Promise<string>;
+}
+
+/** A start's sync that found the folder and the database as the last sync left them. */
+export interface SkippedSync {
+  skipped: true;
+  syncedAt: Date;
 }
 
 /**
@@ -55,7 +65,25 @@ export class TenantSync {
     if (!this.steps.includes(step)) this.steps.push(step);
   }
 
-  async sync(dir: string): Promise<SyncReport> {
+  /**
+   * Syncs unless nothing changed since the last sync of `dir`: the same files (every byte below the
+   * folder), the same load options, and the tenants and definitions in the database as that sync
+   * left them. A start with thousands of unchanged tenants then reads their files once, to hash
+   * them, and parses, validates and plans none.
+   */
+  async syncIfChanged(dir: string): Promise<SyncReport | SkippedSync> {
+    const files = folderFingerprint(dir, JSON.stringify(tenantLoadOptions(this.config)));
+    const last = await this.owner.run(async (em) => {
+      const stored = await this.tenantRows.syncFingerprint(em, dir);
+      return stored && { ...stored, now: await this.fingerprint(em, files) };
+    });
+    if (last && last.fingerprint === last.now) return { skipped: true, syncedAt: last.syncedAt };
+    return this.sync(dir, files);
+  }
+
+  async sync(dir: string, files?: string): Promise<SyncReport> {
+    // Hashed before the files are read for the sync: a file changed in between makes the next start sync again.
+    const folder = files ?? folderFingerprint(dir, JSON.stringify(tenantLoadOptions(this.config)));
     const tenants = loadTenantDir(dir, tenantLoadOptions(this.config));
     const report: SyncReport = {
       tenants,
@@ -123,10 +151,21 @@ export class TenantSync {
       }
       report.unchanged = report.unchanged.filter((u) => !alsoUpdated.has(u));
       report.updated.push(...alsoUpdated);
+      await this.tenantRows.saveSyncFingerprint(em, dir, await this.fingerprint(em, folder));
     });
     // Enqueued after the commit, so that the worker reads what was written.
     for (const tenantId of changed) await this.jobs.enqueue(TENANTS_QUEUE, TENANT_REFRESH_JOB, { tenantId });
     return report;
+  }
+
+  /** The folder's hash with the state of the tables a sync writes. */
+  private async fingerprint(em: EntityManager, folder: string): Promise<string> {
+    const parts = [folder, codeFingerprint(__dirname), await this.tenantRows.syncState(em)];
+    for (const step of this.steps) {
+      parts.push(await step.state(em));
+      await this.owner.asOwner(em);
+    }
+    return createHash('sha256').update(parts.join('\n')).digest('hex');
   }
 
   /** A domain already owned by a tenant that is not in this folder is a fault of the newcomer. */

@@ -153,6 +153,35 @@ export class TenantsRepository {
     return rows[0];
   }
 
+  /** What the tenants look like now, as far as a sync is concerned: count, revisions, last change. */
+  async syncState(em: EntityManager): Promise<string> {
+    const rows = (await em.query<unknown>(
+      `select count(*)::text as n, coalesce(sum(revision), 0)::text as revisions,
+              coalesce(max(updated_at)::text, '') as updated,
+              count(*) filter (where config_error is not null)::text as stopped
+         from public.tenants`,
+    )) as { n: string; revisions: string; updated: string; stopped: string }[];
+    const r = rows[0];
+    return `tenants ${r.n} ${r.revisions} ${r.updated} ${r.stopped}`;
+  }
+
+  /** The fingerprint the last sync of `dir` left, if any. */
+  async syncFingerprint(em: EntityManager, dir: string): Promise<{ fingerprint: string; syncedAt: Date } | undefined> {
+    const rows = (await em.query<unknown>(
+      `select fingerprint, synced_at from public.tenant_sync_fingerprints where dir = $1`,
+      [dir],
+    )) as { fingerprint: string; synced_at: Date }[];
+    return rows[0] && { fingerprint: rows[0].fingerprint, syncedAt: new Date(rows[0].synced_at) };
+  }
+
+  async saveSyncFingerprint(em: EntityManager, dir: string, fingerprint: string): Promise<void> {
+    await em.query(
+      `insert into public.tenant_sync_fingerprints (dir, fingerprint) values ($1, $2)
+       on conflict (dir) do update set fingerprint = excluded.fingerprint, synced_at = now()`,
+      [dir, fingerprint],
+    );
+  }
+
   /** Every tenant's file state, by slug. */
   async syncStates(em: EntityManager): Promise<Map<string, TenantSyncState>> {
     const rows = (await em.query<unknown>(
