@@ -4,8 +4,9 @@
  * wins), confirmation by the e-mailed link and the calendar file only then, cancel and move by
  * signed links that are spent once used, the day's limit, every kind of bad input naming its
  * field, fuzzing without a 5xx, holds that run out and reminders a day ahead on a moved clock,
- * the staff's day with check-in and a closed counter, tenant isolation by API and by SQL, and an
- * application whose definition asks for a visit, booked inside the application.
+ * the staff's day with check-in and a closed counter, tenant isolation by API and by SQL, an
+ * application whose definition asks for a visit, booked inside the application, and the mails of a
+ * booking made in Ukrainian, Russian or Polish, in that language.
  */
 import fc from 'fast-check';
 import { APPOINTMENTS_CLOCK, Appointments } from '@openrathaus/appointments';
@@ -236,6 +237,33 @@ describe('appointments', () => {
     // The time is free again.
     const again = await book({ office: OFFICE, service: 'reisepass', start: '2026-12-09T10:00:00+01:00', ...person() });
     expect(again.status).toBe(201);
+  });
+
+  it.each([
+    ['uk', '09:00', /^Будь ласка, підтвердьте ваш запис/, /^Ваш запис на .* підтверджено$/],
+    ['ru', '09:15', /^Пожалуйста, подтвердите вашу запись/, /^Ваша запись на .* подтверждена$/],
+    ['pl', '09:30', /^Prosimy o potwierdzenie wizyty/, /^Państwa wizyta w dniu .* została potwierdzona$/],
+  ])('writes the mails of a booking made in %s in that language', async (lang, time, confirm, booked) => {
+    const who = person();
+    const GE = 'gelsenkirchen.localhost';
+    const start = `2026-12-09T${time}:00+01:00`;
+    const res = await send(portal.port, 'POST', `/api/v1/appointments?lang=${lang}`, GE, {
+      office: 'buergerbuero',
+      service: 'reisepass',
+      start,
+      ...who,
+    });
+    expect(res.status).toBe(201);
+    const held = await mailTo(who.email, confirm);
+    expect(held.html).toContain(`<html lang="${lang}" dir="ltr">`);
+    expect(held.text).not.toMatch(/Guten Tag|Mit freundlichen Grüßen/);
+    const link = linkIn(held.text, /http:\/\/\S+\/bestaetigen\?token=[A-Za-z0-9_-]+/);
+    const id = json<{ id: string }>(res).id;
+    // Confirmed without a language of its own: the booking's language stays.
+    expect((await send(portal.port, 'POST', `/api/v1/appointments/${id}/confirm${link.search}`, GE)).status).toBe(200);
+    const done = await mailTo(who.email, booked);
+    expect(done.html).toContain(`<html lang="${lang}" dir="ltr">`);
+    expect(done.parts.some((p) => p.contentType.startsWith('text/calendar'))).toBe(true);
   });
 
   it('books a logged-in citizen at once, to the account’s verified address, and moves by the signed link', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { FieldFault, isUuid } from '@openrathaus/core';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
-import { LOCALES, LocalizedText, localized } from '@openrathaus/i18n';
+import { LOCALES, LocalizedText, localeInfo, localized, shownLocale } from '@openrathaus/i18n';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { MailboxMessageEntity, MailboxSender } from './mailbox-message.entity';
 import { MailboxMessagesRepository } from './mailbox-messages.repository';
@@ -40,6 +40,11 @@ export interface MailboxView {
   applicationId: string | null;
   subject: string;
   body: string;
+  /**
+   * Set when subject and body are not in the language asked for but in German (a definition or
+   * a caseworker without that language): a page marks them so.
+   */
+  fallback?: { lang: string; dir: 'ltr' | 'rtl' };
   sender: MailboxSender;
   readAt: Date | null;
   createdAt: Date;
@@ -202,12 +207,18 @@ export class Mailbox {
 const unique = (tenantIds: string | readonly string[]): string[] =>
   typeof tenantIds === 'string' ? [tenantIds] : [...new Set(tenantIds)];
 
+const fallbackOf = (text: LocalizedText, locale: string): MailboxView['fallback'] => {
+  const shown = localeInfo(shownLocale(text, locale));
+  return shown.htmlLang === localeInfo(locale).htmlLang ? undefined : { lang: shown.htmlLang, dir: shown.dir };
+};
+
 const view = (m: MailboxMessageEntity, locale: string): MailboxView => ({
   id: m.id,
   tenantId: m.tenantId,
   applicationId: m.applicationId,
   subject: localized(m.subject, locale),
   body: localized(m.body, locale),
+  fallback: fallbackOf(m.body, locale),
   sender: m.sender,
   readAt: m.readAt,
   createdAt: m.createdAt,

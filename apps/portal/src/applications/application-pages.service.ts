@@ -29,7 +29,7 @@ import { Mailbox } from '@openrathaus/messaging';
 import { Payments } from '@openrathaus/payments';
 import { Appointments } from '@openrathaus/appointments';
 import type { Tenant } from '@openrathaus/tenancy';
-import { I18n, localized } from '@openrathaus/i18n';
+import { I18n, LocalizedText, intlLocale, isolateLtr, localized, shownLocale } from '@openrathaus/i18n';
 import {
   MAX_MESSAGE_LENGTH,
   WITHDRAWABLE,
@@ -102,11 +102,11 @@ export class ApplicationPages {
       .filter((a) => a.serviceKey === key && a.status === 'draft');
     const start = `${this.i18n.t(locale, 'applications.start.title')} – ${localized(entry.title, locale)}`;
     return this.render(request, reply, tenant, 'application-start', start, {
-      service: { key, title: localized(entry.title, locale), summary: localized(entry.summary, locale) },
+      service: { key, ...this.serviceView(entry.title, locale), summary: localized(entry.summary, locale) },
       fee: entry.fee,
       drafts: drafts.map((d) => ({
         id: d.id,
-        updatedAt: d.updatedAt.toLocaleString(locale === 'en' ? 'en-GB' : 'de-DE'),
+        updatedAt: this.when(d.updatedAt, locale),
         continueUrl: `/antraege/${d.id}/schritt/${d.lastPage ?? entry.document!.form.pages[0].id}`,
       })),
       csrfToken: session.csrfToken,
@@ -202,7 +202,7 @@ export class ApplicationPages {
           fee: application.feeCents,
           submittedAt: application.submittedAt && this.when(application.submittedAt, locale),
         },
-        service: { title: localized(definition.title, locale) },
+        service: this.serviceView(definition.title, locale),
         payment: payment && {
           ...payment,
           open: application.status === 'payment_pending' || application.status === 'submitted',
@@ -387,7 +387,7 @@ export class ApplicationPages {
       `${view.documentTitle} – ${localized(definition.title, locale)}`,
       {
         ...view,
-        service: { title: localized(definition.title, locale) },
+        service: this.serviceView(definition.title, locale),
         fee: this.feeView(definition, application, locale),
       },
       status,
@@ -484,7 +484,7 @@ export class ApplicationPages {
       'application-form',
       // The page's title, then the service's: every page of the form is told apart.
       `${view.documentTitle} – ${localized(definition.title, locale)}`,
-      { ...view, service: { title: localized(definition.title, locale) } },
+      { ...view, service: this.serviceView(definition.title, locale) },
       status,
     );
   }
@@ -508,6 +508,15 @@ export class ApplicationPages {
     };
   }
 
+  /**
+   * A service's title on its application pages. Where the definition lacks the page's language, its
+   * texts are German: the pages mark them `lang="de"` (`service.fallback`), as the service page does.
+   */
+  private serviceView(title: LocalizedText, locale: string) {
+    const fallback = locale !== 'de' && shownLocale(title, locale) !== locale ? { lang: 'de', dir: 'ltr' } : undefined;
+    return { title: localized(title, locale), fallback };
+  }
+
   private applicationsAttachments(tenant: Tenant, id: string) {
     return this.applications.attachmentsOf(tenant, id);
   }
@@ -528,12 +537,14 @@ export class ApplicationPages {
     };
   }
 
+  /** A date (and time) in the page's language, kept left to right inside a right-to-left page. */
   private when(value: Date | string, locale: string, withTime = true): string {
     const date = typeof value === 'string' ? new Date(value) : value;
-    const tag = locale === 'en' ? 'en-GB' : 'de-DE';
-    return withTime
+    const tag = intlLocale(locale);
+    const text = withTime
       ? date.toLocaleString(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' })
       : date.toLocaleDateString(tag, { dateStyle: 'long', timeZone: 'Europe/Berlin' });
+    return isolateLtr(text, locale);
   }
 
   /** The tenant and the citizen of a page request; without a session, off to the login page. */

@@ -11,7 +11,7 @@ import {
   SANDBOX_PATH,
   type WirePaymentTransaction,
 } from '@openrathaus/payments';
-import { I18n } from '@openrathaus/i18n';
+import { I18n, LOCALES } from '@openrathaus/i18n';
 import { ViewEngine } from '@openrathaus/web';
 import { PageContext, redirectAfterPost } from '../http/page-context.service';
 
@@ -85,7 +85,9 @@ export class PaymentSandboxController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
     const tx = await this.sandbox.transaction(transactionId);
-    const locale = this.pages.locale(request, reply, undefined);
+    // The sandbox belongs to no tenant; like a payment service, it speaks the language the citizen
+    // chose on the portal (the `lang` cookie of the same host), in any of the platform's locales.
+    const locale = this.pages.locale(request, reply, undefined, LOCALES);
     const t = (key: string, params?: Record<string, unknown>) => this.i18n.t(locale, key, params);
     // Double-submit token: the form carries the cookie's value; a form on another site can send
     // neither the SameSite=Strict cookie nor know its value. Kept across reloads and tabs.

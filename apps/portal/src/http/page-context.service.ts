@@ -55,9 +55,16 @@ export class PageContext {
     return html;
   }
 
-  /** The locale of the request; an explicit `?lang=` is remembered in a cookie. */
-  locale(request: FastifyRequest, reply: FastifyReply | undefined, tenant: Tenant | undefined): string {
-    const offered = tenant?.config.locales?.length ? tenant.config.locales : ['de', 'en'];
+  /**
+   * The locale of the request among those `offered` (the tenant's, or German and English on the
+   * platform's own pages); an explicit `?lang=` is remembered in a cookie.
+   */
+  locale(
+    request: FastifyRequest,
+    reply: FastifyReply | undefined,
+    tenant: Tenant | undefined,
+    offered: readonly string[] = tenant?.config.locales?.length ? tenant.config.locales : ['de', 'en'],
+  ): string {
     const query = (request.query as Record<string, unknown> | undefined)?.lang;
     const chosen = typeof query === 'string' && offered.includes(query) ? query : undefined;
     if (chosen && reply) {
