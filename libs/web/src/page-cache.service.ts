@@ -1,17 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EncodedBody, compressedForms } from './page-encoding';
+import { ContentEncoding, EncodedBody, compressedForm } from './page-encoding';
 
 export interface CachedPage {
   /** Encoded once, so that no answer encodes it again. */
   html: Buffer;
   etag: string;
   /**
-   * Brotli and gzip forms, each with its own ETag: made once, in the background, when the answer
-   * goes into the cache; until they are there (and for an answer too small to gain) the plain
-   * bytes are sent.
+   * Brotli and gzip forms, each with its own ETag: each made once, in the background, when a
+   * client that accepts it first asks for the cached answer ({@link CachedPage.want}); until it is
+   * there (and for an answer too small to gain) the plain bytes are sent.
    */
   br?: EncodedBody;
   gzip?: EncodedBody;
+  /** Asks the cache for a compressed form the answer lacks; set while the answer is cached. */
+  want?: (encoding: ContentEncoding) => void;
 }
 
 /** The bytes a page holds in the cache, with its compressed forms. */
@@ -50,7 +52,15 @@ export class PageCache {
     this.pages.set(key, page);
     this.bytes += sizeOf(page);
     this.evict();
-    if (!page.br && !page.gzip) this.compress(key, page);
+    if (!page.br && !page.gzip) {
+      const asked = new Set<ContentEncoding>();
+      page.want = (encoding) => {
+        // Once per form: one that failed or came out no smaller is not tried again.
+        if (asked.has(encoding) || this.pages.get(key) !== page) return;
+        asked.add(encoding);
+        this.compress(key, page, encoding);
+      };
+    }
   }
 
   dropTenant(tenantKey: string): void {
@@ -77,18 +87,16 @@ export class PageCache {
     }
   }
 
-  /** Adds the page's compressed forms once they are made, counting their bytes while it is cached. */
-  private compress(key: string, page: CachedPage): void {
-    compressedForms(page.html, page.etag).then(
-      (forms) => {
+  /** Adds a compressed form of the page once it is made, counting its bytes while the page is cached. */
+  private compress(key: string, page: CachedPage, encoding: ContentEncoding): void {
+    compressedForm(encoding, page.html, page.etag).then(
+      (form) => {
         const cached = this.pages.get(key) === page;
-        if (cached) this.bytes -= sizeOf(page);
-        page.br = forms.br;
-        page.gzip = forms.gzip;
-        if (cached) {
-          this.bytes += sizeOf(page);
-          this.evict();
-        }
+        if (!cached || !form) return;
+        this.bytes -= sizeOf(page);
+        page[encoding] = form;
+        this.bytes += sizeOf(page);
+        this.evict();
       },
       // The plain bytes go on being sent; compression failing says something is wrong with the process.
       (error: unknown) => this.logger.error(`could not compress a cached answer: ${String(error)}`),

@@ -1,9 +1,10 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '@openrathaus/core';
 import { I18n } from '@openrathaus/i18n';
-import { PageCache } from './page-cache.service';
+import { CachedPage, PageCache } from './page-cache.service';
 import { themeCss } from './theme';
 import { ViewEngine } from './view-engine.service';
 
@@ -31,6 +32,41 @@ describe('PageCache', () => {
     expect(cache.get('a@1', 'de', '/')).toBeUndefined();
     expect(cache.get('b@1', 'de', '/')?.html.toString()).toBe('B');
     expect(cache.size).toBe(1);
+  });
+});
+
+describe('PageCache compression', () => {
+  const page = (): CachedPage => ({
+    html: Buffer.from('<p>Bewohnerparkausweis beantragen</p>\n'.repeat(200)),
+    etag: '"p"',
+  });
+  const settled = () => new Promise((resolve) => setTimeout(resolve, 200));
+
+  it('makes a compressed form only when a client asks for it, and only that one', async () => {
+    const cache = new PageCache();
+    const cached = page();
+    cache.set('a@1', 'de', '/', cached);
+    await settled();
+    expect(cached.br).toBeUndefined();
+    expect(cached.gzip).toBeUndefined();
+    cached.want?.('br');
+    for (let i = 0; i < 50 && !cached.br; i++) await settled();
+    expect(cached.br?.etag).toBe('"p-br"');
+    expect(brotliDecompressSync(cached.br!.body).equals(cached.html)).toBe(true);
+    expect(cached.gzip).toBeUndefined();
+    cached.want?.('gzip');
+    for (let i = 0; i < 50 && !cached.gzip; i++) await settled();
+    expect(gunzipSync(cached.gzip!.body).equals(cached.html)).toBe(true);
+  });
+
+  it('compresses no answer that has left the cache', async () => {
+    const cache = new PageCache();
+    const cached = page();
+    cache.set('a@1', 'de', '/', cached);
+    cache.dropTenant('a@1');
+    cached.want?.('br');
+    await settled();
+    expect(cached.br).toBeUndefined();
   });
 });
 

@@ -21,7 +21,7 @@ export const cachedPage = (rendered: string): CachedPage => cachedAnswer(rendere
 /**
  * Readies an answer that is the same for every anonymous visitor and gives its bytes for the
  * handler to return: Brotli or gzip when the client accepts it and the cache made that form, else
- * the plain bytes; each form with its own ETag, and `Vary: Accept-Encoding`. A matching
+ * the plain bytes (and the cache makes the form, for the next client that accepts it); each form with its own ETag, and `Vary: Accept-Encoding`. A matching
  * If-None-Match gets an empty 304.
  */
 export function readyPage(
@@ -51,6 +51,8 @@ function ready(
 ): Buffer | undefined {
   const encoding = preferredEncoding(request.headers['accept-encoding']);
   const form = encoding && page[encoding];
+  // Made for the next client that accepts it; this one gets the plain bytes.
+  if (encoding && !form) page.want?.(encoding);
   void reply.header('content-type', type).header('vary', vary).header('cache-control', cacheControl);
   if (form) void reply.header('content-encoding', encoding).header('etag', form.etag);
   else void reply.header('etag', page.etag);
