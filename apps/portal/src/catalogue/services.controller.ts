@@ -144,13 +144,15 @@ export class ServicesController {
     const { tenant, locale } = this.context(request);
     const q = words(query.q);
     const lage = words(query.lebenslage);
+    const key = new URLSearchParams({ ...(lage ? { lebenslage: lage } : {}), ...(q ? { q } : {}) }).toString();
     if (tenant.kind === 'region') {
-      // The region offers nothing itself: it answers the union of its members' catalogues.
-      return this.sendJson(request, reply, tenant, locale, '', false, () =>
+      // The region offers nothing itself: it answers the union of its members' catalogues. The
+      // union without search words is kept like a member's list: a member's change drops the
+      // region's cached answers too (TenantChangeListener).
+      return this.sendJson(request, reply, tenant, locale, `/api/v1/services?${key}`, !q, () =>
         regionServices(this.region, tenant, locale, { q, lebenslage: lage }),
       );
     }
-    const key = new URLSearchParams({ ...(lage ? { lebenslage: lage } : {}), ...(q ? { q } : {}) }).toString();
     // A search is kept by the catalogue itself; its words are anyone's, so its JSON is not kept here.
     return this.sendJson(request, reply, tenant, locale, `/api/v1/services?${key}`, !q, async () => {
       let services = q ? await this.catalog.search(tenant, q) : await this.catalog.list(tenant);
