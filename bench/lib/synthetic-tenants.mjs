@@ -124,13 +124,16 @@ export function writeSyntheticTenants(dir, count) {
     const random = seeded(i);
     const slug = `gemeinde-${String(i).padStart(5, '0')}`;
     const town = townName(i);
-    // AGS: Land, Regierungsbezirk 9, a Kreis from 50 on and the municipality; never one of the demo tenants'.
+    // AGS: Land, Regierungsbezirk 9 (then 8, …), a Kreis from 50 on and the municipality; never one of the demo tenants'.
     const land = i % 2 === 1 ? '05' : LANDS[Math.floor(i / 2) % LANDS.length];
     let ags;
     do {
       const n = perLand.get(land) ?? 0;
       perLand.set(land, n + 1);
-      ags = `${land}9${String(50 + Math.floor(n / 999)).padStart(2, '0')}${String(1 + (n % 999)).padStart(3, '0')}`;
+      // 50 Kreise of 999 per Regierungsbezirk, from 9 down: enough for 100,000 tenants.
+      const bezirk = 9 - Math.floor(n / 49_950);
+      const kreis = 50 + Math.floor((n % 49_950) / 999);
+      ags = `${land}${bezirk}${String(kreis).padStart(2, '0')}${String(1 + (n % 999)).padStart(3, '0')}`;
     } while (taken.has(ags));
     taken.add(ags);
     const postalCodes = Array.from({ length: 1 + Math.floor(random() * 3) }, (_, z) =>
