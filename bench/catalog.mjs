@@ -143,8 +143,8 @@ function parseArgs(argv) {
   }
   if (options.duration < 1 || options.connections < 1)
     throw new Error('--duration and --connections must be at least 1');
-  if (!Number.isInteger(options.tenants) || options.tenants < 1 || options.tenants > 99_999) {
-    throw new Error('--tenants must be a whole number from 1 to 99999');
+  if (!Number.isInteger(options.tenants) || options.tenants < 1 || options.tenants > 100_000) {
+    throw new Error('--tenants must be a whole number from 1 to 100000');
   }
   return options;
 }

@@ -12,8 +12,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { TEST_SETTINGS, get } from '@openrathaus/testing';
+import { PDFDocument } from 'pdf-lib';
+import { TEST_SETTINGS, certificatePdf, get } from '@openrathaus/testing';
 import { TestPortal, eventually, startTestPortal } from '../support';
 import { TestSmtp, parseMail, startSmtp } from '../support-mail';
 import { TestOidcProvider, startTestOidcProvider } from '../support-oidc';
@@ -32,15 +32,6 @@ interface ServiceParams {
 /** Money in cents as the pages print it. */
 const euros = (cents: number, locale = 'de-DE') =>
   new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(cents / 100);
-
-/** A small but real PDF: the registration certificate the citizen scans. */
-async function certificatePdf(): Promise<Buffer> {
-  const pdf = await PDFDocument.create();
-  const page = pdf.addPage([595, 842]);
-  page.drawText('Zulassungsbescheinigung Teil I', { x: 50, y: 780, size: 18, font: await pdf.embedFont('Helvetica') });
-  page.drawText('RE-AB 123', { x: 50, y: 740, size: 14, font: await pdf.embedFont(StandardFonts.Courier) });
-  return Buffer.from(await pdf.save());
-}
 
 describe("the citizen's journey in Chromium, without JavaScript", () => {
   let smtp: TestSmtp;

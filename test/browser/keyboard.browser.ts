@@ -16,8 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { send } from '@openrathaus/testing';
+import { certificatePdf, send } from '@openrathaus/testing';
 import { TestPortal, eventually, startTestPortal } from '../support';
 import { gewerbe } from '../support-answers';
 import { payInSandbox, registerCitizen } from '../support-citizen';
@@ -115,17 +114,6 @@ async function arrive(page: Page, title: RegExp, start: 'skip' | 'errors' = 'ski
   await expect(focused(page)).resolves.toMatchObject({ tag: 'body' });
   await page.keyboard.press('Tab');
   await expect(focused(page)).resolves.toMatchObject({ tag: 'a', href: '#main', visible: true });
-}
-
-async function certificatePdf(): Promise<Buffer> {
-  const pdf = await PDFDocument.create();
-  pdf.addPage([595, 842]).drawText('Zulassungsbescheinigung Teil I', {
-    x: 50,
-    y: 780,
-    size: 18,
-    font: await pdf.embedFont(StandardFonts.Helvetica),
-  });
-  return Buffer.from(await pdf.save());
 }
 
 describe('journeys with the keyboard alone (Chromium)', () => {

@@ -9,8 +9,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { TEST_SETTINGS, pdfText } from '@openrathaus/testing';
+import { PDFDocument } from 'pdf-lib';
+import { TEST_SETTINGS, certificatePdf, pdfText } from '@openrathaus/testing';
 import { TestPortal, eventually, startTestPortal } from '../support';
 import { TestSmtp, parseMail, startSmtp } from '../support-mail';
 import {
@@ -47,17 +47,6 @@ const PAGE_TYPES = [
  */
 async function expectAccessibleHere(page: Page, where: string): Promise<void> {
   expect(describeViolations(where, await axeViolations(page))).toBe(`${where}: no violations`);
-}
-
-async function certificatePdf(): Promise<Buffer> {
-  const pdf = await PDFDocument.create();
-  pdf.addPage([595, 842]).drawText('Zulassungsbescheinigung Teil I', {
-    x: 50,
-    y: 780,
-    size: 18,
-    font: await pdf.embedFont(StandardFonts.Helvetica),
-  });
-  return Buffer.from(await pdf.save());
 }
 
 describe('every citizen understands the portal (Chromium)', () => {

@@ -10,10 +10,10 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { PDFDocument, PDFHexString, PDFName, PDFString, StandardFonts } from 'pdf-lib';
+import { PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 import { projectRoot } from '@openrathaus/core';
 import { LOCALES, LOCALE_INFO, Locale, intlLocale, isolateLtr } from '@openrathaus/i18n';
-import { TestResponse, get, pdfText, postForm, sendBody } from '@openrathaus/testing';
+import { TestResponse, certificatePdf, get, pdfText, postForm, sendBody } from '@openrathaus/testing';
 import { TestPortal, eventually, startTestPortal } from '../support';
 import { cookiesOf, payInSandbox } from '../support-citizen';
 import { ParsedMail, TestSmtp, parseMail, startSmtp } from '../support-mail';
@@ -114,17 +114,6 @@ function shownTexts(html: string): Shown[] {
   return found.filter((s) => /\p{L}{3}/u.test(s.text));
 }
 
-async function registrationCertificate(): Promise<Buffer> {
-  const pdf = await PDFDocument.create();
-  pdf.addPage([595, 842]).drawText('Zulassungsbescheinigung Teil I', {
-    x: 50,
-    y: 780,
-    size: 18,
-    font: await pdf.embedFont(StandardFonts.Helvetica),
-  });
-  return Buffer.from(await pdf.save());
-}
-
 /** A form post with files, as a browser sends a page with file inputs. */
 function multipart(fields: Record<string, string>, files: Record<string, { filename: string; bytes: Buffer }>) {
   const boundary = `----openrathauslocales${Date.now()}`;
@@ -154,7 +143,7 @@ describe('the whole journey in each of the eight locales', () => {
   beforeAll(async () => {
     smtp = await startSmtp();
     portal = await startTestPortal({ smtpUrl: smtp.url });
-    certificate = await registrationCertificate();
+    certificate = await certificatePdf();
   });
 
   afterAll(async () => {

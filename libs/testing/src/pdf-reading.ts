@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import jsQR from 'jsqr';
-import { PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, StandardFonts } from 'pdf-lib';
 import { importEsm } from '@openrathaus/core';
 
 interface PdfJs {
@@ -58,4 +58,18 @@ export async function pdfQrText(bytes: Uint8Array): Promise<string | undefined> 
     if (found) return found.data;
   }
   return undefined;
+}
+
+/** A small but real PDF, as a citizen uploads it: the vehicle's registration certificate. */
+export async function certificatePdf(): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  const page = pdf.addPage([595, 842]);
+  page.drawText('Zulassungsbescheinigung Teil I', {
+    x: 50,
+    y: 780,
+    size: 18,
+    font: await pdf.embedFont(StandardFonts.Helvetica),
+  });
+  page.drawText('RE-AB 123', { x: 50, y: 740, size: 14, font: await pdf.embedFont(StandardFonts.Courier) });
+  return Buffer.from(await pdf.save());
 }
