@@ -52,6 +52,9 @@ async function startCuttingProxy(target: number, cut: { request?: number; answer
 
 const portOf = (server: Server): number => (server.address() as AddressInfo).port;
 
+// Each test talks to a real S3-compatible server over HTTP: on a busy machine that takes more than Jest's 5 s.
+jest.setTimeout(60_000);
+
 describe('S3Storage against an S3-compatible store (s3rver)', () => {
   let dir: string;
   let s3rver: S3rver;
