@@ -22,6 +22,19 @@ export class WorkerTenants implements OnModuleInit {
       const tenant = await this.registry.reload(tenantId);
       this.logger.log({ tenantId, revision: tenant?.revision }, 'tenant reloaded');
     });
-    await this.registry.loadAll();
+    await this.load();
+  }
+
+  /**
+   * A worker may start while PostgreSQL restarts: its start goes on, and the tenants are loaded as
+   * soon as the database answers (a job that needs them meanwhile fails and is retried).
+   */
+  private async load(): Promise<void> {
+    try {
+      await this.registry.loadAll();
+    } catch (error) {
+      this.logger.warn(`tenants not loaded, trying again in 2 s: ${error instanceof Error ? error.message : 'failed'}`);
+      setTimeout(() => void this.load(), 2_000).unref();
+    }
   }
 }
