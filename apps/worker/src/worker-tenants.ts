@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { NOTIFICATION_BUS, NotificationBus } from '@openrathaus/jobs';
 import { TENANT_CHANGED, TenantRegistry } from '@openrathaus/tenancy';
 
@@ -8,8 +8,9 @@ import { TENANT_CHANGED, TenantRegistry } from '@openrathaus/tenancy';
  * registry; an empty registry failed every such step in a worker started on its own.
  */
 @Injectable()
-export class WorkerTenants implements OnModuleInit {
+export class WorkerTenants implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(WorkerTenants.name);
+  private retry?: NodeJS.Timeout;
 
   constructor(
     @Inject(NOTIFICATION_BUS) private readonly bus: NotificationBus,
@@ -25,6 +26,10 @@ export class WorkerTenants implements OnModuleInit {
     await this.load();
   }
 
+  onModuleDestroy(): void {
+    clearTimeout(this.retry);
+  }
+
   /**
    * A worker may start while PostgreSQL restarts: its start goes on, and the tenants are loaded as
    * soon as the database answers (a job that needs them meanwhile fails and is retried).
@@ -34,7 +39,7 @@ export class WorkerTenants implements OnModuleInit {
       await this.registry.loadAll();
     } catch (error) {
       this.logger.warn(`tenants not loaded, trying again in 2 s: ${error instanceof Error ? error.message : 'failed'}`);
-      setTimeout(() => void this.load(), 2_000).unref();
+      this.retry = setTimeout(() => void this.load(), 2_000);
     }
   }
 }
