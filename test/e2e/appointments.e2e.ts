@@ -117,6 +117,17 @@ describe('appointments', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('value="2026-12-08T11:15:00+01:00"');
     expect(page.body).not.toContain('value="2026-12-08T11:20:00+01:00"');
+    // Days and months in the page's language (Gelsenkirchen speaks Turkish too).
+    const turkish = await get(
+      portal.port,
+      '/termine/buergerbuero?service=reisepass&month=2026-12&day=2026-12-09&lang=tr',
+      'gelsenkirchen.localhost',
+      { accept: 'text/html' },
+    );
+    expect(turkish.status).toBe(200);
+    expect(turkish.body).toContain('Aralık 2026');
+    expect(turkish.body).toContain('9 Aralık 2026 Çarşamba');
+    expect(turkish.body).not.toMatch(/December|Dezember/);
   });
 
   it('refuses bad input with the field named, in German and English', async () => {
@@ -240,10 +251,22 @@ describe('appointments', () => {
   });
 
   it.each([
-    ['uk', '09:00', /^Будь ласка, підтвердьте ваш запис/, /^Ваш запис на .* підтверджено$/],
-    ['ru', '09:15', /^Пожалуйста, подтвердите вашу запись/, /^Ваша запись на .* подтверждена$/],
-    ['pl', '09:30', /^Prosimy o potwierdzenie wizyty/, /^Państwa wizyta w dniu .* została potwierdzona$/],
-  ])('writes the mails of a booking made in %s in that language', async (lang, time, confirm, booked) => {
+    ['uk', '09:00', /^Будь ласка, підтвердьте ваш запис/, /^Ваш запис на .* підтверджено$/, 'середа, 9 грудня 2026'],
+    [
+      'ru',
+      '09:15',
+      /^Пожалуйста, подтвердите вашу запись/,
+      /^Ваша запись на .* подтверждена$/,
+      'среда, 9 декабря 2026',
+    ],
+    [
+      'pl',
+      '09:30',
+      /^Prosimy o potwierdzenie wizyty/,
+      /^Państwa wizyta w dniu .* została potwierdzona$/,
+      'środa, 9 grudnia 2026',
+    ],
+  ])('writes the mails of a booking made in %s in that language', async (lang, time, confirm, booked, date) => {
     const who = person();
     const GE = 'gelsenkirchen.localhost';
     const start = `2026-12-09T${time}:00+01:00`;
@@ -257,6 +280,8 @@ describe('appointments', () => {
     const held = await mailTo(who.email, confirm);
     expect(held.html).toContain(`<html lang="${lang}" dir="ltr">`);
     expect(held.text).not.toMatch(/Guten Tag|Mit freundlichen Grüßen/);
+    // The date as the language writes it, not in English or German.
+    expect(held.text).toContain(date);
     const link = linkIn(held.text, /http:\/\/\S+\/bestaetigen\?token=[A-Za-z0-9_-]+/);
     const id = json<{ id: string }>(res).id;
     // Confirmed without a language of its own: the booking's language stays.

@@ -11,7 +11,7 @@ import {
   systemClock,
 } from '@openrathaus/core';
 import { TenantScope, TenantTransactions } from '@openrathaus/database';
-import { localized } from '@openrathaus/i18n';
+import { intlLocale, localized } from '@openrathaus/i18n';
 import { Mailer } from '@openrathaus/messaging';
 import { Tenant, TenantRegistry } from '@openrathaus/tenancy';
 import { AppointmentLinks } from './appointment-links';
@@ -730,7 +730,7 @@ export class Appointments {
   }
 
   private when(instant: Date, locale: string): string {
-    return new Intl.DateTimeFormat(locale.startsWith('de') ? 'de-DE' : 'en-GB', {
+    return new Intl.DateTimeFormat(intlLocale(locale), {
       dateStyle: 'full',
       timeStyle: 'short',
       timeZone: 'Europe/Berlin',

@@ -15,7 +15,7 @@ import {
 } from '@openrathaus/applications';
 import { StepDefinition, computeFee } from '@openrathaus/catalog';
 import { Rules, validateAnswers } from '@openrathaus/forms';
-import { I18n, LocalizedText } from '@openrathaus/i18n';
+import { I18n, LocalizedText, intlLocale } from '@openrathaus/i18n';
 import { CitizenAccounts } from '@openrathaus/identity';
 import { Mailbox, Mailer, inertText } from '@openrathaus/messaging';
 import { Payments, PaymentsError, PaymentsErrorCode } from '@openrathaus/payments';
@@ -241,7 +241,7 @@ export class Workflow {
     await this.transactions.run(tenant.id, async (scope) => {
       const out = { subject: {} as Record<string, string>, body: {} as Record<string, string> };
       for (const locale of this.i18n.locales()) {
-        const when = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
+        const when = new Intl.DateTimeFormat(intlLocale(locale), {
           dateStyle: 'full',
           timeStyle: 'short',
           timeZone: 'Europe/Berlin',

@@ -11,7 +11,7 @@ import {
   wallTime,
 } from '@openrathaus/appointments';
 import { DomainError } from '@openrathaus/core';
-import { I18n, localized } from '@openrathaus/i18n';
+import { I18n, intlLocale, localized } from '@openrathaus/i18n';
 import type { CitizenSession, StaffSession } from '@openrathaus/identity';
 import type { Tenant } from '@openrathaus/tenancy';
 import { staffNav } from '../backoffice/backoffice-login-pages.service';
@@ -27,7 +27,6 @@ export interface Page {
   tenant: Tenant;
 }
 
-const intl = (locale: string) => (locale.startsWith('de') ? 'de-DE' : 'en-GB');
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -130,9 +129,9 @@ export class AppointmentPages {
     }
     const byDay = new Map<string, string[]>();
     for (const time of times) byDay.set(time.slice(0, 10), [...(byDay.get(time.slice(0, 10)) ?? []), time]);
-    const dayFormat = new Intl.DateTimeFormat(intl(locale), { dateStyle: 'full', timeZone: 'UTC' });
+    const dayFormat = new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'full', timeZone: 'UTC' });
     const weekdayFormat = (style: 'short' | 'long') =>
-      new Intl.DateTimeFormat(intl(locale), { weekday: style, timeZone: 'UTC' });
+      new Intl.DateTimeFormat(intlLocale(locale), { weekday: style, timeZone: 'UTC' });
     const weeks: Record<string, unknown>[][] = [];
     let week: Record<string, unknown>[] = [];
     const lead = (new Date(`${first}T00:00:00Z`).getUTCDay() + 6) % 7;
@@ -159,7 +158,7 @@ export class AppointmentPages {
     const lastBookable = addDays(today, office.calendar.horizonDays);
     const session = await this.auth.citizenOf(page.request);
     const body = (query.__body ?? {}) as Record<string, unknown>;
-    const timeFormat = new Intl.DateTimeFormat(intl(locale), { timeStyle: 'short', timeZone: 'Europe/Berlin' });
+    const timeFormat = new Intl.DateTimeFormat(intlLocale(locale), { timeStyle: 'short', timeZone: 'Europe/Berlin' });
     // The office, then the matter: the same office's page for another matter is told apart.
     const title = `${office.office.name} – ${localized(service.title, locale)}`;
     return this.render(page, locale, 'appointments-office', title, status, {
@@ -173,7 +172,7 @@ export class AppointmentPages {
       next: next.map((n) => ({ label: this.when(new Date(n), locale) })),
       noneLabel: this.t(locale, 'appointments.day_none'),
       month: {
-        label: new Intl.DateTimeFormat(intl(locale), { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+        label: new Intl.DateTimeFormat(intlLocale(locale), { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
           new Date(`${first}T00:00:00Z`),
         ),
         weekdays: mondays.map((m) => ({
@@ -350,7 +349,7 @@ export class AppointmentPages {
       locale,
     );
     const own = who.role === 'caseworker' ? who.offices : undefined;
-    const format = new Intl.DateTimeFormat(intl(locale), {
+    const format = new Intl.DateTimeFormat(intlLocale(locale), {
       ...(week ? { weekday: 'short', day: '2-digit', month: '2-digit' } : {}),
       hour: '2-digit',
       minute: '2-digit',
@@ -382,7 +381,7 @@ export class AppointmentPages {
           .map((o) => ({ id: o.office.id, name: o.office.name, selected: o.office.id === agenda.office.office.id })),
         items: agenda.items.map((item) => ({
           ...item,
-          when: `${format.format(new Date(item.start))}–${new Intl.DateTimeFormat(intl(locale), { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' }).format(new Date(item.end))}`,
+          when: `${format.format(new Date(item.start))}–${new Intl.DateTimeFormat(intlLocale(locale), { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' }).format(new Date(item.end))}`,
           statusLabel: this.t(locale, `appointments.status.${item.status}`),
           markable: ['confirmed', 'checked_in', 'no_show'].includes(item.status),
         })),
@@ -486,7 +485,7 @@ export class AppointmentPages {
   }
 
   private when(instant: Date, locale: string): string {
-    return new Intl.DateTimeFormat(intl(locale), {
+    return new Intl.DateTimeFormat(intlLocale(locale), {
       dateStyle: 'full',
       timeStyle: 'short',
       timeZone: 'Europe/Berlin',

@@ -21,7 +21,7 @@ import {
 import { CatalogService } from '@openrathaus/catalog';
 import { Deliveries } from '@openrathaus/delivery';
 import { DomainError } from '@openrathaus/core';
-import { I18n, localeInfo, localized } from '@openrathaus/i18n';
+import { I18n, intlLocale, localeInfo, localized } from '@openrathaus/i18n';
 import type { StaffSession } from '@openrathaus/identity';
 import type { Tenant } from '@openrathaus/tenancy';
 import { ErrorResponder } from '../http/error-responder.service';
@@ -32,16 +32,14 @@ import { staffNav } from './backoffice-login-pages.service';
 const dateTime = (iso: string | Date | null, locale: string): string =>
   iso === null
     ? ''
-    : new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', {
+    : new Intl.DateTimeFormat(intlLocale(locale), {
         dateStyle: 'medium',
         timeStyle: 'short',
         timeZone: 'Europe/Berlin',
       }).format(new Date(iso));
 
 const euro = (cents: number, locale: string): string =>
-  new Intl.NumberFormat(locale === 'de' ? 'de-DE' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(
-    cents / 100,
-  );
+  new Intl.NumberFormat(intlLocale(locale), { style: 'currency', currency: 'EUR' }).format(cents / 100);
 
 /** A page of the back office: who is logged in, the language, the page's parts. */
 interface StaffPage {

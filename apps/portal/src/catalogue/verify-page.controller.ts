@@ -13,7 +13,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Documents, VerifyResult, VerifyStatus } from '@openrathaus/documents';
 import type { Tenant } from '@openrathaus/tenancy';
-import { I18n } from '@openrathaus/i18n';
+import { I18n, intlLocale } from '@openrathaus/i18n';
 import { ViewEngine } from '@openrathaus/web';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { tenantOf } from '../http/request-state';
@@ -63,7 +63,7 @@ const TONES: Record<VerifyStatus, { tone: string; icon: string; key: string }> =
 };
 
 const dateText = (value: string, locale: string): string =>
-  new Date(value).toLocaleDateString(locale === 'en' ? 'en-GB' : 'de-DE', { timeZone: 'Europe/Berlin' });
+  new Date(value).toLocaleDateString(intlLocale(locale), { timeZone: 'Europe/Berlin' });
 
 /** Paragraphs (at blank lines) of lines: the template's line breaks as the document prints them. */
 const paragraphs = (text: string): string[][] =>

@@ -15,13 +15,14 @@ import {
 import { ErrorResponder } from '../http/error-responder.service';
 import { CurrentOperator, OperatorGuard, checkOperatorCsrf } from './operator.guard';
 import { OperatorPages } from './operator-pages.service';
+import { intlLocale } from '@openrathaus/i18n';
 
 const QUEUE_ACTIONS = { wiederholen: 'retry', verwerfen: 'discard' } as const;
 
 /** Dates and times as people in the municipalities read them. */
 const when = (locale: string, value: Date | null | undefined): string =>
   value
-    ? new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'de-DE', {
+    ? new Intl.DateTimeFormat(intlLocale(locale), {
         timeZone: 'Europe/Berlin',
         dateStyle: 'medium',
         timeStyle: 'medium',
@@ -32,9 +33,7 @@ const bytes = (n: number): string =>
   n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} kB` : `${n} B`;
 
 const euros = (locale: string, cents: number): string =>
-  new Intl.NumberFormat(locale === 'en' ? 'en-GB' : 'de-DE', { style: 'currency', currency: 'EUR' }).format(
-    cents / 100,
-  );
+  new Intl.NumberFormat(intlLocale(locale), { style: 'currency', currency: 'EUR' }).format(cents / 100);
 
 /**
  * The console's monitoring pages, without JavaScript: the instances' health, the queues with

@@ -22,6 +22,7 @@ import { qrCodeDataUrl } from '../backoffice/staff-qr-code';
 import { OperatorField, operatorForm } from './operator-forms';
 import { CurrentOperator, OperatorGuard, OperatorHostGuard, checkOperatorCsrf } from './operator.guard';
 import { OperatorPages } from './operator-pages.service';
+import { intlLocale } from '@openrathaus/i18n';
 
 const EMAIL: OperatorField = {
   name: 'email',
@@ -367,8 +368,7 @@ export class OperatorPagesController {
     const detail = await this.tenants.detail(slug, session);
     const tenant = this.labelled(detail.overview, t, locale);
     const known = this.registry.get(slug);
-    const when = (d: Date) =>
-      new Date(d).toLocaleString(locale === 'en' ? 'en-GB' : 'de-DE', { timeZone: 'Europe/Berlin' });
+    const when = (d: Date) => new Date(d).toLocaleString(intlLocale(locale), { timeZone: 'Europe/Berlin' });
     return this.pages.render(
       request,
       reply,
@@ -395,7 +395,7 @@ export class OperatorPagesController {
       ...tenant,
       kindLabel: t(`kind.${tenant.kind}`),
       statusLabel: t(`operator.status.${tenant.status}`),
-      lastSyncText: new Date(tenant.lastSync).toLocaleString(locale === 'en' ? 'en-GB' : 'de-DE', {
+      lastSyncText: new Date(tenant.lastSync).toLocaleString(intlLocale(locale), {
         timeZone: 'Europe/Berlin',
       }),
     };
