@@ -21,7 +21,14 @@ export function folderFingerprint(dir: string, extra = ''): string {
   const named = files.map((path) => ({ path, name: relative(dir, path).split(sep).join('/') }));
   named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const { path, name } of named) {
-    const content = readFileSync(path);
+    let content: Buffer;
+    try {
+      content = readFileSync(path);
+    } catch (error) {
+      // A file that cannot be read is the sync's to report, for its tenant alone; here it only
+      // makes the fingerprint differ, so that the sync runs.
+      content = Buffer.from(`unreadable: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+    }
     hash.update(name).update('\0').update(String(content.length)).update('\0').update(content);
   }
   return hash.digest('hex');

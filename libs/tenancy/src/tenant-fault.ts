@@ -13,6 +13,7 @@ export interface TenantFault {
 const messages = {
   yaml: { en: 'is not valid YAML: {detail}', de: 'ist kein gültiges YAML: {detail}' },
   missing_file: { en: 'tenant.yaml is missing', de: 'tenant.yaml fehlt' },
+  unreadable_file: { en: 'cannot be read ({code})', de: 'kann nicht gelesen werden ({code})' },
   not_object: { en: 'must be a mapping of fields', de: 'muss eine Zuordnung von Feldern sein' },
   unknown_field: { en: 'is not a known field', de: 'ist kein bekanntes Feld' },
   required: { en: 'is required', de: 'ist erforderlich' },

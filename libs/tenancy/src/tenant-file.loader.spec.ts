@@ -50,6 +50,9 @@ describe('loadTenantDir', () => {
     expect(faultsOf('stadt')).toEqual(['slug:slug_folder']);
     mkdirSync(join(root, 'empty'));
     expect(faultsOf('empty')).toEqual(['(file):missing_file']);
+    // A tenant.yaml that cannot be read (here a folder in its place) stops that tenant alone.
+    mkdirSync(join(root, 'ordner', 'tenant.yaml'), { recursive: true });
+    expect(faultsOf('ordner')).toEqual(['(file):unreadable_file']);
     write(
       'stadt',
       city().replace(

@@ -71,7 +71,14 @@ export function loadTenantFolder(dir: string, options: TenantLoadOptions = {}): 
   const file = relative(process.cwd(), path) || path;
   const base = { slug, dir, file, hash: '', faults: [] as TenantFault[] };
   if (!existsSync(path)) return { ...base, faults: [{ file, field: '(file)', key: 'missing_file' }] };
-  const text = readFileSync(path, 'utf8');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    // A file the process may not read (or a folder in its place) stops this tenant, not the sync.
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    return { ...base, faults: [{ file, field: '(file)', key: 'unreadable_file', params: { code } }] };
+  }
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
   const read = readYaml(text, { maxBytes: 256 * 1024, maxDepth: 20 });
   if (!read.ok) {
