@@ -321,12 +321,15 @@ function app(kind, env, logDir) {
       let ready = false;
       const timer = setTimeout(() => {
         current.kill('SIGKILL');
-        reject(new Error(`${kind} did not start within 120 s (see ${file})`));
+        reject(new Error(`${kind} did not start within 120 s; the end of ${file}:\n${tail(file, 25)}`));
       }, 120_000);
       current.stdout.on('data', (chunk) => {
         writeFileSync(file, chunk, { flag: 'a' });
         if (ready) return;
-        seen = (seen + chunk.toString('utf8')).slice(-4096);
+        // The whole chunk is searched: a busy harness reads many lines at once, and the ready line
+        // may come early in a chunk longer than any tail kept of it. A line cut in two by a chunk
+        // border is joined by the end of the previous one.
+        seen = seen.slice(-256) + chunk.toString('utf8');
         if (APPS[kind].ready.test(seen)) {
           ready = true;
           clearTimeout(timer);
