@@ -11,6 +11,8 @@ import { TENANT_CHANGED, TenantRegistry } from '@openrathaus/tenancy';
 export class WorkerTenants implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(WorkerTenants.name);
   private retry?: NodeJS.Timeout;
+  /** Set at shutdown: a load that fails after it (the database closed under it) is not tried again. */
+  private stopped = false;
 
   constructor(
     @Inject(NOTIFICATION_BUS) private readonly bus: NotificationBus,
@@ -27,6 +29,7 @@ export class WorkerTenants implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    this.stopped = true;
     clearTimeout(this.retry);
   }
 
@@ -38,6 +41,7 @@ export class WorkerTenants implements OnModuleInit, OnModuleDestroy {
     try {
       await this.registry.loadAll();
     } catch (error) {
+      if (this.stopped) return;
       this.logger.warn(`tenants not loaded, trying again in 2 s: ${error instanceof Error ? error.message : 'failed'}`);
       this.retry = setTimeout(() => void this.load(), 2_000);
     }
