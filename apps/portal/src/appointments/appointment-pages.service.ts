@@ -355,6 +355,11 @@ export class AppointmentPages {
       minute: '2-digit',
       timeZone: 'Europe/Berlin',
     });
+    const endFormat = new Intl.DateTimeFormat(intlLocale(locale), {
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: 'Europe/Berlin',
+    });
     return this.pages.personal(
       page.request,
       page.reply,
@@ -381,7 +386,7 @@ export class AppointmentPages {
           .map((o) => ({ id: o.office.id, name: o.office.name, selected: o.office.id === agenda.office.office.id })),
         items: agenda.items.map((item) => ({
           ...item,
-          when: `${format.format(new Date(item.start))}–${new Intl.DateTimeFormat(intlLocale(locale), { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' }).format(new Date(item.end))}`,
+          when: `${format.format(new Date(item.start))}–${endFormat.format(new Date(item.end))}`,
           statusLabel: this.t(locale, `appointments.status.${item.status}`),
           markable: ['confirmed', 'checked_in', 'no_show'].includes(item.status),
         })),

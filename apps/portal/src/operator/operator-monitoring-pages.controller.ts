@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res, UseGuards } from '
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@openrathaus/core';
+import { intlLocale } from '@openrathaus/i18n';
 import { bodyFields } from '@openrathaus/identity';
 import {
   InstanceHealth,
@@ -15,7 +16,6 @@ import {
 import { ErrorResponder } from '../http/error-responder.service';
 import { CurrentOperator, OperatorGuard, checkOperatorCsrf } from './operator.guard';
 import { OperatorPages } from './operator-pages.service';
-import { intlLocale } from '@openrathaus/i18n';
 
 const QUEUE_ACTIONS = { wiederholen: 'retry', verwerfen: 'discard' } as const;
 

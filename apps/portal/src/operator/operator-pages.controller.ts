@@ -2,6 +2,7 @@ import { Body, Controller, Get, Inject, Param, Post, Req, Res, StreamableFile, U
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, AppConfig, DomainError } from '@openrathaus/core';
+import { intlLocale } from '@openrathaus/i18n';
 import { STAFF_SESSION_HOURS, bodyFields, groupedTotpSecret } from '@openrathaus/identity';
 import {
   OPERATOR_COOKIE,
@@ -22,7 +23,6 @@ import { qrCodeDataUrl } from '../backoffice/staff-qr-code';
 import { OperatorField, operatorForm } from './operator-forms';
 import { CurrentOperator, OperatorGuard, OperatorHostGuard, checkOperatorCsrf } from './operator.guard';
 import { OperatorPages } from './operator-pages.service';
-import { intlLocale } from '@openrathaus/i18n';
 
 const EMAIL: OperatorField = {
   name: 'email',
