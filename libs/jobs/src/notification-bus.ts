@@ -5,6 +5,7 @@ import { NotificationsRepository } from './notifications.repository';
 import { closeRedis, redisConnection } from './queue-backend';
 
 export type NotificationHandler = (payload: Record<string, string>) => void | Promise<void>;
+export type OutageHandler = () => void | Promise<void>;
 
 /**
  * Tells every running instance that something changed (a tenant, say). Redis pub/sub in
@@ -14,6 +15,11 @@ export type NotificationHandler = (payload: Record<string, string>) => void | Pr
 export interface NotificationBus {
   publish(channel: string, payload: Record<string, string>): Promise<void>;
   subscribe(channel: string, handler: NotificationHandler): void;
+  /**
+   * Called when the bus is connected again after it lost its connection: what was published
+   * meanwhile did not arrive, so a subscriber reloads what it keeps (every tenant, say).
+   */
+  afterOutage(handler: OutageHandler): void;
   close(): Promise<void>;
 }
 
@@ -21,9 +27,24 @@ const logger = new Logger('NotificationBus');
 
 abstract class HandlerSet {
   protected readonly handlers = new Map<string, NotificationHandler[]>();
+  protected readonly outageHandlers: OutageHandler[] = [];
 
   subscribe(channel: string, handler: NotificationHandler): void {
     this.handlers.set(channel, [...(this.handlers.get(channel) ?? []), handler]);
+  }
+
+  afterOutage(handler: OutageHandler): void {
+    this.outageHandlers.push(handler);
+  }
+
+  protected async recover(): Promise<void> {
+    for (const handler of this.outageHandlers) {
+      try {
+        await handler();
+      } catch (error) {
+        logger.error({ err: error }, 'recovery after a notification outage failed');
+      }
+    }
   }
 
   protected async deliver(channel: string, payload: Record<string, string>): Promise<void> {
@@ -37,16 +58,24 @@ abstract class HandlerSet {
   }
 }
 
+/**
+ * Subscribes only on a connection that is ready, and again on every reconnect: a SUBSCRIBE sent
+ * while ioredis still runs its handshake switches the connection to subscriber mode before its
+ * ready check, which then fails and loses the subscription (ioredis issue 2037), so an instance
+ * started at the wrong moment would never hear of a changed tenant.
+ */
 export class RedisNotificationBus extends HandlerSet implements NotificationBus {
   private readonly publisher: IORedis;
   private readonly subscriber: IORedis;
   private readonly prefix: string;
+  /** Set at the first ready connection: a later one follows an outage. */
+  private connected = false;
 
   constructor(url: string, prefix: string) {
     super();
     this.prefix = `${prefix}:notify:`;
     this.publisher = redisConnection(url, { maxRetriesPerRequest: 3 }, 'notifications');
-    this.subscriber = redisConnection(url, {}, 'notification subscriber');
+    this.subscriber = redisConnection(url, { autoResubscribe: false }, 'notification subscriber');
     this.subscriber.on('message', (channel: string, message: string) => {
       let payload: Record<string, string>;
       try {
@@ -57,16 +86,21 @@ export class RedisNotificationBus extends HandlerSet implements NotificationBus 
       }
       void this.deliver(channel.slice(this.prefix.length), payload);
     });
+    this.subscriber.on('ready', () => {
+      this.listen([...this.handlers.keys()]);
+      if (this.connected) {
+        logger.warn('notification bus connected again; reloading what may have changed meanwhile');
+        void this.recover();
+      }
+      this.connected = true;
+    });
   }
 
   override subscribe(channel: string, handler: NotificationHandler): void {
-    if (!this.handlers.has(channel)) {
-      // A refused subscription is logged; ioredis subscribes again when it reconnects.
-      this.subscriber
-        .subscribe(this.prefix + channel)
-        .catch((error: unknown) => logger.warn({ err: error, channel }, 'subscription failed'));
-    }
+    const first = !this.handlers.has(channel);
     super.subscribe(channel, handler);
+    // Otherwise subscribed when the connection is ready.
+    if (first && this.subscriber.status === 'ready') this.listen([channel]);
   }
 
   async publish(channel: string, payload: Record<string, string>): Promise<void> {
@@ -76,8 +110,17 @@ export class RedisNotificationBus extends HandlerSet implements NotificationBus 
   async close(): Promise<void> {
     await Promise.all([closeRedis(this.publisher), closeRedis(this.subscriber)]);
   }
+
+  private listen(channels: string[]): void {
+    if (!channels.length) return;
+    // A refused subscription is logged; the next reconnect subscribes again.
+    this.subscriber
+      .subscribe(...channels.map((channel) => this.prefix + channel))
+      .catch((error: unknown) => logger.error({ err: error, channels }, 'subscription failed'));
+  }
 }
 
+/** Reads on from the last notification it delivered, so a failed poll loses nothing: it has no outage. */
 export class PolledNotificationBus extends HandlerSet implements NotificationBus {
   private lastId: number | undefined;
   private timer: NodeJS.Timeout | undefined;

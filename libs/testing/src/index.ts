@@ -6,3 +6,4 @@ export * from './test-settings';
 export * from './pdf-reading';
 export * from './free-port';
 export * from './pgbouncer';
+export * from './redis-link';
