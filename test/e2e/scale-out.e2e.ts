@@ -13,6 +13,7 @@ import { MailEntity, Mailer } from '@openrathaus/messaging';
 import { TenantRegistry, TenantSync } from '@openrathaus/tenancy';
 import {
   PgBouncer,
+  RedisLink,
   TenantFolder,
   TestDatabase,
   copyDemoTenants,
@@ -27,7 +28,7 @@ import { eventually } from '../support';
 import { TestSmtp, startSmtp } from '../support-mail';
 
 /**
- * Two portals and two workers, as on two machines: one PostgreSQL (reached through PgBouncer in
+ * Two portals and two workers, as on two machines (the second portal's link to Redis can break): one PostgreSQL (reached through PgBouncer in
  * transaction pooling mode, as the application role), one Redis, one queue prefix, files in one
  * S3-compatible bucket (s3rver). Effects
  * announced through the outbox happen once, whichever portal wrote them and whichever worker took
@@ -40,6 +41,7 @@ describe('two portals and two workers on one PostgreSQL and Redis', () => {
   let folder: TenantFolder;
   let s3dir: string;
   let s3rver: S3rver;
+  const link = new RedisLink();
   const portals: RunningPortal[] = [];
   const workers: INestApplicationContext[] = [];
   let tenants: Record<string, string>;
@@ -79,7 +81,9 @@ describe('two portals and two workers on one PostgreSQL and Redis', () => {
     };
     // The first portal syncs the tenants (a release's migrate step); the second finds them.
     portals.push(await startPortal(testConfig(db, { ...shared, syncTenantsOnStart: true })));
-    portals.push(await startPortal(testConfig(db, { ...shared, syncTenantsOnStart: false })));
+    // The second reaches Redis through a link that a test cuts.
+    const redisUrl = await link.start();
+    portals.push(await startPortal(testConfig(db, { ...shared, syncTenantsOnStart: false, redisUrl })));
     for (let i = 0; i < 2; i++) {
       const worker = await NestFactory.createApplicationContext(WorkerModule.forRoot(testConfig(db, shared)), {
         logger: false,
@@ -99,6 +103,7 @@ describe('two portals and two workers on one PostgreSQL and Redis', () => {
     await bouncer?.stop();
     await db?.drop();
     await s3rver?.close();
+    await link.stop();
     rmSync(s3dir, { recursive: true, force: true });
     folder?.remove();
   });
@@ -192,5 +197,25 @@ describe('two portals and two workers on one PostgreSQL and Redis', () => {
       [tenants[slug]],
     );
     expect(applied[0].n).toBe(1);
+  });
+
+  it('brings a portal that lost Redis for a while up to date with the tenants changed meanwhile', async () => {
+    const slug = 'bottrop';
+    const file = join(folder.dir, slug, 'tenant.yaml');
+    const renamed = `Stadt Bottrop ${randomBytes(3).toString('hex')}`;
+    const shows = async (portal: RunningPortal) => {
+      const page = await get(portal.config.port, '/', `${slug}.localhost`);
+      expect(page.status).toBe(200);
+      return page.body.includes(renamed);
+    };
+    expect(await shows(portals[1])).toBe(false);
+    link.cut();
+    folder.write(slug, readFileSync(file, 'utf8').replace(/^name: .*$/m, `name: "${renamed}"`));
+    await portals[0].app.get(TenantSync).sync(folder.dir);
+    await eventually(() => shows(portals[0]), 30_000);
+    // The change was announced while the second portal could not hear it.
+    expect(await shows(portals[1])).toBe(false);
+    link.restore();
+    await eventually(() => shows(portals[1]), 30_000);
   });
 });

@@ -3,7 +3,8 @@ import { NOTIFICATION_BUS, NotificationBus } from '@openrathaus/jobs';
 import { TENANT_CHANGED, TenantRegistry } from '@openrathaus/tenancy';
 
 /**
- * The worker's tenants: loaded before its first job, and kept current like a portal's. A step
+ * The worker's tenants: loaded before its first job, and kept current like a portal's (after an
+ * outage of the notification bus too). A step
  * finds a tenant's region (the realm of its citizens' accounts), its offices and its texts in the
  * registry; an empty registry failed every such step in a worker started on its own.
  */
@@ -25,6 +26,8 @@ export class WorkerTenants implements OnModuleInit, OnModuleDestroy {
       const tenant = await this.registry.reload(tenantId);
       this.logger.log({ tenantId, revision: tenant?.revision }, 'tenant reloaded');
     });
+    // Changes announced while the bus was away never arrived: every tenant is read again.
+    this.bus.afterOutage(() => this.load());
     await this.load();
   }
 

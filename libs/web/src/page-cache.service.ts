@@ -68,6 +68,12 @@ export class PageCache {
     for (const key of this.pages.keys()) if (key.startsWith(prefix)) this.remove(key);
   }
 
+  /** Drops every page, of every tenant. */
+  clear(): void {
+    this.pages.clear();
+    this.bytes = 0;
+  }
+
   get size(): number {
     return this.pages.size;
   }

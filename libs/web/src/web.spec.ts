@@ -33,6 +33,17 @@ describe('PageCache', () => {
     expect(cache.get('b@1', 'de', '/')?.html.toString()).toBe('B');
     expect(cache.size).toBe(1);
   });
+
+  it('drops the pages of every tenant at once', () => {
+    const cache = new PageCache();
+    cache.set('a@1', 'de', '/', { html: Buffer.from('A'), etag: '"a"' });
+    cache.set('b@1', 'de', '/', { html: Buffer.from('B'), etag: '"b"' });
+    cache.clear();
+    expect(cache.size).toBe(0);
+    expect(cache.get('a@1', 'de', '/')).toBeUndefined();
+    cache.set('b@2', 'de', '/', { html: Buffer.from('B2'), etag: '"b2"' });
+    expect(cache.get('b@2', 'de', '/')?.html.toString()).toBe('B2');
+  });
 });
 
 describe('PageCache compression', () => {
