@@ -85,4 +85,29 @@ describe('RedisNotificationBus', () => {
     expect(received).not.toContain('during');
     expect(outages).toBe(1);
   }, 30_000);
+
+  it('has its subscribers reload when Redis answered only after the start', async () => {
+    // The instance loads its tenants from the database while the bus cannot hear yet.
+    link.cut();
+    const bus = new RedisNotificationBus(url, prefix);
+    const received: string[] = [];
+    let outages = 0;
+    bus.subscribe('tenant-changed', ({ tenantId }) => {
+      received.push(tenantId);
+    });
+    bus.afterOutage(() => {
+      outages += 1;
+    });
+    await sleep(500);
+    link.restore();
+    expect(await until(() => outages === 1, 10_000)).toBe(true);
+    expect(
+      await until(() => {
+        void publisher.publish('tenant-changed', { tenantId: 'first' });
+        return received.includes('first');
+      }, 5_000),
+    ).toBe(true);
+    await bus.close();
+    expect(outages).toBe(1);
+  }, 30_000);
 });

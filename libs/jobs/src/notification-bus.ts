@@ -68,8 +68,8 @@ export class RedisNotificationBus extends HandlerSet implements NotificationBus 
   private readonly publisher: IORedis;
   private readonly subscriber: IORedis;
   private readonly prefix: string;
-  /** Set at the first ready connection: a later one follows an outage. */
-  private connected = false;
+  /** Set when the connection broke or could not be made: the next ready one follows an outage. */
+  private away = false;
 
   constructor(url: string, prefix: string) {
     super();
@@ -86,13 +86,17 @@ export class RedisNotificationBus extends HandlerSet implements NotificationBus 
       }
       void this.deliver(channel.slice(this.prefix.length), payload);
     });
+    // Emitted when a connection closed or could not be made, the first one included: an instance
+    // that started while Redis was down loaded its tenants from the database before it could hear.
+    this.subscriber.on('reconnecting', () => {
+      this.away = true;
+    });
     this.subscriber.on('ready', () => {
       this.listen([...this.handlers.keys()]);
-      if (this.connected) {
-        logger.warn('notification bus connected again; reloading what may have changed meanwhile');
-        void this.recover();
-      }
-      this.connected = true;
+      if (!this.away) return;
+      this.away = false;
+      logger.warn('notification bus connected again; reloading what may have changed meanwhile');
+      void this.recover();
     });
   }
 
