@@ -110,7 +110,6 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   // Before the host hooks: the cached home page, answered there, reads the language cookie.
   await app.register(fastifyCookie);
   const shedder = new LoadShedder(limits);
-  shedder.start();
   registerHostHooks(fastify, registry, app.get(ErrorResponder), app.get(Metrics), app.get(HomePages), config, shedder);
   // The layout's stylesheets under fingerprinted names, from memory, compressed; the folders
   // below serve what they link to (fonts) and the plain names.
@@ -165,6 +164,10 @@ export async function startPortal(base: AppConfig): Promise<RunningPortal> {
   const port = config.port;
   // From now on the operator console sees this instance, with its version and start.
   await app.get(InstanceHeartbeat).start('portal');
+  // Sampled from here on: the start's own work (modules, tenants, templates, in embedded mode the
+  // database and its worker on this thread) held the loop for seconds, and that late sample,
+  // taken as the loop came free, refused the first requests after the start.
+  shedder.start();
   return {
     app,
     config,

@@ -13,6 +13,9 @@ describe('loadConfig', () => {
       devHosts: true,
       trustProxy: false,
     });
+    // Database and worker share the portal's thread: its late loop is no flood to shed.
+    expect(config.limits.maxEventLoopDelayMs).toBe(0);
+    expect(loadConfig({ MAX_EVENT_LOOP_DELAY_MS: '2000' }).limits.maxEventLoopDelayMs).toBe(2000);
   });
 
   it('uses PostgreSQL and Redis from the environment and then runs no worker in the portal', () => {
@@ -23,6 +26,7 @@ describe('loadConfig', () => {
       TRUST_PROXY: '10.0.0.0/8, 192.168.0.1',
     });
     expect(config).toMatchObject({ embedded: false, runWorker: false, migrateOnStart: false });
+    expect(config.limits.maxEventLoopDelayMs).toBe(1000);
     expect(config.trustProxy).toEqual(['10.0.0.0/8', '192.168.0.1']);
   });
 
