@@ -92,4 +92,23 @@ describe('RedisNotificationBus', () => {
     await instance.bus.close();
     expect(instance.outages).toBe(1);
   }, 30_000);
+
+  it('runs a recovery that failed again until it succeeds', async () => {
+    const instance = listener();
+    expect(await hears(instance, 'before')).toBe(true);
+    let tries = 0;
+    instance.bus.afterOutage(() => {
+      tries += 1;
+      // The database is still away at the first try.
+      if (tries === 1) throw new Error('database away');
+    });
+    link.cut();
+    await sleep(300);
+    link.restore();
+    expect(await until(() => tries === 2, 10_000)).toBe(true);
+    await sleep(2_500);
+    await instance.bus.close();
+    expect(tries).toBe(2);
+    expect(instance.outages).toBe(1);
+  }, 30_000);
 });

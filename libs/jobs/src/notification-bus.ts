@@ -37,14 +37,34 @@ abstract class HandlerSet {
     this.outageHandlers.push(handler);
   }
 
-  protected async recover(): Promise<void> {
-    for (const handler of this.outageHandlers) {
+  private readonly retries = new Set<NodeJS.Timeout>();
+  private closed = false;
+
+  /**
+   * Runs every outage handler; one that fails (the database away too) is run again every 2 s
+   * until it succeeds or the bus closes, so the instance does not stay on what it missed.
+   */
+  protected async recover(handlers = this.outageHandlers): Promise<void> {
+    const failed: OutageHandler[] = [];
+    for (const handler of handlers) {
       try {
         await handler();
       } catch (error) {
-        logger.error({ err: error }, 'recovery after a notification outage failed');
+        logger.error({ err: error }, 'recovery after a notification outage failed; trying again in 2 s');
+        failed.push(handler);
       }
     }
+    if (!failed.length || this.closed) return;
+    const retry = setTimeout(() => {
+      this.retries.delete(retry);
+      void this.recover(failed);
+    }, 2_000);
+    this.retries.add(retry);
+  }
+
+  protected stopRecovery(): void {
+    this.closed = true;
+    for (const retry of this.retries) clearTimeout(retry);
   }
 
   protected async deliver(channel: string, payload: Record<string, string>): Promise<void> {
@@ -112,6 +132,7 @@ export class RedisNotificationBus extends HandlerSet implements NotificationBus 
   }
 
   async close(): Promise<void> {
+    this.stopRecovery();
     await Promise.all([closeRedis(this.publisher), closeRedis(this.subscriber)]);
   }
 
